@@ -1,0 +1,134 @@
+import { z } from 'zod';
+
+/** "30s", "5m", "1h", "250ms" or a plain number of milliseconds → milliseconds. */
+export const duration = z.union([
+  z.number().int().nonnegative(),
+  z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h)$/, 'a duration such as "250ms", "30s", "5m" or "1h"'),
+]).transform((v) => {
+  if (typeof v === 'number') return v;
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(v)!;
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(m[1]) * unit);
+});
+
+const name = z.string().min(1).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only');
+
+/** host or host:port; the port defaults to 161. */
+const address = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'an address such as "10.1.2.3" or "10.1.2.3:1161"');
+
+export const snmpCredentials = z.discriminatedUnion('version', [
+  z.object({ version: z.literal('2c'), community: z.string().min(1) }).strict(),
+  z.object({
+    version: z.literal('3'),
+    user: z.string().min(1),
+    level: z.enum(['noAuthNoPriv', 'authNoPriv', 'authPriv']).default('authPriv'),
+    authProtocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']).optional(),
+    authKey: z.string().min(8).optional(),
+    privProtocol: z.enum(['des', 'aes', 'aes256b', 'aes256r']).optional(),
+    privKey: z.string().min(8).optional(),
+    context: z.string().optional(),
+  }).strict(),
+]);
+
+export const pduSchema = z.object({
+  name,
+  rack: name,
+  feed: z.enum(['A', 'B']).optional(),
+  address,
+  snmp: snmpCredentials.default({ version: '2c', community: 'public' }),
+  profile: z.string().default('auto'),
+  /** Size of the strip, used to check the cabling and to build the simulator. */
+  outlets: z.number().int().min(1).max(96),
+  banks: z.number().int().min(1).max(12).default(1),
+  phases: z.number().int().min(1).max(3).default(1),
+  model: z.string().optional(),
+  pollInterval: duration.optional(),
+}).strict();
+
+export const psuSchema = z.object({
+  pdu: name,
+  outlet: z.number().int().min(1),
+}).strict();
+
+export const nodeSchema = z.object({
+  name,
+  rack: name,
+  address,
+  snmp: snmpCredentials.default({ version: '2c', community: 'public' }),
+  kind: z.enum(['server', 'storage']).default('server'),
+  psus: z.array(psuSchema).min(1),
+  /** Simulator only: amps each PSU draws when it carries the whole load. */
+  amps: z.number().positive().optional(),
+  pollInterval: duration.optional(),
+}).strict();
+
+export const backendSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('file'),
+    /** Directory; the pool's files are POOL.members (active names) and POOL.json (states). */
+    dir: z.string().min(1),
+  }).strict(),
+]);
+
+export const poolSchema = z.object({
+  name,
+  members: z.array(name).min(1),
+  backend: backendSchema,
+  drain: z.object({
+    /** Power states that drain a member; power "lost" always does. */
+    on: z.array(z.enum(['lost', 'degraded'])).default(['lost']),
+    /** Largest fraction of the pool Breakerbox may hold drained at once. */
+    maxDrainedFraction: z.number().min(0).max(1).default(0.5),
+  }).strict().default({ on: ['lost'], maxDrainedFraction: 0.5 }),
+}).strict();
+
+export const serviceSchema = z.object({
+  name: z.string().min(1),
+  pools: z.array(name).min(1),
+}).strict();
+
+export const siteSchema = z.object({
+  name: z.string().min(1),
+  rows: z.array(z.object({
+    name: z.string().min(1),
+    racks: z.array(name).min(1),
+  }).strict()).min(1),
+}).strict();
+
+export const settingsSchema = z.object({
+  pollInterval: duration.default(30_000),
+  /** A device's facts older than this many poll intervals are stale, hence unknown. */
+  staleAfterPolls: z.number().min(1).default(3),
+  snmpTimeout: duration.default(2_000),
+  snmpRetries: z.number().int().min(0).max(5).default(1),
+  pollConcurrency: z.number().int().min(1).max(1024).default(32),
+  reload: z.object({
+    schedule: z.string().default('0 * * * *'),
+    timezone: z.string().optional(),
+    /** A drained node must have answered this long before it is re-admitted. */
+    holdDown: duration.default(300_000),
+  }).strict().default({ schedule: '0 * * * *', holdDown: 300_000 }),
+  http: z.object({
+    port: z.number().int().min(0).max(65535).default(8080),
+    host: z.string().default('0.0.0.0'),
+  }).strict().default({ port: 8080, host: '0.0.0.0' }),
+  simulate: z.boolean().default(false),
+}).strict();
+
+export const configSchema = z.object({
+  sites: z.array(siteSchema).min(1),
+  pdus: z.array(pduSchema).default([]),
+  nodes: z.array(nodeSchema).default([]),
+  pools: z.array(poolSchema).default([]),
+  services: z.array(serviceSchema).default([]),
+  settings: settingsSchema.default(settingsSchema.parse({})),
+}).strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type PduConfig = Config['pdus'][number];
+export type NodeConfig = Config['nodes'][number];
+export type PoolConfig = Config['pools'][number];
+export type ServiceConfig = Config['services'][number];
+export type Settings = Config['settings'];
+export type SnmpCredentials = z.infer<typeof snmpCredentials>;

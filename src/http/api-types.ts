@@ -1,0 +1,128 @@
+// Shapes served by the HTTP API and pushed to the wall over socket.io.
+// Outside checks read these: add fields freely, never rename or remove one.
+import type { BreakerState, Feed, MemberState, OnOff, PowerState } from '../model.js';
+
+export interface ApiMember {
+  node: string;
+  state: MemberState;
+  reason: string | null;
+  since: number | null; // epoch ms
+  power: PowerState;
+}
+
+export interface ApiPool {
+  name: string;
+  members: ApiMember[];
+  active: number;
+  drained: number;
+  held: number;
+  total: number;
+  maxDrainedFraction: number;
+  /** Name of the safety rule that last blocked a drain here, with its message. */
+  blocked: { rule: string; message: string; nodes: string[] } | null;
+}
+
+export interface ApiPsu {
+  pdu: string;
+  outlet: number;
+  feed: Feed;
+  reason: string;
+}
+
+export interface ApiNode {
+  name: string;
+  rack: string;
+  kind: string;
+  power: PowerState;
+  reachable: boolean | null;
+  reason: string;
+  pools: string[];
+  psus: ApiPsu[];
+  uptimeSeconds: number | null;
+  reachableSince: number | null;
+  lastRebootAt: number | null;
+}
+
+export interface ApiPhase { index: number; current: number | null; voltage: number | null; power: number | null }
+export interface ApiBank { index: number; breaker: BreakerState; breakerInferred: boolean; current: number | null }
+export interface ApiOutlet {
+  index: number;
+  name: string | null;
+  state: OnOff;
+  bank: number | null;
+  current: number | null;
+  power: number | null;
+  /** The node and PSU this outlet feeds, from the configured cabling. */
+  feeds: { node: string; psu: number } | null;
+}
+
+export interface ApiPdu {
+  name: string;
+  rack: string;
+  feed: string | null;
+  address: string;
+  vendor: string | null;
+  model: string | null;
+  serial: string | null;
+  firmware: string | null;
+  profile: string | null;
+  reachable: boolean | null;
+  /** Inferred: unreachable together with every node it alone feeds, so it has most likely lost power. */
+  dark: boolean;
+  lastPollAt: number | null;
+  lastOkAt: number | null;
+  error: string | null;
+  power: number | null;
+  badValues: number;
+  phases: ApiPhase[];
+  banks: ApiBank[];
+  outlets: ApiOutlet[];
+}
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface ApiEvent {
+  id: number;
+  time: number; // epoch ms
+  type: string; // e.g. "drain", "drain-blocked", "readmit", "reload", "device-unreachable", "sim-fault"
+  severity: Severity;
+  subject: string; // pool, node or device name
+  message: string;
+  chain?: { cause: string; impact: string; action: string };
+}
+
+export interface ApiService {
+  name: string;
+  pools: string[];
+  /** ok: every pool fully active; reduced: some members drained or unhealthy; down: a pool has no active member. */
+  status: 'ok' | 'reduced' | 'down';
+}
+
+export interface ApiSite {
+  name: string;
+  rows: { name: string; racks: { name: string; pdus: string[]; nodes: string[] }[] }[];
+}
+
+export interface ApiReloadInfo {
+  schedule: string;
+  nextAt: number | null;
+  holdDownMs: number;
+  lastAt: number | null;
+  lastOutcome: string | null;
+}
+
+export interface ApiSimFault { id: string; spec: Record<string, unknown>; since: number }
+
+/** Everything the wall needs, pushed on connect and whenever state changes (throttled). */
+export interface ApiSnapshot {
+  time: number;
+  sites: ApiSite[];
+  pdus: ApiPdu[];
+  nodes: ApiNode[];
+  pools: ApiPool[];
+  services: ApiService[];
+  events: ApiEvent[]; // the latest ones, oldest first
+  reload: ApiReloadInfo;
+  pollIntervalMs: number;
+  sim: { enabled: boolean; faults: ApiSimFault[] };
+}

@@ -1,0 +1,78 @@
+import type { PduProfile, ValueSpec } from './profile.js';
+
+// APC rack PDUs (PowerNet-MIB): rPDU2 tables first, then the older rPDU / sPDU objects that
+// 2G cards still serve and older cards serve alone. Units per the MIB's DESCRIPTIONs.
+const APC = '1.3.6.1.4.1.318';
+const rPDU2 = `${APC}.1.1.26`;
+const rPDU = `${APC}.1.1.12`;
+const sPDU = `${APC}.1.1.4`;
+
+const NO_SENSOR = [-1];
+const tenthsOfAmps: ValueSpec = { type: 'number', scale: 0.1, sentinels: NO_SENSOR, min: 0, max: 200 };
+const hundredthsOfKw: ValueSpec = { type: 'number', scale: 10, sentinels: NO_SENSOR, min: 0, max: 100_000 };
+const volts: ValueSpec = { type: 'number', sentinels: NO_SENSOR, min: 0, max: 600 };
+const watts: ValueSpec = { type: 'number', sentinels: NO_SENSOR, min: 0, max: 100_000 };
+const text: ValueSpec = { type: 'string' };
+const bankNumber: ValueSpec = { type: 'number', sentinels: NO_SENSOR, min: 1, max: 64 };
+
+export const apcRpdu2: PduProfile = {
+  name: 'apc-rpdu2',
+  vendor: 'APC',
+  detect: {
+    sysObjectId: [`${APC}.1.3.4`],
+    probe: [`${rPDU2}.2.1.8`, `${sPDU}.4.2.1.3`],
+  },
+  identity: {
+    model: [{ oid: `${rPDU2}.2.1.8.1`, ...text }, { oid: `${rPDU}.1.5.0`, ...text }, { oid: `${sPDU}.1.4.0`, ...text }], // rPDU2IdentModelNumber, rPDUIdentModelNumber, sPDUIdentModelNumber
+    serial: [{ oid: `${rPDU2}.2.1.9.1`, ...text }, { oid: `${rPDU}.1.6.0`, ...text }, { oid: `${sPDU}.1.5.0`, ...text }],
+    firmware: [{ oid: `${rPDU2}.2.1.6.1`, ...text }, { oid: `${rPDU}.1.3.0`, ...text }],
+    name: [{ oid: `${rPDU2}.2.1.3.1`, ...text }], // rPDU2IdentName
+  },
+  device: {
+    power: [{ oid: `${rPDU2}.4.3.1.5.1`, ...hundredthsOfKw }, { oid: `${rPDU}.1.16.0`, ...watts }], // rPDU2DeviceStatusPower, rPDUIdentDevicePowerWatts
+    energy: [{ oid: `${rPDU2}.4.3.1.9.1`, type: 'number', scale: 0.1, sentinels: NO_SENSOR, min: 0 }], // rPDU2DeviceStatusEnergy (tenths of kWh)
+  },
+  phases: [
+    { // rPDULoadStatusTable rows with bankNumber 0 (or none) are phase totals
+      entry: `${rPDU}.2.3.1.1`, numberColumn: 4, where: { column: 5, in: [0] },
+      fields: { current: { column: 2, ...tenthsOfAmps } }, // rPDULoadStatusLoad
+    },
+    { // rPDU2PhaseStatusTable
+      entry: `${rPDU2}.6.3.1`, numberColumn: 3,
+      fields: { current: { column: 5, ...tenthsOfAmps }, voltage: { column: 6, ...volts }, power: { column: 7, ...hundredthsOfKw } },
+    },
+    { entity: 1, scalars: { voltage: { oid: `${rPDU}.1.15.0`, ...volts } } }, // rPDUIdentDeviceLinetoLineVoltage
+  ],
+  banks: [
+    { // rPDU2BankStatusTable
+      entry: `${rPDU2}.8.3.1`, numberColumn: 3,
+      fields: { current: { column: 5, ...tenthsOfAmps } },
+    },
+    { // rPDULoadStatusTable rows with a bank number are bank totals
+      entry: `${rPDU}.2.3.1.1`, numberColumn: 5, where: { column: 5, notIn: [0] },
+      fields: { current: { column: 2, ...tenthsOfAmps } },
+    },
+  ],
+  outlets: [
+    { // rPDU2OutletSwitchedStatusTable
+      entry: `${rPDU2}.9.2.3.1`, numberColumn: 4,
+      fields: { name: { column: 3, ...text }, state: { column: 5, type: 'enum', map: { 1: 'off', 2: 'on' } } },
+    },
+    { // rPDU2OutletSwitchedPropertiesTable
+      entry: `${rPDU2}.9.2.2.1`, numberColumn: 4,
+      fields: { bank: { column: 6, ...bankNumber } },
+    },
+    { // rPDU2OutletMeteredStatusTable
+      entry: `${rPDU2}.9.4.3.1`, numberColumn: 4,
+      fields: { name: { column: 3, ...text }, current: { column: 6, ...tenthsOfAmps }, power: { column: 7, ...watts } },
+    },
+    { // rPDU2OutletMeteredPropertiesTable
+      entry: `${rPDU2}.9.4.2.1`, numberColumn: 4,
+      fields: { bank: { column: 7, ...bankNumber } },
+    },
+    { // sPDUOutletControlTable: what older cards (and 2G cards alongside rPDU2) serve
+      entry: `${sPDU}.4.2.1`,
+      fields: { state: { column: 3, type: 'enum', map: { 1: 'on', 2: 'off' } }, name: { column: 4, ...text } },
+    },
+  ],
+};

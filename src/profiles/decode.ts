@@ -1,0 +1,58 @@
+import type { Quality } from '../model.js';
+import type { ValueSpec } from './profile.js';
+
+export type Decoded =
+  | { quality: 'ok'; value: number | string }
+  | { quality: Exclude<Quality, 'ok'>; value: null };
+
+const UNKNOWN: Decoded = { quality: 'unknown', value: null };
+const IMPLAUSIBLE: Decoded = { quality: 'implausible', value: null };
+
+/** Strings a device sends instead of a value. */
+const PLACEHOLDER_TEXT = new Set(['', '<private>', 'notsupported', 'n/a']);
+
+/** Turns one raw SNMP value into a trusted value or a reason not to trust it. Never throws. */
+export function decodeValue(raw: unknown, spec: ValueSpec): Decoded {
+  if (raw === undefined || raw === null) return UNKNOWN;
+  switch (spec.type) {
+    case 'string': {
+      const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : null;
+      if (text === null) return IMPLAUSIBLE;
+      // eslint-disable-next-line no-control-regex
+      const clean = text.replace(/[\u0000-\u001f]+/g, ' ').trim();
+      return PLACEHOLDER_TEXT.has(clean.toLowerCase()) ? UNKNOWN : { quality: 'ok', value: clean };
+    }
+    case 'enum': {
+      const n = toNumber(raw);
+      if (n === null) return IMPLAUSIBLE;
+      const label = spec.map[n];
+      return label === undefined ? UNKNOWN : { quality: 'ok', value: label };
+    }
+    case 'number': {
+      const n = toNumber(raw);
+      if (n === null) return IMPLAUSIBLE;
+      if (spec.sentinels?.includes(n)) return UNKNOWN;
+      const value = spec.scale === undefined ? n : round(n * spec.scale);
+      if (spec.min !== undefined && value < spec.min) return IMPLAUSIBLE;
+      if (spec.max !== undefined && value > spec.max) return IMPLAUSIBLE;
+      return { quality: 'ok', value };
+    }
+  }
+}
+
+/** Integers, Gauges, Counters and TimeTicks arrive as numbers; Counter64 as a Buffer or bigint. */
+function toNumber(raw: unknown): number | null {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : null;
+  if (typeof raw === 'bigint') return Number(raw);
+  if (Buffer.isBuffer(raw) && raw.length > 0 && raw.length <= 8) {
+    let n = 0;
+    for (const byte of raw) n = n * 256 + byte;
+    return n;
+  }
+  return null;
+}
+
+/** Removes binary noise from scaled decimals (2.8000000000000003 → 2.8). */
+function round(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}

@@ -1,0 +1,118 @@
+import snmp from 'net-snmp';
+import type { SnmpCredentials } from '../config/schema.js';
+
+/** A decoded variable binding: numbers stay numbers, OctetStrings stay Buffers until a profile says otherwise. */
+export interface Varbind {
+  oid: string;
+  type: number;
+  value: unknown;
+}
+
+/** Every SNMP operation resolves; failure is data, never an exception. */
+export type SnmpResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface SnmpTarget {
+  host: string;
+  port: number;
+  credentials: SnmpCredentials;
+  timeoutMs: number;
+  retries: number;
+}
+
+export interface SnmpClient {
+  get(oids: string[]): Promise<SnmpResult<Varbind[]>>;
+  /** Walks every instance under `oid` (GETBULK), stopping at the end of the subtree. */
+  subtree(oid: string, maxRepetitions?: number): Promise<SnmpResult<Varbind[]>>;
+  close(): void;
+}
+
+/** "10.0.0.1:1161" → host and port (161 by default). */
+export function parseAddress(address: string): { host: string; port: number } {
+  const i = address.lastIndexOf(':');
+  if (i < 0) return { host: address, port: 161 };
+  return { host: address.slice(0, i), port: Number(address.slice(i + 1)) };
+}
+
+const AUTH: Record<string, snmp.AuthProtocols> = {
+  md5: snmp.AuthProtocols.md5, sha: snmp.AuthProtocols.sha, sha224: snmp.AuthProtocols.sha224,
+  sha256: snmp.AuthProtocols.sha256, sha384: snmp.AuthProtocols.sha384, sha512: snmp.AuthProtocols.sha512,
+};
+const PRIV: Record<string, snmp.PrivProtocols> = {
+  des: snmp.PrivProtocols.des, aes: snmp.PrivProtocols.aes,
+  aes256b: snmp.PrivProtocols.aes256b, aes256r: snmp.PrivProtocols.aes256r,
+};
+
+/** SnmpClient over net-snmp; one UDP session per device, reused across polls. */
+export class NetSnmpClient implements SnmpClient {
+  private readonly session: snmp.Session;
+
+  constructor(target: SnmpTarget) {
+    const base = { port: target.port, timeout: target.timeoutMs, retries: target.retries, backoff: 1 };
+    const c = target.credentials;
+    if (c.version === '2c') {
+      this.session = snmp.createSession(target.host, c.community, { ...base, version: snmp.Version2c });
+    } else {
+      const level = snmp.SecurityLevel[c.level];
+      const user: snmp.User = { name: c.user, level };
+      if (c.authProtocol) user.authProtocol = AUTH[c.authProtocol];
+      if (c.authKey) user.authKey = c.authKey;
+      if (c.privProtocol) user.privProtocol = PRIV[c.privProtocol];
+      if (c.privKey) user.privKey = c.privKey;
+      this.session = snmp.createV3Session(target.host, user, { ...base, version: snmp.Version3, ...(c.context ? { context: c.context } : {}) });
+    }
+    // A socket error must never escape as an unhandled 'error' event.
+    this.session.on('error', () => {});
+  }
+
+  get(oids: string[]): Promise<SnmpResult<Varbind[]>> {
+    return new Promise((resolve) => {
+      try {
+        this.session.get(oids, (error, varbinds) => {
+          if (error) return resolve({ ok: false, error: describe(error) });
+          resolve({ ok: true, value: (varbinds ?? []).map(toVarbind) });
+        });
+      } catch (error) {
+        resolve({ ok: false, error: describe(error) });
+      }
+    });
+  }
+
+  subtree(oid: string, maxRepetitions = 20): Promise<SnmpResult<Varbind[]>> {
+    return new Promise((resolve) => {
+      const out: Varbind[] = [];
+      try {
+        this.session.subtree(oid, maxRepetitions, (varbinds: snmp.Varbind[]) => {
+          for (const vb of varbinds) {
+            if (!snmp.isVarbindError(vb)) out.push(toVarbind(vb));
+          }
+        }, (error: Error | null) => {
+          if (error) return resolve({ ok: false, error: describe(error) });
+          resolve({ ok: true, value: out });
+        });
+      } catch (error) {
+        resolve({ ok: false, error: describe(error) });
+      }
+    });
+  }
+
+  close(): void {
+    try {
+      this.session.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+function toVarbind(vb: snmp.Varbind): Varbind {
+  if (snmp.isVarbindError(vb)) return { oid: vb.oid, type: vb.type ?? 0, value: undefined };
+  return { oid: vb.oid, type: vb.type ?? 0, value: vb.value };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === 'RequestTimedOutError') return 'no answer (timed out)';
+    return error.message;
+  }
+  return String(error);
+}
