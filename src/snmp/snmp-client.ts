@@ -21,6 +21,7 @@ export interface SnmpTarget {
 
 export interface SnmpClient {
   get(oids: string[]): Promise<SnmpResult<Varbind[]>>;
+  getNext(oids: string[]): Promise<SnmpResult<Varbind[]>>;
   /** Walks every instance under `oid` (GETBULK), stopping at the end of the subtree. */
   subtree(oid: string, maxRepetitions?: number): Promise<SnmpResult<Varbind[]>>;
   close(): void;
@@ -65,9 +66,18 @@ export class NetSnmpClient implements SnmpClient {
   }
 
   get(oids: string[]): Promise<SnmpResult<Varbind[]>> {
+    return this.request('get', oids);
+  }
+
+  getNext(oids: string[]): Promise<SnmpResult<Varbind[]>> {
+    return this.request('getNext', oids);
+  }
+
+  private request(op: 'get' | 'getNext', oids: string[]): Promise<SnmpResult<Varbind[]>> {
     return new Promise((resolve) => {
+      if (oids.length === 0) return resolve({ ok: true, value: [] });
       try {
-        this.session.get(oids, (error, varbinds) => {
+        this.session[op](oids, (error: Error | null, varbinds?: snmp.Varbind[]) => {
           if (error) return resolve({ ok: false, error: describe(error) });
           resolve({ ok: true, value: (varbinds ?? []).map(toVarbind) });
         });

@@ -1,0 +1,175 @@
+// The composition root: wires sources → facts → power health → reconcile → effects.
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { MembershipFileBackend } from './backends/membership-file-backend.js';
+import type { PoolBackend } from './backends/pool-backend.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config/schema.js';
+import { DrainController } from './drain/drain-controller.js';
+import { EventLog } from './events/event-log.js';
+import { assessPower, type PowerView } from './health/power-health.js';
+import { Topology } from './health/topology.js';
+import { startHttp, type HttpServer } from './http/server.js';
+import type { ReadModel } from './http/snapshot.js';
+import { createLogger } from './log.js';
+import { wallDir } from './paths.js';
+import { Poller, type PollTarget } from './poller/poller.js';
+import { Reloader } from './reload/reloader.js';
+import { SimFaultError, Simulator } from './sim/simulator.js';
+import { StateStore } from './state/state-store.js';
+import { watchFacts } from './events/fact-events.js';
+
+export interface AppOptions {
+  config: Config;
+  /** Re-read at each reload; without it the reload only re-admits. */
+  configPath?: string;
+  port?: number;
+  host?: string;
+  /** Relative backend directories resolve here (default: the working directory). */
+  stateDir?: string;
+  logLevel?: string;
+  log?: Logger;
+  clock?: Clock;
+  /** Run the simulator for the configured devices (default: config.settings.simulate). */
+  simulate?: boolean;
+}
+
+export interface App {
+  url: string;
+  port: number;
+  config(): Config;
+  store: StateStore;
+  events: EventLog;
+  controller: DrainController;
+  reloader: Reloader;
+  poller: Poller;
+  simulator: Simulator | null;
+  backendFor(pool: string): PoolBackend;
+  stop(): Promise<void>;
+}
+
+export async function startApp(options: AppOptions): Promise<App> {
+  const log = options.log ?? createLogger(options.logLevel);
+  const clock = options.clock ?? systemClock;
+  const stateDir = options.stateDir ?? process.cwd();
+  let config = options.config;
+  let topology = new Topology(config);
+
+  const store = new StateStore();
+  const events = new EventLog(clock, log.child({ module: 'events' }));
+  const backends = new Map<string, PoolBackend>();
+  const backendFor = (pool: string): PoolBackend => {
+    const spec = topology.pools.get(pool)?.backend ?? { type: 'file' as const, dir: 'var/pools' };
+    const dir = resolve(stateDir, spec.dir);
+    let backend = backends.get(dir);
+    if (!backend) backends.set(dir, (backend = new MembershipFileBackend(dir)));
+    return backend;
+  };
+  const view = (): PowerView => assessPower(topology, store, clock.now(), config.settings.pollInterval * config.settings.staleAfterPolls);
+  const controller = new DrainController({ topology: () => topology, view, facts: store, backendFor, events, clock, log: log.child({ module: 'drain' }) });
+
+  const simulate = options.simulate ?? config.settings.simulate;
+  const simulator = simulate ? new Simulator(config, { log: log.child({ module: 'sim' }) }) : null;
+  if (simulator) await simulator.start();
+
+  const poller = new Poller({
+    store, clock, log: log.child({ module: 'poller' }),
+    timeoutMs: config.settings.snmpTimeout, retries: config.settings.snmpRetries, concurrency: config.settings.pollConcurrency,
+  });
+  poller.setTargets(pollTargets(config));
+
+  const applyConfig = (next: Config) => {
+    const nextTopology = new Topology(next);
+    poller.setTargets(pollTargets(next));
+    config = next;
+    topology = nextTopology;
+    store.retain(new Set(next.pdus.map((p) => p.name)), new Set(next.nodes.map((n) => n.name)));
+    controller.enqueueAll();
+  };
+  const reloader = new Reloader({
+    configPath: options.configPath ?? null, currentConfig: () => config, applyConfig, controller, events, clock, log: log.child({ module: 'reload' }),
+  });
+
+  const readModel: ReadModel = {
+    config: () => config, topology: () => topology, view, store, controller, events, reloader, now: () => clock.now(),
+    simFaults: () => ({ enabled: simulator !== null, faults: simulator?.faults().map((f) => ({ id: f.id, spec: { ...f.spec }, since: f.since })) ?? [] }),
+  };
+  let http: HttpServer;
+  try {
+    http = await startHttp({
+      readModel, reloader, wallDir: wallDir(), log: log.child({ module: 'http' }),
+      sim: simulator && {
+        injectFault: (spec) => {
+          const fault = simulator.injectFault(spec);
+          events.add({ type: 'sim-fault', severity: 'info', subject: 'simulator', message: `simulator: injected ${describeFault(fault.spec)} (fault ${fault.id})` });
+          return fault;
+        },
+        clearFault: (id) => {
+          const cleared = simulator.clearFault(id);
+          if (cleared) events.add({ type: 'sim-fault', severity: 'info', subject: 'simulator', message: `simulator: cleared fault ${id}` });
+          return cleared;
+        },
+        clearAllFaults: () => {
+          const n = simulator.clearAllFaults();
+          if (n > 0) events.add({ type: 'sim-fault', severity: 'info', subject: 'simulator', message: `simulator: cleared all ${n} faults` });
+          return n;
+        },
+        faults: () => simulator.faults(),
+        isFaultError: (err) => err instanceof SimFaultError,
+      },
+    }, options.port ?? config.settings.http.port, options.host ?? config.settings.http.host);
+  } catch (err) {
+    await simulator?.stop();
+    throw err;
+  }
+
+  const unwatch = watchFacts(store, () => topology, events);
+  store.onChange(() => { controller.enqueueAll(); http.changed(); });
+  events.subscribe((e) => http.pushEvent(e));
+  // Staleness arrives with time, not with a new fact: re-assess every poll interval.
+  const tick = setInterval(() => { controller.enqueueAll(); http.changed(); }, config.settings.pollInterval);
+  tick.unref();
+
+  poller.start();
+  reloader.start();
+  log.info({ url: http.url, pdus: config.pdus.length, nodes: config.nodes.length, pools: config.pools.length, simulate }, 'breakerbox started');
+
+  let stopped = false;
+  return {
+    url: http.url,
+    port: http.port,
+    config: () => config,
+    store, events, controller, reloader, poller, simulator, backendFor,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(tick);
+      unwatch();
+      reloader.stop();
+      poller.stop();
+      await controller.settle();
+      controller.stop();
+      await http.close();
+      await simulator?.stop();
+    },
+  };
+}
+
+export function pollTargets(config: Config): PollTarget[] {
+  const { pollInterval } = config.settings;
+  return [
+    ...config.pdus.map((p): PollTarget => ({ kind: 'pdu', name: p.name, address: p.address, credentials: p.snmp, intervalMs: p.pollInterval ?? pollInterval, profile: p.profile })),
+    ...config.nodes.map((n): PollTarget => ({ kind: 'node', name: n.name, address: n.address, credentials: n.snmp, intervalMs: n.pollInterval ?? pollInterval })),
+  ];
+}
+
+function describeFault(spec: { kind: string; pdu?: string; bank?: number; outlet?: number; node?: string }): string {
+  switch (spec.kind) {
+    case 'bank-trip': return `breaker trip of bank ${spec.bank} on ${spec.pdu}`;
+    case 'outlet-off': return `outlet ${spec.outlet} off on ${spec.pdu}`;
+    case 'inlet-loss': return `inlet power loss on ${spec.pdu}`;
+    case 'pdu-unreachable': return `management card failure on ${spec.pdu} (power stays on)`;
+    case 'node-down': return `node ${spec.node} down`;
+    default: return spec.kind;
+  }
+}

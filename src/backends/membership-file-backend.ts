@@ -1,0 +1,46 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MembershipEntry, PoolBackend } from './pool-backend.js';
+
+/**
+ * The membership file nodes read at their reload: DIR/POOL.members holds one active member per
+ * line; DIR/POOL.json holds every member with its state and reason. Both written atomically.
+ */
+export class MembershipFileBackend implements PoolBackend {
+  readonly kind = 'file';
+
+  constructor(private readonly dir: string) {}
+
+  membersPath(pool: string): string {
+    return join(this.dir, `${pool}.members`);
+  }
+
+  jsonPath(pool: string): string {
+    return join(this.dir, `${pool}.json`);
+  }
+
+  async readActive(pool: string): Promise<Set<string> | null> {
+    let text: string;
+    try {
+      text = await readFile(this.membersPath(pool), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    return new Set(text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
+  }
+
+  async apply(pool: string, members: MembershipEntry[]): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const active = members.filter((m) => m.state === 'active').map((m) => m.node);
+    await atomicWrite(this.jsonPath(pool), `${JSON.stringify({ pool, members }, null, 2)}\n`);
+    await atomicWrite(this.membersPath(pool), active.length ? `${active.join('\n')}\n` : '');
+  }
+}
+
+/** Readers see the old file or the new one, never half of one. */
+async function atomicWrite(path: string, content: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, content, 'utf8');
+  await rename(tmp, path);
+}

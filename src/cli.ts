@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import express from 'express';
+import { startApp } from './app.js';
+import { ConfigError, loadConfigFile } from './config/load-config.js';
+import type { Config } from './config/schema.js';
+import { simRoutes } from './http/sim-routes.js';
+import { createLogger } from './log.js';
+import { demoConfigPath } from './paths.js';
+import { SimFaultError, Simulator } from './sim/simulator.js';
+
+const USAGE = `Usage: breakerbox <command> [options]
+
+Commands:
+  run [CONFIG]          Monitor and drain. Without CONFIG: the Dallas 3 demo, simulated.
+  demo                  Same as "run" with the demo data center.
+  sim [CONFIG]          Only the simulated PDUs and nodes of CONFIG (default: the demo),
+                        with their fault switches on --port (default 8081).
+  check-config FILE     Validate FILE; exit 2 with file:line and key path on a problem.
+
+Options:
+  --port N              HTTP port (default: settings.http.port, or $PORT)
+  --log-level LEVEL     pino level (default: info, or $LOG_LEVEL)
+  -h, --help            This help.
+
+Signals: SIGHUP reloads now (re-reads CONFIG, re-admits drained nodes whose power is back).`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv, allowPositionals: true, strict: true,
+    options: { port: { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command = 'run', file] = positionals;
+  if (values.help || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const log = createLogger(values['log-level']);
+  const port = values.port ?? process.env.PORT;
+
+  switch (command) {
+    case 'check-config': {
+      if (!file) return usage('check-config needs a FILE');
+      const config = loadConfigFile(file);
+      console.log(`${file}: ok (${config.pdus.length} PDUs, ${config.nodes.length} nodes, ${config.pools.length} pools, ${config.services.length} services)`);
+      return 0;
+    }
+    case 'run':
+    case 'demo': {
+      const configPath = command === 'demo' ? demoConfigPath() : file ?? demoConfigPath();
+      const config = loadConfigFile(configPath);
+      const app = await startApp({ config, configPath, log, ...(port ? { port: Number(port) } : {}) });
+      console.log(`Breakerbox is watching ${config.pdus.length} PDUs and ${config.nodes.length} nodes${config.settings.simulate ? ' (simulated)' : ''}. Wall: ${app.url}/`);
+      process.on('SIGHUP', () => { void app.reloader.reloadNow('signal'); });
+      await untilSignalled();
+      await app.stop();
+      return 0;
+    }
+    case 'sim': {
+      const config: Config = loadConfigFile(file ?? demoConfigPath());
+      const sim = new Simulator(config, { log: log.child({ module: 'sim' }) });
+      await sim.start();
+      const app = express().use(express.json()).use('/api/sim', simRoutes({
+        injectFault: (s) => sim.injectFault(s), clearFault: (id) => sim.clearFault(id), clearAllFaults: () => sim.clearAllFaults(),
+        faults: () => sim.faults(), isFaultError: (e) => e instanceof SimFaultError,
+      }, () => {}));
+      const server = app.listen(Number(port ?? 8081), '127.0.0.1');
+      console.log(`Simulating ${config.pdus.length} PDUs and ${config.nodes.length} nodes. Faults: POST http://127.0.0.1:${port ?? 8081}/api/sim/faults`);
+      await untilSignalled();
+      server.close();
+      await sim.stop();
+      return 0;
+    }
+    default:
+      return usage(`unknown command "${command}"`);
+  }
+}
+
+function usage(problem: string): number {
+  console.error(`breakerbox: ${problem}\n\n${USAGE}`);
+  return 64;
+}
+
+function untilSignalled(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.exit(usage(err.message));
+    }
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,48 @@
+import type { Config, NodeConfig, PduConfig, PoolConfig } from '../config/schema.js';
+
+/** Indexes over the configured cabling, built once per config. */
+export class Topology {
+  readonly pdus: ReadonlyMap<string, PduConfig>;
+  readonly nodes: ReadonlyMap<string, NodeConfig>;
+  readonly pools: ReadonlyMap<string, PoolConfig>;
+  private readonly fedBy = new Map<string, NodeConfig[]>();
+  private readonly poolsOf = new Map<string, string[]>();
+  private readonly outletUse = new Map<string, { node: string; psu: number }>();
+
+  constructor(readonly config: Config) {
+    this.pdus = new Map(config.pdus.map((p) => [p.name, p]));
+    this.nodes = new Map(config.nodes.map((n) => [n.name, n]));
+    this.pools = new Map(config.pools.map((p) => [p.name, p]));
+    for (const node of config.nodes) {
+      node.psus.forEach((psu, i) => {
+        const fed = this.fedBy.get(psu.pdu) ?? [];
+        if (!fed.includes(node)) fed.push(node);
+        this.fedBy.set(psu.pdu, fed);
+        this.outletUse.set(`${psu.pdu}#${psu.outlet}`, { node: node.name, psu: i + 1 });
+      });
+    }
+    for (const pool of config.pools) {
+      for (const member of pool.members) this.poolsOf.set(member, [...(this.poolsOf.get(member) ?? []), pool.name]);
+    }
+  }
+
+  /** Nodes with at least one PSU on this PDU. */
+  nodesFedBy(pdu: string): readonly NodeConfig[] {
+    return this.fedBy.get(pdu) ?? [];
+  }
+
+  poolsOfNode(node: string): readonly string[] {
+    return this.poolsOf.get(node) ?? [];
+  }
+
+  /** The node and PSU (1-based) plugged into this outlet, if any. */
+  outletFeeds(pdu: string, outlet: number): { node: string; psu: number } | null {
+    return this.outletUse.get(`${pdu}#${outlet}`) ?? null;
+  }
+
+  /** Bank of an outlet as configured (even, contiguous split), for when the PDU does not say. */
+  configuredBank(pdu: PduConfig, outlet: number): number {
+    const perBank = Math.ceil(pdu.outlets / pdu.banks);
+    return Math.min(pdu.banks, Math.floor((outlet - 1) / perBank) + 1);
+  }
+}

@@ -1,0 +1,90 @@
+import { createServer, type Server } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { Server as SocketServer } from 'socket.io';
+import type { ApiEvent } from './api-types.js';
+import { apiRoutes } from './api-routes.js';
+import { simRoutes, type SimControl } from './sim-routes.js';
+import type { ReadModel } from './snapshot.js';
+import { snapshot } from './snapshot.js';
+import type { Reloader } from '../reload/reloader.js';
+
+export interface HttpDeps {
+  readModel: ReadModel;
+  reloader: Reloader;
+  sim: SimControl | null;
+  wallDir: string;
+  log: Logger;
+}
+
+export interface HttpServer {
+  server: Server;
+  url: string;
+  port: number;
+  /** Tell the wall something changed; snapshots are pushed at most once a second. */
+  changed(): void;
+  pushEvent(event: ApiEvent): void;
+  close(): Promise<void>;
+}
+
+const SNAPSHOT_MIN_INTERVAL_MS = 1_000;
+
+export async function startHttp(deps: HttpDeps, port: number, host: string): Promise<HttpServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '64kb' }));
+  app.use('/api', apiRoutes(deps.readModel, deps.reloader));
+  if (deps.sim) app.use('/api/sim', simRoutes(deps.sim, () => live.changed()));
+  app.use(express.static(deps.wallDir, { index: 'index.html', maxAge: 0 }));
+  app.use('/api', (_req: Request, res: Response) => { res.status(404).json({ error: 'no such endpoint', code: 'BB_ERR_NOT_FOUND' }); });
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) deps.log.error({ err }, 'request failed');
+    res.status(status).json({ error: status === 500 ? 'internal error' : err.message, code: status === 500 ? 'BB_ERR_INTERNAL' : 'BB_ERR_BAD_REQUEST' });
+  });
+
+  const server = createServer(app);
+  const io = new SocketServer(server, { serveClient: true, cors: { origin: false } });
+  io.on('connection', (socket) => {
+    socket.emit('snapshot', snapshot(deps.readModel));
+  });
+
+  const live = throttledSnapshots(() => io.emit('snapshot', snapshot(deps.readModel)));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => { server.off('error', reject); resolve(); });
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return {
+    server,
+    port: boundPort,
+    url: `http://${shownHost}:${boundPort}`,
+    changed: live.changed,
+    pushEvent: (event) => { io.emit('event', event); live.changed(); },
+    close: async () => {
+      live.cancel();
+      await new Promise<void>((resolve) => { void io.close(() => resolve()); });
+      server.closeAllConnections?.();
+    },
+  };
+}
+
+/** Coalesces change notices into at most one push per interval. */
+function throttledSnapshots(push: () => void): { changed(): void; cancel(): void } {
+  let timer: NodeJS.Timeout | null = null;
+  let last = 0;
+  return {
+    changed() {
+      if (timer) return;
+      const wait = Math.max(0, last + SNAPSHOT_MIN_INTERVAL_MS - Date.now());
+      timer = setTimeout(() => { timer = null; last = Date.now(); push(); }, wait);
+    },
+    cancel() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}

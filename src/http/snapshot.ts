@@ -1,0 +1,150 @@
+import type { Config } from '../config/schema.js';
+import type { DrainController } from '../drain/drain-controller.js';
+import type { EventLog } from '../events/event-log.js';
+import type { PowerView } from '../health/power-health.js';
+import type { Topology } from '../health/topology.js';
+import type { Measure } from '../model.js';
+import type { Reloader } from '../reload/reloader.js';
+import type { StateStore } from '../state/state-store.js';
+import type { ApiNode, ApiPdu, ApiPool, ApiReloadInfo, ApiService, ApiSite, ApiSnapshot } from './api-types.js';
+
+/** What the read side of the API needs; the composition root provides it. */
+export interface ReadModel {
+  config(): Config;
+  topology(): Topology;
+  view(): PowerView;
+  store: StateStore;
+  controller: DrainController;
+  events: EventLog;
+  reloader: Reloader;
+  now(): number;
+  simFaults(): { enabled: boolean; faults: { id: string; spec: Record<string, unknown>; since: number }[] };
+}
+
+const value = (m: Measure): number | null => (m.quality === 'ok' ? m.value : null);
+
+export function pdusView(rm: ReadModel): ApiPdu[] {
+  const topology = rm.topology();
+  const view = rm.view();
+  return rm.config().pdus.map((pdu): ApiPdu => {
+    const facts = rm.store.pdu(pdu.name);
+    const reading = facts?.reading ?? null;
+    const health = view.pdus.get(pdu.name);
+    return {
+      name: pdu.name,
+      rack: pdu.rack,
+      feed: pdu.feed ?? null,
+      address: pdu.address,
+      vendor: reading?.identity.vendor ?? null,
+      model: reading?.identity.model ?? null,
+      serial: reading?.identity.serial ?? null,
+      firmware: reading?.identity.firmware ?? null,
+      profile: reading?.profile ?? null,
+      reachable: health?.reachable ?? null,
+      dark: health?.dark ?? false,
+      lastPollAt: facts?.lastPollAt ?? null,
+      lastOkAt: facts?.lastOkAt ?? null,
+      error: facts?.error ?? null,
+      power: reading ? value(reading.power) : null,
+      badValues: reading?.badValues ?? 0,
+      phases: (reading?.phases ?? []).map((p) => ({ index: p.index, current: value(p.current), voltage: value(p.voltage), power: value(p.power) })),
+      banks: (reading?.banks ?? []).map((b) => ({ index: b.index, breaker: health?.reachable ? b.breaker : 'unknown', breakerInferred: b.breakerInferred, current: value(b.current) })),
+      outlets: (reading?.outlets ?? []).map((o) => ({
+        index: o.index, name: o.name, state: health?.reachable ? o.state : 'unknown',
+        bank: o.bank ?? topology.configuredBank(pdu, o.index),
+        current: value(o.current), power: value(o.power), feeds: topology.outletFeeds(pdu.name, o.index),
+      })),
+    };
+  });
+}
+
+export function nodesView(rm: ReadModel): ApiNode[] {
+  const topology = rm.topology();
+  const view = rm.view();
+  return rm.config().nodes.map((node): ApiNode => {
+    const health = view.nodes.get(node.name);
+    const facts = rm.store.node(node.name);
+    return {
+      name: node.name,
+      rack: node.rack,
+      kind: node.kind,
+      power: health?.power ?? 'unknown',
+      reachable: health?.reachable ?? null,
+      reason: health?.reason ?? 'not assessed yet',
+      pools: [...topology.poolsOfNode(node.name)],
+      psus: (health?.psus ?? []).map((p) => ({ pdu: p.pdu, outlet: p.outlet, feed: p.feed, reason: p.reason })),
+      uptimeSeconds: facts?.reachable && facts.uptimeTicks !== null ? Math.floor(facts.uptimeTicks / 100) : null,
+      reachableSince: facts?.reachableSince ?? null,
+      lastRebootAt: facts?.lastRebootAt ?? null,
+    };
+  });
+}
+
+export function poolsView(rm: ReadModel): ApiPool[] {
+  const view = rm.view();
+  return rm.config().pools.map((pool): ApiPool => {
+    const records = new Map(rm.controller.records(pool.name).map((r) => [r.node, r]));
+    const blocked = rm.controller.blockedIn(pool.name);
+    const members = pool.members.map((node) => {
+      const record = records.get(node);
+      const health = view.nodes.get(node);
+      return record
+        ? { node, state: 'drained' as const, reason: record.reason, since: record.since, power: health?.power ?? 'unknown' as const }
+        : {
+            node, state: 'active' as const, since: null, power: health?.power ?? 'unknown' as const,
+            reason: blocked?.nodes.includes(node) ? `drain blocked by ${blocked.rule}` : health && health.power !== 'normal' ? health.reason : null,
+          };
+    });
+    const drained = members.filter((m) => m.state === 'drained').length;
+    return {
+      name: pool.name, members, active: members.length - drained, drained, held: 0, total: members.length,
+      maxDrainedFraction: pool.drain.maxDrainedFraction, blocked,
+    };
+  });
+}
+
+export function servicesView(rm: ReadModel, pools: ApiPool[] = poolsView(rm)): ApiService[] {
+  return rm.config().services.map((s): ApiService => {
+    const mine = pools.filter((p) => s.pools.includes(p.name));
+    const down = mine.some((p) => p.members.every((m) => m.state !== 'active' || m.power === 'lost'));
+    const reduced = mine.some((p) => p.members.some((m) => m.state !== 'active' || m.power !== 'normal'));
+    return { name: s.name, pools: s.pools, status: down ? 'down' : reduced ? 'reduced' : 'ok' };
+  });
+}
+
+export function sitesView(rm: ReadModel): ApiSite[] {
+  const config = rm.config();
+  return config.sites.map((site) => ({
+    name: site.name,
+    rows: site.rows.map((row) => ({
+      name: row.name,
+      racks: row.racks.map((rack) => ({
+        name: rack,
+        pdus: config.pdus.filter((p) => p.rack === rack).map((p) => p.name),
+        nodes: config.nodes.filter((n) => n.rack === rack).map((n) => n.name),
+      })),
+    })),
+  }));
+}
+
+export function reloadView(rm: ReadModel): ApiReloadInfo {
+  const settings = rm.config().settings.reload;
+  const last = rm.reloader.lastResult();
+  return { schedule: settings.schedule, nextAt: rm.reloader.nextAt(), holdDownMs: settings.holdDown, lastAt: last?.at ?? null, lastOutcome: last?.outcome ?? null };
+}
+
+export function snapshot(rm: ReadModel): ApiSnapshot {
+  const pools = poolsView(rm);
+  return {
+    time: rm.now(),
+    sites: sitesView(rm),
+    pdus: pdusView(rm),
+    nodes: nodesView(rm),
+    pools,
+    services: servicesView(rm, pools),
+    events: rm.events.latest(40),
+    reload: reloadView(rm),
+    pollIntervalMs: rm.config().settings.pollInterval,
+    sim: rm.simFaults(),
+  };
+}

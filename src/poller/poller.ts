@@ -1,0 +1,176 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { SnmpCredentials } from '../config/schema.js';
+import { profileByName, profileForSysObjectId, profiles } from '../profiles/index.js';
+import type { PduProfile } from '../profiles/profile.js';
+import { readPdu } from '../profiles/read-pdu.js';
+import { NetSnmpClient, parseAddress, type SnmpClient, type SnmpResult } from '../snmp/snmp-client.js';
+import type { StateStore } from '../state/state-store.js';
+import { Semaphore } from './semaphore.js';
+
+export interface PollTarget {
+  kind: 'pdu' | 'node';
+  name: string;
+  address: string;
+  credentials: SnmpCredentials;
+  intervalMs: number;
+  /** PDUs: a profile name, or "auto" to detect one. */
+  profile?: string;
+}
+
+export interface PollerOptions {
+  store: StateStore;
+  clock: Clock;
+  log: Logger;
+  timeoutMs: number;
+  retries: number;
+  concurrency: number;
+  /** Injected for tests; net-snmp by default. */
+  connect?: (target: PollTarget, timeoutMs: number, retries: number) => SnmpClient;
+}
+
+interface Scheduled {
+  target: PollTarget;
+  client: SnmpClient;
+  profile: PduProfile | null;
+  timer: { cancel(): void } | null;
+  inFlight: Promise<void> | null;
+}
+
+const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
+const SYS_DESCR = '1.3.6.1.2.1.1.1.0';
+const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';
+
+/** Polls every device on its own interval under one concurrency cap. Never throws: failures become facts. */
+export class Poller {
+  private readonly devices = new Map<string, Scheduled>();
+  private readonly limit: Semaphore;
+  private running = false;
+
+  constructor(private readonly options: PollerOptions) {
+    this.limit = new Semaphore(options.concurrency);
+  }
+
+  /** Replaces the set of targets; unchanged devices keep their session and schedule. */
+  setTargets(targets: PollTarget[]): void {
+    const wanted = new Map(targets.map((t) => [key(t), t]));
+    for (const [k, device] of this.devices) {
+      const next = wanted.get(k);
+      if (!next || JSON.stringify(next) !== JSON.stringify(device.target)) this.remove(k);
+    }
+    for (const [k, target] of wanted) {
+      if (this.devices.has(k)) continue;
+      const connect = this.options.connect ?? defaultConnect;
+      this.devices.set(k, { target, client: connect(target, this.options.timeoutMs, this.options.retries), profile: null, timer: null, inFlight: null });
+      if (this.running) this.schedule(k, this.jitter(target));
+    }
+  }
+
+  start(): void {
+    this.running = true;
+    for (const [k, device] of this.devices) this.schedule(k, this.jitter(device.target));
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const k of [...this.devices.keys()]) this.remove(k);
+  }
+
+  /** Polls one device now (e.g. to confirm a trap); resolves when its facts are recorded. */
+  pollNow(kind: 'pdu' | 'node', name: string): Promise<void> {
+    const k = `${kind}:${name}`;
+    const device = this.devices.get(k);
+    if (!device) return Promise.resolve();
+    return device.inFlight ?? this.run(k, device);
+  }
+
+  private schedule(k: string, delayMs: number): void {
+    const device = this.devices.get(k);
+    if (!device || !this.running) return;
+    device.timer?.cancel();
+    device.timer = this.options.clock.setTimeout(() => {
+      const started = this.options.clock.now();
+      void this.run(k, device).then(() => {
+        const elapsed = this.options.clock.now() - started;
+        if (this.devices.get(k) === device) this.schedule(k, Math.max(0, device.target.intervalMs - elapsed));
+      });
+    }, delayMs);
+  }
+
+  private run(k: string, device: Scheduled): Promise<void> {
+    if (device.inFlight) return device.inFlight;
+    device.inFlight = this.limit.run(() => this.poll(device))
+      .catch((err) => this.options.log.error({ err, device: k }, 'poll failed unexpectedly'))
+      .finally(() => { device.inFlight = null; });
+    return device.inFlight;
+  }
+
+  private async poll(device: Scheduled): Promise<void> {
+    const { store, clock } = this.options;
+    const { target, client } = device;
+    if (target.kind === 'node') {
+      const result = await client.get([SYS_UPTIME, SYS_DESCR]);
+      const at = clock.now();
+      if (!result.ok) return store.recordNode(target.name, at, { ok: false, error: result.error });
+      const uptime = result.value[0]?.value;
+      const descr = result.value[1]?.value;
+      store.recordNode(target.name, at, {
+        ok: true,
+        uptimeTicks: typeof uptime === 'number' ? uptime : null,
+        sysDescr: Buffer.isBuffer(descr) ? descr.toString('utf8') : typeof descr === 'string' ? descr : null,
+      });
+      return;
+    }
+    if (!device.profile) {
+      const detected = await detectProfile(client, target.profile ?? 'auto');
+      if (!detected.ok) return store.recordPdu(target.name, clock.now(), { ok: false, error: detected.error });
+      device.profile = detected.value;
+      this.options.log.info({ pdu: target.name, profile: detected.value.name }, 'profile selected');
+    }
+    const reading = await readPdu(client, device.profile);
+    const at = clock.now();
+    if (!reading.ok) store.recordPdu(target.name, at, { ok: false, error: reading.error });
+    else store.recordPdu(target.name, at, { ok: true, reading: reading.value });
+  }
+
+  private remove(k: string): void {
+    const device = this.devices.get(k);
+    if (!device) return;
+    device.timer?.cancel();
+    device.client.close();
+    this.devices.delete(k);
+  }
+
+  /** Spreads first polls over a second so a restart does not burst every device at once. */
+  private jitter(target: PollTarget): number {
+    return Math.floor(Math.random() * Math.min(1_000, target.intervalMs));
+  }
+}
+
+/** Named profile, else by sysObjectID, else by probing each profile's characteristic objects. */
+export async function detectProfile(client: SnmpClient, wanted: string): Promise<SnmpResult<PduProfile>> {
+  if (wanted !== 'auto') {
+    const named = profileByName(wanted);
+    return named ? { ok: true, value: named } : { ok: false, error: `unknown profile "${wanted}"` };
+  }
+  const sys = await client.get([SYS_OBJECT_ID]);
+  if (!sys.ok) return sys;
+  const raw = sys.value[0]?.value;
+  const byOid = profileForSysObjectId(typeof raw === 'string' ? raw : null);
+  if (byOid) return { ok: true, value: byOid };
+  for (const profile of profiles) {
+    const probe = await client.getNext([...profile.detect.probe]);
+    if (!probe.ok) return probe;
+    if (probe.value.some((vb, i) => vb.value !== undefined && vb.oid.startsWith(`${profile.detect.probe[i]}.`))) return { ok: true, value: profile };
+  }
+  return { ok: false, error: `no profile matches (sysObjectID ${String(raw ?? 'missing')})` };
+}
+
+function defaultConnect(target: PollTarget, timeoutMs: number, retries: number): SnmpClient {
+  const { host, port } = parseAddress(target.address);
+  return new NetSnmpClient({ host, port, credentials: target.credentials, timeoutMs, retries });
+}
+
+function key(t: PollTarget): string {
+  return `${t.kind}:${t.name}`;
+}
