@@ -35,6 +35,8 @@ export interface ReadmitOutcome {
 
 const BACKEND_RETRY_MS = 2_000;
 
+const formatSeconds = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`);
+
 /**
  * One reconcile loop per pool, level-triggered: triggers only enqueue a pool; reconcile reads
  * topology, power health, drain records and the backend, then writes the difference.
@@ -107,7 +109,7 @@ export class DrainController {
     if (health.power !== 'normal') return health.power === 'lost' ? 'still without power' : `power ${health.power}`;
     const since = this.deps.facts.node(health.name)?.reachableSince ?? null;
     if (health.reachable !== true || since === null) return 'not answering';
-    if (now - since < holdDownMs) return `answering for ${Math.round((now - since) / 1000)} s of the ${Math.round(holdDownMs / 1000)} s hold-down`;
+    if (now - since < holdDownMs) return `back for less than the ${formatSeconds(holdDownMs)} hold-down`;
     return null;
   }
 

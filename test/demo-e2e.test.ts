@@ -1,0 +1,118 @@
+// The Dallas demo end to end: real SNMP agents, real poller, real HTTP API, real membership file.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startApp, type App } from '../src/app.js';
+import type { ApiEvent, ApiNode, ApiPool } from '../src/http/api-types.js';
+import { demoConfig, waitFor } from './helpers/demo-config.js';
+
+const SINGLE = Array.from({ length: 20 }, (_, i) => `scan-0${57 + i}`); // scan-057..scan-076
+const DUAL_SAME_BANK = ['scan-077', 'scan-078', 'scan-079', 'scan-080'];
+
+describe('Dallas demo', () => {
+  let app: App;
+  let stateDir: string;
+  const api = async <T>(path: string, init?: RequestInit): Promise<T> => {
+    const res = await fetch(`${app.url}${path}`, { ...init, headers: { 'content-type': 'application/json' } });
+    assert.ok(res.ok, `${init?.method ?? 'GET'} ${path} → ${res.status} ${await res.clone().text()}`);
+    return (await res.json()) as T;
+  };
+  const scanners = async () => (await api<ApiPool[]>('/api/pools')).find((p) => p.name === 'scanners')!;
+  const drainedNames = async () => (await scanners()).members.filter((m) => m.state === 'drained').map((m) => m.node).sort();
+  const membersFile = async () => (await readFile(join(stateDir, 'var/pools/scanners.members'), 'utf8')).split('\n').filter(Boolean);
+
+  before(async () => {
+    const demo = demoConfig({ snmpPort: 21161, holdDown: '6s' });
+    stateDir = demo.stateDir;
+    app = await startApp({ config: demo.config, stateDir, logLevel: 'silent' });
+    await waitFor('every node polled normal', async () => (await api<ApiNode[]>('/api/nodes')).every((n) => n.power === 'normal' && n.reachable === true));
+  });
+  after(async () => { await app?.stop(); });
+
+  it('serves health and starts with every scanner active in the membership file', async () => {
+    const health = await api<{ status: string }>('/api/health');
+    assert.equal(health.status, 'ok');
+    await waitFor('membership file written', async () => (await membersFile()).length === 80);
+    assert.deepEqual(await drainedNames(), []);
+  });
+
+  it('a bank trip drains exactly its single-corded nodes; dual-corded ones stay active, degraded', async () => {
+    const since = (await api<ApiEvent[]>('/api/events')).at(-1)?.id ?? 0;
+    const fault = await api<{ id: string }>('/api/sim/faults', { method: 'POST', body: JSON.stringify({ kind: 'bank-trip', pdu: 'dal3-r07-a', bank: 1 }) });
+    assert.ok(fault.id);
+
+    await waitFor('20 drained', async () => (await drainedNames()).length === 20);
+    assert.deepEqual(await drainedNames(), SINGLE);
+    const pool = await scanners();
+    for (const node of DUAL_SAME_BANK) {
+      const member = pool.members.find((m) => m.node === node)!;
+      assert.equal(member.state, 'active', node);
+      assert.equal(member.power, 'degraded', node);
+    }
+    const nodes = await api<ApiNode[]>('/api/nodes');
+    for (const node of DUAL_SAME_BANK) assert.equal(nodes.find((n) => n.name === node)!.power, 'degraded');
+    assert.ok(nodes.filter((n) => n.power === 'normal').length >= 60);
+
+    const file = await membersFile();
+    assert.equal(file.length, 60);
+    for (const node of SINGLE) assert.ok(!file.includes(node), `${node} still in the membership file`);
+    for (const node of DUAL_SAME_BANK) assert.ok(file.includes(node));
+    const json = JSON.parse(await readFile(join(stateDir, 'var/pools/scanners.json'), 'utf8')) as { members: { node: string; state: string; reason: string }[] };
+    assert.equal(json.members.find((m) => m.node === 'scan-060')?.state, 'drained');
+    assert.match(json.members.find((m) => m.node === 'scan-060')!.reason, /bank 1 breaker tripped on dal3-r07-a/);
+
+    const drain = (await api<ApiEvent[]>(`/api/events?since=${since}`)).find((e) => e.type === 'drain');
+    assert.ok(drain?.chain, 'a drain event with a chain');
+    assert.match(drain.chain.cause, /bank 1 breaker tripped on dal3-r07-a/);
+    assert.match(drain.chain.impact, /scan-057\.\.scan-076/);
+    assert.match(drain.chain.action, /drained 20 of 80 from pool scanners/);
+
+    const pdu = (await api<{ name: string; banks: { index: number; breaker: string }[] }[]>('/api/pdus')).find((p) => p.name === 'dal3-r07-a')!;
+    assert.equal(pdu.banks.find((b) => b.index === 1)?.breaker, 'tripped');
+    assert.equal(pdu.banks.find((b) => b.index === 2)?.breaker, 'ok');
+  });
+
+  it('after the fault clears, a reload past the hold-down re-admits them', async () => {
+    await api('/api/sim/faults', { method: 'DELETE' });
+    await waitFor('nodes answer again', async () => (await api<ApiNode[]>('/api/nodes')).filter((n) => SINGLE.includes(n.name)).every((n) => n.reachable && n.power === 'normal'));
+    // Before the hold-down has passed nothing returns, and the reload says why.
+    const early = await api<{ outcome: string }>('/api/reload', { method: 'POST' });
+    assert.match(early.outcome, /re-admitted 0 of 20/);
+    assert.equal((await drainedNames()).length, 20);
+
+    await new Promise((r) => setTimeout(r, 6_200));
+    const late = await api<{ outcome: string }>('/api/reload', { method: 'POST' });
+    assert.match(late.outcome, /re-admitted 20 of 20/);
+    assert.deepEqual(await drainedNames(), []);
+    assert.equal((await membersFile()).length, 80);
+  });
+
+  it('a PDU whose management card dies while power stays on drains nothing', async () => {
+    const since = (await api<ApiEvent[]>('/api/events')).at(-1)?.id ?? 0;
+    await api('/api/sim/faults', { method: 'POST', body: JSON.stringify({ kind: 'pdu-unreachable', pdu: 'dal3-r07-a' }) });
+    await waitFor('the PDU seen unreachable', async () => (await api<{ name: string; reachable: boolean | null }[]>('/api/pdus')).find((p) => p.name === 'dal3-r07-a')!.reachable === false);
+    await new Promise((r) => setTimeout(r, 3_000)); // several more poll rounds
+    assert.deepEqual(await drainedNames(), []);
+    const nodes = await api<ApiNode[]>('/api/nodes');
+    for (const node of SINGLE) {
+      const n = nodes.find((x) => x.name === node)!;
+      assert.equal(n.reachable, true, `${node} still answers`);
+      assert.notEqual(n.power, 'lost', `${node} must not be called lost`);
+    }
+    const events = await api<ApiEvent[]>(`/api/events?since=${since}`);
+    assert.ok(events.some((e) => e.type === 'pdu-unreachable' && e.subject === 'dal3-r07-a'));
+    assert.ok(!events.some((e) => e.type === 'drain'));
+    assert.equal((await membersFile()).length, 80);
+    await api('/api/sim/faults', { method: 'DELETE' });
+  });
+
+  it('an inlet loss (PDU and its single-fed nodes silent together) is a power loss and drains', async () => {
+    await api('/api/sim/faults', { method: 'POST', body: JSON.stringify({ kind: 'inlet-loss', pdu: 'dal3-r07-a' }) });
+    await waitFor('20 drained after inlet loss', async () => (await drainedNames()).length === 20);
+    assert.deepEqual(await drainedNames(), SINGLE);
+    const pdu = (await api<{ name: string; dark: boolean }[]>('/api/pdus')).find((p) => p.name === 'dal3-r07-a')!;
+    assert.equal(pdu.dark, true);
+    await api('/api/sim/faults', { method: 'DELETE' });
+  });
+});
