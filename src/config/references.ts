@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import type { Config } from './schema.js';
 
 export interface ReferenceProblem {
@@ -60,6 +61,10 @@ export function checkReferences(config: Config): ReferenceProblem[] {
       seen.add(member);
     });
   });
+
+  if (!cron.validate(config.settings.reload.schedule)) {
+    problems.push({ path: ['settings', 'reload', 'schedule'], message: `"${config.settings.reload.schedule}" is not a cron expression (e.g. "0 * * * *" for hourly)` });
+  }
 
   config.services.forEach((service, i) => {
     service.pools.forEach((pool, j) => {
