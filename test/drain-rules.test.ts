@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { PoolConfig } from '../src/config/schema.js';
+import { nameRanges, numberRanges } from '../src/drain/describe.js';
+import { applySafetyRules } from '../src/drain/safety-rules.js';
+
+const pool = (n: number, maxDrainedFraction: number): PoolConfig => ({
+  name: 'p', members: Array.from({ length: n }, (_, i) => `n-${String(i + 1).padStart(3, '0')}`),
+  backend: { type: 'file', dir: 'x' }, drain: { on: ['lost'], maxDrainedFraction },
+});
+
+describe('max-drained-fraction', () => {
+  it('admits up to the cap and names the rule for the rest', () => {
+    const p = pool(80, 0.5);
+    const { admitted, blocked } = applySafetyRules(p, 30, p.members.slice(0, 15));
+    assert.equal(admitted.length, 10);
+    assert.equal(blocked?.rule, 'max-drained-fraction');
+    assert.equal(blocked?.nodes.length, 5);
+    assert.match(blocked!.message, /at most 40 of 80/);
+  });
+  it('with two members and 50% only one may go; with one member none ("at least one" would be 100%)', () => {
+    assert.equal(applySafetyRules(pool(2, 0.5), 0, ['n-001', 'n-002']).admitted.length, 1);
+    assert.equal(applySafetyRules(pool(1, 0.5), 0, ['n-001']).admitted.length, 0);
+  });
+  it('admits in name order, so the same fault picks the same nodes', () => {
+    const p = pool(10, 0.2);
+    assert.deepEqual(applySafetyRules(p, 0, ['n-009', 'n-003', 'n-005']).admitted, ['n-003', 'n-005']);
+  });
+  it('nothing to drain, nothing blocked', () => {
+    assert.deepEqual(applySafetyRules(pool(10, 0.5), 0, []), { admitted: [], blocked: null });
+  });
+});
+
+describe('descriptions', () => {
+  it('folds consecutive names and numbers into ranges', () => {
+    assert.equal(nameRanges(['scan-059', 'scan-057', 'scan-058', 'scan-061']), 'scan-057..scan-059, scan-061');
+    assert.equal(nameRanges(['a-1', 'a-2']), 'a-1, a-2');
+    assert.equal(numberRanges([1, 2, 3, 7, 9, 10]), '1-3, 7, 9-10');
+    assert.match(nameRanges(['x-1', 'x-3', 'x-5', 'x-7'], 2), /x-1, x-3 and 2 more/);
+  });
+});
