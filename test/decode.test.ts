@@ -14,7 +14,7 @@ describe('decodeValue: bad data is never zero or fine', () => {
     ['a string where a number belongs', Buffer.from('12'), { type: 'number' }, { quality: 'implausible', value: null }],
     ['zero-length value', Buffer.alloc(0), amps, { quality: 'implausible', value: null }],
     ['missing', undefined, amps, { quality: 'unknown', value: null }],
-    ['Counter64 as a Buffer', Buffer.from([0, 0, 1, 0]), { type: 'number' }, { quality: 'ok', value: 256 }],
+    ['Counter64 (a bigint from the client)', 256n, { type: 'number' }, { quality: 'ok', value: 256 }],
     ['<private> text', Buffer.from('<private>'), { type: 'string' }, { quality: 'unknown', value: null }],
     ['text with padding', Buffer.from('notsupported '), { type: 'string' }, { quality: 'unknown', value: null }],
     ['plain text', Buffer.from('AP7900B'), { type: 'string' }, { quality: 'ok', value: 'AP7900B' }],

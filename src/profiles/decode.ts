@@ -40,15 +40,10 @@ export function decodeValue(raw: unknown, spec: ValueSpec): Decoded {
   }
 }
 
-/** Integers, Gauges, Counters and TimeTicks arrive as numbers; Counter64 as a Buffer or bigint. */
+/** Integers, Gauges, Counters and TimeTicks arrive as numbers, Counter64 as a bigint; anything else is the wrong type. */
 function toNumber(raw: unknown): number | null {
   if (typeof raw === 'number') return Number.isFinite(raw) ? raw : null;
   if (typeof raw === 'bigint') return Number(raw);
-  if (Buffer.isBuffer(raw) && raw.length > 0 && raw.length <= 8) {
-    let n = 0;
-    for (const byte of raw) n = n * 256 + byte;
-    return n;
-  }
   return null;
 }
 

@@ -116,7 +116,15 @@ export class NetSnmpClient implements SnmpClient {
 
 function toVarbind(vb: snmp.Varbind): Varbind {
   if (snmp.isVarbindError(vb)) return { oid: vb.oid, type: vb.type ?? 0, value: undefined };
+  // net-snmp hands Counter64 over as big-endian bytes; make it a number type here, once.
+  if (vb.type === snmp.ObjectType.Counter64 && Buffer.isBuffer(vb.value)) return { oid: vb.oid, type: vb.type, value: counter64(vb.value) };
   return { oid: vb.oid, type: vb.type ?? 0, value: vb.value };
+}
+
+function counter64(bytes: Buffer): bigint {
+  let n = 0n;
+  for (const byte of bytes) n = (n << 8n) | BigInt(byte);
+  return n;
 }
 
 function describe(error: unknown): string {
