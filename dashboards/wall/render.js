@@ -1,0 +1,339 @@
+// Rendering of the racks, pools and services. Each view builds its DOM once per topology
+// (keyed by a signature) and then only patches attributes and text on each snapshot, so
+// CSS animations (a pulsing breaker) keep running and a 1 Hz update stays cheap.
+import { amps, esc, plural, ranges, sharedPrefix, watts } from './format.js';
+
+// ---- tiny DOM patch helpers: write only what changed -------------------------------------
+
+export function setAttr(el, name, value) {
+  const v = value == null ? null : String(value);
+  if (v === null) { if (el.hasAttribute(name)) el.removeAttribute(name); }
+  else if (el.getAttribute(name) !== v) el.setAttribute(name, v);
+}
+export function setText(el, text) {
+  const t = String(text ?? '');
+  if (el.textContent !== t) el.textContent = t;
+}
+export function setClass(el, name, on) {
+  if (el.classList.contains(name) !== !!on) el.classList.toggle(name, !!on);
+}
+const tri = (v) => (v === null || v === undefined ? 'unknown' : String(v));
+
+// ---- overall status -----------------------------------------------------------------------
+
+/** What the header says about the whole site: level ok|warn|crit, a word, and the reasons. */
+export function assess(snap) {
+  const crit = [];
+  const warn = [];
+  const trips = snap.pdus.flatMap((p) => p.banks.filter((b) => b.breaker === 'tripped').map((b) => `${p.name} bank ${b.index}`));
+  const dark = snap.pdus.filter((p) => p.dark);
+  const unreachable = snap.pdus.filter((p) => !p.dark && p.reachable === false);
+  const lost = snap.nodes.filter((n) => n.power === 'lost');
+  const degraded = snap.nodes.filter((n) => n.power === 'degraded');
+  const unknownPower = snap.nodes.filter((n) => n.power === 'unknown');
+  const nodeDown = snap.nodes.filter((n) => n.reachable === false && n.power !== 'lost');
+  const blocked = snap.pools.filter((p) => p.blocked);
+  const down = snap.services.filter((s) => s.status === 'down');
+  const reduced = snap.services.filter((s) => s.status === 'reduced');
+  const drained = snap.pools.reduce((s, p) => s + p.drained, 0);
+  const held = snap.pools.reduce((s, p) => s + p.held, 0);
+
+  if (down.length) crit.push(`${plural(down.length, 'service')} down`);
+  if (trips.length) crit.push(trips.length === 1 ? `breaker tripped: ${trips[0]}` : `${trips.length} breakers tripped`);
+  if (dark.length) crit.push(dark.length === 1 ? `${dark[0].name} dark` : `${dark.length} PDUs dark`);
+  if (lost.length) crit.push(`${plural(lost.length, 'node')} lost power`);
+  if (blocked.length) crit.push(`drain blocked in ${blocked.map((p) => p.name).join(', ')}`);
+  if (drained) warn.push(`${drained} drained`);
+  if (degraded.length) warn.push(`${degraded.length} on one feed`);
+  if (unreachable.length) warn.push(unreachable.length === 1 ? `${unreachable[0].name} not answering` : `${unreachable.length} PDUs not answering`);
+  if (nodeDown.length) warn.push(`${plural(nodeDown.length, 'node')} not answering`);
+  if (unknownPower.length) warn.push(`${unknownPower.length} power unknown`);
+  if (reduced.length && !crit.length && !warn.length) warn.push(`${plural(reduced.length, 'service')} reduced`);
+  if (held) warn.push(`${held} held`);
+
+  if (crit.length) return { level: 'crit', word: down.length ? 'SERVICE DOWN' : 'POWER FAULT', detail: [...crit, ...warn].join(' · ') };
+  // Held members alone are an operator's choice, not a fault.
+  if (warn.length && !(warn.length === 1 && held)) return { level: 'warn', word: 'DEGRADED', detail: warn.join(' · ') };
+  return { level: 'ok', word: 'ALL NORMAL', detail: held ? `every feed up · ${held} held by operators` : 'every feed up · every pool whole' };
+}
+
+// ---- racks --------------------------------------------------------------------------------
+
+/** Where each PDU and node stands; PDUs the site layout does not place go to an "unplaced" row. */
+function layoutOf(snap) {
+  const rows = [];
+  const placed = new Set();
+  const multiSite = snap.sites.length > 1;
+  for (const site of snap.sites) {
+    for (const row of site.rows) {
+      rows.push({
+        name: multiSite ? `${site.name} · ${row.name}` : row.name,
+        racks: row.racks.map((r) => {
+          r.pdus.forEach((p) => placed.add(p));
+          return { name: r.name, pdus: r.pdus, nodes: r.nodes };
+        }),
+      });
+    }
+  }
+  const rest = snap.pdus.filter((p) => !placed.has(p.name));
+  if (rest.length) {
+    const byRack = new Map();
+    for (const p of rest) byRack.set(p.rack, [...(byRack.get(p.rack) ?? []), p.name]);
+    rows.push({ name: 'unplaced', racks: [...byRack].map(([name, pdus]) => ({ name, pdus, nodes: snap.nodes.filter((n) => n.rack === name).map((n) => n.name) })) });
+  }
+  return rows;
+}
+
+/** Outlets grouped by bank, in bank order; outlets without a bank form a last group. */
+function bankGroups(pdu) {
+  const groups = pdu.banks.map((b) => ({ index: b.index, outlets: [] }));
+  const byIndex = new Map(groups.map((g) => [g.index, g]));
+  const loose = { index: null, outlets: [] };
+  for (const o of pdu.outlets) (byIndex.get(o.bank) ?? loose).outlets.push(o);
+  if (loose.outlets.length) groups.push(loose);
+  return groups;
+}
+
+export function createRacks(root) {
+  let signature = '';
+  let pduRefs = new Map();
+  let rackRefs = new Map();
+
+  function build(snap, rows) {
+    const pdus = new Map(snap.pdus.map((p) => [p.name, p]));
+    const html = rows.map((row) => `
+      <div class="row" data-testid="row-${esc(row.name)}">
+        <div class="row-label"><span>${esc(row.name)}</span></div>
+        <div class="row-racks" style="--racks:${Math.max(row.racks.length, 4)}">
+          ${row.racks.map((rack) => `
+            <article class="rack" data-testid="rack-${esc(rack.name)}" data-rack="${esc(rack.name)}">
+              <header><span class="rack-name">${esc(rack.name)}</span><span class="rack-meta"></span></header>
+              ${rack.pdus.map((name) => pdus.get(name)).filter(Boolean).map((pdu) => `
+                <div class="pdu" data-testid="pdu-${esc(pdu.name)}" data-pdu="${esc(pdu.name)}">
+                  <div class="pdu-head">
+                    <span class="feed">${esc(pdu.feed ?? '·')}</span>
+                    <span class="pdu-name">${esc(pdu.name)}</span>
+                    <span class="pdu-flag"></span>
+                    <span class="pdu-power mono"></span>
+                  </div>
+                  ${pdu.outlets.length === 0 ? '<div class="pdu-empty">no reading yet</div>' : ''}
+                  ${bankGroups(pdu).map((g) => `
+                    <div class="bank"${g.index === null ? '' : ` data-testid="bank-${esc(pdu.name)}-${g.index}" data-bank="${g.index}"`}>
+                      <div class="bank-label"><b>${g.index === null ? '—' : `B${g.index}`}</b><span class="bank-state mono"></span></div>
+                      <div class="outlets" style="--cols:${Math.max(1, Math.ceil(g.outlets.length / 2))}">
+                        ${g.outlets.map((o) => `<i class="o" data-testid="outlet-${esc(pdu.name)}-${o.index}" data-outlet="${o.index}"></i>`).join('')}
+                      </div>
+                    </div>`).join('')}
+                </div>`).join('')}
+            </article>`).join('')}
+        </div>
+      </div>`).join('');
+    root.innerHTML = html;
+
+    pduRefs = new Map();
+    for (const el of root.querySelectorAll('.pdu')) {
+      const banks = new Map();
+      for (const b of el.querySelectorAll('.bank[data-bank]')) banks.set(Number(b.dataset.bank), { el: b, state: b.querySelector('.bank-state') });
+      const outlets = new Map();
+      for (const o of el.querySelectorAll('.o')) outlets.set(Number(o.dataset.outlet), o);
+      pduRefs.set(el.dataset.pdu, {
+        el, banks, outlets,
+        flag: el.querySelector('.pdu-flag'),
+        power: el.querySelector('.pdu-power'),
+      });
+    }
+    rackRefs = new Map();
+    for (const row of rows) for (const rack of row.racks) {
+      const el = root.querySelector(`.rack[data-rack="${CSS.escape(rack.name)}"]`);
+      if (el) rackRefs.set(rack.name, { el, meta: el.querySelector('.rack-meta'), rack });
+    }
+  }
+
+  function update(snap) {
+    const rows = layoutOf(snap);
+    const sig = JSON.stringify([rows, snap.pdus.map((p) => [p.name, p.feed, p.banks.map((b) => b.index), p.outlets.map((o) => [o.index, o.bank])])]);
+    if (sig !== signature) { build(snap, rows); signature = sig; }
+
+    const nodes = new Map(snap.nodes.map((n) => [n.name, n]));
+    const pduAlarm = new Map();
+    for (const pdu of snap.pdus) {
+      const ref = pduRefs.get(pdu.name);
+      if (!ref) continue;
+      const tripped = pdu.banks.filter((b) => b.breaker === 'tripped');
+      const reach = tri(pdu.reachable);
+      setAttr(ref.el, 'data-reachable', reach);
+      setAttr(ref.el, 'data-dark', pdu.dark);
+      setClass(ref.el, 'is-dark', pdu.dark);
+      setClass(ref.el, 'is-unreachable', !pdu.dark && pdu.reachable === false);
+      setClass(ref.el, 'is-unknown', pdu.reachable === null);
+      setClass(ref.el, 'has-trip', tripped.length > 0);
+      setText(ref.flag, pdu.dark ? 'DARK' : pdu.reachable === false ? 'NO SNMP' : pdu.reachable === null ? 'UNKNOWN'
+        : tripped.length ? 'TRIPPED' : pdu.badValues > 0 ? `${pdu.badValues} bad` : '');
+      // An unreachable PDU's last reading is history: keep it in the tooltip, not on the wall.
+      setText(ref.power, pdu.reachable === false ? '– W' : watts(pdu.power));
+      const identity = [pdu.vendor, pdu.model, pdu.serial && `s/n ${pdu.serial}`, pdu.firmware && `fw ${pdu.firmware}`].filter(Boolean).join(' ');
+      setAttr(ref.el, 'title', [
+        `${pdu.name} (${pdu.feed ? `feed ${pdu.feed}, ` : ''}rack ${pdu.rack}) at ${pdu.address}`,
+        identity, pdu.profile && `profile ${pdu.profile}`,
+        pdu.dark ? 'DARK: unreachable together with every node it alone feeds; most likely lost power'
+          : `reachable: ${reach}`,
+        pdu.error && `error: ${pdu.error}`,
+        pdu.reachable === false && pdu.power != null ? `last known power ${watts(pdu.power)}` : null,
+        pdu.lastOkAt && `last good poll ${new Date(pdu.lastOkAt).toLocaleTimeString()}`,
+        pdu.badValues ? `${pdu.badValues} untrusted values in the last poll` : null,
+        ...pdu.phases.map((ph) => `phase ${ph.index}: ${amps(ph.current)}, ${ph.voltage ?? '–'} V, ${watts(ph.power)}`),
+      ].filter(Boolean).join('\n'));
+
+      for (const bank of pdu.banks) {
+        const b = ref.banks.get(bank.index);
+        if (!b) continue;
+        setAttr(b.el, 'data-breaker', bank.breaker);
+        setClass(b.el, 'tripped', bank.breaker === 'tripped');
+        setText(b.state, bank.breaker === 'tripped' ? 'TRIP' : bank.breaker === 'unknown' ? '?' : amps(bank.current));
+        const outs = pdu.outlets.filter((o) => o.bank === bank.index).map((o) => o.index);
+        setAttr(b.el, 'title', `bank ${bank.index} (outlets ${ranges(outs)}): breaker ${bank.breaker}${bank.breakerInferred ? ' (inferred from outlets)' : ''}, ${amps(bank.current)}`);
+      }
+      for (const o of pdu.outlets) {
+        const el = ref.outlets.get(o.index);
+        if (!el) continue;
+        const node = o.feeds ? nodes.get(o.feeds.node) : null;
+        setAttr(el, 'data-state', o.state);
+        setAttr(el, 'data-node', o.feeds?.node ?? null);
+        setClass(el, 'unused', !o.feeds);
+        setClass(el, 'feeds-lost', node?.power === 'lost');
+        setAttr(el, 'title', [
+          `${pdu.name} outlet ${o.index}${o.name ? ` “${o.name}”` : ''}: ${o.state}`,
+          o.feeds ? `feeds ${o.feeds.node} PSU ${o.feeds.psu}${node ? ` (power ${node.power})` : ''}` : 'unused',
+          `${amps(o.current)} · ${watts(o.power)}${o.bank ? ` · bank ${o.bank}` : ''}`,
+        ].join('\n'));
+      }
+      pduAlarm.set(pdu.name, pdu.dark || tripped.length ? 'crit' : pdu.reachable !== true ? 'warn' : '');
+    }
+
+    for (const { el, meta, rack } of rackRefs.values()) {
+      const rackNodes = rack.nodes.map((n) => nodes.get(n)).filter(Boolean);
+      const lost = rackNodes.filter((n) => n.power === 'lost').length;
+      const degraded = rackNodes.filter((n) => n.power === 'degraded').length;
+      const w = rack.pdus.map((p) => snap.pdus.find((x) => x.name === p)?.power).reduce((s, v) => s + (v ?? 0), 0);
+      const levels = rack.pdus.map((p) => pduAlarm.get(p) ?? '');
+      const level = lost || levels.includes('crit') ? 'crit' : degraded || levels.includes('warn') ? 'warn' : '';
+      setAttr(el, 'data-level', level || 'ok');
+      const health = lost ? `${lost} lost` : degraded ? `${degraded} on 1 feed` : '';
+      setText(meta, [plural(rackNodes.length, 'node'), health, watts(w)].filter(Boolean).join(' · '));
+    }
+  }
+
+  return { update };
+}
+
+// ---- pools --------------------------------------------------------------------------------
+
+export function createPools(root) {
+  let signature = '';
+  let refs = new Map();
+
+  function build(snap) {
+    root.innerHTML = snap.pools.map((pool) => {
+      const names = pool.members.map((m) => m.node);
+      const prefix = names.length > 12 ? sharedPrefix(names) : '';
+      return `
+        <article class="pool card" data-testid="pool-${esc(pool.name)}" data-pool="${esc(pool.name)}" style="flex-grow:${Math.max(1, pool.total)}">
+          <header>
+            <h3>${esc(pool.name)}</h3>
+            ${prefix ? `<span class="prefix mono" title="chips show the part after ${esc(prefix)}">${esc(prefix)}###</span>` : ''}
+            <span class="pool-count" data-testid="drained-count-${esc(pool.name)}"></span>
+            <span class="pool-extra"></span>
+          </header>
+          <div class="bar" aria-hidden="true"><i class="seg active"></i><i class="seg drained"></i><i class="seg held"></i><i class="cap"></i></div>
+          <div class="blocked" data-testid="pool-blocked-${esc(pool.name)}" hidden></div>
+          <div class="chips${prefix ? ' short' : ''}">
+            ${pool.members.map((m) => `<span class="chip" data-testid="member-${esc(m.node)}" data-node="${esc(m.node)}">${esc(prefix ? m.node.slice(prefix.length) : m.node)}</span>`).join('')}
+          </div>
+        </article>`;
+    }).join('');
+    refs = new Map();
+    for (const el of root.querySelectorAll('.pool')) {
+      const chips = new Map();
+      for (const c of el.querySelectorAll('.chip')) chips.set(c.dataset.node, c);
+      refs.set(el.dataset.pool, {
+        el, chips,
+        count: el.querySelector('.pool-count'),
+        extra: el.querySelector('.pool-extra'),
+        segs: [...el.querySelectorAll('.bar .seg')],
+        cap: el.querySelector('.bar .cap'),
+        blocked: el.querySelector('.blocked'),
+      });
+    }
+  }
+
+  function update(snap) {
+    const sig = JSON.stringify(snap.pools.map((p) => [p.name, p.members.map((m) => m.node)]));
+    if (sig !== signature) { build(snap); signature = sig; }
+    const nodes = new Map(snap.nodes.map((n) => [n.name, n]));
+    for (const pool of snap.pools) {
+      const ref = refs.get(pool.name);
+      if (!ref) continue;
+      const total = Math.max(pool.total, 1);
+      const lostActive = pool.members.filter((m) => m.state === 'active' && m.power === 'lost').length;
+      const level = pool.blocked || pool.active === 0 || lostActive ? 'crit' : pool.drained || pool.held || pool.members.some((m) => m.power !== 'normal') ? 'warn' : 'ok';
+      setAttr(ref.el, 'data-level', level);
+      setAttr(ref.count, 'data-drained', pool.drained);
+      const countHtml = `<b>${pool.drained}</b> drained of ${pool.total}`;
+      if (ref.count.innerHTML !== countHtml) ref.count.innerHTML = countHtml;
+      setText(ref.extra, `${pool.held} held · ${pool.active} active · cap ${Math.round(pool.maxDrainedFraction * 100)}%`);
+      const [a, d, h] = ref.segs;
+      a.style.width = `${(pool.active / total) * 100}%`;
+      d.style.width = `${(pool.drained / total) * 100}%`;
+      h.style.width = `${(pool.held / total) * 100}%`;
+      ref.cap.style.left = `${pool.maxDrainedFraction * 100}%`;
+      ref.cap.title = `drain cap ${Math.round(pool.maxDrainedFraction * 100)}%`;
+
+      if (pool.blocked) {
+        const html = `<span class="blocked-tag">DRAIN BLOCKED</span> rule <b class="mono">${esc(pool.blocked.rule)}</b>: ${esc(pool.blocked.message)}${pool.blocked.nodes.length ? ` <span class="blocked-nodes">(${esc(pool.blocked.nodes.length > 6 ? `${pool.blocked.nodes.length} nodes: ${pool.blocked.nodes.slice(0, 4).join(', ')}…` : pool.blocked.nodes.join(', '))})</span>` : ''}`;
+        if (ref.blocked.innerHTML !== html) ref.blocked.innerHTML = html;
+        ref.blocked.hidden = false;
+        setAttr(ref.blocked, 'data-rule', pool.blocked.rule);
+      } else {
+        ref.blocked.hidden = true;
+      }
+
+      for (const m of pool.members) {
+        const chip = ref.chips.get(m.node);
+        if (!chip) continue;
+        const node = nodes.get(m.node);
+        setAttr(chip, 'data-state', m.state);
+        setAttr(chip, 'data-power', m.power);
+        setAttr(chip, 'data-reachable', node ? tri(node.reachable) : 'unknown');
+        setAttr(chip, 'title', [
+          `${m.node}: ${m.state}${m.reason ? ` (${m.reason})` : ''}`,
+          m.since ? `since ${new Date(m.since).toLocaleTimeString()}` : null,
+          `power ${m.power}${node?.reason ? `: ${node.reason}` : ''}`,
+          node ? `agent ${node.reachable === null ? 'unknown' : node.reachable ? 'answering' : 'not answering'} · rack ${node.rack}` : null,
+          ...(node?.psus ?? []).map((p, i) => `PSU ${i + 1}: ${p.pdu} outlet ${p.outlet} ${p.feed}`),
+        ].filter(Boolean).join('\n'));
+      }
+    }
+  }
+
+  return { update };
+}
+
+// ---- services -----------------------------------------------------------------------------
+
+const lastHtml = new WeakMap();
+
+export function renderServices(root, snap) {
+  const label = { ok: 'OK', reduced: 'REDUCED', down: 'DOWN' };
+  const html = snap.services.map((s) => {
+    const pools = snap.pools.filter((p) => s.pools.includes(p.name));
+    const active = pools.reduce((n, p) => n + p.active, 0);
+    const total = pools.reduce((n, p) => n + p.total, 0);
+    return `<li data-testid="service-${esc(s.name)}" data-status="${esc(s.status)}">
+      <span class="svc-dot"></span>
+      <span class="svc-name">${esc(s.name)}</span>
+      <span class="svc-pools">${esc(s.pools.join(', '))} · ${active}/${total}</span>
+      <span class="svc-status">${label[s.status] ?? esc(s.status)}</span>
+    </li>`;
+  }).join('') || '<li class="muted">no services configured</li>';
+  if (lastHtml.get(root) !== html) { root.innerHTML = html; lastHtml.set(root, html); }
+}
