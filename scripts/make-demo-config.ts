@@ -43,7 +43,7 @@ for (let i = 1; i <= 56; i++) {
   const r = 1 + Math.floor((i - 1) / 10);
   const name = `scan-${pad(i, 3)}`;
   scanners.push(name);
-  nodes.push({ name, rack: rackName(r), address: address(r), amps: 1.2, psus: [
+  nodes.push({ name, rack: rackName(r), address: address(r), amps: 0.7, psus: [
     { pdu: pduName(r, 'a'), outlet: outlet(pduName(r, 'a')) },
     { pdu: pduName(r, 'b'), outlet: outlet(pduName(r, 'b')) },
   ] });
@@ -54,7 +54,7 @@ for (let i = 57; i <= 80; i++) {
   const name = `scan-${pad(i, 3)}`;
   scanners.push(name);
   const single = i <= 76;
-  nodes.push({ name, rack: 'r07', address: address(7), amps: 1.2, psus: single
+  nodes.push({ name, rack: 'r07', address: address(7), amps: 0.7, psus: single
     ? [{ pdu: pduName(7, 'a'), outlet: outlet(pduName(7, 'a')) }]
     : [{ pdu: pduName(7, 'a'), outlet: outlet(pduName(7, 'a')) }, { pdu: pduName(7, 'b'), outlet: outlet(pduName(7, 'b')) }] });
 }
