@@ -72,6 +72,9 @@ export interface ApiPdu {
   lastPollAt: number | null;
   lastOkAt: number | null;
   error: string | null;
+  /** Size as configured: what the wall draws before the first reading. */
+  configured: { outlets: number; banks: number; phases: number };
+  /** Values are null unless the PDU answered its latest poll. */
   power: number | null;
   badValues: number;
   phases: ApiPhase[];

@@ -28,8 +28,13 @@ export function pdusView(rm: ReadModel): ApiPdu[] {
   const view = rm.view();
   return rm.config().pdus.map((pdu): ApiPdu => {
     const facts = rm.store.pdu(pdu.name);
-    const reading = facts?.reading ?? null;
     const health = view.pdus.get(pdu.name);
+    const reading = facts?.reading ?? null;
+    // Only a fresh, answered read speaks for now; older numbers are not shown as current.
+    const live = health?.reachable === true ? reading : null;
+    const v = (m: Measure) => (live ? value(m) : null);
+    const outlets = reading?.outlets.map((o) => o.index) ?? range(pdu.outlets);
+    const banks = reading?.banks.map((b) => b.index) ?? range(pdu.banks);
     return {
       name: pdu.name,
       rack: pdu.rack,
@@ -45,18 +50,29 @@ export function pdusView(rm: ReadModel): ApiPdu[] {
       lastPollAt: facts?.lastPollAt ?? null,
       lastOkAt: facts?.lastOkAt ?? null,
       error: facts?.error ?? null,
-      power: reading ? value(reading.power) : null,
+      configured: { outlets: pdu.outlets, banks: pdu.banks, phases: pdu.phases },
+      power: live ? value(live.power) : null,
       badValues: reading?.badValues ?? 0,
-      phases: (reading?.phases ?? []).map((p) => ({ index: p.index, current: value(p.current), voltage: value(p.voltage), power: value(p.power) })),
-      banks: (reading?.banks ?? []).map((b) => ({ index: b.index, breaker: health?.reachable ? b.breaker : 'unknown', breakerInferred: b.breakerInferred, current: value(b.current) })),
-      outlets: (reading?.outlets ?? []).map((o) => ({
-        index: o.index, name: o.name, state: health?.reachable ? o.state : 'unknown',
-        bank: o.bank ?? topology.configuredBank(pdu, o.index),
-        current: value(o.current), power: value(o.power), feeds: topology.outletFeeds(pdu.name, o.index),
-      })),
+      phases: (reading?.phases ?? []).map((p) => ({ index: p.index, current: v(p.current), voltage: v(p.voltage), power: v(p.power) })),
+      banks: banks.map((index) => {
+        const b = live?.banks.find((x) => x.index === index);
+        return { index, breaker: b?.breaker ?? 'unknown', breakerInferred: b?.breakerInferred ?? false, current: b ? value(b.current) : null };
+      }),
+      outlets: outlets.map((index) => {
+        const o = reading?.outlets.find((x) => x.index === index);
+        const now = live?.outlets.find((x) => x.index === index);
+        return {
+          index, name: o?.name ?? null, state: now?.state ?? 'unknown',
+          bank: o?.bank ?? topology.configuredBank(pdu, index),
+          current: now ? value(now.current) : null, power: now ? value(now.power) : null,
+          feeds: topology.outletFeeds(pdu.name, index),
+        };
+      }),
     };
   });
 }
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 export function nodesView(rm: ReadModel): ApiNode[] {
   const topology = rm.topology();
