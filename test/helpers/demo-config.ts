@@ -25,13 +25,14 @@ export function demoConfig(o: DemoOverrides): { config: Config; stateDir: string
 }
 
 /** Polls `check` until it returns a truthy value or the time runs out. */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 15_000, everyMs = 200): Promise<T> {
+type Falsy = null | undefined | false | 0 | '';
+export async function waitFor<T>(what: string, check: () => Promise<T | Falsy> | T | Falsy, timeoutMs = 15_000, everyMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await check();
-      if (value) return value;
+      if (value) return value as T;
     } catch (err) {
       last = err;
     }
