@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { parseConfigText } from '../src/config/load-config.js';
 import { assessPower } from '../src/health/power-health.js';
 import { Topology } from '../src/health/topology.js';
-import type { OnOff, PduReading } from '../src/model.js';
+import type { OnOff, DeviceReading } from '../src/model.js';
 import type { NodeFacts, PduFacts } from '../src/state/state-store.js';
 
 const topology = new Topology(parseConfigText(`
@@ -22,16 +22,16 @@ const NOW = 1_000_000;
 const STALE = 30_000;
 const ok = (value: number) => ({ value, quality: 'ok' as const });
 
-function reading(outlets: OnOff[], banks: ('ok' | 'tripped')[] = ['ok', 'ok']): PduReading {
+function reading(outlets: OnOff[], banks: ('ok' | 'tripped')[] = ['ok', 'ok']): DeviceReading {
   return {
-    profile: 'test', identity: { vendor: 'Test', model: null, serial: null, firmware: null, name: null },
-    power: ok(100), energy: ok(1), badValues: 0,
-    phases: [{ index: 1, current: ok(1), voltage: ok(208), power: ok(100) }],
-    banks: banks.map((breaker, i) => ({ index: i + 1, current: ok(breaker === 'tripped' ? 0 : 1), breaker, breakerInferred: false })),
-    outlets: outlets.map((state, i) => ({ index: i + 1, name: null, state, bank: i < 2 ? 1 : 2, current: ok(1), power: ok(100) })),
+    profile: 'test', kind: 'pdu', loadState: 'normal', identity: { vendor: 'Test', model: null, serial: null, firmware: null, name: null },
+    power: ok(100), energy: ok(1), badValues: 0, inlets: [], sensors: [], ups: null, ats: null,
+    phases: [{ index: 1, name: null, current: ok(1), voltage: ok(208), power: ok(100), loadState: 'normal' }],
+    banks: banks.map((breaker, i) => ({ index: i + 1, name: null, current: ok(breaker === 'tripped' ? 0 : 1), rating: ok(20), breaker, breakerInferred: false, loadState: 'normal' as const })),
+    outlets: outlets.map((state, i) => ({ index: i + 1, name: null, state, bank: i < 2 ? 1 : 2, current: ok(1), power: ok(100), energy: ok(1), loadState: 'normal' as const })),
   };
 }
-const pdu = (name: string, r: PduReading | null, at = NOW): PduFacts =>
+const pdu = (name: string, r: DeviceReading | null, at = NOW): PduFacts =>
   ({ name, reachable: r !== null, lastPollAt: at, lastOkAt: r ? at : null, error: r ? null : 'no answer', reading: r });
 const node = (name: string, reachable: boolean, at = NOW): NodeFacts =>
   ({ name, reachable, lastPollAt: at, lastOkAt: reachable ? at : null, error: null, uptimeTicks: 100, sysDescr: null, reachableSince: reachable ? at - 60_000 : null, lastRebootAt: null });

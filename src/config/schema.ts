@@ -18,6 +18,7 @@ const address = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'an address such
 
 export const snmpCredentials = z.discriminatedUnion('version', [
   z.object({ version: z.literal('2c'), community: z.string().min(1) }).strict(),
+  z.object({ version: z.literal('1'), community: z.string().min(1) }).strict(),
   z.object({
     version: z.literal('3'),
     user: z.string().min(1),

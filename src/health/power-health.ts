@@ -70,7 +70,7 @@ export function assessPower(topology: Topology, facts: Facts, now: number, stale
       const cause = `outlet ${outlet} switched off on ${pdu}`;
       return { pdu, outlet, feed: 'down', reason: cause, cause };
     }
-    const volts = reading.phases.map((p) => p.voltage).filter((v) => v.quality === 'ok');
+    const volts = [...reading.inlets, ...reading.phases].map((p) => p.voltage).filter((v) => v.quality === 'ok');
     if (volts.length > 0 && volts.every((v) => v.value! < 10)) {
       const cause = `inlet of ${pdu} without voltage`;
       return { pdu, outlet, feed: 'down', reason: cause, cause };

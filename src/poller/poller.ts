@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SnmpCredentials } from '../config/schema.js';
 import { profileByName, profileForSysObjectId, profiles } from '../profiles/index.js';
-import type { PduProfile } from '../profiles/profile.js';
-import { readPdu } from '../profiles/read-pdu.js';
+import type { Profile } from '../profiles/profile.js';
+import { readDevice } from '../profiles/read-device.js';
 import { NetSnmpClient, parseAddress, type SnmpClient, type SnmpResult } from '../snmp/snmp-client.js';
 import type { StateStore } from '../state/state-store.js';
 import { Semaphore } from './semaphore.js';
@@ -32,7 +32,7 @@ export interface PollerOptions {
 interface Scheduled {
   target: PollTarget;
   client: SnmpClient;
-  profile: PduProfile | null;
+  profile: Profile | null;
   timer: { cancel(): void } | null;
   inFlight: Promise<void> | null;
 }
@@ -127,7 +127,7 @@ export class Poller {
       device.profile = detected.value;
       this.options.log.info({ pdu: target.name, profile: detected.value.name }, 'profile selected');
     }
-    const reading = await readPdu(client, device.profile);
+    const reading = await readDevice(client, device.profile);
     const at = clock.now();
     if (!reading.ok) store.recordPdu(target.name, at, { ok: false, error: reading.error });
     else store.recordPdu(target.name, at, { ok: true, reading: reading.value });
@@ -148,7 +148,7 @@ export class Poller {
 }
 
 /** Named profile, else by sysObjectID, else by probing each profile's characteristic objects. */
-export async function detectProfile(client: SnmpClient, wanted: string): Promise<SnmpResult<PduProfile>> {
+export async function detectProfile(client: SnmpClient, wanted: string): Promise<SnmpResult<Profile>> {
   if (wanted !== 'auto') {
     const named = profileByName(wanted);
     return named ? { ok: true, value: named } : { ok: false, error: `unknown profile "${wanted}"` };

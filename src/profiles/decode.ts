@@ -9,17 +9,20 @@ const UNKNOWN: Decoded = { quality: 'unknown', value: null };
 const IMPLAUSIBLE: Decoded = { quality: 'implausible', value: null };
 
 /** Strings a device sends instead of a value. */
-const PLACEHOLDER_TEXT = new Set(['', '<private>', 'notsupported', 'n/a']);
+const PLACEHOLDER_TEXT = new Set(['', '<private>', 'notsupported', 'n/a', 'unknown']);
 
-/** Turns one raw SNMP value into a trusted value or a reason not to trust it. Never throws. */
-export function decodeValue(raw: unknown, spec: ValueSpec): Decoded {
+/**
+ * Turns one raw SNMP value into a trusted value or a reason not to trust it. Never throws.
+ * `extraScale` carries per-row scaling a device reports elsewhere (Raritan's decimal digits).
+ */
+export function decodeValue(raw: unknown, spec: ValueSpec, extraScale = 1): Decoded {
   if (raw === undefined || raw === null) return UNKNOWN;
   switch (spec.type) {
     case 'string': {
-      const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : null;
+      const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : null;
       if (text === null) return IMPLAUSIBLE;
       // eslint-disable-next-line no-control-regex
-      const clean = text.replace(/[\u0000-\u001f]+/g, ' ').trim();
+      const clean = text.replace(/[\u0000-\u001f\ufffd]+/g, ' ').trim();
       return PLACEHOLDER_TEXT.has(clean.toLowerCase()) ? UNKNOWN : { quality: 'ok', value: clean };
     }
     case 'enum': {
@@ -32,7 +35,7 @@ export function decodeValue(raw: unknown, spec: ValueSpec): Decoded {
       const n = toNumber(raw);
       if (n === null) return IMPLAUSIBLE;
       if (spec.sentinels?.includes(n)) return UNKNOWN;
-      const value = spec.scale === undefined ? n : round(n * spec.scale);
+      const value = round(n * (spec.scale ?? 1) * extraScale);
       if (spec.min !== undefined && value < spec.min) return IMPLAUSIBLE;
       if (spec.max !== undefined && value > spec.max) return IMPLAUSIBLE;
       return { quality: 'ok', value };

@@ -1,5 +1,6 @@
 // The shape of a vendor profile: data that says where a device keeps each normalized reading.
-// The reader (read-pdu.ts) knows this shape and nothing about any vendor.
+// The reader (read-device.ts) knows this shape and nothing about any vendor.
+import type { DeviceKind } from '../model.js';
 
 /** How a raw SNMP value becomes a normalized one. */
 export type ValueSpec =
@@ -13,46 +14,90 @@ export type ValueSpec =
       min?: number;
       max?: number;
     }
+  /** Raw integers to normalized words ("on", "tripped", "battery"); anything else is unknown. */
   | { type: 'enum'; map: Readonly<Record<number, string>> }
   | { type: 'string' };
 
-export type ColumnSpec = ValueSpec & { column: number };
+export type ColumnSpec = ValueSpec & {
+  column: number;
+  /** Tables with one row per quantity (Raritan's sensorType): this field reads rows whose type sub-identifier is this. */
+  rowType?: number;
+};
 export type ScalarSpec = ValueSpec & { oid: string };
 
-/** A conceptual table whose rows become entities (phases, banks, outlets). */
-export interface TableSource {
+/** Which index sub-identifier numbers the entity: the last (default), one at a position (negative from the end), or row order. */
+export type EntityFrom = 'last' | 'sequence' | { position: number } | { column: number };
+
+/** A table whose rows become entities (inlets, phases, banks, outlets, sensors). */
+export interface TableSource<F extends string = string> {
   /** The table's entry OID; column OIDs are entry.column. */
   entry: string;
-  /** Column whose value numbers the entity; without it, the row's last index sub-identifier. */
-  numberColumn?: number;
+  entity?: EntityFrom;
+  /** Position of the index sub-identifier that says which quantity a row holds (with ColumnSpec.rowType). */
+  rowTypeAt?: number;
   /** Keep only rows whose column value (0 when absent) is, or is not, among these. */
   where?: { column: number; in?: readonly number[]; notIn?: readonly number[] };
-  fields: Readonly<Record<string, ColumnSpec>>;
+  fields: Readonly<Partial<Record<F, ColumnSpec>>>;
+  /** Values every row of this source has (e.g. a sensor table's kind). */
+  constants?: Readonly<Partial<Record<F, string | number>>>;
+  /** Per-row decimal digits in another table with the same index: value × 10^-digits (Raritan). */
+  digits?: { entry: string; column: number };
 }
 
-/** Scalars that fill fields of one entity (e.g. a single-phase device's line voltage). */
-export interface ScalarSource {
+/** Scalars that fill fields of one entity. */
+export interface ScalarSource<F extends string = string> {
   entity: number;
-  scalars: Readonly<Record<string, ScalarSpec>>;
+  scalars: Readonly<Partial<Record<F, ScalarSpec>>>;
+  /** Only fill an entity a table found; never create one (a device-wide value that may not apply). */
+  fillOnly?: boolean;
 }
 
-export type Source = TableSource | ScalarSource;
+export type Source<F extends string = string> = TableSource<F> | ScalarSource<F>;
 
-export interface PduProfile {
+/** loadState (every entity and the device): low | normal | near-overload | overload */
+export type InletField = 'loadState' | 'name' | 'voltage' | 'current' | 'power' | 'apparentPower' | 'powerFactor' | 'energy' | 'frequency';
+export type PhaseField = 'loadState' | 'name' | 'voltage' | 'current' | 'power';
+/** breaker: "ok" | "tripped" */
+export type BankField = 'loadState' | 'name' | 'current' | 'rating' | 'breaker';
+/** state: "on" | "off" */
+export type OutletField = 'loadState' | 'name' | 'state' | 'bank' | 'current' | 'power' | 'energy';
+/** kind: "temperature" | "humidity" */
+export type SensorField = 'kind' | 'name' | 'value';
+/** source: mains | battery | bypass | off | other; batteryStatus: normal | low | depleted */
+export type UpsField =
+  | 'source' | 'batteryStatus' | 'charge' | 'runtime' | 'timeOnBattery' | 'load' | 'inputVoltage' | 'inputFrequency'
+  | 'outputVoltage' | 'outputCurrent' | 'outputPower' | 'outputFrequency' | 'batteryVoltage' | 'temperature' | 'alarms';
+/** activeSource: A | B; redundancy: redundant | lost */
+export type AtsField = 'activeSource' | 'redundancy' | 'sourceAVoltage' | 'sourceBVoltage' | 'outputVoltage';
+
+export interface Profile {
   name: string;
   vendor: string;
+  kind: DeviceKind;
+  /** The MIB(s) the profile was written from. */
+  mibs: readonly string[];
   detect: {
     /** sysObjectID prefixes of this family. */
     sysObjectId: readonly string[];
-    /** OIDs (subtrees) whose presence identifies the family when sysObjectID is missing or garbage. */
+    /** OIDs whose presence (a GETNEXT lands under one) identifies the family when sysObjectID is missing or garbage. */
     probe: readonly string[];
   };
-  maxRepetitions?: number;
+  /** How this family must be walked. */
+  quirks?: {
+    /** GETBULK max-repetitions (ServerTech Sentry3 misbehaves above 4). */
+    maxRepetitions?: number;
+    /** Walk with GETNEXT: for agents that mishandle GETBULK. */
+    getNext?: boolean;
+  };
   /** Ordered alternatives: the first one with a trusted value wins. */
-  identity: Partial<Record<'model' | 'serial' | 'firmware' | 'name', readonly ScalarSpec[]>>;
-  device: Partial<Record<'power' | 'energy', readonly ScalarSpec[]>>;
+  identity: Readonly<Partial<Record<'model' | 'serial' | 'firmware' | 'name', readonly ScalarSpec[]>>>;
+  device?: Readonly<Partial<Record<'power' | 'energy' | 'loadState', readonly ScalarSpec[]>>>;
   /** Sources in order of preference; fields merge per entity number, first trusted value wins. */
-  phases: readonly Source[]; // fields: current (A), voltage (V), power (W)
-  banks: readonly Source[]; // fields: current (A), breaker ("ok" | "tripped")
-  outlets: readonly Source[]; // fields: name, state ("on" | "off"), bank, current (A), power (W)
+  inlets?: readonly Source<InletField>[];
+  phases?: readonly Source<PhaseField>[];
+  banks?: readonly Source<BankField>[];
+  outlets?: readonly Source<OutletField>[];
+  sensors?: readonly Source<SensorField>[];
+  ups?: readonly Source<UpsField>[];
+  ats?: readonly Source<AtsField>[];
 }

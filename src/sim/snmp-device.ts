@@ -144,7 +144,7 @@ export class SnmpDevice {
 
   private authorize(agent: NetSnmpAgent): void {
     const c = this.o.credentials;
-    if (c.version === '2c') {
+    if (c.version !== '3') {
       agent.getAuthorizer().addCommunity(c.community);
       return;
     }

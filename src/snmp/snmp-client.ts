@@ -11,6 +11,15 @@ export interface Varbind {
 /** Every SNMP operation resolves; failure is data, never an exception. */
 export type SnmpResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
+export interface WalkOptions {
+  maxRepetitions?: number | undefined;
+  /** One GETNEXT per instance: for agents that mishandle GETBULK. */
+  getNext?: boolean | undefined;
+}
+
+/** A subtree walk never runs longer than this many instances (a looping agent cannot hold a poll forever). */
+const MAX_WALK = 20_000;
+
 export interface SnmpTarget {
   host: string;
   port: number;
@@ -22,8 +31,8 @@ export interface SnmpTarget {
 export interface SnmpClient {
   get(oids: string[]): Promise<SnmpResult<Varbind[]>>;
   getNext(oids: string[]): Promise<SnmpResult<Varbind[]>>;
-  /** Walks every instance under `oid` (GETBULK), stopping at the end of the subtree. */
-  subtree(oid: string, maxRepetitions?: number): Promise<SnmpResult<Varbind[]>>;
+  /** Walks every instance under `oid` (GETBULK, or GETNEXT when asked), stopping at the end of the subtree. */
+  subtree(oid: string, options?: WalkOptions): Promise<SnmpResult<Varbind[]>>;
   close(): void;
 }
 
@@ -46,12 +55,14 @@ const PRIV: Record<string, snmp.PrivProtocols> = {
 /** SnmpClient over net-snmp; one UDP session per device, reused across polls. */
 export class NetSnmpClient implements SnmpClient {
   private readonly session: snmp.Session;
+  private bulk = true;
 
   constructor(target: SnmpTarget) {
     const base = { port: target.port, timeout: target.timeoutMs, retries: target.retries, backoff: 1 };
     const c = target.credentials;
-    if (c.version === '2c') {
-      this.session = snmp.createSession(target.host, c.community, { ...base, version: snmp.Version2c });
+    if (c.version === '2c' || c.version === '1') {
+      this.session = snmp.createSession(target.host, c.community, { ...base, version: c.version === '1' ? snmp.Version1 : snmp.Version2c });
+      this.bulk = c.version === '2c';
     } else {
       const level = snmp.SecurityLevel[c.level];
       const user: snmp.User = { name: c.user, level };
@@ -87,14 +98,16 @@ export class NetSnmpClient implements SnmpClient {
     });
   }
 
-  subtree(oid: string, maxRepetitions = 20): Promise<SnmpResult<Varbind[]>> {
+  subtree(oid: string, options: WalkOptions = {}): Promise<SnmpResult<Varbind[]>> {
+    if (options.getNext || !this.bulk) return this.walkNext(oid);
     return new Promise((resolve) => {
       const out: Varbind[] = [];
       try {
-        this.session.subtree(oid, maxRepetitions, (varbinds: snmp.Varbind[]) => {
+        this.session.subtree(oid, options.maxRepetitions ?? 20, (varbinds: snmp.Varbind[]) => {
           for (const vb of varbinds) {
             if (!snmp.isVarbindError(vb)) out.push(toVarbind(vb));
           }
+          return out.length >= MAX_WALK;
         }, (error: Error | null) => {
           if (error) return resolve({ ok: false, error: describe(error) });
           resolve({ ok: true, value: out });
@@ -103,6 +116,21 @@ export class NetSnmpClient implements SnmpClient {
         resolve({ ok: false, error: describe(error) });
       }
     });
+  }
+
+  /** GETNEXT walk; stops when the agent leaves the subtree, stalls, or runs past MAX_WALK. */
+  private async walkNext(oid: string): Promise<SnmpResult<Varbind[]>> {
+    const out: Varbind[] = [];
+    let cursor = oid;
+    while (out.length < MAX_WALK) {
+      const step = await this.request('getNext', [cursor]);
+      if (!step.ok) return out.length > 0 && /noSuchName/i.test(step.error) ? { ok: true, value: out } : step;
+      const vb = step.value[0];
+      if (!vb || vb.value === undefined || !vb.oid.startsWith(`${oid}.`) || vb.oid === cursor) break;
+      out.push(vb);
+      cursor = vb.oid;
+    }
+    return { ok: true, value: out };
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import type { PduReading } from '../model.js';
+import type { DeviceReading } from '../model.js';
 
 interface DeviceFacts {
   name: string;
@@ -10,7 +10,7 @@ interface DeviceFacts {
 }
 
 export interface PduFacts extends DeviceFacts {
-  reading: PduReading | null;
+  reading: DeviceReading | null;
 }
 
 export interface NodeFacts extends DeviceFacts {
@@ -39,7 +39,7 @@ export class StateStore {
     return this.nodes.get(name);
   }
 
-  recordPdu(name: string, at: number, outcome: { ok: true; reading: PduReading } | { ok: false; error: string }): void {
+  recordPdu(name: string, at: number, outcome: { ok: true; reading: DeviceReading } | { ok: false; error: string }): void {
     const before = this.pdus.get(name);
     const facts: PduFacts = outcome.ok
       ? { name, reachable: true, lastPollAt: at, lastOkAt: at, error: null, reading: outcome.reading }
