@@ -7,6 +7,7 @@ import type { Config } from './config/schema.js';
 import { simRoutes } from './http/sim-routes.js';
 import { createLogger } from './log.js';
 import { demoConfigPath } from './paths.js';
+import { credentialsFromFlags, probe } from './probe/probe.js';
 import { SimFaultError, Simulator } from './sim/simulator.js';
 
 const USAGE = `Usage: breakerbox <command> [options]
@@ -17,6 +18,11 @@ Commands:
   sim [CONFIG]          Only the simulated PDUs and nodes of CONFIG (default: the demo),
                         with their fault switches on --port (default 8081).
   check-config FILE     Validate FILE; exit 2 with file:line and key path on a problem.
+  probe HOST[:PORT]     Detect a PDU/UPS/ATS and print its normalized reading.
+                        --community C (default public), --v1, or v3: --user U
+                        [--level L] [--auth-protocol sha256 --auth-key K]
+                        [--priv-protocol aes --priv-key K] [--context C];
+                        --profile NAME (default: detect), --json.
 
 Options:
   --port N              HTTP port (default: settings.http.port, or $PORT)
@@ -28,7 +34,12 @@ Signals: SIGHUP reloads now (re-reads CONFIG, re-admits drained nodes whose powe
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
-    options: { port: { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      port: { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      community: { type: 'string' }, v1: { type: 'boolean' }, user: { type: 'string' }, level: { type: 'string' },
+      'auth-protocol': { type: 'string' }, 'auth-key': { type: 'string' }, 'priv-protocol': { type: 'string' }, 'priv-key': { type: 'string' },
+      context: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' },
+    },
   });
   const [command = 'run', file] = positionals;
   if (values.help || command === 'help') {
@@ -44,6 +55,15 @@ async function main(argv: string[]): Promise<number> {
       const config = loadConfigFile(file);
       console.log(`${file}: ok (${config.pdus.length} PDUs, ${config.nodes.length} nodes, ${config.pools.length} pools, ${config.services.length} services)`);
       return 0;
+    }
+    case 'probe': {
+      if (!file) return usage('probe needs HOST[:PORT]');
+      const { output, code } = await probe({
+        target: file, credentials: credentialsFromFlags(values), json: values.json ?? false,
+        ...(values.profile ? { profile: values.profile } : {}), ...(values.timeout ? { timeoutMs: Number(values.timeout) } : {}),
+      });
+      (code === 0 ? console.log : console.error)(output);
+      return code;
     }
     case 'run':
     case 'demo': {

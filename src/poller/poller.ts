@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SnmpCredentials } from '../config/schema.js';
-import { profileByName, profileForSysObjectId, profiles } from '../profiles/index.js';
+import { detectProfile } from '../profiles/detect.js';
 import type { Profile } from '../profiles/profile.js';
 import { readDevice } from '../profiles/read-device.js';
-import { NetSnmpClient, parseAddress, type SnmpClient, type SnmpResult } from '../snmp/snmp-client.js';
+import { NetSnmpClient, parseAddress, type SnmpClient } from '../snmp/snmp-client.js';
 import type { StateStore } from '../state/state-store.js';
 import { Semaphore } from './semaphore.js';
 
@@ -39,7 +39,6 @@ interface Scheduled {
 
 const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
 const SYS_DESCR = '1.3.6.1.2.1.1.1.0';
-const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';
 
 /** Polls every device on its own interval under one concurrency cap. Never throws: failures become facts. */
 export class Poller {
@@ -145,25 +144,6 @@ export class Poller {
   private jitter(target: PollTarget): number {
     return Math.floor(Math.random() * Math.min(1_000, target.intervalMs));
   }
-}
-
-/** Named profile, else by sysObjectID, else by probing each profile's characteristic objects. */
-export async function detectProfile(client: SnmpClient, wanted: string): Promise<SnmpResult<Profile>> {
-  if (wanted !== 'auto') {
-    const named = profileByName(wanted);
-    return named ? { ok: true, value: named } : { ok: false, error: `unknown profile "${wanted}"` };
-  }
-  const sys = await client.get([SYS_OBJECT_ID]);
-  if (!sys.ok) return sys;
-  const raw = sys.value[0]?.value;
-  const byOid = profileForSysObjectId(typeof raw === 'string' ? raw : null);
-  if (byOid) return { ok: true, value: byOid };
-  for (const profile of profiles) {
-    const probe = await client.getNext([...profile.detect.probe]);
-    if (!probe.ok) return probe;
-    if (probe.value.some((vb, i) => vb.value !== undefined && vb.oid.startsWith(`${profile.detect.probe[i]}.`))) return { ok: true, value: profile };
-  }
-  return { ok: false, error: `no profile matches (sysObjectID ${String(raw ?? 'missing')})` };
 }
 
 function defaultConnect(target: PollTarget, timeoutMs: number, retries: number): SnmpClient {

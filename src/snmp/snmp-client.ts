@@ -158,6 +158,8 @@ function counter64(bytes: Buffer): bigint {
 function describe(error: unknown): string {
   if (error instanceof Error) {
     if (error.name === 'RequestTimedOutError') return 'no answer (timed out)';
+    if (/digest .* does not match/i.test(error.message)) return 'SNMPv3 authentication failed (wrong auth key or protocol)';
+    if (/digital envelope routines::unsupported/i.test(error.message)) return 'this cipher (DES) is disabled in Node.js\'s OpenSSL 3: use AES, or start node with --openssl-legacy-provider';
     return error.message;
   }
   return String(error);

@@ -1,7 +1,7 @@
 // One recording, end to end: snmpsim serves it, the poller's detection picks a profile, the reader reads it.
 import assert from 'node:assert/strict';
 import type { DeviceReading } from '../../src/model.js';
-import { detectProfile } from '../../src/poller/poller.js';
+import { detectProfile } from '../../src/profiles/detect.js';
 import { readDevice } from '../../src/profiles/read-device.js';
 import { compareWithOracle, loadOracle, type Coverage } from './oracle.js';
 import type { Snmpsim } from './snmpsim.js';

@@ -16,12 +16,12 @@ export interface Snmpsim {
 }
 
 /** Debian's snmpsimd serving every recording in the shared snmprec directory. */
-export async function startSnmpsim(port: number): Promise<Snmpsim> {
+export async function startSnmpsim(port: number, extraArgs: string[] = []): Promise<Snmpsim> {
   const cache = mkdtempSync(join(tmpdir(), 'snmpsim-cache-'));
   chmodSync(cache, 0o777); // snmpsimd drops to nobody
   const child: ChildProcess = spawn('snmpsimd', [
     `--data-dir=${join(recordingsDir(), 'snmprec')}`, `--cache-dir=${cache}`, `--agent-udpv4-endpoint=127.0.0.1:${port}`,
-    '--process-user=nobody', '--process-group=nogroup', '--logging-method=null',
+    '--process-user=nobody', '--process-group=nogroup', '--logging-method=null', ...extraArgs,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });

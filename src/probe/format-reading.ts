@@ -1,0 +1,53 @@
+import type { DeviceReading, Measure } from '../model.js';
+
+/** A reading as a human reads it at a terminal: identity, then one small table per part. */
+export function formatReading(target: string, r: DeviceReading, how: string): string {
+  const id = r.identity;
+  const lines = [
+    `${target}: ${id.vendor} ${id.model ?? '(model unknown)'}${id.name ? ` "${id.name}"` : ''}`,
+    `  profile ${r.profile} (${r.kind}, by ${how})   serial ${id.serial ?? '-'}   firmware ${id.firmware ?? '-'}`,
+    `  power ${m(r.power, 'W')}   energy ${m(r.energy, 'kWh')}   load ${r.loadState}   untrusted values ${r.badValues}`,
+  ];
+  const section = (title: string, header: string[], rows: string[][]) => {
+    if (rows.length === 0) return;
+    lines.push('', title, ...table([header, ...rows]).map((l) => `  ${l}`));
+  };
+  section('Inlets', ['#', 'name', 'V', 'A', 'W', 'VA', 'PF', 'kWh', 'Hz', 'load'], r.inlets.map((i) => [
+    `${i.index}`, i.name ?? '', m(i.voltage), m(i.current), m(i.power), m(i.apparentPower), m(i.powerFactor), m(i.energy), m(i.frequency), i.loadState,
+  ]));
+  section('Phases', ['#', 'name', 'V', 'A', 'W', 'load'], r.phases.map((p) => [`${p.index}`, p.name ?? '', m(p.voltage), m(p.current), m(p.power), p.loadState]));
+  section('Banks', ['#', 'name', 'A', 'rating A', 'breaker', 'load'], r.banks.map((b) => [
+    `${b.index}`, b.name ?? '', m(b.current), m(b.rating), `${b.breaker}${b.breakerInferred ? ' (inferred)' : ''}`, b.loadState,
+  ]));
+  section('Outlets', ['#', 'name', 'state', 'bank', 'A', 'W', 'kWh'], r.outlets.map((o) => [
+    `${o.index}`, o.name ?? '', o.state, o.bank === null ? '-' : `${o.bank}`, m(o.current), m(o.power), m(o.energy),
+  ]));
+  section('Sensors', ['#', 'kind', 'name', 'value'], r.sensors.map((s) => [`${s.index}`, s.kind, s.name ?? '', m(s.value, s.kind === 'temperature' ? '°C' : '%RH')]));
+  if (r.ups) {
+    const u = r.ups;
+    section('UPS', ['source', 'battery', 'charge %', 'runtime', 'on battery', 'load %', 'in V', 'out V', 'out A', 'out W', '°C', 'alarms'], [[
+      u.source, u.batteryStatus, m(u.charge), seconds(u.runtime), seconds(u.timeOnBattery), m(u.load), m(u.inputVoltage), m(u.outputVoltage), m(u.outputCurrent), m(u.outputPower), m(u.temperature), m(u.alarms),
+    ]]);
+  }
+  if (r.ats) {
+    section('ATS', ['active source', 'redundancy', 'source A V', 'source B V', 'output V'], [[r.ats.activeSource, r.ats.redundancy, m(r.ats.sourceAVoltage), m(r.ats.sourceBVoltage), m(r.ats.outputVoltage)]]);
+  }
+  return lines.join('\n');
+}
+
+function m(x: Measure, unit = ''): string {
+  if (x.quality !== 'ok') return x.quality === 'implausible' ? '?!' : '-';
+  const v = Number.isInteger(x.value) ? `${x.value}` : x.value!.toFixed(Math.abs(x.value!) < 10 ? 2 : 1);
+  return unit ? `${v} ${unit}` : v;
+}
+
+function seconds(x: Measure): string {
+  if (x.quality !== 'ok') return m(x);
+  const s = x.value!;
+  return s >= 3600 ? `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min` : s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s} s`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 || c === 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd());
+}
