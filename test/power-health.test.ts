@@ -34,7 +34,7 @@ function reading(outlets: OnOff[], banks: ('ok' | 'tripped')[] = ['ok', 'ok']): 
 const pdu = (name: string, r: DeviceReading | null, at = NOW): PduFacts =>
   ({ name, reachable: r !== null, lastPollAt: at, lastOkAt: r ? at : null, error: r ? null : 'no answer', reading: r });
 const node = (name: string, reachable: boolean, at = NOW): NodeFacts =>
-  ({ name, reachable, lastPollAt: at, lastOkAt: reachable ? at : null, error: null, uptimeTicks: 100, sysDescr: null, reachableSince: reachable ? at - 60_000 : null, lastRebootAt: null });
+  ({ name, reachable, lastPollAt: at, lastOkAt: reachable ? at : null, error: null, reading: null, reachableSince: reachable ? at - 60_000 : null, lastRebootAt: null });
 
 function assess(pdus: PduFacts[], nodes: NodeFacts[]) {
   const p = new Map(pdus.map((x) => [x.name, x]));

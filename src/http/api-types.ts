@@ -39,6 +39,10 @@ export interface ApiNode {
   pools: string[];
   psus: ApiPsu[];
   uptimeSeconds: number | null;
+  /** From the node's agent where it serves them: 1-minute load average, CPU %, interfaces up of admin-up. */
+  load1: number | null;
+  cpuLoad: number | null;
+  interfaces: { up: number; total: number } | null;
   reachableSince: number | null;
   lastRebootAt: number | null;
 }

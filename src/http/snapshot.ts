@@ -89,7 +89,10 @@ export function nodesView(rm: ReadModel): ApiNode[] {
       reason: health?.reason ?? 'not assessed yet',
       pools: [...topology.poolsOfNode(node.name)],
       psus: (health?.psus ?? []).map((p) => ({ pdu: p.pdu, outlet: p.outlet, feed: p.feed, reason: p.reason })),
-      uptimeSeconds: facts?.reachable && facts.uptimeTicks !== null ? Math.floor(facts.uptimeTicks / 100) : null,
+      uptimeSeconds: facts?.reachable && facts.reading?.uptimeTicks != null ? Math.floor(facts.reading.uptimeTicks / 100) : null,
+      load1: facts?.reading?.load1 ?? null,
+      cpuLoad: facts?.reading?.cpuLoad ?? null,
+      interfaces: facts?.reading?.interfaces ?? null,
       reachableSince: facts?.reachableSince ?? null,
       lastRebootAt: facts?.lastRebootAt ?? null,
     };

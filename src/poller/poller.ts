@@ -4,6 +4,7 @@ import type { SnmpCredentials } from '../config/schema.js';
 import { detectProfile } from '../profiles/detect.js';
 import type { Profile } from '../profiles/profile.js';
 import { readDevice } from '../profiles/read-device.js';
+import { readNode } from './read-node.js';
 import { NetSnmpClient, parseAddress, type SnmpClient } from '../snmp/snmp-client.js';
 import type { StateStore } from '../state/state-store.js';
 import { Semaphore } from './semaphore.js';
@@ -37,8 +38,6 @@ interface Scheduled {
   inFlight: Promise<void> | null;
 }
 
-const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
-const SYS_DESCR = '1.3.6.1.2.1.1.1.0';
 
 /** Polls every device on its own interval under one concurrency cap. Never throws: failures become facts. */
 export class Poller {
@@ -108,16 +107,9 @@ export class Poller {
     const { store, clock } = this.options;
     const { target, client } = device;
     if (target.kind === 'node') {
-      const result = await client.get([SYS_UPTIME, SYS_DESCR]);
+      const result = await readNode(client);
       const at = clock.now();
-      if (!result.ok) return store.recordNode(target.name, at, { ok: false, error: result.error });
-      const uptime = result.value[0]?.value;
-      const descr = result.value[1]?.value;
-      store.recordNode(target.name, at, {
-        ok: true,
-        uptimeTicks: typeof uptime === 'number' ? uptime : null,
-        sysDescr: Buffer.isBuffer(descr) ? descr.toString('utf8') : typeof descr === 'string' ? descr : null,
-      });
+      store.recordNode(target.name, at, result.ok ? { ok: true, reading: result.value } : { ok: false, error: result.error });
       return;
     }
     if (!device.profile) {

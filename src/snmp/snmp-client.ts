@@ -103,9 +103,14 @@ export class NetSnmpClient implements SnmpClient {
     return new Promise((resolve) => {
       const out: Varbind[] = [];
       try {
+        let last: string | null = null;
         this.session.subtree(oid, options.maxRepetitions ?? 20, (varbinds: snmp.Varbind[]) => {
           for (const vb of varbinds) {
-            if (!snmp.isVarbindError(vb)) out.push(toVarbind(vb));
+            // endOfMibView, or an OID that does not advance (some agents answer past their MIB with the
+            // request's own OID): the walk is over, whatever net-snmp would do next.
+            if (snmp.isVarbindError(vb) || !vb.oid.startsWith(`${oid}.`) || (last !== null && compareOids(vb.oid, last) <= 0)) return true;
+            out.push(toVarbind(vb));
+            last = vb.oid;
           }
           return out.length >= MAX_WALK;
         }, (error: Error | null) => {
@@ -126,7 +131,7 @@ export class NetSnmpClient implements SnmpClient {
       const step = await this.request('getNext', [cursor]);
       if (!step.ok) return out.length > 0 && /noSuchName/i.test(step.error) ? { ok: true, value: out } : step;
       const vb = step.value[0];
-      if (!vb || vb.value === undefined || !vb.oid.startsWith(`${oid}.`) || vb.oid === cursor) break;
+      if (!vb || vb.value === undefined || !vb.oid.startsWith(`${oid}.`) || compareOids(vb.oid, cursor) <= 0) break;
       out.push(vb);
       cursor = vb.oid;
     }
@@ -147,6 +152,17 @@ function toVarbind(vb: snmp.Varbind): Varbind {
   // net-snmp hands Counter64 over as big-endian bytes; make it a number type here, once.
   if (vb.type === snmp.ObjectType.Counter64 && Buffer.isBuffer(vb.value)) return { oid: vb.oid, type: vb.type, value: counter64(vb.value) };
   return { oid: vb.oid, type: vb.type ?? 0, value: vb.value };
+}
+
+/** Numeric OID order: 1.3.6.1.10 comes after 1.3.6.1.9. */
+export function compareOids(a: string, b: string): number {
+  const x = a.split('.');
+  const y = b.split('.');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = Number(x[i]) - Number(y[i]);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
 }
 
 function counter64(bytes: Buffer): bigint {

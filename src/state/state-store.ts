@@ -1,4 +1,5 @@
 import type { DeviceReading } from '../model.js';
+import type { NodeReading } from '../poller/read-node.js';
 
 interface DeviceFacts {
   name: string;
@@ -14,9 +15,8 @@ export interface PduFacts extends DeviceFacts {
 }
 
 export interface NodeFacts extends DeviceFacts {
-  /** sysUpTime in hundredths of a second at lastOkAt. */
-  uptimeTicks: number | null;
-  sysDescr: string | null;
+  /** The latest answer, with host uptime (hundredths of a second) at lastOkAt. */
+  reading: NodeReading | null;
   /** Start of the current run of answered polls. */
   reachableSince: number | null;
   /** When sysUpTime was last seen to go backwards. */
@@ -48,20 +48,18 @@ export class StateStore {
     this.emit({ kind: 'pdu', name });
   }
 
-  recordNode(name: string, at: number, outcome: { ok: true; uptimeTicks: number | null; sysDescr: string | null } | { ok: false; error: string }): void {
+  recordNode(name: string, at: number, outcome: { ok: true; reading: NodeReading } | { ok: false; error: string }): void {
     const before = this.nodes.get(name);
     if (!outcome.ok) {
       this.nodes.set(name, {
         name, reachable: false, lastPollAt: at, lastOkAt: before?.lastOkAt ?? null, error: outcome.error,
-        uptimeTicks: before?.uptimeTicks ?? null, sysDescr: before?.sysDescr ?? null, reachableSince: null, lastRebootAt: before?.lastRebootAt ?? null,
+        reading: before?.reading ?? null, reachableSince: null, lastRebootAt: before?.lastRebootAt ?? null,
       });
     } else {
-      const rebooted = before?.uptimeTicks != null && outcome.uptimeTicks != null && outcome.uptimeTicks < before.uptimeTicks;
       this.nodes.set(name, {
-        name, reachable: true, lastPollAt: at, lastOkAt: at, error: null,
-        uptimeTicks: outcome.uptimeTicks, sysDescr: outcome.sysDescr,
+        name, reachable: true, lastPollAt: at, lastOkAt: at, error: null, reading: outcome.reading,
         reachableSince: before?.reachable === true && before.reachableSince !== null ? before.reachableSince : at,
-        lastRebootAt: rebooted ? at : before?.lastRebootAt ?? null,
+        lastRebootAt: rebooted(before?.reading ?? null, outcome.reading) ? at : before?.lastRebootAt ?? null,
       });
     }
     this.emit({ kind: 'node', name });
@@ -81,4 +79,11 @@ export class StateStore {
   private emit(change: FactChange): void {
     for (const listener of this.listeners) listener(change);
   }
+}
+
+/** Uptime went backwards on the same clock: a reboot (TimeTicks wrap after ~497 days is not one). */
+function rebooted(before: NodeReading | null, now: NodeReading): boolean {
+  if (!before || before.uptimeTicks === null || now.uptimeTicks === null || before.uptimeSource !== now.uptimeSource) return false;
+  const WRAP_MARGIN = 2 ** 32 - 8_640_000; // within a day of the 32-bit wrap
+  return now.uptimeTicks < before.uptimeTicks && before.uptimeTicks < WRAP_MARGIN;
 }
