@@ -31,16 +31,32 @@ export function decodeValue(raw: unknown, spec: ValueSpec, extraScale = 1): Deco
       const label = spec.map[n];
       return label === undefined ? UNKNOWN : { quality: 'ok', value: label };
     }
+    case 'pointer': {
+      if (typeof raw !== 'string') return IMPLAUSIBLE;
+      const oid = raw.replace(/^\./, '');
+      if (!oid.startsWith(`${spec.under}.`)) return UNKNOWN; // points elsewhere (or the null pointer 0.0)
+      const n = Number(oid.slice(spec.under.length + 1).split('.').at(-1));
+      return Number.isInteger(n) ? { quality: 'ok', value: n } : IMPLAUSIBLE;
+    }
     case 'number': {
+      if (spec.fromText && (Buffer.isBuffer(raw) || typeof raw === 'string')) return decodeValue(leadingNumber(raw), { ...spec, fromText: false }, extraScale);
       const n = toNumber(raw);
       if (n === null) return IMPLAUSIBLE;
       if (spec.sentinels?.includes(n)) return UNKNOWN;
-      const value = round(n * (spec.scale ?? 1) * extraScale);
+      const value = round(n * (spec.scale ?? 1) * extraScale + (spec.offset ?? 0));
       if (spec.min !== undefined && value < spec.min) return IMPLAUSIBLE;
       if (spec.max !== undefined && value > spec.max) return IMPLAUSIBLE;
       return { quality: 'ok', value };
     }
   }
+}
+
+/** "16A" → 16; text without a leading number → undefined (unknown) when it is a placeholder, else a Buffer (implausible). */
+function leadingNumber(raw: Buffer | string): number | Buffer | undefined {
+  const text = (Buffer.isBuffer(raw) ? raw.toString('utf8') : raw).trim();
+  const match = /^-?\d+(\.\d+)?/.exec(text);
+  if (match) return Number(match[0]);
+  return PLACEHOLDER_TEXT.has(text.toLowerCase()) ? undefined : Buffer.from(text);
 }
 
 /** Integers, Gauges, Counters and TimeTicks arrive as numbers, Counter64 as a bigint; anything else is the wrong type. */

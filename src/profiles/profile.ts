@@ -13,7 +13,13 @@ export type ValueSpec =
       /** Normalized values outside [min, max] are implausible. */
       min?: number;
       max?: number;
+      /** The number arrives as text with a unit after it (Raritan's rated current "16A"): its leading decimal is read. */
+      fromText?: boolean;
+      /** Added after scaling (a °F reading to °C: scale 5/9, offset -160/9). */
+      offset?: number;
     }
+  /** An OID value pointing at a row of another table (a RowPointer): that row's last sub-identifier, if it points under `under`. */
+  | { type: 'pointer'; under: string }
   /** Raw integers to normalized words ("on", "tripped", "battery"); anything else is unknown. */
   | { type: 'enum'; map: Readonly<Record<number, string>> }
   | { type: 'string' };
@@ -28,20 +34,36 @@ export type ScalarSpec = ValueSpec & { oid: string };
 /** Which index sub-identifier numbers the entity: the last (default), one at a position (negative from the end), or row order. */
 export type EntityFrom = 'last' | 'sequence' | { position: number } | { column: number };
 
+/**
+ * A row's column value, or a device-wide scalar (a global unit setting), is, or is not, among these.
+ * An absent value counts as 0.
+ */
+export type RowCondition = (
+  /** entry: the column is another table's with the same index (the row's type kept in a sibling table). */
+  | { column: number; entry?: string }
+  | { oid: string }
+) & { in?: readonly number[]; notIn?: readonly number[] };
+
 /** A table whose rows become entities (inlets, phases, banks, outlets, sensors). */
 export interface TableSource<F extends string = string> {
   /** The table's entry OID; column OIDs are entry.column. */
   entry: string;
   entity?: EntityFrom;
+  /** Added to every entity number: a second quantity of the same rows (a probe's humidity beside its temperature) as entities of their own. */
+  entityOffset?: number;
   /** Position of the index sub-identifier that says which quantity a row holds (with ColumnSpec.rowType). */
   rowTypeAt?: number;
-  /** Keep only rows whose column value (0 when absent) is, or is not, among these. */
-  where?: { column: number; in?: readonly number[]; notIn?: readonly number[] };
+  /** Keep only rows meeting every condition. */
+  where?: RowCondition | readonly RowCondition[];
   fields: Readonly<Partial<Record<F, ColumnSpec>>>;
   /** Values every row of this source has (e.g. a sensor table's kind). */
   constants?: Readonly<Partial<Record<F, string | number>>>;
-  /** Per-row decimal digits in another table with the same index: value × 10^-digits (Raritan). */
+  /** Per-row decimal digits in another table with the same index: value × 10^-digits (Raritan; ENTITY-SENSOR's precision). */
   digits?: { entry: string; column: number };
+  /** Per-row power of ten named by an enum in a table with the same index (ENTITY-SENSOR's SI prefix): value × 10^powers[raw]; an unlisted raw leaves the row's numbers unknown. */
+  exponent?: { entry: string; column: number; powers: Readonly<Record<number, number>> };
+  /** Numbers of rows failing any condition are unknown, the row still an entity: the device says it cannot read them (a sensor status). */
+  valid?: RowCondition | readonly RowCondition[];
 }
 
 /** Scalars that fill fields of one entity. */
@@ -50,6 +72,8 @@ export interface ScalarSource<F extends string = string> {
   scalars: Readonly<Partial<Record<F, ScalarSpec>>>;
   /** Only fill an entity a table found; never create one (a device-wide value that may not apply). */
   fillOnly?: boolean;
+  /** Values the entity has when any of these scalars answered (a scalar sensor's kind). */
+  constants?: Readonly<Partial<Record<F, string | number>>>;
 }
 
 export type Source<F extends string = string> = TableSource<F> | ScalarSource<F>;
@@ -90,7 +114,8 @@ export interface Profile {
     getNext?: boolean;
   };
   /** Ordered alternatives: the first one with a trusted value wins. */
-  identity: Readonly<Partial<Record<'model' | 'serial' | 'firmware' | 'name', readonly ScalarSpec[]>>>;
+  /** vendor: read where a standard MIB names the maker (fallback profiles); else the profile's vendor. */
+  identity: Readonly<Partial<Record<'vendor' | 'model' | 'serial' | 'firmware' | 'name', readonly ScalarSpec[]>>>;
   device?: Readonly<Partial<Record<'power' | 'energy' | 'loadState', readonly ScalarSpec[]>>>;
   /** Sources in order of preference; fields merge per entity number, first trusted value wins. */
   inlets?: readonly Source<InletField>[];

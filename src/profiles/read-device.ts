@@ -3,7 +3,8 @@ import type {
 } from '../model.js';
 import type { SnmpClient, SnmpResult } from '../snmp/snmp-client.js';
 import { decodeValue, type Decoded } from './decode.js';
-import type { ColumnSpec, Profile, ScalarSpec, Source, TableSource } from './profile.js';
+import { planOf, type CompiledCondition } from './plan.js';
+import type { Profile, ScalarSpec, Source, TableSource } from './profile.js';
 
 /** One decoded value with where it came from. */
 interface Cell {
@@ -25,6 +26,7 @@ export interface ReadOptions {
 }
 
 const GET_CHUNK = 24;
+const UNKNOWN: Decoded = { quality: 'unknown', value: null };
 
 /** Reads one device through its profile: every needed column walked once, merged, normalized. Never throws. */
 export async function readDevice(client: SnmpClient, profile: Profile, options: ReadOptions = {}): Promise<SnmpResult<DeviceReading>> {
@@ -34,25 +36,8 @@ export async function readDevice(client: SnmpClient, profile: Profile, options: 
   return { ok: true, value: reader.reading() };
 }
 
-const collections = ['inlets', 'phases', 'banks', 'outlets', 'sensors', 'ups', 'ats'] as const;
-
-function plan(profile: Profile): { columns: string[]; scalars: string[] } {
-  const columns = new Set<string>();
-  const scalars = new Set<string>();
-  for (const name of collections) {
-    for (const source of (profile[name] ?? []) as readonly Source[]) {
-      if ('entry' in source) for (const c of tableColumns(source)) columns.add(c);
-      else for (const s of Object.values(source.scalars) as ScalarSpec[]) scalars.add(s.oid);
-    }
-  }
-  for (const alternatives of [...Object.values(profile.identity), ...Object.values(profile.device ?? {})]) {
-    for (const s of alternatives ?? []) scalars.add(s.oid);
-  }
-  return { columns: [...columns], scalars: [...scalars] };
-}
-
 async function fetch(client: SnmpClient, profile: Profile): Promise<SnmpResult<Fetched>> {
-  const { columns, scalars } = plan(profile);
+  const { columns, scalars } = planOf(profile);
   const walkOptions = { maxRepetitions: profile.quirks?.maxRepetitions, getNext: profile.quirks?.getNext };
   const chunks: string[][] = [];
   for (let i = 0; i < scalars.length; i += GET_CHUNK) chunks.push(scalars.slice(i, i + GET_CHUNK));
@@ -73,15 +58,6 @@ async function fetch(client: SnmpClient, profile: Profile): Promise<SnmpResult<F
     out.columns.set(column, rows);
   }
   return { ok: true, value: out };
-}
-
-function tableColumns(source: TableSource): string[] {
-  const cols = new Set<number>(Object.values(source.fields).map((f) => (f as ColumnSpec).column));
-  if (typeof source.entity === 'object' && 'column' in source.entity) cols.add(source.entity.column);
-  if (source.where) cols.add(source.where.column);
-  const out = [...cols].map((c) => `${source.entry}.${c}`);
-  if (source.digits) out.push(`${source.digits.entry}.${source.digits.column}`);
-  return out;
 }
 
 class Reader {
@@ -120,7 +96,7 @@ class Reader {
       profile: p.name,
       kind: p.kind,
       identity: {
-        vendor: p.vendor,
+        vendor: this.firstText('identity.vendor', p.identity.vendor) ?? p.vendor,
         model: this.firstText('identity.model', p.identity.model),
         serial: this.firstText('identity.serial', p.identity.serial),
         firmware: this.firstText('identity.firmware', p.identity.firmware),
@@ -177,16 +153,22 @@ class Reader {
       if ('entry' in source) this.table(source, offer);
       else {
         if (source.fillOnly && !out.has(source.entity)) continue;
+        let any = false;
         for (const [field, spec] of Object.entries(source.scalars) as [string, ScalarSpec][]) {
           const raw = this.fetched.scalars.get(spec.oid);
-          if (raw !== undefined) offer(source.entity, field, { decoded: this.count(decodeValue(raw, spec)), oid: spec.oid, raw });
+          if (raw === undefined) continue;
+          any = true;
+          offer(source.entity, field, { decoded: this.count(decodeValue(raw, spec)), oid: spec.oid, raw });
         }
+        if (any) for (const [field, value] of Object.entries(source.constants ?? {})) offer(source.entity, field, constant(value as string | number));
       }
     }
     if (this.trace) {
+      const single = collection === 'ups' || collection === 'ats'; // one entity, number 1: other rows are not part of the reading
       for (const [entity, fields] of out) {
+        if (single && entity !== 1) continue;
         for (const [field, cell] of fields) {
-          if (cell.oid) this.trace.push({ path: collection === 'ups' || collection === 'ats' ? `${collection}.${field}` : `${collection}[${entity}].${field}`, oid: cell.oid, raw: rawForTrace(cell.raw), value: cell.decoded.value, quality: cell.decoded.quality });
+          if (cell.oid) this.trace.push({ path: single ? `${collection}.${field}` : `${collection}[${entity}].${field}`, oid: cell.oid, raw: rawForTrace(cell.raw), value: cell.decoded.value, quality: cell.decoded.quality });
         }
       }
     }
@@ -194,49 +176,54 @@ class Reader {
   }
 
   private table(source: TableSource, offer: (entity: number, field: string, cell: Cell) => void): void {
-    const { columns } = this.fetched;
-    const cellAt = (column: number, index: string) => columns.get(`${source.entry}.${column}`)?.get(index);
-    const sequence = new Map<string, number>();
-    const entityOf = (index: string): number | null => {
-      const subs = index.split('.').map(Number);
-      const rest = source.rowTypeAt === undefined ? subs : subs.filter((_, i) => i !== at(subs, source.rowTypeAt!));
-      const from = source.entity ?? 'last';
-      if (from === 'last') return rest.at(-1) ?? null;
-      if (from === 'sequence') {
-        const key = rest.join('.');
-        if (!sequence.has(key)) sequence.set(key, sequence.size + 1);
-        return sequence.get(key)!;
-      }
-      if ('position' in from) return rest[at(rest, from.position)] ?? null;
-      const v = cellAt(from.column, index);
-      return typeof v === 'number' && v > 0 ? v : null;
+    const t = planOf(this.profile).tables.get(source)!;
+    const { columns, scalars } = this.fetched;
+    const column = (key: string | null) => (key ? columns.get(key) : undefined);
+    const fieldColumns = t.fields.map((f) => ({ ...f, rows: columns.get(f.key) }));
+    const entityColumn = column(t.entityColumnKey);
+    const digits = column(t.digitsKey);
+    const exponent = column(t.exponentKey);
+    const holds = (c: CompiledCondition, index: string) => {
+      const v = c.scalar ? scalars.get(c.key) : columns.get(c.key)?.get(index);
+      const n = typeof v === 'number' ? v : 0;
+      return (!c.in || c.in.includes(n)) && (!c.notIn || !c.notIn.includes(n));
     };
-    // Every row index any column of this source has, in OID order, so "sequence" numbers rows as the device lists them.
-    const indexes = new Set<string>();
-    for (const spec of Object.values(source.fields) as ColumnSpec[]) for (const index of columns.get(`${source.entry}.${spec.column}`)?.keys() ?? []) indexes.add(index);
-    for (const index of [...indexes].sort(compareIndex)) {
-      if (source.where) {
-        const v = cellAt(source.where.column, index);
-        const n = typeof v === 'number' ? v : 0;
-        if (source.where.in && !source.where.in.includes(n)) continue;
-        if (source.where.notIn && source.where.notIn.includes(n)) continue;
+    const sequence = new Map<string, number>();
+    const from = source.entity ?? 'last';
+    const entityOf = (index: string): number | null => {
+      if (entityColumn) {
+        const v = entityColumn.get(index);
+        return typeof v === 'number' && v > 0 ? v : null;
       }
-      const entity = entityOf(index);
-      if (entity === null) continue;
+      const subs = index.split('.');
+      if (source.rowTypeAt !== undefined) subs.splice(at(subs, source.rowTypeAt), 1);
+      if (from === 'last') return subs.length ? Number(subs[subs.length - 1]) : null;
+      if (from === 'sequence') {
+        const key = subs.join('.');
+        let n = sequence.get(key);
+        if (n === undefined) sequence.set(key, (n = sequence.size + 1));
+        return n;
+      }
+      const sub = typeof from === 'object' && 'position' in from ? subs[at(subs, from.position)] : undefined;
+      return sub === undefined ? null : Number(sub);
+    };
+    for (const index of rowIndexes(t.rowKeys.map((k) => columns.get(k)))) {
+      if (!t.where.every((c) => holds(c, index))) continue;
+      const base = entityOf(index);
+      if (base === null) continue;
+      const entity = base + (source.entityOffset ?? 0);
       const rowType = source.rowTypeAt === undefined ? undefined : Number(index.split('.').at(source.rowTypeAt));
-      const digits = source.digits ? columns.get(`${source.digits.entry}.${source.digits.column}`)?.get(index) : undefined;
-      const extraScale = typeof digits === 'number' && digits >= 0 && digits <= 6 ? 10 ** -digits : 1;
+      const scale = t.valid.every((c) => holds(c, index)) ? rowScale(source, digits?.get(index), exponent?.get(index)) : null; // null: the row's numbers are unknown
       let any = false;
-      for (const [field, spec] of Object.entries(source.fields) as [string, ColumnSpec][]) {
-        if (spec.rowType !== undefined && spec.rowType !== rowType) continue;
-        const raw = cellAt(spec.column, index);
+      for (const f of fieldColumns) {
+        if (f.spec.rowType !== undefined && f.spec.rowType !== rowType) continue;
+        const raw = f.rows?.get(index);
         if (raw === undefined) continue;
         any = true;
-        offer(entity, field, { decoded: this.count(decodeValue(raw, spec, spec.type === 'number' ? extraScale : 1)), oid: `${source.entry}.${spec.column}.${index}`, raw });
+        const decoded = f.spec.type !== 'number' ? decodeValue(raw, f.spec) : scale === null ? UNKNOWN : decodeValue(raw, f.spec, scale);
+        offer(entity, f.field, { decoded: this.count(decoded), oid: this.trace ? `${f.key}.${index}` : '', raw });
       }
-      if (any) {
-        for (const [field, value] of Object.entries(source.constants ?? {})) offer(entity, field, { decoded: { quality: 'ok', value: value as string | number }, oid: '', raw: value });
-      }
+      if (any) for (const [field, value] of t.constants) offer(entity, field, constant(value));
     }
   }
 
@@ -291,6 +278,34 @@ function inferBreaker(bank: BankReading, outlets: OutletReading[]): BankReading 
   const drawsNothing = bank.current.quality === 'ok' && bank.current.value! < 0.05;
   if (mine.every((o) => o.state === 'off') && drawsNothing) return { ...bank, breaker: 'tripped', breakerInferred: true };
   return bank;
+}
+
+/** Per-row scaling a device reports beside the value (decimal digits, an SI prefix); null when it cannot be interpreted. */
+function rowScale(source: TableSource, digits: unknown, exponent: unknown): number | null {
+  let scale = 1;
+  if (typeof digits === 'number' && digits >= 0 && digits <= 9) scale *= 10 ** -digits;
+  if (source.exponent) {
+    const power = source.exponent.powers[Number(exponent)];
+    if (power === undefined) return null;
+    scale *= 10 ** power;
+  }
+  return scale;
+}
+
+/** Every row index the field columns have, in OID order (walks arrive ordered; merge and sort only when needed). */
+function rowIndexes(columns: (Map<string, unknown> | undefined)[]): string[] {
+  const present = columns.filter((c): c is Map<string, unknown> => c !== undefined && c.size > 0);
+  if (present.length === 0) return [];
+  if (present.length === 1) return [...present[0]!.keys()];
+  const all = new Set<string>();
+  for (const c of present) for (const k of c.keys()) all.add(k);
+  const list = [...all];
+  for (let i = 1; i < list.length; i++) if (compareIndex(list[i - 1]!, list[i]!) > 0) return list.sort(compareIndex);
+  return list;
+}
+
+function constant(value: string | number): Cell {
+  return { decoded: { quality: 'ok', value }, oid: '', raw: value };
 }
 
 function measureOf(d: Decoded | undefined): Measure {

@@ -103,12 +103,14 @@ export class NetSnmpClient implements SnmpClient {
     return new Promise((resolve) => {
       const out: Varbind[] = [];
       try {
+        const prefix = `${oid}.`;
         let last: string | null = null;
-        this.session.subtree(oid, options.maxRepetitions ?? 20, (varbinds: snmp.Varbind[]) => {
+        // walk(), not subtree(): net-snmp's subtree filter splits every OID twice; this callback ends the walk itself.
+        this.session.walk(oid, options.maxRepetitions ?? 20, (varbinds: snmp.Varbind[]) => {
           for (const vb of varbinds) {
-            // endOfMibView, or an OID that does not advance (some agents answer past their MIB with the
-            // request's own OID): the walk is over, whatever net-snmp would do next.
-            if (snmp.isVarbindError(vb) || !vb.oid.startsWith(`${oid}.`) || (last !== null && compareOids(vb.oid, last) <= 0)) return true;
+            // endOfMibView, an OID outside the subtree, or one that does not advance (some agents answer past
+            // their MIB with the request's own OID): the walk is over.
+            if (snmp.isVarbindError(vb) || !vb.oid.startsWith(prefix) || (last !== null && compareOids(vb.oid, last) <= 0)) return true;
             out.push(toVarbind(vb));
             last = vb.oid;
           }
@@ -154,15 +156,21 @@ function toVarbind(vb: snmp.Varbind): Varbind {
   return { oid: vb.oid, type: vb.type ?? 0, value: vb.value };
 }
 
-/** Numeric OID order: 1.3.6.1.10 comes after 1.3.6.1.9. */
+/** Numeric OID order (1.3.6.1.10 after 1.3.6.1.9), without allocating: it runs for every varbind walked. */
 export function compareOids(a: string, b: string): number {
-  const x = a.split('.');
-  const y = b.split('.');
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = Number(x[i]) - Number(y[i]);
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === a.length || i === b.length) return a.length - b.length; // one is a prefix of the other
+  // Back up to the start of the differing sub-identifier, then compare it by length, then by digits.
+  let start = i;
+  while (start > 0 && a.charCodeAt(start - 1) !== 46) start--;
+  let endA = start;
+  while (endA < a.length && a.charCodeAt(endA) !== 46) endA++;
+  let endB = start;
+  while (endB < b.length && b.charCodeAt(endB) !== 46) endB++;
+  if (endA - start !== endB - start) return endA - endB;
+  return a.charCodeAt(i) - b.charCodeAt(i);
 }
 
 function counter64(bytes: Buffer): bigint {

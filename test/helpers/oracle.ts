@@ -29,9 +29,13 @@ export interface Coverage {
   uncovered: string[];
 }
 
-/** Oracle units that differ from ours: runtime in minutes (ours: seconds). */
-const oracleFromOurs: Record<string, (v: number) => number> = {
+/**
+ * Oracle units that differ from ours: runtime in minutes (ours: seconds); a power factor above 1
+ * is in percent (the oracle ignores Raritan's decimal digits there; ours: 0..1).
+ */
+const oracleFromOurs: Record<string, (v: number, oracle: number) => number> = {
   runtime: (v) => v / 60,
+  power_factor: (v, oracle) => (Math.abs(oracle) > 1 ? v * 100 : v),
 };
 
 export function compareWithOracle(reading: DeviceReading, sensors: OracleSensor[]): Coverage {
@@ -56,7 +60,7 @@ export function compareWithOracle(reading: DeviceReading, sensors: OracleSensor[
       out.distrusted.push(`${label}: ours ${ours.quality} (${ours.path})`);
       continue;
     }
-    const value = (oracleFromOurs[s.sensor_class] ?? ((v: number) => v))(ours.value);
+    const value = (oracleFromOurs[s.sensor_class] ?? ((v: number) => v))(ours.value, s.sensor_current ?? 0);
     if (s.sensor_current !== null && Math.abs(value - s.sensor_current) <= 1e-6 * Math.max(1, Math.abs(s.sensor_current))) out.matched++;
     else out.mismatches.push(`${label}: ours ${value} (${ours.path})`);
   }

@@ -1,0 +1,90 @@
+// A profile compiled once into what a poll needs: the columns to walk, the scalars to get, and per
+// table source its column keys, conditions and field specs resolved, so the per-row loop only looks up.
+import type { ColumnSpec, Profile, RowCondition, ScalarSpec, Source, TableSource } from './profile.js';
+
+export interface CompiledCondition {
+  /** Column key (entry.column) of the row's value, or the scalar OID. */
+  key: string;
+  scalar: boolean;
+  in: readonly number[] | undefined;
+  notIn: readonly number[] | undefined;
+}
+
+export interface CompiledField {
+  field: string;
+  spec: ColumnSpec;
+  key: string; // entry.column
+}
+
+export interface CompiledTable {
+  source: TableSource;
+  fields: CompiledField[];
+  /** Keys whose rows define the table's row set (the field columns). */
+  rowKeys: string[];
+  entityColumnKey: string | null;
+  where: CompiledCondition[];
+  valid: CompiledCondition[];
+  digitsKey: string | null;
+  exponentKey: string | null;
+  constants: [string, string | number][];
+}
+
+export interface Plan {
+  columns: string[];
+  scalars: string[];
+  tables: Map<TableSource, CompiledTable>;
+}
+
+const collections = ['inlets', 'phases', 'banks', 'outlets', 'sensors', 'ups', 'ats'] as const;
+const cache = new WeakMap<Profile, Plan>();
+
+export function planOf(profile: Profile): Plan {
+  let plan = cache.get(profile);
+  if (!plan) cache.set(profile, (plan = compile(profile)));
+  return plan;
+}
+
+function compile(profile: Profile): Plan {
+  const columns = new Set<string>();
+  const scalars = new Set<string>();
+  const tables = new Map<TableSource, CompiledTable>();
+  for (const name of collections) {
+    for (const source of (profile[name] ?? []) as readonly Source[]) {
+      if (!('entry' in source)) {
+        for (const s of Object.values(source.scalars) as ScalarSpec[]) scalars.add(s.oid);
+        continue;
+      }
+      const table = compileTable(source);
+      tables.set(source, table);
+      for (const f of table.fields) columns.add(f.key);
+      for (const key of [table.entityColumnKey, table.digitsKey, table.exponentKey]) if (key) columns.add(key);
+      for (const c of [...table.where, ...table.valid]) (c.scalar ? scalars : columns).add(c.key);
+    }
+  }
+  for (const alternatives of [...Object.values(profile.identity), ...Object.values(profile.device ?? {})]) {
+    for (const s of alternatives ?? []) scalars.add(s.oid);
+  }
+  return { columns: [...columns], scalars: [...scalars], tables };
+}
+
+function compileTable(source: TableSource): CompiledTable {
+  const key = (column: number, entry = source.entry) => `${entry}.${column}`;
+  const fields = (Object.entries(source.fields) as [string, ColumnSpec][]).map(([field, spec]) => ({ field, spec, key: key(spec.column) }));
+  const condition = (c: RowCondition): CompiledCondition =>
+    'oid' in c ? { key: c.oid, scalar: true, in: c.in, notIn: c.notIn } : { key: key(c.column, c.entry), scalar: false, in: c.in, notIn: c.notIn };
+  return {
+    source,
+    fields,
+    rowKeys: [...new Set(fields.map((f) => f.key))],
+    entityColumnKey: typeof source.entity === 'object' && 'column' in source.entity ? key(source.entity.column) : null,
+    where: list(source.where).map(condition),
+    valid: list(source.valid).map(condition),
+    digitsKey: source.digits ? key(source.digits.column, source.digits.entry) : null,
+    exponentKey: source.exponent ? key(source.exponent.column, source.exponent.entry) : null,
+    constants: Object.entries(source.constants ?? {}) as [string, string | number][],
+  };
+}
+
+function list(c: RowCondition | readonly RowCondition[] | undefined): readonly RowCondition[] {
+  return c === undefined ? [] : Array.isArray(c) ? (c as readonly RowCondition[]) : [c as RowCondition];
+}
