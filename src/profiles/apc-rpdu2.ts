@@ -84,5 +84,9 @@ export const apcRpdu2: Profile = {
       entry: `${sPDU}.4.2.1`,
       fields: { state: { column: 3, type: 'enum', map: { 1: 'on', 2: 'off' } }, name: { column: 4, ...text } },
     },
+    { // rPDUOutletStatusTable: older rPDU cards' outlet states and banks
+      entry: `${rPDU}.3.5.1.1`,
+      fields: { name: { column: 2, ...text }, state: { column: 4, type: 'enum', map: { 1: 'on', 2: 'off' } }, bank: { column: 6, ...bankNumber } }, // …OutletName, …OutletState, …OutletBank
+    },
   ],
 };

@@ -1,5 +1,17 @@
 import type { Profile } from './profile.js';
+import { servertechSentry3 } from './servertech-sentry3.js';
+import { servertechSentry4 } from './servertech-sentry4.js';
 import { apcRpdu2 } from './apc-rpdu2.js';
+import { apcUps } from './apc-ups.js';
+import { apcAts } from './apc-ats.js';
+import { raritanPdu2 } from './raritan-pdu2.js';
+import { eatonEpdu } from './eaton-epdu.js';
+import { cyberpowerEpdu } from './cyberpower-epdu.js';
+import { cyberpowerUps } from './cyberpower-ups.js';
+import { eatonUps } from './eaton-ups.js';
+import { vertivGeist } from './vertiv-geist.js';
+import { upsMib } from './ups-mib.js';
+import { entitySensor } from './entity-sensor.js';
 
 /**
  * Every profile Breakerbox knows, in detection order: vendor families first, standard-MIB
@@ -8,7 +20,19 @@ import { apcRpdu2 } from './apc-rpdu2.js';
 export const profiles: readonly Profile[] = [
   // vendor families
   apcRpdu2,
+  apcUps,
+  apcAts,
+  raritanPdu2,
+  eatonEpdu,
+  cyberpowerEpdu,
+  cyberpowerUps,
+  servertechSentry3,
+  servertechSentry4,
+  eatonUps,
+  vertivGeist,
   // fallbacks: standard MIBs any vendor may serve (keep these last)
+  upsMib,
+  entitySensor,
 ];
 
 export function profileByName(name: string): Profile | undefined {

@@ -1,0 +1,104 @@
+import type { Profile, ScalarSpec, ValueSpec } from './profile.js';
+
+// APC UPSes (PowerNet-MIB ups group): the upsHighPrec objects (tenths) first, the upsAdv ones
+// (whole units) as the fallback older cards and UPSes serve alone. Units per the MIB's DESCRIPTIONs.
+const APC = '1.3.6.1.4.1.318';
+const ups = `${APC}.1.1.1`;
+const uioSensor = `${APC}.1.1.25.1`;
+
+const text: ValueSpec = { type: 'string' };
+const tenths = (max: number, min = 0): ValueSpec => ({ type: 'number', scale: 0.1, min, max });
+const whole = (max: number, min = 0): ValueSpec => ({ type: 'number', min, max });
+/** TimeTicks (hundredths of a second) → s; the MIB's "not present" is the maximum value. */
+const ticks: ValueSpec = { type: 'number', scale: 0.01, sentinels: [4_294_967_295], min: 0 };
+const at = (oid: string, spec: ValueSpec): ScalarSpec => ({ oid, ...spec });
+
+export const apcUps: Profile = {
+  name: 'apc-ups',
+  vendor: 'APC',
+  kind: 'ups',
+  mibs: ['PowerNet-MIB'],
+  detect: {
+    // PowerNet-MIB product tree (apc.products.system): the UPS families that serve the ups group.
+    sysObjectId: [
+      `${APC}.1.3.1`, // backUPS
+      `${APC}.1.3.2`, // smartUPS
+      `${APC}.1.3.3`, // matrixUPS
+      `${APC}.1.3.5`, // symmetraUPS
+      `${APC}.1.3.13`, // symmetra3PhaseUPS
+      `${APC}.1.3.16`, // ais5000UPS
+      `${APC}.1.3.17`, // smartUPS3Phase
+      `${APC}.1.3.23`, // symmetraPX
+      `${APC}.1.3.27`, // smartUPS2 (Smart-UPS on a Network Management Card 2/3)
+      `${APC}.1.3.28`, // galaxy
+      `${APC}.1.3.37`, // easyUPS
+      `${APC}.1.3.39`, // smartUPSUltra
+    ],
+    probe: [`${ups}.1.1.1`, `${ups}.4.1.1`], // upsBasicIdentModel, upsBasicOutputStatus
+  },
+  identity: {
+    model: [at(`${ups}.1.1.1.0`, text), at(`${ups}.1.2.5.0`, text)], // upsBasicIdentModel, upsAdvIdentSkuNumber
+    serial: [at(`${ups}.1.2.3.0`, text)], // upsAdvIdentSerialNumber
+    firmware: [at(`${ups}.1.2.1.0`, text)], // upsAdvIdentFirmwareRevision
+    name: [at(`${ups}.1.1.2.0`, text)], // upsBasicIdentName
+  },
+  ups: [
+    {
+      entity: 1,
+      scalars: {
+        source: at(`${ups}.4.1.1.0`, { // upsBasicOutputStatus; unknown(1) and the test/spot modes stay unknown or other
+          type: 'enum',
+          map: {
+            2: 'mains', 3: 'battery', 4: 'mains', 5: 'off', 6: 'bypass', 7: 'off', 8: 'other', 9: 'bypass', 10: 'bypass', 11: 'off', // 4 onSmartBoost, 5 timedSleeping, 6 softwareBypass, 9 switchedBypass, 10 hardwareFailureBypass, 11 sleepingUntilPowerReturn
+            12: 'mains', 13: 'mains', 14: 'other', 15: 'battery', 16: 'bypass', 17: 'bypass', 18: 'other', 19: 'other', 20: 'mains', // 12 onSmartTrim, 13 ecoMode, 14 hotStandby, 15 onBatteryTest, 16 emergencyStaticBypass, 17 staticBypassStandby, 20 eConversion
+            21: 'other', 22: 'other', 23: 'other', 24: 'battery', 25: 'other', 26: 'other', 27: 'other', 28: 'other', // 24 batteryDischargeSpotmode
+          },
+        }),
+        // upsBasicBatteryStatus: a battery in fault (4) or absent (5) cannot carry the load.
+        batteryStatus: at(`${ups}.2.1.1.0`, { type: 'enum', map: { 2: 'normal', 3: 'low', 4: 'depleted', 5: 'depleted' } }),
+        timeOnBattery: at(`${ups}.2.1.2.0`, ticks), // upsBasicBatteryTimeOnBattery
+        runtime: at(`${ups}.2.2.3.0`, ticks), // upsAdvBatteryRunTimeRemaining
+        // upsHighPrec*: tenths of %, °C, V, Hz, A
+        charge: at(`${ups}.2.3.1.0`, tenths(100)), // upsHighPrecBatteryCapacity
+        temperature: at(`${ups}.2.3.13.0`, tenths(150, -50)), // upsHighPrecExtdBatteryTemperature (the MIB's preferred one; may be negative)
+        batteryVoltage: at(`${ups}.2.3.4.0`, tenths(1_000)), // upsHighPrecBatteryActualVoltage
+        inputVoltage: at(`${ups}.3.3.1.0`, tenths(600)), // upsHighPrecInputLineVoltage
+        inputFrequency: at(`${ups}.3.3.4.0`, tenths(100)), // upsHighPrecInputFrequency
+        outputVoltage: at(`${ups}.4.3.1.0`, tenths(600)), // upsHighPrecOutputVoltage
+        outputFrequency: at(`${ups}.4.3.2.0`, tenths(100)), // upsHighPrecOutputFrequency
+        load: at(`${ups}.4.3.3.0`, tenths(200)), // upsHighPrecOutputLoad (% of rated capacity; overload can pass 100)
+        outputCurrent: at(`${ups}.4.3.4.0`, tenths(2_000)), // upsHighPrecOutputCurrent
+        outputPower: at(`${ups}.4.2.8.0`, { type: 'number', sentinels: [-1], min: 0, max: 2_000_000 }), // upsAdvOutputActivePower (W)
+      },
+    },
+    {
+      entity: 1,
+      scalars: {
+        temperature: at(`${ups}.2.3.2.0`, tenths(150)), // upsHighPrecBatteryTemperature
+        // upsAdv*: whole units
+        charge: at(`${ups}.2.2.1.0`, whole(100)), // upsAdvBatteryCapacity
+        batteryVoltage: at(`${ups}.2.2.8.0`, { type: 'number', sentinels: [-1], min: 0, max: 1_000 }), // upsAdvBatteryActualVoltage
+        inputVoltage: at(`${ups}.3.2.1.0`, whole(600)), // upsAdvInputLineVoltage
+        inputFrequency: at(`${ups}.3.2.4.0`, whole(100)), // upsAdvInputFrequency
+        outputVoltage: at(`${ups}.4.2.1.0`, whole(600)), // upsAdvOutputVoltage
+        outputFrequency: at(`${ups}.4.2.2.0`, whole(100)), // upsAdvOutputFrequency
+        load: at(`${ups}.4.2.3.0`, whole(200)), // upsAdvOutputLoad
+        outputCurrent: at(`${ups}.4.2.4.0`, whole(2_000)), // upsAdvOutputCurrent
+      },
+    },
+    // upsAdvBatteryTemperature: whole °C; 255 means "not present"
+    { entity: 1, scalars: { temperature: at(`${ups}.2.2.2.0`, { type: 'number', sentinels: [255], min: 0, max: 150 }) } },
+  ],
+  sensors: [
+    { // uioSensorStatusTable (probes on the card's universal I/O ports), indexed port.sensor: number them in row order
+      entry: `${uioSensor}.2.1`, entity: 'sequence', where: { column: 10, notIn: [1] }, // uioSensorStatusCommStatus notInstalled(1)
+      fields: { name: { column: 3, ...text }, value: { column: 6, type: 'number', sentinels: [-1], min: -50, max: 150 } }, // …SensorName, …TemperatureDegC (-1: lost)
+      constants: { kind: 'temperature' },
+    },
+    { // the same probes' humidity (-1: the probe reads none, or is lost), as their own sensors
+      entry: `${uioSensor}.2.1`, entity: 'sequence', entityOffset: 100, where: { column: 7, notIn: [-1] },
+      fields: { name: { column: 3, ...text }, value: { column: 7, type: 'number', min: 0, max: 100 } }, // …SensorName, uioSensorStatusHumidity
+      constants: { kind: 'humidity' },
+    },
+  ],
+};

@@ -1,0 +1,65 @@
+import { cyberpowerSensors } from './cyberpower-epdu.js';
+import type { Profile, ScalarSpec, ValueSpec } from './profile.js';
+
+// CyberPower UPSes on an RMCARD (CPS-MIB ups group, products.hardware.ups). Units per the MIB's
+// DESCRIPTIONs (CPS-MIB 2.13): tenths of volts, hertz and amps; %; watts; TimeTicks; °C.
+const ups = '1.3.6.1.4.1.3808.1.1.1';
+
+const text: ValueSpec = { type: 'string' };
+const tenths = (max: number): ValueSpec => ({ type: 'number', scale: 0.1, min: 0, max });
+/** TimeTicks (hundredths of a second) → s. */
+const ticks: ValueSpec = { type: 'number', scale: 0.01, min: 0 };
+const at = (oid: string, spec: ValueSpec): ScalarSpec => ({ oid, ...spec });
+
+export const cyberpowerUps: Profile = {
+  name: 'cyberpower-ups',
+  vendor: 'CyberPower',
+  kind: 'ups',
+  mibs: ['CPS-MIB'],
+  detect: {
+    sysObjectId: [ups],
+    probe: [`${ups}.1.1`, `${ups}.4.1`], // upsBaseIdent, upsBaseOutput
+  },
+  identity: {
+    model: [at(`${ups}.1.1.1.0`, text)], // upsBaseIdentModel
+    serial: [at(`${ups}.1.2.3.0`, text)], // upsAdvanceIdentSerialNumber
+    firmware: [at(`${ups}.1.2.1.0`, text)], // upsAdvanceIdentFirmwareRevision
+    name: [at(`${ups}.1.1.2.0`, text)], // upsBaseIdentName
+  },
+  device: {
+    power: [at(`${ups}.4.2.5.0`, { type: 'number', min: 0, max: 2_000_000 })], // upsAdvanceOutputPower (W)
+    energy: [at(`${ups}.4.2.6.0`, { type: 'number', scale: 0.1, min: 0 })], // upsAdvanceOutputEnergy (tenths of kWh)
+  },
+  ups: [
+    {
+      entity: 1,
+      scalars: {
+        // upsBaseOutputStatus: onLine(2), onBoost(4), onBuck(10) and onECO(8) run from mains; onSleep(5) and off(6)
+        // power nothing; rebooting(7) and onOverload(11) say nothing of the source; unknown(1) stays unknown.
+        source: at(`${ups}.4.1.1.0`, { type: 'enum', map: { 2: 'mains', 3: 'battery', 4: 'mains', 5: 'off', 6: 'off', 7: 'other', 8: 'mains', 9: 'bypass', 10: 'mains', 11: 'other' } }),
+        // upsBaseBatteryStatus: batteryNormal(2), batteryLow(3); an absent battery (4) cannot carry the load.
+        batteryStatus: at(`${ups}.2.1.1.0`, { type: 'enum', map: { 2: 'normal', 3: 'low', 4: 'depleted' } }),
+        timeOnBattery: at(`${ups}.2.1.2.0`, ticks), // upsBaseBatteryTimeOnBattery
+        charge: at(`${ups}.2.2.1.0`, { type: 'number', min: 0, max: 100 }), // upsAdvanceBatteryCapacity (%)
+        batteryVoltage: at(`${ups}.2.2.2.0`, tenths(1_000)), // upsAdvanceBatteryVoltage (1/10 VDC)
+        temperature: at(`${ups}.2.2.3.0`, { type: 'number', min: -50, max: 150 }), // upsAdvanceBatteryTemperature (°C)
+        runtime: at(`${ups}.2.2.4.0`, ticks), // upsAdvanceBatteryRunTimeRemaining
+        inputVoltage: at(`${ups}.3.2.1.0`, tenths(600)), // upsAdvanceInputLineVoltage
+        inputFrequency: at(`${ups}.3.2.4.0`, tenths(100)), // upsAdvanceInputFrequency
+        outputVoltage: at(`${ups}.4.2.1.0`, tenths(600)), // upsAdvanceOutputVoltage
+        outputFrequency: at(`${ups}.4.2.2.0`, tenths(100)), // upsAdvanceOutputFrequency
+        load: at(`${ups}.4.2.3.0`, { type: 'number', min: 0, max: 200 }), // upsAdvanceOutputLoad (% of capacity; overload can pass 100)
+        outputCurrent: at(`${ups}.4.2.4.0`, tenths(2_000)), // upsAdvanceOutputCurrent
+        outputPower: at(`${ups}.4.2.5.0`, { type: 'number', min: 0, max: 2_000_000 }), // upsAdvanceOutputPower (W)
+      },
+    },
+  ],
+  outlets: [
+    { // upsIndividualOutletStatusTable: outletStatusOn(1), outletStatusOff(2)
+      entry: `${ups}.8.2.4.1`,
+      fields: { name: { column: 2, ...text }, state: { column: 3, type: 'enum', map: { 1: 'on', 2: 'off' } } },
+    },
+    { entry: `${ups}.8.2.3.1`, fields: { bank: { column: 3, type: 'number', min: 1, max: 24 } } }, // upsIndividualOutletInfoBank
+  ],
+  sensors: cyberpowerSensors,
+};
