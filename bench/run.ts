@@ -1,9 +1,22 @@
-// npm run bench [-- --trials N]: prints figures measured on this machine, in this run.
+// npm run bench [-- --trials N] [--polls N] [--walk-polls N] [--only fault-to-drain|pdu-poll-cpu]: prints figures measured on this machine, in this run.
 import { parseArgs } from 'node:util';
 import { faultToDrain } from './fault-to-drain.js';
+import { formatPduPollCpu, pduPollCpu } from './pdu-poll-cpu.js';
 
-const { values } = parseArgs({ options: { trials: { type: 'string', default: '8' } } });
+const { values } = parseArgs({
+  options: {
+    trials: { type: 'string', default: '8' },
+    polls: { type: 'string', default: '300' },
+    'walk-polls': { type: 'string' },
+    only: { type: 'string' },
+  },
+});
 const trials = Number(values.trials);
+const polls = Number(values.polls);
+const walkPolls = Number(values['walk-polls'] ?? polls);
+const benches = ['fault-to-drain', 'pdu-poll-cpu'];
+if (values.only && !benches.includes(values.only)) throw new Error(`--only: one of ${benches.join(', ')}`);
+const wanted = (name: string) => !values.only || values.only === name;
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -12,10 +25,17 @@ const quantile = (xs: number[], q: number) => {
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
 console.log(`Breakerbox benchmarks (node ${process.version}, ${trials} trials)\n`);
-const r = await faultToDrain(trials);
-const mean = r.samplesMs.reduce((a, b) => a + b, 0) / r.samplesMs.length;
-console.log('fault → drained in the membership file (poll path, demo: 16 PDUs, 84 nodes, bank trip of 20 nodes)');
-console.log(`  poll interval      ${ms(r.pollIntervalMs)}`);
-console.log(`  min / p50 / max    ${ms(Math.min(...r.samplesMs))} / ${ms(quantile(r.samplesMs, 0.5))} / ${ms(Math.max(...r.samplesMs))}`);
-console.log(`  mean               ${ms(mean)} = ${(mean / r.pollIntervalMs).toFixed(2)} × poll interval (a fault waits for the next poll: ≈ 0.5 × on average, up to 1 ×)`);
-console.log(`  samples            ${r.samplesMs.map((x) => x.toFixed(0)).join(', ')}`);
+if (wanted('fault-to-drain')) {
+  const r = await faultToDrain(trials);
+  const mean = r.samplesMs.reduce((a, b) => a + b, 0) / r.samplesMs.length;
+  console.log('fault → drained in the membership file (poll path, demo: 16 PDUs, 84 nodes, bank trip of 20 nodes)');
+  console.log(`  poll interval      ${ms(r.pollIntervalMs)}`);
+  console.log(`  min / p50 / max    ${ms(Math.min(...r.samplesMs))} / ${ms(quantile(r.samplesMs, 0.5))} / ${ms(Math.max(...r.samplesMs))}`);
+  console.log(`  mean               ${ms(mean)} = ${(mean / r.pollIntervalMs).toFixed(2)} × poll interval (a fault waits for the next poll: ≈ 0.5 × on average, up to 1 ×)`);
+  console.log(`  samples            ${r.samplesMs.map((x) => x.toFixed(0)).join(', ')}`);
+}
+
+if (wanted('pdu-poll-cpu')) {
+  if (wanted('fault-to-drain')) console.log('');
+  console.log(formatPduPollCpu(await pduPollCpu(polls, 30, 10, walkPolls)));
+}
