@@ -89,7 +89,9 @@ class Reader {
     });
     const sensors = [...this.entities('sensors', p.sensors)].flatMap(([index, f]): SensorReading[] => {
       const kind = oneOf(this.text(f, 'kind'), ['temperature', 'humidity'] as const);
-      return kind ? [{ index, kind, name: this.text(f, 'name'), value: this.measure(f, 'value') }] : [];
+      if (kind) return [{ index, kind, name: this.text(f, 'name'), value: this.measure(f, 'value') }];
+      this.untrace(`sensors[${index}].`); // a sensor of a kind the model has no place for (a door, a lock) is not read
+      return [];
     });
     const byIndex = <T extends { index: number }>(a: T, b: T) => a.index - b.index;
     return {
@@ -225,6 +227,11 @@ class Reader {
       }
       if (any) for (const [field, value] of t.constants) offer(entity, field, constant(value));
     }
+  }
+
+  private untrace(prefix: string): void {
+    if (!this.trace) return;
+    for (let i = this.trace.length - 1; i >= 0; i--) if (this.trace[i]!.path.startsWith(prefix)) this.trace.splice(i, 1);
   }
 
   private count(d: Decoded): Decoded {

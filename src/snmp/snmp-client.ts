@@ -1,5 +1,6 @@
 import snmp from 'net-snmp';
 import type { SnmpCredentials } from '../config/schema.js';
+import { tolerantDgram } from './tolerant-dgram.js';
 
 /** A decoded variable binding: numbers stay numbers, OctetStrings stay Buffers until a profile says otherwise. */
 export interface Varbind {
@@ -58,7 +59,7 @@ export class NetSnmpClient implements SnmpClient {
   private bulk = true;
 
   constructor(target: SnmpTarget) {
-    const base = { port: target.port, timeout: target.timeoutMs, retries: target.retries, backoff: 1 };
+    const base = { port: target.port, timeout: target.timeoutMs, retries: target.retries, backoff: 1, dgramModule: tolerantDgram };
     const c = target.credentials;
     if (c.version === '2c' || c.version === '1') {
       this.session = snmp.createSession(target.host, c.community, { ...base, version: c.version === '1' ? snmp.Version1 : snmp.Version2c });
