@@ -18,24 +18,26 @@ export function checkReferences(config: Config): ReferenceProblem[] {
   unique(config.nodes.map((n) => n.name), 'nodes', 'node', problems);
   unique(config.pools.map((p) => p.name), 'pools', 'pool', problems);
   unique(config.sites.flatMap((s) => s.rows.flatMap((r) => r.racks)), null, 'rack', problems);
+  // One address may front several devices (an SNMP proxy, v3 contexts), told apart by community or context.
   const deviceAddresses = new Map<string, string>();
-  const claimAddress = (address: string, owner: string, path: (string | number)[]) => {
-    const key = address.includes(':') ? address : `${address}:161`;
+  const claimAddress = (device: { address: string; snmp: Config['pdus'][number]['snmp'] }, owner: string, path: (string | number)[]) => {
+    const view = device.snmp.version === '3' ? `${device.snmp.user}/${device.snmp.context ?? ''}` : device.snmp.community;
+    const key = `${device.address.includes(':') ? device.address : `${device.address}:161`} ${view}`;
     const other = deviceAddresses.get(key);
-    if (other) problems.push({ path, message: `address ${address} is already used by ${other}` });
+    if (other) problems.push({ path, message: `address ${device.address} is already used by ${other}` });
     else deviceAddresses.set(key, owner);
   };
 
   config.pdus.forEach((pdu, i) => {
     if (!racks.has(pdu.rack)) problems.push({ path: ['pdus', i, 'rack'], message: `rack "${pdu.rack}" is not in any site's rows` });
     if (pdu.outlets < pdu.banks) problems.push({ path: ['pdus', i, 'banks'], message: `${pdu.banks} banks cannot share ${pdu.outlets} outlets` });
-    claimAddress(pdu.address, `PDU ${pdu.name}`, ['pdus', i, 'address']);
+    claimAddress(pdu, `PDU ${pdu.name}`, ['pdus', i, 'address']);
   });
 
   const outletOwner = new Map<string, string>();
   config.nodes.forEach((node, i) => {
     if (!racks.has(node.rack)) problems.push({ path: ['nodes', i, 'rack'], message: `rack "${node.rack}" is not in any site's rows` });
-    claimAddress(node.address, `node ${node.name}`, ['nodes', i, 'address']);
+    claimAddress(node, `node ${node.name}`, ['nodes', i, 'address']);
     node.psus.forEach((psu, j) => {
       const pdu = pdus.get(psu.pdu);
       if (!pdu) {

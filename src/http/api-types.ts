@@ -62,6 +62,8 @@ export interface ApiOutlet {
 
 export interface ApiPdu {
   name: string;
+  /** pdu, ups or ats: what the device's profile says it is. */
+  kind: string | null;
   rack: string;
   feed: string | null;
   address: string;
@@ -81,9 +83,14 @@ export interface ApiPdu {
   /** Values are null unless the PDU answered its latest poll. */
   power: number | null;
   badValues: number;
+  loadState: string | null;
+  inlets: { index: number; name: string | null; voltage: number | null; current: number | null; power: number | null; energy: number | null; frequency: number | null }[];
   phases: ApiPhase[];
   banks: ApiBank[];
   outlets: ApiOutlet[];
+  sensors: { index: number; kind: string; name: string | null; value: number | null }[];
+  ups: Record<string, string | number | null> | null;
+  ats: Record<string, string | number | null> | null;
 }
 
 export type Severity = 'info' | 'warning' | 'critical';

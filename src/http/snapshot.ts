@@ -37,6 +37,7 @@ export function pdusView(rm: ReadModel): ApiPdu[] {
     const banks = reading?.banks.map((b) => b.index) ?? range(pdu.banks);
     return {
       name: pdu.name,
+      kind: reading?.kind ?? null,
       rack: pdu.rack,
       feed: pdu.feed ?? null,
       address: pdu.address,
@@ -53,6 +54,11 @@ export function pdusView(rm: ReadModel): ApiPdu[] {
       configured: { outlets: pdu.outlets, banks: pdu.banks, phases: pdu.phases },
       power: live ? value(live.power) : null,
       badValues: reading?.badValues ?? 0,
+      loadState: live ? live.loadState : null,
+      inlets: (reading?.inlets ?? []).map((i) => ({ index: i.index, name: i.name, voltage: v(i.voltage), current: v(i.current), power: v(i.power), energy: v(i.energy), frequency: v(i.frequency) })),
+      sensors: (reading?.sensors ?? []).map((x) => ({ index: x.index, kind: x.kind, name: x.name, value: v(x.value) })),
+      ups: live?.ups ? flatten(live.ups) : null,
+      ats: live?.ats ? flatten(live.ats) : null,
       phases: (reading?.phases ?? []).map((p) => ({ index: p.index, current: v(p.current), voltage: v(p.voltage), power: v(p.power) })),
       banks: banks.map((index) => {
         const b = live?.banks.find((x) => x.index === index);
@@ -70,6 +76,11 @@ export function pdusView(rm: ReadModel): ApiPdu[] {
       }),
     };
   });
+}
+
+/** Measures to plain numbers (null unless trusted), words as they are. */
+function flatten(section: object): Record<string, string | number | null> {
+  return Object.fromEntries(Object.entries(section).map(([k, x]) => [k, typeof x === 'object' && x !== null && 'quality' in x ? value(x as Measure) : (x as string)]));
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);

@@ -1,0 +1,58 @@
+// The running service against real recorded devices: the poller detects each, the API shows them normalized.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startApp, type App } from '../src/app.js';
+import { parseConfigText } from '../src/config/load-config.js';
+import type { ApiPdu } from '../src/http/api-types.js';
+import { waitFor } from './helpers/demo-config.js';
+import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
+
+describe('Breakerbox polling recorded devices', () => {
+  let sim: Snmpsim;
+  let app: App;
+  before(async () => {
+    sim = await startSnmpsim(22200 + (process.pid % 40));
+    const device = (name: string, community: string) => `  - {name: ${name}, rack: r1, address: "127.0.0.1:${sim.port}", outlets: 48, snmp: {version: "2c", community: ${community}}}`;
+    const config = parseConfigText(`sites: [{name: Lab, rows: [{name: row 1, racks: [r1]}]}]
+pdus:
+${device('rack-pdu', 'apc_ap7900b')}
+${device('ups-1', 'apc_smt750x-nmc2')}
+${device('cdu-1', 'sentry3_switched')}
+${device('ats-1', 'apc_ats')}
+settings: {pollInterval: 2s, http: {port: 0, host: 127.0.0.1}}
+`, 'lab.yaml');
+    app = await startApp({ config, stateDir: mkdtempSync(join(tmpdir(), 'bb-real-')), logLevel: 'silent' });
+  });
+  after(async () => {
+    await app?.stop();
+    await sim?.stop();
+  });
+
+  it('detects each family and serves its normalized reading', async () => {
+    const pdus = await waitFor('all four read', async () => {
+      const list = (await (await fetch(`${app.url}/api/pdus`)).json()) as ApiPdu[];
+      return list.every((p) => p.reachable && p.profile) && list;
+    }, 20_000);
+    const by = new Map(pdus.map((p) => [p.name, p]));
+    assert.equal(by.get('rack-pdu')!.profile, 'apc-rpdu2');
+    assert.equal(by.get('rack-pdu')!.outlets.filter((o) => o.state === 'on').length, 8);
+    assert.equal(by.get('rack-pdu')!.phases[0]!.voltage, 120);
+
+    const ups = by.get('ups-1')!;
+    assert.equal(ups.kind, 'ups');
+    assert.equal(ups.ups!.source, 'mains');
+    assert.equal(ups.ups!.charge, 100);
+
+    const cdu = by.get('cdu-1')!;
+    assert.equal(cdu.profile, 'servertech-sentry3');
+    assert.equal(cdu.inlets.length, 3);
+    assert.equal(cdu.outlets.length, 30);
+
+    const ats = by.get('ats-1')!;
+    assert.equal(ats.kind, 'ats');
+    assert.equal(ats.ats!.activeSource, 'A');
+  });
+});
