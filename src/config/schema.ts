@@ -96,6 +96,35 @@ export const siteSchema = z.object({
   }).strict()).min(1),
 }).strict();
 
+const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/, 'an IPv4 address or CIDR block such as "10.0.0.0/8"');
+
+export const trapUserSchema = z.object({
+  user: z.string().min(1),
+  level: z.enum(['noAuthNoPriv', 'authNoPriv', 'authPriv']).default('authPriv'),
+  authProtocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']).optional(),
+  authKey: z.string().min(8).optional(),
+  privProtocol: z.enum(['des', 'aes', 'aes256b', 'aes256r']).optional(),
+  privKey: z.string().min(8).optional(),
+}).strict();
+
+export const trapsSchema = z.object({
+  enabled: z.boolean().default(true),
+  address: z.string().default('0.0.0.0'),
+  port: z.number().int().min(1).max(65535).default(162),
+  /** v1/v2c communities accepted. */
+  communities: z.array(z.string().min(1)).default([]),
+  /** v3 users accepted (their keys authenticate and decrypt). */
+  users: z.array(trapUserSchema).default([]),
+  /** Only these sources, when set. */
+  allow: z.array(cidr).optional(),
+  /** Traps per second one source may send before the rest are dropped and counted. */
+  perSourceRate: z.number().positive().default(500),
+  /** Where to find vendor MIBs, to name unclassified traps (the project's mibs/ is always read). */
+  mibDirs: z.array(z.string()).default([]),
+  /** Receive buffer for bursts, bytes. */
+  receiveBuffer: z.number().int().min(65_536).default(8 * 1024 * 1024),
+}).strict();
+
 export const settingsSchema = z.object({
   pollInterval: duration.default(30_000),
   /** A device's facts older than this many poll intervals are stale, hence unknown. */
@@ -114,6 +143,7 @@ export const settingsSchema = z.object({
     host: z.string().default('0.0.0.0'),
   }).strict().default({ port: 8080, host: '0.0.0.0' }),
   simulate: z.boolean().default(false),
+  traps: trapsSchema.default(trapsSchema.parse({})),
 }).strict();
 
 export const configSchema = z.object({
@@ -133,3 +163,5 @@ export type PoolConfig = Config['pools'][number];
 export type ServiceConfig = Config['services'][number];
 export type Settings = Config['settings'];
 export type SnmpCredentials = z.infer<typeof snmpCredentials>;
+export type TrapSettings = Settings['traps'];
+export type TrapUser = TrapSettings['users'][number];

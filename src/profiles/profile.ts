@@ -125,4 +125,36 @@ export interface Profile {
   sensors?: readonly Source<SensorField>[];
   ups?: readonly Source<UpsField>[];
   ats?: readonly Source<AtsField>[];
+  /** The notifications this family sends, and what each means. */
+  traps?: readonly TrapDefinition[];
+}
+
+/** What a trap means, whatever the vendor said it with. */
+export type TrapEvent =
+  | 'outlet-off' | 'outlet-on' | 'outlet-reboot'
+  | 'breaker-tripped' | 'breaker-reset'
+  | 'overload' | 'overload-cleared' | 'near-overload' | 'near-overload-cleared' | 'low-load' | 'low-load-cleared'
+  | 'inlet-lost' | 'inlet-restored'
+  | 'on-battery' | 'on-mains' | 'on-bypass' | 'battery-low' | 'battery-low-cleared' | 'battery-discharged' | 'battery-fault'
+  | 'communication-lost' | 'communication-restored'
+  | 'source-transfer' | 'redundancy-lost' | 'redundancy-restored'
+  | 'alarm' | 'alarm-cleared' | 'test';
+
+/** A varbind of the trap, found by OID prefix (with or without its instance): its value, or the last sub-identifier of its instance. */
+export interface TrapRef {
+  oid: string;
+  from?: 'value' | 'index';
+}
+
+export interface TrapDefinition {
+  /** The notification as it arrives in snmpTrapOID.0 (a v1 trap is converted: enterprise.0.specific, RFC 3584). */
+  oid: string;
+  /** The MIB's own name for it (outletOff, upsTrapOnBattery …). */
+  name: string;
+  event: TrapEvent;
+  /** Where the affected entity's number is carried. */
+  outlet?: TrapRef;
+  bank?: TrapRef;
+  phase?: TrapRef;
+  inlet?: TrapRef;
 }
