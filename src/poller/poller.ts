@@ -36,6 +36,8 @@ interface Scheduled {
   profile: Profile | null;
   timer: { cancel(): void } | null;
   inFlight: Promise<void> | null;
+  /** When the in-flight poll started asking (after waiting for a slot). */
+  inFlightSince: number;
 }
 
 
@@ -59,7 +61,7 @@ export class Poller {
     for (const [k, target] of wanted) {
       if (this.devices.has(k)) continue;
       const connect = this.options.connect ?? defaultConnect;
-      this.devices.set(k, { target, client: connect(target, this.options.timeoutMs, this.options.retries), profile: null, timer: null, inFlight: null });
+      this.devices.set(k, { target, client: connect(target, this.options.timeoutMs, this.options.retries), profile: null, timer: null, inFlight: null, inFlightSince: 0 });
       if (this.running) this.schedule(k, this.jitter(target));
     }
   }
@@ -74,12 +76,30 @@ export class Poller {
     for (const k of [...this.devices.keys()]) this.remove(k);
   }
 
-  /** Polls one device now (e.g. to confirm a trap); resolves when its facts are recorded. */
+  /** Polls one device now; resolves when its facts are recorded. */
   pollNow(kind: 'pdu' | 'node', name: string): Promise<void> {
     const k = `${kind}:${name}`;
     const device = this.devices.get(k);
     if (!device) return Promise.resolve();
     return device.inFlight ?? this.run(k, device);
+  }
+
+  /**
+   * A poll that began asking no earlier than `since` (to confirm a trap received then): joins one
+   * in flight that qualifies, else waits for it and polls again. False when the device is not polled.
+   */
+  async pollSince(kind: 'pdu' | 'node', name: string, since: number): Promise<boolean> {
+    const k = `${kind}:${name}`;
+    const device = this.devices.get(k);
+    if (!device) return false;
+    if (device.inFlight && device.inFlightSince >= since) {
+      await device.inFlight;
+      return true;
+    }
+    if (device.inFlight) await device.inFlight;
+    if (this.devices.get(k) !== device) return false;
+    await (device.inFlight && device.inFlightSince >= since ? device.inFlight : this.run(k, device));
+    return true;
   }
 
   private schedule(k: string, delayMs: number): void {
@@ -97,7 +117,10 @@ export class Poller {
 
   private run(k: string, device: Scheduled): Promise<void> {
     if (device.inFlight) return device.inFlight;
-    device.inFlight = this.limit.run(() => this.poll(device))
+    device.inFlight = this.limit.run(() => {
+      device.inFlightSince = this.options.clock.now();
+      return this.poll(device);
+    })
       .catch((err) => this.options.log.error({ err, device: k }, 'poll failed unexpectedly'))
       .finally(() => { device.inFlight = null; });
     return device.inFlight;

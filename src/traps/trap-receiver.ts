@@ -1,0 +1,206 @@
+import dgram from 'node:dgram';
+import snmp from 'net-snmp';
+import type { Logger } from 'pino';
+import type { TrapSettings } from '../config/schema.js';
+import { AllowList, PerSourceRateLimit } from './access.js';
+import type { IncomingTrap, TrapVarbind } from './trap-types.js';
+
+export type DropReason =
+  | 'not-allowed' | 'rate-limited' | 'oversized' | 'malformed' | 'unknown-community' | 'unknown-user'
+  | 'auth-failed' | 'decrypt-failed' | 'unsupported' | 'other';
+
+export interface TrapStats {
+  received: number;
+  accepted: number;
+  informs: number;
+  dropped: Partial<Record<DropReason, number>>;
+}
+
+const AUTH = {
+  md5: snmp.AuthProtocols.md5, sha: snmp.AuthProtocols.sha, sha224: snmp.AuthProtocols.sha224,
+  sha256: snmp.AuthProtocols.sha256, sha384: snmp.AuthProtocols.sha384, sha512: snmp.AuthProtocols.sha512,
+} as const;
+const PRIV = { des: snmp.PrivProtocols.des, aes: snmp.PrivProtocols.aes, aes256b: snmp.PrivProtocols.aes256b, aes256r: snmp.PrivProtocols.aes256r } as const;
+
+const SNMP_TRAP_OID = '1.3.6.1.6.3.1.1.4.1.0';
+const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
+/** Larger than any trap a PDU or UPS sends; a bigger datagram is dropped unread. */
+const MAX_PACKET = 16 * 1024;
+const LOG_EVERY_MS = 60_000;
+
+/**
+ * Receives v1, v2c and v3 traps and informs (net-snmp), after cheap checks on the raw packet:
+ * source allow-list, per-source rate, size. Everything refused is counted by reason; a log line
+ * names the source at most once a minute per reason, and never a community or key.
+ */
+export class TrapReceiver {
+  readonly stats: TrapStats = { received: 0, accepted: 0, informs: 0, dropped: {} };
+  private receiver: ReturnType<typeof snmp.createReceiver> | null = null;
+  private readonly allow: AllowList;
+  private readonly rate: PerSourceRateLimit;
+  private readonly lastLogged = new Map<string, number>();
+  private socket: dgram.Socket | null = null;
+
+  constructor(
+    private readonly settings: TrapSettings,
+    private readonly onTrap: (trap: IncomingTrap) => void,
+    private readonly log: Logger,
+  ) {
+    this.allow = new AllowList(settings.allow);
+    this.rate = new PerSourceRateLimit(settings.perSourceRate);
+  }
+
+  /** Binds; resolves with the port (useful with port 0) or rejects with a clear message. */
+  async start(): Promise<number> {
+    let bound: (port: number) => void = () => {};
+    let failed: (err: Error) => void = () => {};
+    const ready = new Promise<number>((resolve, reject) => { bound = resolve; failed = reject; });
+    const self = this;
+    const dgramModule = {
+      createSocket(type: dgram.SocketType) {
+        const socket = dgram.createSocket(type);
+        self.socket = socket;
+        socket.once('listening', () => {
+          try {
+            socket.setRecvBufferSize(self.settings.receiveBuffer);
+          } catch (err) {
+            self.log.warn({ err: (err as Error).message }, 'cannot enlarge the trap receive buffer');
+          }
+          bound(socket.address().port);
+        });
+        socket.once('error', (err) => failed(new Error(`cannot listen for traps on ${self.settings.address}:${self.settings.port}: ${err.message}`)));
+        const on = socket.on.bind(socket);
+        socket.on = ((event: string, listener: (...args: unknown[]) => void) =>
+          event === 'message' ? on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => self.admit(msg, rinfo) && listener(msg, rinfo)) : on(event, listener)) as typeof socket.on;
+        return socket;
+      },
+    };
+    this.receiver = snmp.createReceiver({
+      port: this.settings.port, address: this.settings.address, includeAuthentication: true, dgramModule,
+    } as Parameters<typeof snmp.createReceiver>[0], (error: Error | null, notification: unknown) => {
+      try {
+        if (error) this.drop(classifyError(error), (error as { rinfo?: dgram.RemoteInfo }).rinfo?.address ?? 'unknown');
+        else this.accept(notification as Notification);
+      } catch (err) {
+        // Never let one trap take the receiver down.
+        this.drop('other', 'unknown');
+        this.log.error({ err: (err as Error).message }, 'trap handling failed');
+      }
+    });
+    const authorizer = this.receiver.getAuthorizer();
+    for (const community of this.settings.communities) authorizer.addCommunity(community);
+    for (const u of this.settings.users) {
+      const user: snmp.User = { name: u.user, level: snmp.SecurityLevel[u.level] };
+      if (u.authProtocol) user.authProtocol = AUTH[u.authProtocol];
+      if (u.authKey) user.authKey = u.authKey;
+      if (u.privProtocol) user.privProtocol = PRIV[u.privProtocol];
+      if (u.privKey) user.privKey = u.privKey;
+      authorizer.addUser(user);
+    }
+    return ready;
+  }
+
+  async stop(): Promise<void> {
+    const r = this.receiver;
+    this.receiver = null;
+    if (!r) return;
+    await new Promise<void>((resolve) => {
+      try {
+        r.close(() => resolve());
+      } catch {
+        resolve();
+      }
+    });
+  }
+
+  /** Raw-packet checks, before net-snmp spends anything on it. */
+  private admit(msg: Buffer, rinfo: dgram.RemoteInfo): boolean {
+    this.stats.received++;
+    if (!this.allow.allows(rinfo.address)) return this.drop('not-allowed', rinfo.address);
+    if (msg.length > MAX_PACKET) return this.drop('oversized', rinfo.address);
+    if (!this.rate.take(rinfo.address)) return this.drop('rate-limited', rinfo.address);
+    return true;
+  }
+
+  private drop(reason: DropReason, source: string): false {
+    this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
+    const key = `${reason} ${source}`;
+    const now = Date.now();
+    if ((this.lastLogged.get(key) ?? 0) + LOG_EVERY_MS <= now) {
+      if (this.lastLogged.size > 10_000) this.lastLogged.clear();
+      this.lastLogged.set(key, now);
+      this.log.warn({ source, reason, dropped: this.stats.dropped[reason] }, `trap from ${source} dropped: ${reason}`);
+    }
+    return false;
+  }
+
+  private accept(n: Notification): void {
+    const pdu = n.pdu;
+    const v1 = pdu.type === snmp.PduType.Trap;
+    const varbinds = (pdu.varbinds ?? []).map(toTrapVarbind);
+    let trapOid: string | null;
+    if (v1) trapOid = v1TrapOid(String(pdu.enterprise ?? ''), Number(pdu.generic), Number(pdu.specific));
+    else trapOid = varbinds.find((vb) => vb.oid === SNMP_TRAP_OID)?.value as string | null ?? null;
+    if (!trapOid) {
+      this.drop('malformed', n.rinfo.address);
+      return;
+    }
+    const inform = pdu.type === snmp.PduType.InformRequest;
+    this.stats.accepted++;
+    if (inform) this.stats.informs++;
+    this.onTrap({
+      version: v1 ? '1' : pdu.user !== undefined ? '3' : '2c',
+      source: n.rinfo.address,
+      agentAddress: v1 && pdu.agentAddr && pdu.agentAddr !== '0.0.0.0' ? String(pdu.agentAddr) : null,
+      trapOid: trapOid.replace(/^\./, ''),
+      user: pdu.user ?? null,
+      inform,
+      varbinds: varbinds.filter((vb) => vb.oid !== SNMP_TRAP_OID && vb.oid !== SYS_UPTIME),
+      receivedAt: Date.now(),
+    });
+  }
+}
+
+interface Notification {
+  pdu: {
+    type: number;
+    varbinds?: snmp.Varbind[];
+    enterprise?: string;
+    agentAddr?: string;
+    generic?: number;
+    specific?: number;
+    user?: string;
+    contextEngineID?: string;
+  };
+  rinfo: dgram.RemoteInfo;
+}
+
+/** RFC 3584 §3.1: generic traps map to snmpTraps.N+1; enterprise-specific ones to enterprise.0.specific. */
+export function v1TrapOid(enterprise: string, generic: number, specific: number): string | null {
+  if (!Number.isInteger(generic)) return null;
+  if (generic >= 0 && generic <= 5) return `1.3.6.1.6.3.1.1.5.${generic + 1}`;
+  if (generic === 6 && enterprise && Number.isInteger(specific)) return `${enterprise.replace(/^\./, '')}.0.${specific}`;
+  return null;
+}
+
+function toTrapVarbind(vb: snmp.Varbind): TrapVarbind {
+  const v = vb.value;
+  let value: string | number | null;
+  if (typeof v === 'number' || typeof v === 'string') value = v;
+  else if (typeof v === 'bigint') value = Number(v);
+  else if (Buffer.isBuffer(v)) value = vb.type === snmp.ObjectType.Counter64 ? Number(v.readBigUInt64BE(Math.max(0, v.length - 8))) : v.toString('utf8');
+  else value = null;
+  return { oid: vb.oid, type: vb.type ?? 0, value };
+}
+
+/** Why net-snmp refused a packet, without ever repeating what it said (its messages carry communities and user keys). */
+function classifyError(error: Error): DropReason {
+  const text = error.message;
+  if (/Local community not found/.test(text)) return 'unknown-community';
+  if (/Local user not found/.test(text)) return 'unknown-user';
+  if (/digest|requires authentication|requires privacy/i.test(text)) return 'auth-failed';
+  if (/decrypt/i.test(text)) return 'decrypt-failed';
+  if (/Unexpected PDU type|Only SNMPv3 discovery|Only discovery/.test(text)) return 'unsupported';
+  if (error.name === 'ProcessingError' || /Failure to process/.test(text)) return 'malformed';
+  return 'other';
+}
