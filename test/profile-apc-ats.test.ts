@@ -5,8 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { apcAts } from '../src/profiles/apc-ats.js';
 import { detectProfile } from '../src/profiles/detect.js';
 import { readDevice } from '../src/profiles/read-device.js';
-import type { SnmpClient, Varbind } from '../src/snmp/snmp-client.js';
 import { checkRecording } from './helpers/check-recording.js';
+import { FakeSnmpClient, withSysObjectId } from './helpers/fake-snmp.js';
 import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('APC ATS recording through the apc-ats profile', () => {
@@ -33,12 +33,7 @@ describe('APC ATS recording through the apc-ats profile', () => {
 
   it('finds the ATS by its objects when the sysObjectID is missing', async () => {
     const real = sim.client('apc_ats');
-    const noSysObjectId: SnmpClient = {
-      get: async (oids) => (oids[0] === '1.3.6.1.2.1.1.2.0' ? { ok: true, value: [{ oid: oids[0], type: 128, value: undefined }] } : real.get(oids)),
-      getNext: (oids) => real.getNext(oids),
-      subtree: (oid, o) => real.subtree(oid, o),
-      close: () => {},
-    };
+    const noSysObjectId = withSysObjectId(real, undefined);
     const detected = await detectProfile(noSysObjectId, 'auto');
     assert.ok(detected.ok);
     assert.equal(detected.value.name, 'apc-ats');
@@ -74,7 +69,7 @@ describe('apc-ats on a rack ATS that lost source A, as the MIB describes it', ()
   };
 
   it('reads the active source, the lost redundancy, the unsupported voltage and the banks as the MIB means them', async () => {
-    const result = await readDevice(memoryClient(rows), apcAts);
+    const result = await readDevice(new FakeSnmpClient(rows, { verbatim: true }), apcAts);
     assert.ok(result.ok);
     const r = result.value;
     assert.deepEqual([r.ats!.activeSource, r.ats!.redundancy], ['B', 'lost']);
@@ -87,20 +82,3 @@ describe('apc-ats on a rack ATS that lost source A, as the MIB describes it', ()
     assert.equal(r.badValues, 0);
   });
 });
-
-function memoryClient(rows: Record<string, unknown>): SnmpClient {
-  const oids = Object.keys(rows).sort(compareOids);
-  return {
-    get: async (list) => ({ ok: true, value: list.map((oid): Varbind => ({ oid, type: 0, value: rows[oid] })) }),
-    getNext: async () => ({ ok: true, value: [] }),
-    subtree: async (root) => ({ ok: true, value: oids.filter((o) => o.startsWith(`${root}.`)).map((oid) => ({ oid, type: 0, value: rows[oid] })) }),
-    close: () => {},
-  };
-}
-
-function compareOids(a: string, b: string): number {
-  const x = a.split('.').map(Number);
-  const y = b.split('.').map(Number);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return x.length - y.length;
-}

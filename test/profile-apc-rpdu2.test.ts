@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { apcRpdu2 } from '../src/profiles/apc-rpdu2.js';
 import { readDevice } from '../src/profiles/read-device.js';
-import type { SnmpClient, Varbind } from '../src/snmp/snmp-client.js';
+import { FakeSnmpClient } from './helpers/fake-snmp.js';
 
 describe('apc-rpdu2 on an older rPDU card', () => {
   const T = '1.3.6.1.4.1.318.1.1.12.3.5.1.1'; // rPDUOutletStatusEntry
@@ -12,13 +12,7 @@ describe('apc-rpdu2 on an older rPDU card', () => {
     [`${T}.2.2`]: Buffer.from('web-02 PSU1'), [`${T}.4.2`]: 2, [`${T}.6.2`]: 2, // off, bank 2
     [`${T}.2.3`]: Buffer.from('spare'), [`${T}.4.3`]: 7, [`${T}.6.3`]: -1, // a state the MIB does not define, no bank
   };
-  const oids = Object.keys(rows);
-  const client: SnmpClient = {
-    get: async (list) => ({ ok: true, value: list.map((oid): Varbind => ({ oid, type: 0, value: rows[oid] })) }),
-    getNext: async () => ({ ok: true, value: [] }),
-    subtree: async (root) => ({ ok: true, value: oids.filter((o) => o.startsWith(`${root}.`)).map((oid) => ({ oid, type: 0, value: rows[oid] })) }),
-    close: () => {},
-  };
+  const client = new FakeSnmpClient(rows, { verbatim: true });
 
   it('gets outlet names, states and banks from rPDUOutletStatusTable', async () => {
     const result = await readDevice(client, apcRpdu2);

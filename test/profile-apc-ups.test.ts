@@ -5,8 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { apcUps } from '../src/profiles/apc-ups.js';
 import { detectProfile } from '../src/profiles/detect.js';
 import { readDevice } from '../src/profiles/read-device.js';
-import type { SnmpClient, Varbind } from '../src/snmp/snmp-client.js';
 import { checkRecording } from './helpers/check-recording.js';
+import { FakeSnmpClient, withSysObjectId } from './helpers/fake-snmp.js';
 import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('APC UPS recording through the apc-ups profile', () => {
@@ -36,12 +36,7 @@ describe('APC UPS recording through the apc-ups profile', () => {
 
   it('finds the UPS by its objects when the sysObjectID is garbage', async () => {
     const real = sim.client('apc_smt750x-nmc2');
-    const garbled: SnmpClient = {
-      get: async (oids) => (oids[0] === '1.3.6.1.2.1.1.2.0' ? { ok: true, value: [{ oid: oids[0], type: 6, value: '0.0' }] } : real.get(oids)),
-      getNext: (oids) => real.getNext(oids),
-      subtree: (oid, o) => real.subtree(oid, o),
-      close: () => {},
-    };
+    const garbled = withSysObjectId(real, '0.0');
     const detected = await detectProfile(garbled, 'auto');
     assert.ok(detected.ok);
     assert.equal(detected.value.name, 'apc-ups');
@@ -70,7 +65,7 @@ describe('apc-ups on a UPS in trouble, as the MIB describes it', () => {
   };
 
   it('reads battery, fallbacks, "not present" values and probes as the MIB means them', async () => {
-    const result = await readDevice(memoryClient(rows), apcUps);
+    const result = await readDevice(new FakeSnmpClient(rows, { verbatim: true }), apcUps);
     assert.ok(result.ok);
     const u = result.value.ups!;
     assert.deepEqual([u.source, u.batteryStatus], ['battery', 'low']);
@@ -90,20 +85,3 @@ describe('apc-ups on a UPS in trouble, as the MIB describes it', () => {
     ]);
   });
 });
-
-function memoryClient(rows: Record<string, unknown>): SnmpClient {
-  const oids = Object.keys(rows).sort(compareOids);
-  return {
-    get: async (list) => ({ ok: true, value: list.map((oid): Varbind => ({ oid, type: 0, value: rows[oid] })) }),
-    getNext: async () => ({ ok: true, value: [] }),
-    subtree: async (root) => ({ ok: true, value: oids.filter((o) => o.startsWith(`${root}.`)).map((oid) => ({ oid, type: 0, value: rows[oid] })) }),
-    close: () => {},
-  };
-}
-
-function compareOids(a: string, b: string): number {
-  const x = a.split('.').map(Number);
-  const y = b.split('.').map(Number);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return x.length - y.length;
-}

@@ -6,9 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { cyberpowerEpdu } from '../src/profiles/cyberpower-epdu.js';
 import { detectProfile } from '../src/profiles/detect.js';
 import { readDevice } from '../src/profiles/read-device.js';
-import type { SnmpClient } from '../src/snmp/snmp-client.js';
 import { checkRecording } from './helpers/check-recording.js';
-import { FakeSnmpClient, oidValue, tableCells } from './helpers/fake-snmp.js';
+import { FakeSnmpClient, oidValue, tableCells, withSysObjectId } from './helpers/fake-snmp.js';
 import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('CyberPower PDU recording through the cyberpower-epdu profile', () => {
@@ -33,12 +32,7 @@ describe('CyberPower PDU recording through the cyberpower-epdu profile', () => {
 
   it('finds the PDU by its objects when the sysObjectID is garbage', async () => {
     const real = sim.client('cyberpower_pdu81005');
-    const garbled: SnmpClient = {
-      get: async (oids) => (oids[0] === '1.3.6.1.2.1.1.2.0' ? { ok: true, value: [{ oid: oids[0], type: 6, value: '0.0' }] } : real.get(oids)),
-      getNext: (oids) => real.getNext(oids),
-      subtree: (oid, o) => real.subtree(oid, o),
-      close: () => {},
-    };
+    const garbled = withSysObjectId(real, '0.0');
     const detected = await detectProfile(garbled, 'auto');
     assert.ok(detected.ok);
     assert.equal(detected.value.name, 'cyberpower-epdu');

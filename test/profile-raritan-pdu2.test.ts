@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { raritanPdu2 } from '../src/profiles/raritan-pdu2.js';
 import { readDevice } from '../src/profiles/read-device.js';
-import type { SnmpClient, Varbind } from '../src/snmp/snmp-client.js';
 import { checkRecording } from './helpers/check-recording.js';
+import { FakeSnmpClient } from './helpers/fake-snmp.js';
 import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('Raritan PDU2-MIB recordings through the raritan-pdu2 profile', () => {
@@ -62,13 +62,7 @@ describe('raritan-pdu2 on a faulted PDU', () => {
     [`${P}.3.6.3.1.2.1.1`]: 10, [`${P}.3.6.3.1.16.1.1`]: 14, [`${P}.3.6.3.1.17.1.1`]: 1, // temperature in degreeF
     [`${P}.5.5.3.1.3.1.1`]: 4, [`${P}.5.5.3.1.4.1.1`]: 770,
   };
-  const oids = Object.keys(rows).sort((a, b) => compareOids(a, b));
-  const client: SnmpClient = {
-    get: async (list) => ({ ok: true, value: list.map((oid): Varbind => ({ oid, type: 0, value: rows[oid] })) }),
-    getNext: async () => ({ ok: true, value: [] }),
-    subtree: async (root) => ({ ok: true, value: oids.filter((o) => o.startsWith(`${root}.`)).map((oid) => ({ oid, type: 0, value: rows[oid] })) }),
-    close: () => {},
-  };
+  const client = new FakeSnmpClient(rows, { verbatim: true });
 
   it('reads the trip, the off outlet, the unavailable sensor and the breakerless outlet as the MIB means them', async () => {
     const result = await readDevice(client, raritanPdu2);
@@ -81,10 +75,3 @@ describe('raritan-pdu2 on a faulted PDU', () => {
     assert.deepEqual(r.sensors, []); // a °F reading is never passed off as °C
   });
 });
-
-function compareOids(a: string, b: string): number {
-  const x = a.split('.').map(Number);
-  const y = b.split('.').map(Number);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return x.length - y.length;
-}

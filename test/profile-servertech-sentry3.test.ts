@@ -5,8 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { detectProfile } from '../src/profiles/detect.js';
 import { readDevice } from '../src/profiles/read-device.js';
 import { servertechSentry3 } from '../src/profiles/servertech-sentry3.js';
-import type { SnmpClient, Varbind } from '../src/snmp/snmp-client.js';
 import { checkRecording } from './helpers/check-recording.js';
+import { FakeSnmpClient, withSysObjectId } from './helpers/fake-snmp.js';
 import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('ServerTech Sentry3 recording through the servertech-sentry3 profile', () => {
@@ -46,7 +46,7 @@ describe('ServerTech Sentry3 recording through the servertech-sentry3 profile', 
   });
 
   it('finds the family by its objects when the sysObjectID is missing', async () => {
-    const detected = await detectProfile(withoutSysObjectId(sim.client('sentry3_switched')), 'auto');
+    const detected = await detectProfile(withSysObjectId(sim.client('sentry3_switched'), undefined), 'auto');
     assert.ok(detected.ok);
     assert.equal(detected.value.name, 'servertech-sentry3');
   });
@@ -74,7 +74,7 @@ describe('servertech-sentry3 as Sentry3-MIB describes a running CDU', () => {
   };
 
   it('reads units, sentinels, states and probes as the MIB means them', async () => {
-    const result = await readDevice(memoryClient(rows), servertechSentry3);
+    const result = await readDevice(new FakeSnmpClient(rows, { verbatim: true }), servertechSentry3);
     assert.ok(result.ok);
     const r = result.value;
     assert.deepEqual(r.inlets.map((i) => [i.index, i.name, i.current, i.voltage.value, i.voltage.quality, i.energy.value, i.loadState]), [
@@ -90,29 +90,3 @@ describe('servertech-sentry3 as Sentry3-MIB describes a running CDU', () => {
     assert.equal(r.badValues, 2); // the -5 V, read once for the inlet and once for the phase
   });
 });
-
-function withoutSysObjectId(real: SnmpClient): SnmpClient {
-  return {
-    get: async (oids) => (oids[0] === '1.3.6.1.2.1.1.2.0' ? { ok: true, value: [{ oid: oids[0], type: 128, value: undefined }] } : real.get(oids)),
-    getNext: (oids) => real.getNext(oids),
-    subtree: (oid, o) => real.subtree(oid, o),
-    close: () => {},
-  };
-}
-
-function memoryClient(rows: Record<string, unknown>): SnmpClient {
-  const oids = Object.keys(rows).sort(compareOids);
-  return {
-    get: async (list) => ({ ok: true, value: list.map((oid): Varbind => ({ oid, type: 0, value: rows[oid] })) }),
-    getNext: async () => ({ ok: true, value: [] }),
-    subtree: async (root) => ({ ok: true, value: oids.filter((o) => o.startsWith(`${root}.`)).map((oid) => ({ oid, type: 0, value: rows[oid] })) }),
-    close: () => {},
-  };
-}
-
-function compareOids(a: string, b: string): number {
-  const x = a.split('.').map(Number);
-  const y = b.split('.').map(Number);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return x.length - y.length;
-}

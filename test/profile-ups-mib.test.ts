@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { detectProfile } from '../src/profiles/detect.js';
-import type { SnmpClient } from '../src/snmp/snmp-client.js';
 import { checkRecording } from './helpers/check-recording.js';
+import { withSysObjectId } from './helpers/fake-snmp.js';
 import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('UPS-MIB recording through the ups-mib profile', () => {
@@ -50,12 +50,7 @@ describe('UPS-MIB recording through the ups-mib profile', () => {
 
   it('finds the UPS by its objects when the sysObjectID is missing', async () => {
     const real = sim.client('generex-ups_cs141');
-    const blank: SnmpClient = {
-      get: async (oids) => (oids[0] === '1.3.6.1.2.1.1.2.0' ? { ok: true, value: [{ oid: oids[0], type: 128, value: undefined }] } : real.get(oids)),
-      getNext: (oids) => real.getNext(oids),
-      subtree: (oid, o) => real.subtree(oid, o),
-      close: () => {},
-    };
+    const blank = withSysObjectId(real, undefined);
     const detected = await detectProfile(blank, 'auto');
     assert.ok(detected.ok);
     assert.equal(detected.value.name, 'ups-mib');
