@@ -2,8 +2,9 @@
 import type { Logger } from 'pino';
 import type { PduConfig } from '../config/schema.js';
 import * as M from './apc-powernet-mib.js';
+import { alarmTraps, bootState, coldStartTrap, type ApcTrap, type PduAlarmState } from './apc-traps.js';
 import { apcTimestamp, PduMeters } from './pdu-meters.js';
-import { NOMINAL_VOLTS, POWER_FACTOR, type OutletPower, type PduPower } from './physics.js';
+import { NOMINAL_VOLTS, POWER_FACTOR, type BankPower, type OutletPower, type PduPower } from './physics.js';
 import { SnmpDevice, stableHash } from './snmp-device.js';
 
 const BREAKER_A = 20;
@@ -34,7 +35,10 @@ function loadState(amps: number, ratingA: number): number {
 }
 /** rPDULoadStatusLoadState orders them differently: 1 normal, 2 low, 3 nearOverload, 4 overload. */
 function legacyLoadState(amps: number, ratingA: number): number {
-  return [0, 2, 1, 3, 4][loadState(amps, ratingA)]!;
+  return toLegacyLoadState(loadState(amps, ratingA));
+}
+function toLegacyLoadState(rpdu2State: number): number {
+  return [0, 2, 1, 3, 4][rpdu2State]!;
 }
 // A live load never rounds down to 0: 0 would read as a dead outlet.
 const tenths = (a: number) => (a > 0 ? Math.max(1, Math.round(a * 10)) : 0);
@@ -46,6 +50,9 @@ export class ApcPduAgent {
   private readonly meters: PduMeters;
   private readonly id: ReturnType<typeof apcIdentity>;
   private readonly phaseRatingA: number;
+  /** What the card last saw (the state its traps have told); null while it is dead. */
+  private reported: PduAlarmState | null = null;
+  private observed = false;
 
   constructor(private readonly pdu: PduConfig, private readonly o: { now: () => number; log: Logger }) {
     this.id = apcIdentity(pdu);
@@ -60,8 +67,21 @@ export class ApcPduAgent {
     this.phaseRatingA = Math.min(32, 16 * Math.ceil(pdu.banks / pdu.phases));
   }
 
-  /** Writes the model's state into the MIB (changed cells only) and follows its reachability. */
-  update(power: PduPower): void {
+  get name(): string {
+    return this.pdu.name;
+  }
+
+  /** host:port of its SNMP agent, from the config. */
+  get address(): string {
+    return this.pdu.address;
+  }
+
+  /**
+   * Writes the model's state into the MIB (changed cells only), follows its reachability, and returns
+   * the traps the card raises for what changed since the last update (see apc-traps.ts). The first
+   * update only sets the baseline; a dead card raises nothing, and on its return boots and reports.
+   */
+  update(power: PduPower): ApcTrap[] {
     const now = this.o.now();
     this.meters.record(power, now);
     this.writeIdent();
@@ -69,6 +89,32 @@ export class ApcPduAgent {
     this.writeLoad(power);
     for (const o of power.outlets) this.writeOutlet(o);
     this.device.setAlive(power.answering);
+    return this.traps(power);
+  }
+
+  private traps(power: PduPower): ApcTrap[] {
+    const first = !this.observed;
+    this.observed = true;
+    if (!power.answering) {
+      this.reported = null;
+      return [];
+    }
+    const next: PduAlarmState = {
+      outletOn: power.outlets.map((o) => o.on),
+      outletLoad: power.outlets.map((o) => loadState(o.amps, OUTLET_A)),
+      bankLoad: power.banks.map((b) => this.bankLoadState(b)),
+      phaseLoad: power.phases.map((p) => loadState(p.amps, this.phaseRatingA)),
+    };
+    const prev = this.reported;
+    this.reported = next;
+    if (first) return [];
+    const id = { name: this.pdu.name, serial: this.id.serial };
+    return prev ? alarmTraps(prev, next, id) : [coldStartTrap(), ...alarmTraps(bootState(next), next, id)];
+  }
+
+  /** A tripped bank has no voltage on its outlets: the card reads it as below its low-load threshold. */
+  private bankLoadState(b: BankPower): number {
+    return b.tripped ? 1 : loadState(b.amps, BREAKER_A);
   }
 
   private writeIdent(): void {
@@ -127,7 +173,7 @@ export class ApcPduAgent {
     for (const [i, b] of power.banks.entries()) {
       const peak = m.bankPeakA[i]!;
       w.row(M.rPDU2BankStatusTable, b.number, {
-        index: b.number, module: 1, number: b.number, loadState: loadState(b.amps, BREAKER_A), current: tenths(b.amps),
+        index: b.number, module: 1, number: b.number, loadState: this.bankLoadState(b), current: tenths(b.amps),
         peakCurrent: tenths(peak.value), peakCurrentTimestamp: apcTimestamp(peak.at), peakCurrentStartTime: since,
       });
     }
@@ -148,7 +194,7 @@ export class ApcPduAgent {
     for (const b of power.banks) {
       const index = power.phases.length + b.number;
       w.row(M.rPDULoadStatusTable, index, {
-        index, load: tenths(b.amps), loadState: legacyLoadState(b.amps, BREAKER_A), phaseNumber: b.phase, bankNumber: b.number,
+        index, load: tenths(b.amps), loadState: toLegacyLoadState(this.bankLoadState(b)), phaseNumber: b.phase, bankNumber: b.number,
       });
     }
   }

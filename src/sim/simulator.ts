@@ -1,20 +1,41 @@
 // The simulated data center: one SNMP agent per PDU and node, driven by the power model.
 // Every change (fault, clearing, drift tick) recomputes the whole state from the active faults.
+import { isIPv6 } from 'node:net';
 import { pino, type Logger } from 'pino';
-import type { Config } from '../config/schema.js';
+import type { Config, TrapSettings } from '../config/schema.js';
+import { parseAddress } from '../snmp/snmp-client.js';
 import { ApcPduAgent } from './apc-pdu-agent.js';
+import type { ApcTrap } from './apc-traps.js';
 import { checkFaultTarget, describeFault, parseFaultSpec, type Fault } from './faults.js';
 import { NodeAgent } from './node-agent.js';
 import { computePower, driftStep, NO_DRIFT, type Drift, type PowerSnapshot } from './physics.js';
 import type { SnmpDevice } from './snmp-device.js';
+import { TrapSender, type TrapTarget } from './trap-sender.js';
 
 export { parseFaultSpec, SimFaultError, type Fault, type FaultSpec } from './faults.js';
+export type { TrapTarget } from './trap-sender.js';
 
 export interface SimulatorOptions {
   log?: Logger;
   now?: () => number;
   /** How often loads and voltages wander; 0 turns drift off. Default 5000. */
   driftIntervalMs?: number;
+  /**
+   * Where the simulated PDUs send their traps (SNMPv2c), each from its own address; null sends none.
+   * Default: Breakerbox's trap receiver, from settings.traps (see trapTargetFromSettings).
+   */
+  trapTarget?: TrapTarget | null;
+}
+
+/**
+ * The trap receiver the config describes, as a target for the simulated devices: its address (127.0.0.1
+ * for a wildcard), its port and its first community; null when traps are disabled or have no community.
+ */
+export function trapTargetFromSettings(traps: TrapSettings | undefined): TrapTarget | null {
+  const community = traps?.communities[0];
+  if (!traps || !traps.enabled || !community) return null;
+  const wildcard = ['', '0.0.0.0', '::', '[::]'].includes(traps.address);
+  return { host: wildcard ? '127.0.0.1' : traps.address, port: traps.port, community };
 }
 
 export class Simulator {
@@ -24,6 +45,11 @@ export class Simulator {
   private readonly pdus = new Map<string, ApcPduAgent>();
   private readonly nodes = new Map<string, NodeAgent>();
   private readonly active = new Map<string, Fault>();
+  private readonly trapTarget: TrapTarget | null;
+  /** PDU name → its trap session, while running. */
+  private readonly senders = new Map<string, TrapSender>();
+  /** Traps go out one change at a time, in order; this is the tail of that queue. Never rejects. */
+  private trapChain: Promise<void> = Promise.resolve();
   private drift: Drift = NO_DRIFT;
   private power!: PowerSnapshot;
   private timer: NodeJS.Timeout | null = null;
@@ -34,6 +60,11 @@ export class Simulator {
     this.log = (options.log ?? pino({ level: 'silent' })).child({ module: 'sim' });
     this.now = options.now ?? Date.now;
     this.driftIntervalMs = options.driftIntervalMs ?? 5_000;
+    this.trapTarget = options.trapTarget !== undefined ? options.trapTarget : trapTargetFromSettings(config.settings?.traps);
+    if (this.trapTarget && isIPv6(this.trapTarget.host)) {
+      this.log.warn({ target: this.trapTarget.host }, 'simulated PDUs send traps over IPv4 only; not sending any to an IPv6 receiver');
+      this.trapTarget = null;
+    }
     const deps = { now: this.now, log: this.log };
     for (const p of config.pdus) this.pdus.set(p.name, new ApcPduAgent(p, deps));
     for (const n of config.nodes) this.nodes.set(n.name, new NodeAgent(n, deps));
@@ -52,11 +83,13 @@ export class Simulator {
       const shown = failed.slice(0, 5).join('; ') + (failed.length > 5 ? `; and ${failed.length - 5} more` : '');
       throw new Error(`simulator: ${failed.length} of ${devices.length} agents could not bind: ${shown}`);
     }
+    this.openTrapSenders();
     if (this.driftIntervalMs > 0) {
       this.timer = setInterval(() => this.tick(), this.driftIntervalMs);
       this.timer.unref();
     }
-    this.log.info({ pdus: this.pdus.size, nodes: this.nodes.size }, 'simulator started');
+    const traps = this.trapTarget ? `${this.trapTarget.host}:${this.trapTarget.port}` : null;
+    this.log.info({ pdus: this.pdus.size, nodes: this.nodes.size, traps }, 'simulator started');
   }
 
   /** Closes every socket; safe to call twice or before start. */
@@ -66,6 +99,9 @@ export class Simulator {
     const wasRunning = this.running;
     this.running = false;
     await Promise.all(this.devices().map((d) => d.stop()));
+    await this.trapChain; // traps already raised go out before their sockets close
+    for (const sender of this.senders.values()) sender.close();
+    this.senders.clear();
     if (wasRunning) this.log.info('simulator stopped');
   }
 
@@ -108,14 +144,57 @@ export class Simulator {
     return this.power.nodes.get(name)?.powered ?? false;
   }
 
-  /** Recomputes everything from the remaining faults and the drift, then pushes it to the agents. */
+  /**
+   * Recomputes everything from the remaining faults and the drift, pushes it to the agents, then sends
+   * the traps the PDUs raised for the change.
+   */
   private apply(): void {
     this.power = computePower(this.config, [...this.active.values()].map((f) => f.spec), this.drift);
+    const raised: [ApcPduAgent, ApcTrap[]][] = [];
     for (const [name, agent] of this.pdus) {
       const p = this.power.pdus.get(name);
-      if (p) agent.update(p);
+      if (!p) continue;
+      const traps = agent.update(p);
+      if (traps.length > 0) raised.push([agent, traps]);
     }
     for (const [name, agent] of this.nodes) agent.setPowered(this.power.nodes.get(name)?.powered ?? false);
+    if (raised.length > 0 && this.running && this.senders.size > 0) this.sendTraps(raised);
+  }
+
+  /** One session per PDU, bound to the PDU's own address: the receiver knows a trap's device by its source. */
+  private openTrapSenders(): void {
+    const target = this.trapTarget;
+    if (!target) return;
+    for (const [name, agent] of this.pdus) {
+      if (this.senders.has(name)) continue;
+      const source = parseAddress(agent.address).host;
+      try {
+        this.senders.set(name, new TrapSender({ device: name, source, target, log: this.log }));
+      } catch (err) {
+        this.log.warn({ device: name, err }, `simulated ${name} cannot send traps`);
+      }
+    }
+  }
+
+  /**
+   * Queues the traps behind earlier ones, to go out once every socket has followed this change (a PDU
+   * card that rebooted answers, a node that lost power is silent), so a poll the trap triggers sees it.
+   */
+  private sendTraps(raised: [ApcPduAgent, ApcTrap[]][]): void {
+    const settled = Promise.all(this.devices().map((d) => d.settled()));
+    this.trapChain = this.trapChain
+      .then(() => settled)
+      .then(async () => {
+        for (const [agent, traps] of raised) {
+          const sender = this.senders.get(agent.name);
+          if (!sender) continue;
+          for (const trap of traps) {
+            this.log.debug({ device: agent.name, trap: trap.name }, 'simulated trap');
+            await sender.send(trap, agent.device.uptimeTicks());
+          }
+        }
+      })
+      .catch((err: unknown) => this.log.debug({ err }, 'simulated traps could not be sent'));
   }
 
   private tick(): void {

@@ -78,6 +78,11 @@ export class SnmpDevice {
     await step;
   }
 
+  /** Resolves once the socket has followed every change so far (opened or closed); never rejects. */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
   async stop(): Promise<void> {
     this.running = false;
     this.enqueue();
