@@ -89,4 +89,46 @@ export const apcRpdu2: Profile = {
       fields: { name: { column: 2, ...text }, state: { column: 4, type: 'enum', map: { 1: 'on', 2: 'off' } }, bank: { column: 6, ...bankNumber } }, // …OutletName, …OutletState, …OutletBank
     },
   ],
+  // PowerNet-MIB TRAP-TYPEs (enterprise apc, specific N → apc.0.N). Outlet 0 means "all outlets", bank 0 "this
+  // is phase data", phase 0 "this is bank data": such numbers name no entity.
+  traps: [
+    // VARIABLES { sPDUOutletControlIndex }; real 2G cards send the number in mtrapargsInteger (and the wrong text).
+    { oid: `${APC}.0.41`, name: 'outletOn', event: 'outlet-on', outlet: [{ oid: `${sPDU}.4.2.1.1` }, { oid: `${APC}.2.3.1` }] },
+    { oid: `${APC}.0.42`, name: 'outletOff', event: 'outlet-off', outlet: [{ oid: `${sPDU}.4.2.1.1` }, { oid: `${APC}.2.3.1` }] },
+    { oid: `${APC}.0.43`, name: 'outletReboot', event: 'outlet-reboot', outlet: [{ oid: `${sPDU}.4.2.1.1` }, { oid: `${APC}.2.3.1` }] },
+    // rPDULoadStatusBankNumber, rPDULoadStatusPhaseNumber
+    { oid: `${APC}.0.222`, name: 'rPDUBankPhaseLowLoad', event: 'low-load', bank: { oid: `${rPDU}.2.3.1.1.5` }, phase: { oid: `${rPDU}.2.3.1.1.4` } },
+    { oid: `${APC}.0.223`, name: 'rPDUBankPhaseLowLoadCleared', event: 'low-load-cleared', bank: { oid: `${rPDU}.2.3.1.1.5` }, phase: { oid: `${rPDU}.2.3.1.1.4` } },
+    { oid: `${APC}.0.224`, name: 'rPDUBankPhaseNearOverload', event: 'near-overload', bank: { oid: `${rPDU}.2.3.1.1.5` }, phase: { oid: `${rPDU}.2.3.1.1.4` } },
+    { oid: `${APC}.0.225`, name: 'rPDUBankPhaseNearOverloadCleared', event: 'near-overload-cleared', bank: { oid: `${rPDU}.2.3.1.1.5` }, phase: { oid: `${rPDU}.2.3.1.1.4` } },
+    { oid: `${APC}.0.226`, name: 'rPDUBankPhaseOverload', event: 'overload', bank: { oid: `${rPDU}.2.3.1.1.5` }, phase: { oid: `${rPDU}.2.3.1.1.4` } },
+    { oid: `${APC}.0.227`, name: 'rPDUBankPhaseOverloadCleared', event: 'overload-cleared', bank: { oid: `${rPDU}.2.3.1.1.5` }, phase: { oid: `${rPDU}.2.3.1.1.4` } },
+    { oid: `${APC}.0.266`, name: 'rPDUCommunicationEstablished', event: 'communication-restored' },
+    { oid: `${APC}.0.267`, name: 'rPDUCommunicationLost', event: 'communication-lost' },
+    { oid: `${APC}.0.268`, name: 'rPDUOutletOn', event: 'outlet-on', outlet: { oid: `${rPDU}.3.3.1.1.1` } }, // rPDUOutletControlIndex
+    { oid: `${APC}.0.269`, name: 'rPDUOutletOff', event: 'outlet-off', outlet: { oid: `${rPDU}.3.3.1.1.1` } },
+    { oid: `${APC}.0.272`, name: 'rPDULowLoad', event: 'low-load', phase: { oid: `${rPDU}.2.3.1.1.4` } },
+    { oid: `${APC}.0.273`, name: 'rPDULowLoadCleared', event: 'low-load-cleared', phase: { oid: `${rPDU}.2.3.1.1.4` } },
+    { oid: `${APC}.0.274`, name: 'rPDUNearOverload', event: 'near-overload', phase: { oid: `${rPDU}.2.3.1.1.4` } },
+    { oid: `${APC}.0.275`, name: 'rPDUNearOverloadCleared', event: 'near-overload-cleared', phase: { oid: `${rPDU}.2.3.1.1.4` } },
+    { oid: `${APC}.0.276`, name: 'rPDUOverload', event: 'overload', phase: { oid: `${rPDU}.2.3.1.1.4` } },
+    { oid: `${APC}.0.277`, name: 'rPDUOverloadCleared', event: 'overload-cleared', phase: { oid: `${rPDU}.2.3.1.1.4` } },
+    { oid: `${APC}.0.278`, name: 'rPDUPowerSupply1Fail', event: 'alarm' },
+    { oid: `${APC}.0.279`, name: 'rPDUPowerSupply1Ok', event: 'alarm-cleared' },
+    { oid: `${APC}.0.280`, name: 'rPDUPowerSupply2Fail', event: 'alarm' },
+    { oid: `${APC}.0.281`, name: 'rPDUPowerSupply2Ok', event: 'alarm-cleared' },
+    // rPDUOutletStatusIndex
+    { oid: `${APC}.0.630`, name: 'rPDUOutletLowLoad', event: 'low-load', outlet: { oid: `${rPDU}.3.5.1.1.1` } },
+    { oid: `${APC}.0.631`, name: 'rPDUOutletLowLoadCleared', event: 'low-load-cleared', outlet: { oid: `${rPDU}.3.5.1.1.1` } },
+    { oid: `${APC}.0.632`, name: 'rPDUOutletNearOverload', event: 'near-overload', outlet: { oid: `${rPDU}.3.5.1.1.1` } },
+    { oid: `${APC}.0.633`, name: 'rPDUOutletNearOverloadCleared', event: 'near-overload-cleared', outlet: { oid: `${rPDU}.3.5.1.1.1` } },
+    { oid: `${APC}.0.634`, name: 'rPDUOutletOverload', event: 'overload', outlet: { oid: `${rPDU}.3.5.1.1.1` } },
+    { oid: `${APC}.0.635`, name: 'rPDUOutletOverloadCleared', event: 'overload-cleared', outlet: { oid: `${rPDU}.3.5.1.1.1` } },
+    { oid: `${APC}.0.636`, name: 'apcTestTrap', event: 'test' },
+    // rPDU2 cards report bank, phase and device conditions here; the error number (mtrapargsInteger) is not enumerated in the MIB.
+    { oid: `${APC}.0.750`, name: 'rpduCriticalCondition', event: 'alarm' },
+    { oid: `${APC}.0.751`, name: 'rpduCriticalConditionCleared', event: 'alarm-cleared' },
+    { oid: `${APC}.0.752`, name: 'rpduWarningCondition', event: 'alarm' },
+    { oid: `${APC}.0.753`, name: 'rpduWarningConditionCleared', event: 'alarm-cleared' },
+  ],
 };

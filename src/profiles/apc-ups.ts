@@ -101,4 +101,48 @@ export const apcUps: Profile = {
       constants: { kind: 'humidity' },
     },
   ],
+  // PowerNet-MIB TRAP-TYPEs (enterprise apc, specific N → apc.0.N), read from their DESCRIPTIONs.
+  traps: [
+    { oid: `${APC}.0.1`, name: 'communicationLost', event: 'communication-lost' },
+    { oid: `${APC}.0.2`, name: 'upsOverload', event: 'overload' },
+    { oid: `${APC}.0.3`, name: 'upsDiagnosticsFailed', event: 'alarm' }, // "failed its internal diagnostic self-test"
+    { oid: `${APC}.0.4`, name: 'upsDischarged', event: 'battery-discharged' }, // "if utility power fails an immediate low battery condition will exist"
+    { oid: `${APC}.0.5`, name: 'upsOnBattery', event: 'on-battery' },
+    { oid: `${APC}.0.6`, name: 'smartBoostOn', event: 'alarm' }, // compensating for a low input voltage, still on mains
+    { oid: `${APC}.0.7`, name: 'lowBattery', event: 'battery-low' },
+    { oid: `${APC}.0.8`, name: 'communicationEstablished', event: 'communication-restored' },
+    { oid: `${APC}.0.9`, name: 'powerRestored', event: 'on-mains' },
+    { oid: `${APC}.0.10`, name: 'upsDiagnosticsPassed', event: 'test' },
+    { oid: `${APC}.0.11`, name: 'returnFromLowBattery', event: 'battery-low-cleared' },
+    { oid: `${APC}.0.12`, name: 'upsTurnedOff', event: 'alarm' }, // output off by the management station
+    { oid: `${APC}.0.13`, name: 'upsSleeping', event: 'alarm' }, // "power to the load will be cut off"
+    { oid: `${APC}.0.14`, name: 'upsWokeUp', event: 'alarm-cleared' },
+    { oid: `${APC}.0.17`, name: 'upsBatteryNeedsReplacement', event: 'battery-fault' },
+    { oid: `${APC}.0.20`, name: 'hardwareFailureBypass', event: 'on-bypass' },
+    { oid: `${APC}.0.21`, name: 'softwareBypass', event: 'on-bypass' },
+    { oid: `${APC}.0.22`, name: 'switchedBypass', event: 'on-bypass' },
+    { oid: `${APC}.0.23`, name: 'returnFromBypass', event: 'on-mains' },
+    { oid: `${APC}.0.28`, name: 'calibrationStart', event: 'test' }, // a battery calibration (runtime) test
+    { oid: `${APC}.0.30`, name: 'upsTurnedOn', event: 'alarm-cleared' },
+    { oid: `${APC}.0.31`, name: 'smartAvrReducing', event: 'alarm' }, // compensating for a high input voltage, still on mains
+    { oid: `${APC}.0.33`, name: 'upsOverloadCleared', event: 'overload-cleared' },
+    { oid: `${APC}.0.34`, name: 'smartBoostOff', event: 'alarm-cleared' },
+    { oid: `${APC}.0.35`, name: 'smartAvrReducingOff', event: 'alarm-cleared' },
+    { oid: `${APC}.0.36`, name: 'upsBatteryReplaced', event: 'alarm-cleared' }, // "a bad battery fault has been cleared"
+    { oid: `${APC}.0.37`, name: 'calibrationEnd', event: 'test' },
+    { oid: `${APC}.0.38`, name: 'dischargeCleared', event: 'alarm-cleared' }, // no battery-discharged-cleared event
+    { oid: `${APC}.0.49`, name: 'badVoltage', event: 'alarm' }, // output voltage out of range
+    { oid: `${APC}.0.50`, name: 'badVoltageCleared', event: 'alarm-cleared' },
+    { oid: `${APC}.0.51`, name: 'chargerFailure', event: 'alarm' },
+    { oid: `${APC}.0.52`, name: 'chargerFailureCleared', event: 'alarm-cleared' },
+    { oid: `${APC}.0.53`, name: 'batteryOverTemperature', event: 'alarm' },
+    { oid: `${APC}.0.54`, name: 'batteryOverTemperatureCleared', event: 'alarm-cleared' },
+    // VARIABLES { upsOutletGroupControlIndex }: a switched outlet group of the UPS
+    { oid: `${APC}.0.298`, name: 'upsOutletGroupTurnedOn', event: 'outlet-on', outlet: { oid: `${ups}.12.3.2.1.1` } },
+    { oid: `${APC}.0.299`, name: 'upsOutletGroupTurnedOff', event: 'outlet-off', outlet: { oid: `${ups}.12.3.2.1.1` } },
+    { oid: `${APC}.0.636`, name: 'apcTestTrap', event: 'test' },
+    { oid: `${APC}.0.733`, name: 'onbatterycommunicationLost', event: 'communication-lost' },
+    { oid: `${APC}.0.777`, name: 'upsOnBatteryDueToFault', event: 'on-battery' },
+    { oid: `${APC}.0.778`, name: 'upsOnBatteryDueToFaultCleared', event: 'alarm-cleared' }, // no longer on battery for that reason: not necessarily on mains
+  ],
 };

@@ -119,4 +119,52 @@ export const cyberpowerEpdu: Profile = {
     },
   ],
   sensors: cyberpowerSensors,
+  // CPS-MIB TRAP-TYPEs (enterprise cps 1.3.6.1.4.1.3808, specific N → cps.0.N): the ePDU and ePDU2 ones.
+  traps: [
+    { oid: '1.3.6.1.4.1.3808.0.72', name: 'testEvent', event: 'test' },
+    { oid: '1.3.6.1.4.1.3808.0.100', name: 'ePDUCommunicationEstablished', event: 'communication-restored' },
+    { oid: '1.3.6.1.4.1.3808.0.101', name: 'ePDUCommunicationLost', event: 'communication-lost' },
+    { oid: '1.3.6.1.4.1.3808.0.102', name: 'ePDUOutletOn', event: 'outlet-on', outlet: { oid: `${ePDU}.3.3.1.1.1` } }, // ePDUOutletControlIndex
+    { oid: '1.3.6.1.4.1.3808.0.103', name: 'ePDUOutletOff', event: 'outlet-off', outlet: { oid: `${ePDU}.3.3.1.1.1` } },
+    // ePDULoadStatusPhaseNumber
+    { oid: '1.3.6.1.4.1.3808.0.106', name: 'ePDULowLoad', event: 'low-load', phase: { oid: `${ePDULoadStatusEntry}.4` } },
+    { oid: '1.3.6.1.4.1.3808.0.107', name: 'ePDULowLoadCleared', event: 'low-load-cleared', phase: { oid: `${ePDULoadStatusEntry}.4` } },
+    { oid: '1.3.6.1.4.1.3808.0.108', name: 'ePDUNearOverload', event: 'near-overload', phase: { oid: `${ePDULoadStatusEntry}.4` } },
+    { oid: '1.3.6.1.4.1.3808.0.109', name: 'ePDUNearOverloadCleared', event: 'near-overload-cleared', phase: { oid: `${ePDULoadStatusEntry}.4` } },
+    { oid: '1.3.6.1.4.1.3808.0.110', name: 'ePDUOverload', event: 'overload', phase: { oid: `${ePDULoadStatusEntry}.4` } },
+    { oid: '1.3.6.1.4.1.3808.0.111', name: 'ePDUOverloadCleared', event: 'overload-cleared', phase: { oid: `${ePDULoadStatusEntry}.4` } },
+    { oid: '1.3.6.1.4.1.3808.0.116', name: 'ePDULineUndervoltage', event: 'alarm', phase: { oid: `${ePDULoadStatusEntry}.4` } },
+    { oid: '1.3.6.1.4.1.3808.0.117', name: 'ePDULineUndervoltageCleared', event: 'alarm-cleared', phase: { oid: `${ePDULoadStatusEntry}.4` } },
+    { oid: '1.3.6.1.4.1.3808.0.118', name: 'ePDULineOvervoltage', event: 'alarm', phase: { oid: `${ePDULoadStatusEntry}.4` } },
+    { oid: '1.3.6.1.4.1.3808.0.119', name: 'ePDULineOvervoltageCleared', event: 'alarm-cleared', phase: { oid: `${ePDULoadStatusEntry}.4` } },
+    { oid: '1.3.6.1.4.1.3808.0.120', name: 'ePDUPowerSupply1Fail', event: 'alarm' },
+    { oid: '1.3.6.1.4.1.3808.0.121', name: 'ePDUPowerSupply1Ok', event: 'alarm-cleared' },
+    { oid: '1.3.6.1.4.1.3808.0.122', name: 'ePDUPowerSupply2Fail', event: 'alarm' },
+    { oid: '1.3.6.1.4.1.3808.0.123', name: 'ePDUPowerSupply2Ok', event: 'alarm-cleared' },
+    // ePDULoadStatusBankNumber
+    { oid: '1.3.6.1.4.1.3808.0.124', name: 'ePDUBankLowLoad', event: 'low-load', bank: { oid: `${ePDULoadStatusEntry}.5` } },
+    { oid: '1.3.6.1.4.1.3808.0.125', name: 'ePDUBankLowLoadCleared', event: 'low-load-cleared', bank: { oid: `${ePDULoadStatusEntry}.5` } },
+    { oid: '1.3.6.1.4.1.3808.0.126', name: 'ePDUBankNearOverload', event: 'near-overload', bank: { oid: `${ePDULoadStatusEntry}.5` } },
+    { oid: '1.3.6.1.4.1.3808.0.127', name: 'ePDUBankNearOverloadCleared', event: 'near-overload-cleared', bank: { oid: `${ePDULoadStatusEntry}.5` } },
+    { oid: '1.3.6.1.4.1.3808.0.128', name: 'ePDUBankOverload', event: 'overload', bank: { oid: `${ePDULoadStatusEntry}.5` } },
+    { oid: '1.3.6.1.4.1.3808.0.129', name: 'ePDUBankOverloadCleared', event: 'overload-cleared', bank: { oid: `${ePDULoadStatusEntry}.5` } },
+    // ePDUOutletConfigMonitoredNumber
+    { oid: '1.3.6.1.4.1.3808.0.132', name: 'ePDUOutletLowLoad', event: 'low-load', outlet: { oid: `${ePDU}.3.4.3.1.3` } },
+    { oid: '1.3.6.1.4.1.3808.0.133', name: 'ePDUOutletLowLoadCleared', event: 'low-load-cleared', outlet: { oid: `${ePDU}.3.4.3.1.3` } },
+    { oid: '1.3.6.1.4.1.3808.0.134', name: 'ePDUOutletNearOverload', event: 'near-overload', outlet: { oid: `${ePDU}.3.4.3.1.3` } },
+    { oid: '1.3.6.1.4.1.3808.0.135', name: 'ePDUOutletNearOverloadCleared', event: 'near-overload-cleared', outlet: { oid: `${ePDU}.3.4.3.1.3` } },
+    { oid: '1.3.6.1.4.1.3808.0.136', name: 'ePDUOutletOverload', event: 'overload', outlet: { oid: `${ePDU}.3.4.3.1.3` } },
+    { oid: '1.3.6.1.4.1.3808.0.137', name: 'ePDUOutletOverloadCleared', event: 'overload-cleared', outlet: { oid: `${ePDU}.3.4.3.1.3` } },
+    // ePDU2 alarms: which condition is not said; the entity is the row index the profile numbers by.
+    { oid: '1.3.6.1.4.1.3808.0.401', name: 'pduDeviceAlarm', event: 'alarm' },
+    { oid: '1.3.6.1.4.1.3808.0.402', name: 'pduDeviceAlarmClear', event: 'alarm-cleared' },
+    { oid: '1.3.6.1.4.1.3808.0.404', name: 'pduPhaseAlarm', event: 'alarm', phase: { oid: `${ePDU2}.4.4.1.1` } }, // ePDU2PhaseStatusIndex
+    { oid: '1.3.6.1.4.1.3808.0.405', name: 'pduPhaseAlarmClear', event: 'alarm-cleared', phase: { oid: `${ePDU2}.4.4.1.1` } },
+    { oid: '1.3.6.1.4.1.3808.0.407', name: 'pduBankAlarm', event: 'alarm', bank: { oid: `${ePDU2}.5.4.1.1` } }, // ePDU2BankStatusIndex
+    { oid: '1.3.6.1.4.1.3808.0.408', name: 'pduBankAlarmClear', event: 'alarm-cleared', bank: { oid: `${ePDU2}.5.4.1.1` } },
+    { oid: '1.3.6.1.4.1.3808.0.410', name: 'pduOutletSwitchedAlarm', event: 'alarm', outlet: { oid: `${ePDU2}.6.1.4.1.1` } }, // ePDU2OutletSwitchedStatusIndex
+    { oid: '1.3.6.1.4.1.3808.0.411', name: 'pduOutletSwitchedAlarmClear', event: 'alarm-cleared', outlet: { oid: `${ePDU2}.6.1.4.1.1` } },
+    { oid: '1.3.6.1.4.1.3808.0.413', name: 'pduOutletMeteredAlarm', event: 'alarm', outlet: { oid: `${ePDU2}.6.2.4.1.1` } }, // ePDU2OutletMeteredStatusIndex
+    { oid: '1.3.6.1.4.1.3808.0.414', name: 'pduOutletMeteredAlarmClear', event: 'alarm-cleared', outlet: { oid: `${ePDU2}.6.2.4.1.1` } },
+  ],
 };

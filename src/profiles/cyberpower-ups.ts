@@ -62,4 +62,40 @@ export const cyberpowerUps: Profile = {
     { entry: `${ups}.8.2.3.1`, fields: { bank: { column: 3, type: 'number', min: 1, max: 24 } } }, // upsIndividualOutletInfoBank
   ],
   sensors: cyberpowerSensors,
+  // CPS-MIB TRAP-TYPEs (enterprise cps 1.3.6.1.4.1.3808, specific N → cps.0.N): the UPS ones, read from their DESCRIPTIONs.
+  traps: [
+    { oid: '1.3.6.1.4.1.3808.0.1', name: 'communicationLost', event: 'communication-lost' },
+    { oid: '1.3.6.1.4.1.3808.0.2', name: 'upsOverload', event: 'overload' },
+    { oid: '1.3.6.1.4.1.3808.0.3', name: 'upsDiagnosticsFailed', event: 'battery-fault' }, // "The UPS battery test failed."
+    { oid: '1.3.6.1.4.1.3808.0.4', name: 'upsDischarged', event: 'test' }, // despite its name: "has started a runtime estimation process"
+    { oid: '1.3.6.1.4.1.3808.0.5', name: 'upsOnBattery', event: 'on-battery' },
+    { oid: '1.3.6.1.4.1.3808.0.7', name: 'lowBattery', event: 'battery-low' },
+    { oid: '1.3.6.1.4.1.3808.0.8', name: 'communicationEstablished', event: 'communication-restored' },
+    { oid: '1.3.6.1.4.1.3808.0.9', name: 'powerRestored', event: 'on-mains' },
+    { oid: '1.3.6.1.4.1.3808.0.10', name: 'upsDiagnosticsPassed', event: 'test' },
+    { oid: '1.3.6.1.4.1.3808.0.11', name: 'returnFromLowBattery', event: 'battery-low-cleared' },
+    { oid: '1.3.6.1.4.1.3808.0.12', name: 'upsTurnedOff', event: 'alarm' },
+    { oid: '1.3.6.1.4.1.3808.0.13', name: 'upsSleeping', event: 'alarm' }, // "Output power will not be provided."
+    { oid: '1.3.6.1.4.1.3808.0.14', name: 'upsWokeUp', event: 'alarm-cleared' },
+    { oid: '1.3.6.1.4.1.3808.0.16', name: 'upsOverTemp', event: 'alarm' },
+    { oid: '1.3.6.1.4.1.3808.0.17', name: 'returnFromOverTemp', event: 'alarm-cleared' },
+    { oid: '1.3.6.1.4.1.3808.0.19', name: 'returnFromOverLoad', event: 'overload-cleared' },
+    { oid: '1.3.6.1.4.1.3808.0.20', name: 'returnFromDischarged', event: 'test' }, // "runtime estimation completed"
+    { oid: '1.3.6.1.4.1.3808.0.23', name: 'upsChargerFailure', event: 'alarm' },
+    { oid: '1.3.6.1.4.1.3808.0.24', name: 'returnFromChargerFailure', event: 'alarm-cleared' },
+    { oid: '1.3.6.1.4.1.3808.0.28', name: 'upsLostRedundant', event: 'alarm' }, // power modules, not feeds
+    { oid: '1.3.6.1.4.1.3808.0.30', name: 'upsEmergencyPowerOff', event: 'alarm' },
+    { oid: '1.3.6.1.4.1.3808.0.39', name: 'upsBatteryNotPresent', event: 'battery-fault' },
+    { oid: '1.3.6.1.4.1.3808.0.42', name: 'upsEnterBypassMode', event: 'on-bypass' },
+    { oid: '1.3.6.1.4.1.3808.0.43', name: 'upsReturnFromBypassMode', event: 'on-mains' },
+    { oid: '1.3.6.1.4.1.3808.0.44', name: 'upsBypassOverload', event: 'overload' },
+    { oid: '1.3.6.1.4.1.3808.0.45', name: 'upsBypassOverloadCleared', event: 'overload-cleared' },
+    { oid: '1.3.6.1.4.1.3808.0.58', name: 'upsRFC1628TrapOnBattery', event: 'on-battery' },
+    { oid: '1.3.6.1.4.1.3808.0.59', name: 'upsRFC1628TrapTestCompleted', event: 'test' },
+    { oid: '1.3.6.1.4.1.3808.0.60', name: 'upsRFC1628TrapAlarmEntryAdded', event: 'alarm' },
+    { oid: '1.3.6.1.4.1.3808.0.72', name: 'testEvent', event: 'test' },
+    // upsIndividualOutletStatusIndex
+    { oid: '1.3.6.1.4.1.3808.0.500', name: 'upsOutletOn', event: 'outlet-on', outlet: { oid: `${ups}.8.2.4.1.1` } },
+    { oid: '1.3.6.1.4.1.3808.0.501', name: 'upsOutletOff', event: 'outlet-off', outlet: { oid: `${ups}.8.2.4.1.1` } },
+  ],
 };

@@ -134,4 +134,56 @@ export const eatonEpdu: Profile = {
       fields: { name: { column: 2, ...text }, value: { column: 4, type: 'number', scale: 0.1, min: 0, max: 100 } }, constants: { kind: 'humidity' },
     },
   ],
+  // EATON-EPDU-MIB notifications (eatonEpdu.0.N). On/off, breaker and threshold states are read from the status
+  // varbind each carries. Outlets and groups keep the unit's own numbers (outletIndex, groupIndex, as the banks and
+  // outlets above); inputs and phases are numbered in row order across a daisy chain, which a trap cannot say: left out.
+  traps: [
+    { // outletControlStatus off(0) on(1); pendingOff(2) / pendingOn(3) have not switched yet
+      oid: `${EPDU}.0.33`, name: 'notifyOutletControlStatus', event: 'alarm',
+      eventFrom: { oid: `${outletControlEntry}.2`, map: { 0: 'outlet-off', 1: 'outlet-on' } },
+      outlet: [{ oid: `${outletEntry}.1` }, { oid: `${outletControlEntry}.2`, from: 'index' }], // outletIndex
+    },
+    { // groupBreakerStatus breakerOn(1) breakerOff(2); notApplicable(0) for groups that are no breaker
+      oid: `${EPDU}.0.23`, name: 'notifyGroupBreakerStatus', event: 'alarm',
+      eventFrom: { oid: `${groupEntry}.5`, map: { 1: 'breaker-reset', 2: 'breaker-tripped' } },
+      bank: [{ oid: `${groupEntry}.1` }, { oid: `${groupEntry}.5`, from: 'index' }], // groupIndex
+    },
+    // …ThStatus good(0) lowWarning(1) lowCritical(2) highWarning(3) highCritical(4)
+    {
+      oid: `${EPDU}.0.22`, name: 'notifyGroupCurrentThStatus', event: 'alarm',
+      eventFrom: { oid: `${groupCurrentEntry}.4`, map: { 0: 'alarm-cleared', 1: 'low-load', 2: 'low-load', 3: 'near-overload', 4: 'overload' } },
+      bank: [{ oid: `${groupEntry}.1` }, { oid: `${groupCurrentEntry}.4`, from: 'index' }],
+    },
+    {
+      oid: `${EPDU}.0.21`, name: 'notifyGroupVoltageThStatus', event: 'alarm',
+      eventFrom: { oid: `${EPDU}.5.3.1.4`, map: { 0: 'alarm-cleared' } }, // groupVoltageThStatus
+      bank: [{ oid: `${groupEntry}.1` }, { oid: `${EPDU}.5.3.1.4`, from: 'index' }],
+    },
+    {
+      oid: `${EPDU}.0.32`, name: 'notifyOutletCurrentThStatus', event: 'alarm',
+      eventFrom: { oid: `${outletCurrentEntry}.4`, map: { 0: 'alarm-cleared', 1: 'low-load', 2: 'low-load', 3: 'near-overload', 4: 'overload' } },
+      outlet: [{ oid: `${outletEntry}.1` }, { oid: `${outletCurrentEntry}.4`, from: 'index' }],
+    },
+    {
+      oid: `${EPDU}.0.31`, name: 'notifyOutletVoltageThStatus', event: 'alarm',
+      eventFrom: { oid: `${EPDU}.6.3.1.3`, map: { 0: 'alarm-cleared' } }, // outletVoltageThStatus
+      outlet: [{ oid: `${outletEntry}.1` }, { oid: `${EPDU}.6.3.1.3`, from: 'index' }],
+    },
+    {
+      oid: `${EPDU}.0.12`, name: 'notifyInputCurrentThStatus', event: 'alarm',
+      eventFrom: { oid: `${inputCurrentEntry}.5`, map: { 0: 'alarm-cleared', 1: 'low-load', 2: 'low-load', 3: 'near-overload', 4: 'overload' } },
+    },
+    { oid: `${EPDU}.0.11`, name: 'notifyInputVoltageThStatus', event: 'alarm', eventFrom: { oid: `${inputVoltageEntry}.4`, map: { 0: 'alarm-cleared' } } },
+    { oid: `${EPDU}.0.13`, name: 'notifyInputFrequencyStatus', event: 'alarm', eventFrom: { oid: `${inputEntry}.4`, map: { 0: 'alarm-cleared' } } }, // good(0) outOfRange(1)
+    { // communicationStatus good(0) communicationLost(1): the card's link to the PDU
+      oid: `${EPDU}.0.51`, name: 'notifyCommunicationStatus', event: 'alarm',
+      eventFrom: { oid: `${unitEntry}.30`, map: { 0: 'communication-restored', 1: 'communication-lost' } },
+    },
+    { oid: `${EPDU}.0.52`, name: 'notifyInternalStatus', event: 'alarm', eventFrom: { oid: `${unitEntry}.31`, map: { 0: 'alarm-cleared' } } }, // good(0) internalFailure(1)
+    { oid: `${EPDU}.0.53`, name: 'notifyTest', event: 'test' },
+    { // strappingStatus good(0) communicationLost(1): a daisy-chained unit
+      oid: `${EPDU}.0.54`, name: 'notifyStrappingStatus', event: 'alarm',
+      eventFrom: { oid: `${unitEntry}.32`, map: { 0: 'communication-restored', 1: 'communication-lost' } },
+    },
+  ],
 };

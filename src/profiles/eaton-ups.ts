@@ -104,4 +104,55 @@ export const eatonUps: Profile = {
     { entity: 2, scalars: { value: at(`${MG}.8.2.0`, tenths(100)) }, constants: { kind: 'humidity', name: 'Ambient' } }, // upsmgEnvironAmbientHumidity
     { entity: 2, scalars: { value: at(`${XUPS}.6.4.0`, percent) }, constants: { kind: 'humidity', name: 'Ambient' } }, // xupsEnvAmbientHumidity
   ],
+  // XUPS-MIB "Defined" notifications (xupsTrapOidDefined = xupsTrapDefined.0, so a v1 trap converts to the same OID).
+  // The UPS-MIB notifications these cards also send are the ups-mib profile's.
+  traps: [
+    { oid: `${XUPS}.11.4.1.0.1`, name: 'xupstdControlOff', event: 'alarm' }, // output will turn off after a delay
+    { oid: `${XUPS}.11.4.1.0.3`, name: 'xupstdOnBattery', event: 'on-battery' },
+    { oid: `${XUPS}.11.4.1.0.4`, name: 'xupstdLowBattery', event: 'battery-low' },
+    { oid: `${XUPS}.11.4.1.0.5`, name: 'xupstdUtilityPowerRestored', event: 'on-mains' },
+    { oid: `${XUPS}.11.4.1.0.6`, name: 'xupstdReturnFromLowBattery', event: 'battery-low-cleared' },
+    { oid: `${XUPS}.11.4.1.0.7`, name: 'xupstdOutputOverload', event: 'overload' },
+    { oid: `${XUPS}.11.4.1.0.8`, name: 'xupstdInternalFailure', event: 'alarm' },
+    { oid: `${XUPS}.11.4.1.0.9`, name: 'xupstdBatteryDischarged', event: 'battery-discharged' },
+    { oid: `${XUPS}.11.4.1.0.10`, name: 'xupstdInverterFailure', event: 'alarm' },
+    { oid: `${XUPS}.11.4.1.0.11`, name: 'xupstdOnBypass', event: 'on-bypass' },
+    { oid: `${XUPS}.11.4.1.0.12`, name: 'xupstdBypassNotAvailable', event: 'alarm' },
+    { oid: `${XUPS}.11.4.1.0.13`, name: 'xupstdOutputOff', event: 'alarm' },
+    { oid: `${XUPS}.11.4.1.0.14`, name: 'xupstdInputFailure', event: 'alarm' }, // input out of tolerance; on battery is its own trap
+    { oid: `${XUPS}.11.4.1.0.16`, name: 'xupstdShutdownImminent', event: 'alarm' },
+    { oid: `${XUPS}.11.4.1.0.17`, name: 'xupstdOnInverter', event: 'on-mains' }, // back on utility power after bypass or battery
+    { oid: `${XUPS}.11.4.1.0.20`, name: 'xupstdBreakerOpen', event: 'alarm' }, // a breaker of the UPS, not a PDU bank
+    { // alarms outside the xups well-known ones, e.g. RFC 1628's: xupsAlarmDescr names them
+      oid: `${XUPS}.11.4.1.0.21`, name: 'xupstdAlarmEntryAdded', event: 'alarm',
+      eventFrom: {
+        oid: `${XUPS}.7.2.1.2`, under: '1.3.6.1.2.1.33.1.6.3', // xupsAlarmDescr, UPS-MIB upsWellKnownAlarms
+        map: { 1: 'battery-fault', 2: 'on-battery', 3: 'battery-low', 4: 'battery-discharged', 8: 'overload', 9: 'on-bypass', 20: 'communication-lost', 24: 'test' },
+      },
+    },
+    {
+      oid: `${XUPS}.11.4.1.0.22`, name: 'xupstdAlarmEntryRemoved', event: 'alarm-cleared',
+      eventFrom: {
+        oid: `${XUPS}.7.2.1.2`, under: '1.3.6.1.2.1.33.1.6.3',
+        map: { 2: 'on-mains', 3: 'battery-low-cleared', 8: 'overload-cleared', 20: 'communication-restored' },
+      },
+    },
+    { oid: `${XUPS}.11.4.1.0.23`, name: 'xupstdAlarmBatteryBad', event: 'battery-fault' },
+    { oid: `${XUPS}.11.4.1.0.24`, name: 'xupstdOutputOffAsRequested', event: 'alarm' },
+    { oid: `${XUPS}.11.4.1.0.25`, name: 'xupstdDiagnosticTestFailed', event: 'alarm' },
+    { oid: `${XUPS}.11.4.1.0.26`, name: 'xupstdCommunicationsLost', event: 'communication-lost' },
+    { oid: `${XUPS}.11.4.1.0.27`, name: 'xupstdUpsShutdownPending', event: 'alarm' },
+    { oid: `${XUPS}.11.4.1.0.28`, name: 'xupstdAlarmTestInProgress', event: 'test' },
+    { oid: `${XUPS}.11.4.1.0.32`, name: 'xupstdLossOfRedundancy', event: 'alarm' }, // N+1 of a parallel UPS system, not a feed's redundancy
+    { oid: `${XUPS}.11.4.1.0.34`, name: 'xupstdAlarmChargerFailed', event: 'alarm' },
+    { oid: `${XUPS}.11.4.1.0.38`, name: 'xupstdModuleFailure', event: 'alarm' },
+    { oid: `${XUPS}.11.4.1.0.39`, name: 'xupstdOnAlternatePowerSource', event: 'alarm' },
+    { oid: `${XUPS}.11.4.1.0.40`, name: 'xupstdAltPowerNotAvailable', event: 'alarm' },
+    { oid: `${XUPS}.11.4.1.0.45`, name: 'xupstdDiagnosticTestPassed', event: 'test' },
+    { oid: `${XUPS}.11.4.1.0.46`, name: 'xupstdOutputBad', event: 'alarm' },
+    { oid: `${XUPS}.11.4.1.0.47`, name: 'xupstdAwaitingPower', event: 'alarm' }, // output off, awaiting input power
+    { oid: `${XUPS}.11.4.1.0.48`, name: 'xupstdOnMaintenanceBypass', event: 'on-bypass' },
+    { oid: `${XUPS}.11.4.1.0.49`, name: 'xupstdCommEstablished', event: 'communication-restored' },
+    { oid: `${XUPS}.11.4.1.0.100`, name: 'xupstdTestTrap', event: 'test' },
+  ],
 };

@@ -140,10 +140,28 @@ export type TrapEvent =
   | 'source-transfer' | 'redundancy-lost' | 'redundancy-restored'
   | 'alarm' | 'alarm-cleared' | 'test';
 
-/** A varbind of the trap, found by OID prefix (with or without its instance): its value, or the last sub-identifier of its instance. */
+/**
+ * A varbind of the trap, found by OID prefix (with or without its instance): its value, or the last sub-identifier of its instance.
+ * An entity number is a positive integer: 0 or a negative value names none (APC's outlet 0 "all outlets", bank 0 "this is phase data").
+ */
 export interface TrapRef {
   oid: string;
   from?: 'value' | 'index';
+}
+
+/** One varbind, or ordered alternatives (the MIB's object, then what devices really send): the first present varbind decides. */
+export type TrapRefs = TrapRef | readonly TrapRef[];
+
+/** The event read from a varbind's value, for notifications that say "a state changed" and carry the new state. */
+export interface TrapEventFrom {
+  /** The varbind, found as a TrapRef's is. */
+  oid: string;
+  /** Its integer value to the event; an unlisted value decides nothing. */
+  map: Readonly<Record<number, TrapEvent>>;
+  /** The value is an OID naming a well-known condition (an AutonomousType): the sub-identifier right below this prefix is looked up. */
+  under?: string;
+  /** Only when another varbind's integer value is among these (which kind of sensor changed state). */
+  when?: { oid: string; in: readonly number[] };
 }
 
 export interface TrapDefinition {
@@ -151,10 +169,13 @@ export interface TrapDefinition {
   oid: string;
   /** The MIB's own name for it (outletOff, upsTrapOnBattery …). */
   name: string;
+  /** What it means; with eventFrom, what it means when no listed value decides. */
   event: TrapEvent;
+  /** The event from a varbind's value (never from text); alternatives in order, the first that decides wins. */
+  eventFrom?: TrapEventFrom | readonly TrapEventFrom[];
   /** Where the affected entity's number is carried. */
-  outlet?: TrapRef;
-  bank?: TrapRef;
-  phase?: TrapRef;
-  inlet?: TrapRef;
+  outlet?: TrapRefs;
+  bank?: TrapRefs;
+  phase?: TrapRefs;
+  inlet?: TrapRefs;
 }

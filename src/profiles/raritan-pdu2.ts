@@ -113,4 +113,55 @@ export const raritanPdu2: Profile = {
       fields: { value: { column: VALUE, type: 'number', min: -60, max: 150 } },
     },
   ],
+  // PDU2-MIB notifications (pdu2.traps.0 … = pdu2.0.N). A sensor state change carries the sensor's new state
+  // (measurements…SensorState, SensorStateEnumeration) and its typeOfSensor (pdu2.0.0.10); the entity is the index of
+  // its …Label varbind (pduId.entity). on(7)/off(8) are reported only by onOff sensors, open(0)/closed(1) only by trip
+  // sensors; threshold states (belowLowerCritical(2) … aboveUpperCritical(6)) are load states only for rmsCurrent.
+  traps: [
+    { // switchingOperation off(0) on(1) cycle(2); the state varbind may still show the state before the switch
+      oid: `${PDU2}.0.23`, name: 'powerControl', event: 'alarm',
+      eventFrom: { oid: `${PDU2}.4.1.2.1.2`, map: { 0: 'outlet-off', 1: 'outlet-on', 2: 'outlet-reboot' } },
+      outlet: [{ oid: `${cfg}.5.3.1.2`, from: 'index' }, { oid: `${PDU2}.4.1.2.1.2`, from: 'index' }], // outletLabel, switchingOperation
+    },
+    {
+      oid: `${PDU2}.0.61`, name: 'inletSensorStateChange', event: 'alarm',
+      eventFrom: [
+        { oid: `${meas}.2.3.1.3`, when: { oid: `${PDU2}.0.0.10`, in: [T.rmsCurrent] }, map: { 2: 'low-load', 3: 'low-load', 5: 'near-overload', 6: 'overload' } },
+        { oid: `${meas}.2.3.1.3`, map: { 4: 'alarm-cleared' } }, // normal
+      ],
+      inlet: { oid: `${cfg}.3.3.1.2`, from: 'index' }, // inletLabel
+    },
+    {
+      oid: `${PDU2}.0.62`, name: 'inletPoleSensorStateChange', event: 'alarm',
+      eventFrom: [
+        { oid: `${meas}.2.4.1.3`, when: { oid: `${PDU2}.0.0.10`, in: [T.rmsCurrent] }, map: { 2: 'low-load', 3: 'low-load', 5: 'near-overload', 6: 'overload' } },
+        { oid: `${meas}.2.4.1.3`, map: { 4: 'alarm-cleared' } },
+      ],
+      inlet: { oid: `${cfg}.3.3.1.2`, from: 'index' },
+      phase: { oid: `${PDU2}.0.0.5` }, // inletPoleNumber
+    },
+    {
+      oid: `${PDU2}.0.63`, name: 'outletSensorStateChange', event: 'alarm',
+      eventFrom: [
+        { oid: `${meas}.4.3.1.3`, map: { 7: 'outlet-on', 8: 'outlet-off' } },
+        { oid: `${meas}.4.3.1.3`, when: { oid: `${PDU2}.0.0.10`, in: [T.rmsCurrent] }, map: { 2: 'low-load', 3: 'low-load', 5: 'near-overload', 6: 'overload' } },
+        { oid: `${meas}.4.3.1.3`, map: { 4: 'alarm-cleared' } },
+      ],
+      outlet: { oid: `${cfg}.5.3.1.2`, from: 'index' }, // outletLabel
+    },
+    {
+      oid: `${PDU2}.0.65`, name: 'overCurrentProtectorSensorStateChange', event: 'alarm',
+      eventFrom: [
+        { oid: `${meas}.3.3.1.3`, map: { 0: 'breaker-tripped', 1: 'breaker-reset' } }, // trip sensor open, closed
+        { oid: `${meas}.3.3.1.3`, when: { oid: `${PDU2}.0.0.10`, in: [T.rmsCurrent] }, map: { 2: 'low-load', 3: 'low-load', 5: 'near-overload', 6: 'overload' } },
+        { oid: `${meas}.3.3.1.3`, map: { 4: 'alarm-cleared' } },
+      ],
+      bank: { oid: `${cfg}.4.3.1.2`, from: 'index' }, // overCurrentProtectorLabel
+    },
+    { oid: `${PDU2}.0.127`, name: 'testEventTriggered', event: 'test' },
+    // "An outlet was suspended after being suspected to have caused an OCP trip event": switched off.
+    { oid: `${PDU2}.0.137`, name: 'outletSuspended', event: 'outlet-off', outlet: { oid: `${cfg}.5.3.1.2`, from: 'index' } },
+    { oid: `${PDU2}.0.158`, name: 'linkUnitCommunicationOk', event: 'communication-restored' },
+    { oid: `${PDU2}.0.159`, name: 'linkUnitCommunicationFailed', event: 'communication-lost' },
+  ],
 };

@@ -112,4 +112,29 @@ export const servertechSentry3: Profile = {
       constants: { kind: 'humidity' },
     },
   ],
+  // Sentry3-MIB notifications (sentry3.100.0.N), each sent while a status is in error and once more when it returns to
+  // normal; the event is read from the status it carries. They name the object by its tower.infeed.outlet index, while
+  // entities here are numbered in the device's order across towers: no entity is given (the confirming poll finds it).
+  traps: [
+    { oid: `${ST3}.100.0.1`, name: 'towerStatusEvent', event: 'alarm', eventFrom: { oid: `${tower}.4`, map: { 0: 'alarm-cleared' } } }, // towerStatus normal(0)
+    { // infeedStatus off(0) on(1) offWait(2) onWait(3) offError(4) onError(5) noComm(6) reading(7) offFuse(8) onFuse(9): sensed
+      oid: `${ST3}.100.0.2`, name: 'infeedStatusEvent', event: 'alarm',
+      eventFrom: { oid: `${infeed}.5`, map: { 0: 'inlet-lost', 4: 'inlet-lost', 8: 'inlet-lost', 1: 'inlet-restored', 5: 'inlet-restored' } },
+    },
+    { oid: `${ST3}.100.0.3`, name: 'infeedLoadEvent', event: 'alarm', eventFrom: { oid: `${infeed}.6`, map: { 0: 'alarm-cleared', 3: 'low-load', 4: 'near-overload', 5: 'overload' } } },
+    { // outletStatus, as infeedStatus; the fuse states are the branch fuse's error
+      oid: `${ST3}.100.0.4`, name: 'outletStatusEvent', event: 'alarm',
+      eventFrom: { oid: `${outlet}.5`, map: { 0: 'outlet-off', 4: 'outlet-off', 1: 'outlet-on', 5: 'outlet-on', 8: 'breaker-tripped', 9: 'breaker-tripped' } },
+    },
+    { oid: `${ST3}.100.0.5`, name: 'outletLoadEvent', event: 'alarm', eventFrom: { oid: `${outlet}.6`, map: { 0: 'alarm-cleared', 3: 'low-load', 4: 'near-overload', 5: 'overload' } } },
+    { // "sent when the outletStatus changes from any on state to any off state, and vice-versa"
+      oid: `${ST3}.100.0.6`, name: 'outletChangeEvent', event: 'alarm',
+      eventFrom: { oid: `${outlet}.5`, map: { 0: 'outlet-off', 4: 'outlet-off', 1: 'outlet-on', 5: 'outlet-on', 8: 'breaker-tripped', 9: 'breaker-tripped' } },
+    },
+    { // branchStatus: offFuse(8) / onFuse(9) a blown fuse, on(1) a good one
+      oid: `${ST3}.100.0.14`, name: 'branchStatusEvent', event: 'alarm',
+      eventFrom: { oid: `${branch}.5`, map: { 1: 'breaker-reset', 8: 'breaker-tripped', 9: 'breaker-tripped' } },
+    },
+    { oid: `${ST3}.100.0.15`, name: 'branchLoadEvent', event: 'alarm', eventFrom: { oid: `${branch}.6`, map: { 0: 'alarm-cleared', 3: 'low-load', 4: 'near-overload', 5: 'overload' } } },
+  ],
 };

@@ -137,4 +137,30 @@ export const servertechSentry4: Profile = {
       constants: { kind: 'humidity' },
     },
   ],
+  // Sentry4-MIB notifications (sentry4.100.0.N = 1.3.6.1.4.1.1718.4.100.0.N); the event is read from the DeviceState /
+  // DeviceStatus they carry. They name the object by its unit.cord.n index, while entities here are numbered in the
+  // device's order across units and cords: no entity is given (the confirming poll finds it).
+  // DeviceStatus: normal(0), breakerTripped(12), fuseBlown(13), lowAlarm(14), lowWarning(15), highWarning(16), highAlarm(17).
+  traps: [
+    { oid: '1.3.6.1.4.1.1718.4.100.0.1', name: 'st4UnitStatusEvent', event: 'alarm', eventFrom: { oid: `${monitor(2)}.1`, map: { 0: 'alarm-cleared' } } },
+    { // st4InputCordState off(2): the cord has no power; back on(1) with a normal status: restored
+      oid: '1.3.6.1.4.1.1718.4.100.0.2', name: 'st4InputCordStatusEvent', event: 'alarm',
+      eventFrom: [
+        { oid: `${monitor(CORD)}.1`, map: { 2: 'inlet-lost' } },
+        { oid: `${monitor(CORD)}.2`, when: { oid: `${monitor(CORD)}.1`, in: [1] }, map: { 0: 'inlet-restored' } },
+      ],
+    },
+    { oid: '1.3.6.1.4.1.1718.4.100.0.3', name: 'st4InputCordActivePowerEvent', event: 'alarm', eventFrom: { oid: `${monitor(CORD)}.4`, map: { 0: 'alarm-cleared', 14: 'low-load', 15: 'low-load', 16: 'near-overload', 17: 'overload' } } },
+    { oid: '1.3.6.1.4.1.1718.4.100.0.4', name: 'st4InputCordApparentPowerEvent', event: 'alarm', eventFrom: { oid: `${monitor(CORD)}.6`, map: { 0: 'alarm-cleared', 14: 'low-load', 15: 'low-load', 16: 'near-overload', 17: 'overload' } } },
+    { oid: '1.3.6.1.4.1.1718.4.100.0.7', name: 'st4LineStatusEvent', event: 'alarm', eventFrom: { oid: `${monitor(LINE)}.2`, map: { 0: 'alarm-cleared' } } },
+    { oid: '1.3.6.1.4.1.1718.4.100.0.8', name: 'st4LineCurrentEvent', event: 'alarm', eventFrom: { oid: `${monitor(LINE)}.4`, map: { 0: 'alarm-cleared', 14: 'low-load', 15: 'low-load', 16: 'near-overload', 17: 'overload' } } },
+    { oid: '1.3.6.1.4.1.1718.4.100.0.9', name: 'st4PhaseStatusEvent', event: 'alarm', eventFrom: { oid: `${monitor(PHASE)}.2`, map: { 0: 'alarm-cleared' } } },
+    { oid: '1.3.6.1.4.1.1718.4.100.0.10', name: 'st4PhaseVoltageEvent', event: 'alarm', eventFrom: { oid: `${monitor(PHASE)}.4`, map: { 0: 'alarm-cleared' } } },
+    { oid: '1.3.6.1.4.1.1718.4.100.0.12', name: 'st4OcpStatusEvent', event: 'alarm', eventFrom: { oid: `${monitor(OCP)}.1`, map: { 0: 'breaker-reset', 12: 'breaker-tripped', 13: 'breaker-tripped' } } },
+    { oid: '1.3.6.1.4.1.1718.4.100.0.13', name: 'st4BranchStatusEvent', event: 'alarm', eventFrom: { oid: `${monitor(BRANCH)}.2`, map: { 0: 'alarm-cleared', 12: 'breaker-tripped', 13: 'breaker-tripped' } } },
+    { oid: '1.3.6.1.4.1.1718.4.100.0.14', name: 'st4BranchCurrentEvent', event: 'alarm', eventFrom: { oid: `${monitor(BRANCH)}.4`, map: { 0: 'alarm-cleared', 14: 'low-load', 15: 'low-load', 16: 'near-overload', 17: 'overload' } } },
+    { oid: '1.3.6.1.4.1.1718.4.100.0.15', name: 'st4OutletStatusEvent', event: 'alarm', eventFrom: { oid: `${monitor(OUTLET)}.2`, map: { 0: 'alarm-cleared', 12: 'breaker-tripped', 13: 'breaker-tripped' } } },
+    { oid: '1.3.6.1.4.1.1718.4.100.0.16', name: 'st4OutletStateChangeEvent', event: 'alarm', eventFrom: { oid: `${monitor(OUTLET)}.1`, map: { 1: 'outlet-on', 2: 'outlet-off' } } }, // st4OutletState
+    { oid: '1.3.6.1.4.1.1718.4.100.0.17', name: 'st4OutletCurrentEvent', event: 'alarm', eventFrom: { oid: `${monitor(OUTLET)}.4`, map: { 0: 'alarm-cleared', 14: 'low-load', 15: 'low-load', 16: 'near-overload', 17: 'overload' } } },
+  ],
 };

@@ -103,4 +103,35 @@ export const upsMib: Profile = {
   inlets: upsMibInlets,
   phases: upsMibPhases,
   ups: upsMibUps,
+  // RFC 1628 notifications upsTraps.N (1.3.6.1.2.1.33.2.N); agents that send them as SNMPv1 traps (enterprise upsTraps,
+  // specific N) arrive converted as upsTraps.0.N (RFC 3584): both forms are listed.
+  // upsTrapAlarmEntryAdded/Removed name the alarm by upsAlarmDescr (…6.2.1.2), an OID under upsWellKnownAlarms (…6.3):
+  // upsAlarmBatteryBad(1) battery-fault, upsAlarmOnBattery(2) on-battery (the RFC says its insertion is not announced;
+  // some agents do), upsAlarmLowBattery(3) battery-low, upsAlarmDepletedBattery(4) battery-discharged ("unable to sustain
+  // the present load when and if the utility power is lost"), upsAlarmOutputOverload(8) overload, upsAlarmOnBypass(9)
+  // on-bypass, upsAlarmCommunicationsLost(20) communication-lost, upsAlarmTestInProgress(24) test. The rest stay alarms:
+  // upsAlarmInputBad(6) is "an input condition out of tolerance", not a UPS on battery (that is upsAlarmOnBattery).
+  traps: [
+    { oid: `${UPS_MIB}.2.1`, name: 'upsTrapOnBattery', event: 'on-battery' },
+    { oid: `${UPS_MIB}.2.0.1`, name: 'upsTrapOnBattery', event: 'on-battery' },
+    { oid: `${UPS_MIB}.2.2`, name: 'upsTrapTestCompleted', event: 'test' },
+    { oid: `${UPS_MIB}.2.0.2`, name: 'upsTrapTestCompleted', event: 'test' },
+    {
+      oid: `${UPS_MIB}.2.3`, name: 'upsTrapAlarmEntryAdded', event: 'alarm',
+      eventFrom: { oid: `${ups}.6.2.1.2`, under: `${ups}.6.3`, map: { 1: 'battery-fault', 2: 'on-battery', 3: 'battery-low', 4: 'battery-discharged', 8: 'overload', 9: 'on-bypass', 20: 'communication-lost', 24: 'test' } },
+    },
+    {
+      oid: `${UPS_MIB}.2.0.3`, name: 'upsTrapAlarmEntryAdded', event: 'alarm',
+      eventFrom: { oid: `${ups}.6.2.1.2`, under: `${ups}.6.3`, map: { 1: 'battery-fault', 2: 'on-battery', 3: 'battery-low', 4: 'battery-discharged', 8: 'overload', 9: 'on-bypass', 20: 'communication-lost', 24: 'test' } },
+    },
+    // Removal: upsAlarmOnBattery gone is the UPS back on mains; a removed bypass or depleted-battery alarm says only that it cleared.
+    {
+      oid: `${UPS_MIB}.2.4`, name: 'upsTrapAlarmEntryRemoved', event: 'alarm-cleared',
+      eventFrom: { oid: `${ups}.6.2.1.2`, under: `${ups}.6.3`, map: { 2: 'on-mains', 3: 'battery-low-cleared', 8: 'overload-cleared', 20: 'communication-restored' } },
+    },
+    {
+      oid: `${UPS_MIB}.2.0.4`, name: 'upsTrapAlarmEntryRemoved', event: 'alarm-cleared',
+      eventFrom: { oid: `${ups}.6.2.1.2`, under: `${ups}.6.3`, map: { 2: 'on-mains', 3: 'battery-low-cleared', 8: 'overload-cleared', 20: 'communication-restored' } },
+    },
+  ],
 };
