@@ -18,6 +18,7 @@ import { Reloader } from './reload/reloader.js';
 import { SimFaultError, Simulator } from './sim/simulator.js';
 import { StateStore } from './state/state-store.js';
 import { watchFacts } from './events/fact-events.js';
+import { TrapService } from './traps/trap-service.js';
 
 export interface AppOptions {
   config: Config;
@@ -44,6 +45,7 @@ export interface App {
   reloader: Reloader;
   poller: Poller;
   simulator: Simulator | null;
+  traps: TrapService | null;
   backendFor(pool: string): PoolBackend;
   stop(): Promise<void>;
 }
@@ -68,15 +70,26 @@ export async function startApp(options: AppOptions): Promise<App> {
   const view = (): PowerView => assessPower(topology, store, clock.now(), config.settings.pollInterval * config.settings.staleAfterPolls);
   const controller = new DrainController({ topology: () => topology, view, facts: store, backendFor, events, clock, log: log.child({ module: 'drain' }) });
 
-  const simulate = options.simulate ?? config.settings.simulate;
-  const simulator = simulate ? new Simulator(config, { log: log.child({ module: 'sim' }) }) : null;
-  if (simulator) await simulator.start();
-
   const poller = new Poller({
     store, clock, log: log.child({ module: 'poller' }),
     timeoutMs: config.settings.snmpTimeout, retries: config.settings.snmpRetries, concurrency: config.settings.pollConcurrency,
   });
   poller.setTargets(pollTargets(config));
+
+  // Traps listen before the simulator can send any.
+  const traps = config.settings.traps.enabled
+    ? new TrapService({ settings: config.settings.traps, topology: () => topology, store, poller, events, clock, log: log.child({ module: 'traps' }) })
+    : null;
+  await traps?.start();
+
+  const simulate = options.simulate ?? config.settings.simulate;
+  const simulator = simulate ? new Simulator(config, { log: log.child({ module: 'sim' }) }) : null;
+  try {
+    await simulator?.start();
+  } catch (err) {
+    await traps?.stop();
+    throw err;
+  }
 
   const applyConfig = (next: Config) => {
     const nextTopology = new Topology(next);
@@ -97,7 +110,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   let http: HttpServer;
   try {
     http = await startHttp({
-      readModel, reloader, wallDir: wallDir(), log: log.child({ module: 'http' }),
+      readModel, reloader, wallDir: wallDir(), log: log.child({ module: 'http' }), traps,
       sim: simulator && {
         injectFault: (spec) => {
           const fault = simulator.injectFault(spec);
@@ -120,6 +133,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     }, options.port ?? config.settings.http.port, options.host ?? config.settings.http.host);
   } catch (err) {
     await simulator?.stop();
+    await traps?.stop();
     throw err;
   }
 
@@ -139,7 +153,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     url: http.url,
     port: http.port,
     config: () => config,
-    store, events, controller, reloader, poller, simulator, backendFor,
+    store, events, controller, reloader, poller, simulator, traps, backendFor,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -150,6 +164,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       await controller.settle();
       controller.stop();
       await http.close();
+      await traps?.stop();
       await simulator?.stop();
     },
   };

@@ -22,7 +22,7 @@ ${device('rack-pdu', 'apc_ap7900b')}
 ${device('ups-1', 'apc_smt750x-nmc2')}
 ${device('cdu-1', 'sentry3_switched')}
 ${device('ats-1', 'apc_ats')}
-settings: {pollInterval: 2s, http: {port: 0, host: 127.0.0.1}}
+settings: {pollInterval: 2s, http: {port: 0, host: 127.0.0.1}, traps: {enabled: false}}
 `, 'lab.yaml');
     app = await startApp({ config, stateDir: mkdtempSync(join(tmpdir(), 'bb-real-')), logLevel: 'silent' });
   });

@@ -25,6 +25,7 @@ settings:
   reload: {schedule: "0 0 1 1 *", holdDown: ${holdDown}}
   http: {port: 0, host: 127.0.0.1}
   simulate: true
+  traps: {enabled: false}
 `;
 
 describe('breakerbox run (the command)', () => {

@@ -48,6 +48,7 @@ async function demoConfig(stateDir: string): Promise<Config> {
     reload: { schedule: '0 0 1 1 *', holdDown: '2s' },
     http: { port: 0, host: '127.0.0.1' },
     simulate: true,
+    traps: { address: '127.0.0.1', port: await freeUdpPort(), communities: ['public'] },
   };
   return parseConfigText(stringify(raw), file);
 }

@@ -5,6 +5,7 @@ import { Server as SocketServer } from 'socket.io';
 import type { ApiEvent } from './api-types.js';
 import { apiRoutes } from './api-routes.js';
 import { simRoutes, type SimControl } from './sim-routes.js';
+import { trapRoutes, type TrapView } from './trap-routes.js';
 import type { ReadModel } from './snapshot.js';
 import { snapshot } from './snapshot.js';
 import type { Reloader } from '../reload/reloader.js';
@@ -13,6 +14,7 @@ export interface HttpDeps {
   readModel: ReadModel;
   reloader: Reloader;
   sim: SimControl | null;
+  traps: TrapView | null;
   wallDir: string;
   log: Logger;
 }
@@ -35,6 +37,7 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
   app.use(express.json({ limit: '64kb' }));
   app.use('/api', apiRoutes(deps.readModel, deps.reloader));
   if (deps.sim) app.use('/api/sim', simRoutes(deps.sim, () => live.changed()));
+  if (deps.traps) app.use('/api/traps', trapRoutes(deps.traps));
   app.use(express.static(deps.wallDir, { index: 'index.html', maxAge: 0 }));
   app.use('/api', (_req: Request, res: Response) => { res.status(404).json({ error: 'no such endpoint', code: 'BB_ERR_NOT_FOUND' }); });
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {

@@ -8,6 +8,8 @@ import { demoConfigPath } from '../../src/paths.js';
 export interface DemoOverrides {
   /** UDP port every simulated device listens on (each on its own loopback address). */
   snmpPort: number;
+  /** UDP port of the trap receiver on 127.0.0.1 (default: snmpPort + 1). */
+  trapPort?: number;
   pollInterval?: string;
   holdDown?: string;
 }
@@ -20,6 +22,7 @@ export function demoConfig(o: DemoOverrides): { config: Config; stateDir: string
     .replace(/holdDown: \S+/, `holdDown: ${o.holdDown ?? '2s'}`)
     .replace(/snmpTimeout: \S+/, 'snmpTimeout: 400ms')
     .replace(/port: 8080/, 'port: 0')
+    .replace(/port: 1162/, `port: ${o.trapPort ?? o.snmpPort + 1}`)
     .replace(/host: 0\.0\.0\.0/, 'host: 127.0.0.1');
   return { config: parseConfigText(text, 'dallas-3 (test)'), stateDir: mkdtempSync(join(tmpdir(), 'breakerbox-test-')) };
 }
