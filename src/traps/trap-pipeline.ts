@@ -83,7 +83,8 @@ export class TrapPipeline {
     if (this.journal.length > JOURNAL_SIZE) this.journal.splice(0, this.journal.length - JOURNAL_SIZE);
 
     if (device?.kind === 'pdu' && c.event !== 'unclassified') return this.corroborate(device.name, record, FAULT_EVENTS.has(c.event));
-    if (device?.kind === 'node' && (trap.trapOid === COLD_START || trap.trapOid === WARM_START)) void this.deps.poller.pollSince('node', device.name, record.time);
+    // A device that restarted is worth a look now, not at its next poll.
+    if (device && (trap.trapOid === COLD_START || trap.trapOid === WARM_START)) void this.deps.poller.pollSince(device.kind, device.name, record.time);
     if (c.event === 'unclassified') return this.noteUnclassified(record);
     // A classified trap from a device Breakerbox does not poll: shown and alerted, never acted on.
     this.say(`${record.source} ${c.event}`, {
