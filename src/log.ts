@@ -7,6 +7,8 @@ export const REDACT_PATHS = [
   'privKey', '*.privKey', '*.*.privKey', '*.*.*.privKey',
   'token', '*.token', 'authorization', '*.authorization', '*.headers.authorization',
   'snmp', '*.snmp', '*.*.snmp',
+  'communities', '*.communities', '*.*.communities', '*.*.*.communities',
+  'users', '*.users', '*.*.users',
 ];
 
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
