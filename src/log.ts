@@ -9,6 +9,8 @@ export const REDACT_PATHS = [
   'snmp', '*.snmp', '*.*.snmp',
   'communities', '*.communities', '*.*.communities', '*.*.*.communities',
   'users', '*.users', '*.*.users',
+  'secret', '*.secret', '*.*.secret', '*.*.*.secret',
+  'tokens', '*.tokens', '*.*.tokens',
 ];
 
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {

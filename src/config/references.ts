@@ -32,6 +32,8 @@ export function checkReferences(config: Config): ReferenceProblem[] {
     if (!racks.has(pdu.rack)) problems.push({ path: ['pdus', i, 'rack'], message: `rack "${pdu.rack}" is not in any site's rows` });
     if (pdu.outlets < pdu.banks) problems.push({ path: ['pdus', i, 'banks'], message: `${pdu.banks} banks cannot share ${pdu.outlets} outlets` });
     claimAddress(pdu, `PDU ${pdu.name}`, ['pdus', i, 'address']);
+    if (pdu.upstream && !pdus.has(pdu.upstream)) problems.push({ path: ['pdus', i, 'upstream'], message: `device "${pdu.upstream}" is not defined under pdus` });
+    if (pdu.upstream === pdu.name) problems.push({ path: ['pdus', i, 'upstream'], message: 'a device cannot feed itself' });
   });
 
   const outletOwner = new Map<string, string>();

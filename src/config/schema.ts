@@ -44,6 +44,8 @@ export const pduSchema = z.object({
   phases: z.number().int().min(1).max(3).default(1),
   model: z.string().optional(),
   pollInterval: duration.optional(),
+  /** The UPS (another device in this list) that feeds this one. */
+  upstream: name.optional(),
 }).strict();
 
 export const psuSchema = z.object({
@@ -69,6 +71,24 @@ export const backendSchema = z.discriminatedUnion('type', [
     /** Directory; the pool's files are POOL.members (active names) and POOL.json (states). */
     dir: z.string().min(1),
   }).strict(),
+  z.object({
+    type: z.literal('haproxy'),
+    /** The runtime API: a unix socket path, or host:port of a TCP stats socket (level admin). */
+    socket: z.string().min(1),
+    /** The HAProxy backend (proxy) name; default: the pool's name. */
+    backend: z.string().min(1).optional(),
+    /** Server name per node, where it differs from the node's name. */
+    servers: z.record(z.string(), z.string().min(1)).default({}),
+    timeout: duration.default(2_000),
+  }).strict(),
+  z.object({
+    type: z.literal('webhook'),
+    url: z.string().url(),
+    /** HMAC-SHA256 key: the body is signed in the X-Breakerbox-Signature header. */
+    secret: z.string().min(16).optional(),
+    timeout: duration.default(5_000),
+    retries: z.number().int().min(0).max(10).default(3),
+  }).strict(),
 ]);
 
 export const poolSchema = z.object({
@@ -76,11 +96,20 @@ export const poolSchema = z.object({
   members: z.array(name).min(1),
   backend: backendSchema,
   drain: z.object({
-    /** Power states that drain a member; power "lost" always does. */
-    on: z.array(z.enum(['lost', 'degraded'])).default(['lost']),
+    /** Power states that drain a member; power "lost" always does. "ups-battery": its UPS is on battery with less than upsRuntimeBelow left. */
+    on: z.array(z.enum(['lost', 'degraded', 'ups-battery'])).default(['lost']),
+    upsRuntimeBelow: duration.default(600_000),
+    /** A member must be in a draining state this long before it is drained (a flapping outlet drains once, not ten times). */
+    debounce: duration.default(0),
     /** Largest fraction of the pool Breakerbox may hold drained at once. */
     maxDrainedFraction: z.number().min(0).max(1).default(0.5),
-  }).strict().default({ on: ['lost'], maxDrainedFraction: 0.5 }),
+    /** Never drain below this many healthy active members, nor below this fraction of the pool. */
+    minHealthy: z.object({ count: z.number().int().min(0).default(0), fraction: z.number().min(0).max(1).default(0) }).strict().default({ count: 0, fraction: 0 }),
+    /** At most this many drains per minute in this pool (0: no limit). */
+    maxDrainsPerMinute: z.number().int().min(0).default(0),
+  }).strict().default({ on: ['lost'], upsRuntimeBelow: 600_000, debounce: 0, maxDrainedFraction: 0.5, minHealthy: { count: 0, fraction: 0 }, maxDrainsPerMinute: 0 }),
+  /** Decide and show, but touch no backend (overrides settings.mode for this pool). */
+  shadow: z.boolean().optional(),
 }).strict();
 
 export const serviceSchema = z.object({
@@ -144,6 +173,18 @@ export const settingsSchema = z.object({
   }).strict().default({ port: 8080, host: '0.0.0.0' }),
   simulate: z.boolean().default(false),
   traps: trapsSchema.default(trapsSchema.parse({})),
+  /** live: drain for real; shadow: decide, record and show, touch no backend. */
+  mode: z.enum(['live', 'shadow']).default('live'),
+  /** Where drain records, holds and the audit trail live (relative: to the state directory). */
+  database: z.string().default('var/breakerbox.db'),
+  /** Several PDUs of one row or site failing at once while their nodes answer is the monitoring path breaking: freeze drains there. */
+  massFailure: z.object({ minPdus: z.number().int().min(1).default(2), fraction: z.number().min(0).max(1).default(0.5) }).strict().default({ minPdus: 2, fraction: 0.5 }),
+  api: z.object({
+    /** Bearer tokens for changes (hold, release, drain, reload, faults); without any, changes are accepted from loopback only. */
+    tokens: z.array(z.object({ name: z.string().min(1), token: z.string().min(16) }).strict()).default([]),
+    /** Require a token for reads too. */
+    protectReads: z.boolean().default(false),
+  }).strict().default({ tokens: [], protectReads: false }),
 }).strict();
 
 export const configSchema = z.object({
@@ -160,6 +201,7 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type PduConfig = Config['pdus'][number];
 export type NodeConfig = Config['nodes'][number];
 export type PoolConfig = Config['pools'][number];
+export type BackendConfig = PoolConfig['backend'];
 export type ServiceConfig = Config['services'][number];
 export type Settings = Config['settings'];
 export type SnmpCredentials = z.infer<typeof snmpCredentials>;

@@ -5,7 +5,7 @@ import { nameRanges, numberRanges, percent } from './describe.js';
 export function drainChain(
   view: PowerView,
   nodes: readonly string[],
-  pool: { pool: string; total: number; drainedAfter: number; cap: number },
+  pool: { pool: string; total: number; drainedAfter: number; cap: number; shadow?: boolean },
 ): { cause: string; impact: string; action: string } {
   const causes = new Set<string>();
   const outletsByPdu = new Map<string, number[]>();
@@ -20,6 +20,8 @@ export function drainChain(
   return {
     cause: causes.size > 0 ? [...causes].join('; ') : 'power lost',
     impact: `${outlets ? `${outlets} → ` : ''}${nameRanges(nodes)} lost power`,
-    action: `drained ${nodes.length} of ${pool.total} from pool ${pool.pool} (${pool.drainedAfter} drained, cap ${percent(pool.cap)})`,
+    action: pool.shadow
+      ? `would drain ${nodes.length} of ${pool.total} from pool ${pool.pool} (shadow mode: no backend touched)`
+      : `drained ${nodes.length} of ${pool.total} from pool ${pool.pool} (${pool.drainedAfter} drained, cap ${percent(pool.cap)})`,
   };
 }
