@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+import type { BackendConfig } from '../config/schema.js';
+import { HaproxyBackend } from './haproxy-backend.js';
+import { MembershipFileBackend } from './membership-file-backend.js';
+import type { PoolBackend } from './pool-backend.js';
+import { WebhookBackend } from './webhook-backend.js';
+
+/** The backend a pool's config describes; relative file directories resolve against `stateDir`. */
+export function createBackend(pool: string, spec: BackendConfig, stateDir: string): PoolBackend {
+  switch (spec.type) {
+    case 'file': return new MembershipFileBackend(resolve(stateDir, spec.dir));
+    case 'haproxy': return new HaproxyBackend(spec, pool);
+    case 'webhook': return new WebhookBackend(spec);
+  }
+}
+
+/** Backends live as long as their config does: one per pool and spec. */
+export class Backends {
+  private readonly cache = new Map<string, { key: string; backend: PoolBackend }>();
+
+  constructor(private readonly stateDir: string) {}
+
+  for(pool: string, spec: BackendConfig): PoolBackend {
+    const key = JSON.stringify(spec);
+    const hit = this.cache.get(pool);
+    if (hit && hit.key === key) return hit.backend;
+    const backend = createBackend(pool, spec, this.stateDir);
+    this.cache.set(pool, { key, backend });
+    return backend;
+  }
+}
