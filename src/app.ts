@@ -1,11 +1,12 @@
 // The composition root: wires sources → facts → power health → reconcile → effects.
-import { resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { MembershipFileBackend } from './backends/membership-file-backend.js';
+import { Backends } from './backends/create-backend.js';
 import type { PoolBackend } from './backends/pool-backend.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/schema.js';
 import { DrainController } from './drain/drain-controller.js';
+import { DrainStore } from './drain/drain-store.js';
+import { resolve } from 'node:path';
 import { EventLog } from './events/event-log.js';
 import { assessPower, type PowerView } from './health/power-health.js';
 import { Topology } from './health/topology.js';
@@ -40,6 +41,7 @@ export interface App {
   port: number;
   config(): Config;
   store: StateStore;
+  drainStore: DrainStore;
   events: EventLog;
   controller: DrainController;
   reloader: Reloader;
@@ -59,16 +61,13 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   const store = new StateStore();
   const events = new EventLog(clock, log.child({ module: 'events' }));
-  const backends = new Map<string, PoolBackend>();
-  const backendFor = (pool: string): PoolBackend => {
-    const spec = topology.pools.get(pool)?.backend ?? { type: 'file' as const, dir: 'var/pools' };
-    const dir = resolve(stateDir, spec.dir);
-    let backend = backends.get(dir);
-    if (!backend) backends.set(dir, (backend = new MembershipFileBackend(dir)));
-    return backend;
-  };
+  const backends = new Backends(stateDir);
+  const backendFor = (pool: string): PoolBackend => backends.for(pool, topology.pools.get(pool)?.backend ?? { type: 'file', dir: 'var/pools' });
   const view = (): PowerView => assessPower(topology, store, clock.now(), config.settings.pollInterval * config.settings.staleAfterPolls);
-  const controller = new DrainController({ topology: () => topology, view, facts: store, backendFor, events, clock, log: log.child({ module: 'drain' }) });
+  const drainStore = new DrainStore(config.settings.database === ':memory:' ? ':memory:' : resolve(stateDir, config.settings.database));
+  const controller = new DrainController({
+    topology: () => topology, settings: () => config.settings, view, facts: store, store: drainStore, backendFor, events, clock, log: log.child({ module: 'drain' }),
+  });
 
   const poller = new Poller({
     store, clock, log: log.child({ module: 'poller' }),
@@ -110,7 +109,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   let http: HttpServer;
   try {
     http = await startHttp({
-      readModel, reloader, wallDir: wallDir(), log: log.child({ module: 'http' }), traps,
+      readModel, reloader, wallDir: wallDir(), log: log.child({ module: 'http' }), traps, drainStore,
       sim: simulator && {
         injectFault: (spec) => {
           const fault = simulator.injectFault(spec);
@@ -153,7 +152,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     url: http.url,
     port: http.port,
     config: () => config,
-    store, events, controller, reloader, poller, simulator, traps, backendFor,
+    store, drainStore, events, controller, reloader, poller, simulator, traps, backendFor,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -166,6 +165,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       await http.close();
       await traps?.stop();
       await simulator?.stop();
+      drainStore.close();
     },
   };
 }

@@ -8,6 +8,7 @@ import { simRoutes } from './http/sim-routes.js';
 import { createLogger } from './log.js';
 import { demoConfigPath } from './paths.js';
 import { credentialsFromFlags, probe } from './probe/probe.js';
+import { operatorCommand } from './operator-cli.js';
 import { SimFaultError, Simulator } from './sim/simulator.js';
 
 const USAGE = `Usage: breakerbox <command> [options]
@@ -15,6 +16,14 @@ const USAGE = `Usage: breakerbox <command> [options]
 Commands:
   run [CONFIG]          Monitor and drain. Without CONFIG: the Dallas 3 demo, simulated.
   demo                  Same as "run" with the demo data center.
+  drain NODE --pool P --reason R       Take NODE out of pool P by hand (re-admitted at a reload).
+  hold NODE --pool P [--mode out|in] --reason R
+                        Pin NODE out of (or in) pool P: Breakerbox never changes it.
+  release NODE --pool P [--reason R]   Remove an operator's hold.
+  reload [--reason R]   Reload now.
+                        These four talk to a running Breakerbox: --url (default
+                        $BREAKERBOX_URL or http://127.0.0.1:8080), --token (or
+                        $BREAKERBOX_TOKEN).
   sim [CONFIG]          Only the simulated PDUs and nodes of CONFIG (default: the demo),
                         with their fault switches on --port (default 8081).
   check-config FILE     Validate FILE; exit 2 with file:line and key path on a problem.
@@ -39,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
       community: { type: 'string' }, v1: { type: 'boolean' }, user: { type: 'string' }, level: { type: 'string' },
       'auth-protocol': { type: 'string' }, 'auth-key': { type: 'string' }, 'priv-protocol': { type: 'string' }, 'priv-key': { type: 'string' },
       context: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' },
+      url: { type: 'string' }, token: { type: 'string' }, pool: { type: 'string' }, mode: { type: 'string' }, reason: { type: 'string' },
     },
   });
   const [command = 'run', file] = positionals;
@@ -61,6 +71,17 @@ async function main(argv: string[]): Promise<number> {
       const { output, code } = await probe({
         target: file, credentials: credentialsFromFlags(values), json: values.json ?? false,
         ...(values.profile ? { profile: values.profile } : {}), ...(values.timeout ? { timeoutMs: Number(values.timeout) } : {}),
+      });
+      (code === 0 ? console.log : console.error)(output);
+      return code;
+    }
+    case 'drain':
+    case 'hold':
+    case 'release':
+    case 'reload': {
+      const { output, code } = await operatorCommand(command, file, {
+        url: values.url ?? process.env.BREAKERBOX_URL ?? 'http://127.0.0.1:8080', token: values.token ?? process.env.BREAKERBOX_TOKEN,
+        pool: values.pool, mode: values.mode, reason: values.reason,
       });
       (code === 0 ? console.log : console.error)(output);
       return code;

@@ -1,8 +1,10 @@
 import { Router } from 'express';
 import type { Reloader } from '../reload/reloader.js';
+import type { DrainStore } from '../drain/drain-store.js';
+import { caller } from './auth.js';
 import { nodesView, pdusView, poolsView, servicesView, sitesView, snapshot, type ReadModel } from './snapshot.js';
 
-export function apiRoutes(rm: ReadModel, reloader: Reloader): Router {
+export function apiRoutes(rm: ReadModel, reloader: Reloader, store: DrainStore): Router {
   const r = Router();
   r.get('/health', (_req, res) => {
     const pdus = pdusView(rm);
@@ -27,8 +29,11 @@ export function apiRoutes(rm: ReadModel, reloader: Reloader): Router {
     }
     res.json(rm.events.since(since));
   });
-  r.post('/reload', async (_req, res) => {
-    const result = await reloader.reloadNow('api');
+  r.post('/reload', async (req, res) => {
+    const who = caller(res);
+    const reason = (req.body as { reason?: unknown } | undefined)?.reason;
+    store.audit({ time: rm.now(), who, action: 'reload', pool: null, node: null, why: typeof reason === 'string' && reason ? reason.slice(0, 500) : 'reload now' });
+    const result = await reloader.reloadNow(`api, ${who}`);
     res.status(result.ok ? 200 : 422).json(result);
   });
   return r;

@@ -8,6 +8,12 @@ export interface ApiMember {
   reason: string | null;
   since: number | null; // epoch ms
   power: PowerState;
+  /** Who drained or holds it: "breakerbox" or an operator. */
+  by?: string;
+  /** Held in by an operator: Breakerbox will not drain it. */
+  pinned?: boolean;
+  /** Shadow mode: Breakerbox would have drained it. */
+  wouldDrain?: boolean;
 }
 
 export interface ApiPool {
@@ -18,8 +24,12 @@ export interface ApiPool {
   held: number;
   total: number;
   maxDrainedFraction: number;
-  /** Name of the safety rule that last blocked a drain here, with its message. */
+  /** The first safety rule blocking drains here now, with its message (all of them in blockedBy). */
   blocked: { rule: string; message: string; nodes: string[] } | null;
+  blockedBy: { rule: string; message: string; nodes: string[] }[];
+  /** Decisions are shown but no backend is touched. */
+  shadow: boolean;
+  wouldDrain: number;
 }
 
 export interface ApiPsu {

@@ -4,6 +4,9 @@ import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import type { ApiEvent } from './api-types.js';
 import { apiRoutes } from './api-routes.js';
+import { apiAuth } from './auth.js';
+import { operatorRoutes } from './operator-routes.js';
+import type { DrainStore } from '../drain/drain-store.js';
 import { simRoutes, type SimControl } from './sim-routes.js';
 import { trapRoutes, type TrapView } from './trap-routes.js';
 import type { ReadModel } from './snapshot.js';
@@ -15,6 +18,7 @@ export interface HttpDeps {
   reloader: Reloader;
   sim: SimControl | null;
   traps: TrapView | null;
+  drainStore: DrainStore;
   wallDir: string;
   log: Logger;
 }
@@ -35,7 +39,9 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
-  app.use('/api', apiRoutes(deps.readModel, deps.reloader));
+  app.use('/api', apiAuth(() => deps.readModel.config().settings.api));
+  app.use('/api', apiRoutes(deps.readModel, deps.reloader, deps.drainStore));
+  app.use('/api', operatorRoutes(deps.readModel.controller, deps.drainStore));
   if (deps.sim) app.use('/api/sim', simRoutes(deps.sim, () => live.changed()));
   if (deps.traps) app.use('/api/traps', trapRoutes(deps.traps));
   app.use(express.static(deps.wallDir, { index: 'index.html', maxAge: 0 }));

@@ -6,7 +6,7 @@ import type { Topology } from '../health/topology.js';
 import type { Measure } from '../model.js';
 import type { Reloader } from '../reload/reloader.js';
 import type { StateStore } from '../state/state-store.js';
-import type { ApiNode, ApiPdu, ApiPool, ApiReloadInfo, ApiService, ApiSite, ApiSnapshot } from './api-types.js';
+import type { ApiMember, ApiNode, ApiPdu, ApiPool, ApiReloadInfo, ApiService, ApiSite, ApiSnapshot } from './api-types.js';
 
 /** What the read side of the API needs; the composition root provides it. */
 export interface ReadModel {
@@ -114,21 +114,28 @@ export function poolsView(rm: ReadModel): ApiPool[] {
   const view = rm.view();
   return rm.config().pools.map((pool): ApiPool => {
     const records = new Map(rm.controller.records(pool.name).map((r) => [r.node, r]));
-    const blocked = rm.controller.blockedIn(pool.name);
-    const members = pool.members.map((node) => {
+    const holds = new Map(rm.controller.holdsIn(pool.name).map((h) => [h.node, h]));
+    const blockedBy = rm.controller.blockedIn(pool.name);
+    const blockedRule = new Map(blockedBy.flatMap((b) => b.nodes.map((n) => [n, b.rule] as const)));
+    const shadow = rm.controller.isShadow(pool.name);
+    const members = pool.members.map((node): ApiMember => {
       const record = records.get(node);
+      const hold = holds.get(node);
+      const power = view.nodes.get(node)?.power ?? 'unknown';
+      if (hold?.mode === 'out') return { node, state: 'held', reason: `held out by ${hold.by}: ${hold.reason}`, since: hold.since, power, by: hold.by };
+      if (record && !record.shadow) return { node, state: 'drained', reason: record.reason, since: record.since, power, by: record.by };
       const health = view.nodes.get(node);
-      return record
-        ? { node, state: 'drained' as const, reason: record.reason, since: record.since, power: health?.power ?? 'unknown' as const }
-        : {
-            node, state: 'active' as const, since: null, power: health?.power ?? 'unknown' as const,
-            reason: blocked?.nodes.includes(node) ? `drain blocked by ${blocked.rule}` : health && health.power !== 'normal' ? health.reason : null,
-          };
+      const reason = record ? `would be drained (shadow mode): ${record.reason}`
+        : hold ? `pinned in by ${hold.by}: ${hold.reason}`
+          : blockedRule.has(node) ? `drain blocked by ${blockedRule.get(node)}`
+            : health && health.power !== 'normal' ? health.reason : null;
+      return { node, state: 'active', reason, since: record?.since ?? hold?.since ?? null, power, ...(record ? { wouldDrain: true } : {}), ...(hold ? { pinned: true, by: hold.by } : {}) };
     });
-    const drained = members.filter((m) => m.state === 'drained').length;
+    const count = (state: string) => members.filter((m) => m.state === state).length;
     return {
-      name: pool.name, members, active: members.length - drained, drained, held: 0, total: members.length,
-      maxDrainedFraction: pool.drain.maxDrainedFraction, blocked,
+      name: pool.name, members, active: count('active'), drained: count('drained'), held: count('held'), total: members.length,
+      maxDrainedFraction: pool.drain.maxDrainedFraction, blocked: blockedBy[0] ?? null, blockedBy, shadow,
+      wouldDrain: members.filter((m) => m.wouldDrain).length,
     };
   });
 }
