@@ -1,33 +1,39 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { PoolConfig } from '../src/config/schema.js';
+import { poolSchema } from '../src/config/schema.js';
 import { nameRanges, numberRanges } from '../src/drain/describe.js';
-import { applySafetyRules } from '../src/drain/safety-rules.js';
+import { applySafetyRules, type RuleContext } from '../src/drain/safety-rules.js';
 
-const pool = (n: number, maxDrainedFraction: number): PoolConfig => ({
+const pool = (n: number, maxDrainedFraction: number) => poolSchema.parse({
   name: 'p', members: Array.from({ length: n }, (_, i) => `n-${String(i + 1).padStart(3, '0')}`),
-  backend: { type: 'file', dir: 'x' }, drain: { on: ['lost'], maxDrainedFraction },
+  backend: { type: 'file', dir: 'x' }, drain: { maxDrainedFraction },
 });
+const ctx = (n: number, fraction: number, drained = 0): RuleContext => ({ pool: pool(n, fraction), active: n - drained, drained, recentDrains: 0, frozen: () => null });
 
 describe('max-drained-fraction', () => {
   it('admits up to the cap and names the rule for the rest', () => {
-    const p = pool(80, 0.5);
-    const { admitted, blocked } = applySafetyRules(p, 30, p.members.slice(0, 15));
+    const c = ctx(80, 0.5, 30);
+    const { admitted, blocked } = applySafetyRules(c, c.pool.members.slice(0, 15));
     assert.equal(admitted.length, 10);
-    assert.equal(blocked?.rule, 'max-drained-fraction');
-    assert.equal(blocked?.nodes.length, 5);
-    assert.match(blocked!.message, /at most 40 of 80/);
+    assert.equal(blocked[0]?.rule, 'max-drained-fraction');
+    assert.equal(blocked[0]?.nodes.length, 5);
+    assert.match(blocked[0]!.message, /at most 40 of 80/);
   });
   it('with two members and 50% only one may go; with one member none ("at least one" would be 100%)', () => {
-    assert.equal(applySafetyRules(pool(2, 0.5), 0, ['n-001', 'n-002']).admitted.length, 1);
-    assert.equal(applySafetyRules(pool(1, 0.5), 0, ['n-001']).admitted.length, 0);
+    assert.equal(applySafetyRules(ctx(2, 0.5), ['n-001', 'n-002']).admitted.length, 1);
+    assert.equal(applySafetyRules(ctx(1, 0.5), ['n-001']).admitted.length, 0);
   });
   it('admits in name order, so the same fault picks the same nodes', () => {
-    const p = pool(10, 0.2);
-    assert.deepEqual(applySafetyRules(p, 0, ['n-009', 'n-003', 'n-005']).admitted, ['n-003', 'n-005']);
+    assert.deepEqual(applySafetyRules(ctx(10, 0.2), ['n-009', 'n-003', 'n-005']).admitted, ['n-003', 'n-005']);
   });
   it('nothing to drain, nothing blocked', () => {
-    assert.deepEqual(applySafetyRules(pool(10, 0.5), 0, []), { admitted: [], blocked: null });
+    assert.deepEqual(applySafetyRules(ctx(10, 0.5), []), { admitted: [], blocked: [] });
+  });
+  it('a frozen power domain blocks its nodes under mass-failure', () => {
+    const c = { ...ctx(10, 0.5), frozen: (n: string) => (n === 'n-002' ? 'row 1 frozen' : null) };
+    const r = applySafetyRules(c, ['n-001', 'n-002']);
+    assert.deepEqual(r.admitted, ['n-001']);
+    assert.deepEqual(r.blocked, [{ rule: 'mass-failure', message: 'row 1 frozen', nodes: ['n-002'] }]);
   });
 });
 
