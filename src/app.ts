@@ -63,7 +63,15 @@ export async function startApp(options: AppOptions): Promise<App> {
   const events = new EventLog(clock, log.child({ module: 'events' }));
   const backends = new Backends(stateDir);
   const backendFor = (pool: string): PoolBackend => backends.for(pool, topology.pools.get(pool)?.backend ?? { type: 'file', dir: 'var/pools' });
-  const view = (): PowerView => assessPower(topology, store, clock.now(), config.settings.pollInterval * config.settings.staleAfterPolls);
+  // Power health is derived from the facts: computed once per change of facts (or of time, at most
+  // every 250 ms, since age makes facts stale), not once per pool and caller.
+  let cached: { version: number; at: number; topology: Topology; view: PowerView } | null = null;
+  const view = (): PowerView => {
+    const now = clock.now();
+    if (cached && cached.version === store.version && cached.topology === topology && now - cached.at < 250) return cached.view;
+    cached = { version: store.version, at: now, topology, view: assessPower(topology, store, now, config.settings.pollInterval * config.settings.staleAfterPolls) };
+    return cached.view;
+  };
   const drainStore = new DrainStore(config.settings.database === ':memory:' ? ':memory:' : resolve(stateDir, config.settings.database));
   const controller = new DrainController({
     topology: () => topology, settings: () => config.settings, view, facts: store, store: drainStore, backendFor, events, clock, log: log.child({ module: 'drain' }),

@@ -23,22 +23,17 @@ export function frozenDomains(topology: Topology, view: PowerView, facts: Facts,
   }
   for (const node of view.nodes.values()) for (const psu of node.psus) if (psu.feed === 'down') failing.add(psu.pdu);
 
-  const domains: { name: string; racks: Set<string> }[] = [];
-  for (const site of topology.config.sites) {
-    domains.push({ name: `site ${site.name}`, racks: new Set(site.rows.flatMap((r) => r.racks)) });
-    for (const row of site.rows) domains.push({ name: `${row.name} of ${site.name}`, racks: new Set(row.racks) });
-  }
   const out: FrozenDomain[] = [];
-  for (const d of domains) {
-    const pdus = [...topology.pdus.values()].filter((p) => d.racks.has(p.rack)).map((p) => p.name);
-    const bad = pdus.filter((p) => failing.has(p));
-    if (bad.length < settings.minPdus || bad.length < settings.fraction * pdus.length) continue;
+  if (failing.size < settings.minPdus) return out;
+  for (const d of topology.domains) {
+    const bad = d.pdus.filter((p) => failing.has(p));
+    if (bad.length < settings.minPdus || bad.length < settings.fraction * d.pdus.length) continue;
     const nodes = new Set(bad.flatMap((p) => topology.nodesFedBy(p).map((n) => n.name)));
     const answering = [...nodes].filter((n) => facts.node(n)?.reachable === true).length;
     if (nodes.size === 0 || answering * 2 <= nodes.size) continue; // most of them are silent too: that is a real power loss
     out.push({
       domain: d.name, pdus: bad, nodes,
-      message: `${bad.length} of ${pdus.length} PDUs in ${d.name} failing at once while ${answering} of the ${nodes.size} nodes they feed still answer: the monitoring path, not the power`,
+      message: `${bad.length} of ${d.pdus.length} PDUs in ${d.name} failing at once while ${answering} of the ${nodes.size} nodes they feed still answer: the monitoring path, not the power`,
     });
   }
   return out;

@@ -8,6 +8,8 @@ export class Topology {
   private readonly fedBy = new Map<string, NodeConfig[]>();
   private readonly poolsOf = new Map<string, string[]>();
   private readonly outletUse = new Map<string, { node: string; psu: number }>();
+  /** Power domains: each site and each row, with its PDUs. */
+  readonly domains: readonly { name: string; pdus: readonly string[] }[];
 
   constructor(readonly config: Config) {
     this.pdus = new Map(config.pdus.map((p) => [p.name, p]));
@@ -21,6 +23,13 @@ export class Topology {
         this.outletUse.set(`${psu.pdu}#${psu.outlet}`, { node: node.name, psu: i + 1 });
       });
     }
+    const pdusByRack = new Map<string, string[]>();
+    for (const p of config.pdus) pdusByRack.set(p.rack, [...(pdusByRack.get(p.rack) ?? []), p.name]);
+    const pdusIn = (racks: readonly string[]) => racks.flatMap((r) => pdusByRack.get(r) ?? []);
+    this.domains = config.sites.flatMap((site) => [
+      { name: `site ${site.name}`, pdus: pdusIn(site.rows.flatMap((r) => r.racks)) },
+      ...site.rows.map((row) => ({ name: `${row.name} of ${site.name}`, pdus: pdusIn(row.racks) })),
+    ]);
     for (const pool of config.pools) {
       for (const member of pool.members) this.poolsOf.set(member, [...(this.poolsOf.get(member) ?? []), pool.name]);
     }

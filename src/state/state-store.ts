@@ -30,6 +30,8 @@ export class StateStore {
   private readonly pdus = new Map<string, PduFacts>();
   private readonly nodes = new Map<string, NodeFacts>();
   private readonly listeners = new Set<(change: FactChange) => void>();
+  /** Bumped on every observation: whatever is derived from the facts can be cached against it. */
+  version = 0;
 
   pdu(name: string): PduFacts | undefined {
     return this.pdus.get(name);
@@ -77,6 +79,7 @@ export class StateStore {
   }
 
   private emit(change: FactChange): void {
+    this.version++;
     for (const listener of this.listeners) listener(change);
   }
 }
