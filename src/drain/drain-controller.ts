@@ -39,6 +39,7 @@ export class OperatorError extends Error {
 }
 
 const MINUTE = 60_000;
+const BLOCKED_REPEAT_MS = 10 * MINUTE;
 const RETRY_FIRST_MS = 1_000;
 const RETRY_MAX_MS = 60_000;
 const formatSeconds = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`);
@@ -55,6 +56,7 @@ export class DrainController {
   private readonly recent = new Map<string, number[]>(); // drain times per pool, for the rate limit
   private readonly conditionSince = new Map<string, number>(); // "pool node" → when it first met its drain condition
   private readonly blocked = new Map<string, Blocked[]>();
+  private readonly blockedSaid = new Map<string, number>();
   private frozen: FrozenDomain[] = [];
   private readonly lastApplied = new Map<string, string>();
   private readonly retries = new Map<string, { attempt: number; timer: { cancel(): void } }>();
@@ -290,11 +292,15 @@ export class DrainController {
   }
 
   private noteBlocked(pool: string, blocked: Blocked[]): void {
-    const before = new Map((this.blocked.get(pool) ?? []).map((b) => [b.rule, b.nodes.join()]));
     if (blocked.length === 0) this.blocked.delete(pool);
     else this.blocked.set(pool, blocked);
+    const now = this.deps.clock.now();
     for (const b of blocked) {
-      if (before.get(b.rule) === b.nodes.join()) continue;
+      // The same refusal is said once, not again each time a wavering fact lets it lapse and return.
+      const key = `${pool} ${b.rule} ${b.nodes.join()}`;
+      if ((this.blockedSaid.get(key) ?? -Infinity) + BLOCKED_REPEAT_MS > now) continue;
+      if (this.blockedSaid.size > 1_000) this.blockedSaid.clear();
+      this.blockedSaid.set(key, now);
       this.deps.events.add({
         type: 'drain-blocked', severity: 'critical', subject: pool,
         message: `drain of ${nameRanges(b.nodes)} from pool ${pool} blocked by rule ${b.rule}: ${b.message}`,
