@@ -1,4 +1,5 @@
 // The simulator's fault panel (demo mode only): inject a fault, list and clear active ones.
+import { call } from './api.js';
 import { clockTime, esc, ranges } from './format.js';
 
 /** Which fields each fault kind needs, in the order the form shows them. */
@@ -9,24 +10,6 @@ const FIELDS = {
   'pdu-unreachable': ['pdu'],
   'node-down': ['node'],
 };
-
-async function call(method, url, body) {
-  const res = await fetch(url, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch { /* not JSON: keep the text */ }
-  if (!res.ok) {
-    const err = new Error(data?.error?.message ?? data?.message ?? data?.error ?? (text || `HTTP ${res.status}`));
-    err.status = res.status;
-    err.data = data;
-    throw err;
-  }
-  return data;
-}
 
 /** "bank-trip · dal3-r07-a · bank 1" from a fault spec. */
 export function describeFault(spec) {

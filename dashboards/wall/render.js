@@ -37,6 +37,10 @@ export function assess(snap) {
   const reduced = snap.services.filter((s) => s.status === 'reduced');
   const drained = snap.pools.reduce((s, p) => s + p.drained, 0);
   const held = snap.pools.reduce((s, p) => s + p.held, 0);
+  const shadow = snap.pools.filter((p) => p.shadow);
+  const shadowNote = shadow.length
+    ? `shadow mode in ${shadow.map((p) => (p.wouldDrain ? `${p.name} (would drain ${p.wouldDrain})` : p.name)).join(', ')}`
+    : null;
 
   if (down.length) crit.push(`${plural(down.length, 'service')} down`);
   if (trips.length) crit.push(trips.length === 1 ? `breaker tripped: ${trips[0]}` : `${trips.length} breakers tripped`);
@@ -51,10 +55,11 @@ export function assess(snap) {
   if (reduced.length && !crit.length && !warn.length) warn.push(`${plural(reduced.length, 'service')} reduced`);
   if (held) warn.push(`${held} held`);
 
-  if (crit.length) return { level: 'crit', word: down.length ? 'SERVICE DOWN' : 'POWER FAULT', detail: [...crit, ...warn].join(' · ') };
+  const withShadow = (parts) => [...parts, shadowNote].filter(Boolean).join(' · ');
+  if (crit.length) return { level: 'crit', word: down.length ? 'SERVICE DOWN' : 'POWER FAULT', detail: withShadow([...crit, ...warn]) };
   // Held members alone are an operator's choice, not a fault.
-  if (warn.length && !(warn.length === 1 && held)) return { level: 'warn', word: 'DEGRADED', detail: warn.join(' · ') };
-  return { level: 'ok', word: 'ALL NORMAL', detail: held ? `every feed up · ${held} held by operators` : 'every feed up · every pool whole' };
+  if (warn.length && !(warn.length === 1 && held)) return { level: 'warn', word: 'DEGRADED', detail: withShadow(warn) };
+  return { level: 'ok', word: 'ALL NORMAL', detail: withShadow([held ? `every feed up · ${held} held by operators` : 'every feed up · every pool whole']) };
 }
 
 // ---- racks --------------------------------------------------------------------------------
@@ -244,10 +249,11 @@ export function createPools(root) {
             <span class="pool-count" data-testid="drained-count-${esc(pool.name)}"></span>
             <span class="pool-extra"></span>
           </header>
+          <div class="shadow-banner" data-testid="pool-shadow-${esc(pool.name)}" hidden></div>
           <div class="bar" aria-hidden="true"><i class="seg active"></i><i class="seg drained"></i><i class="seg held"></i><i class="cap"></i></div>
           <div class="blocked" data-testid="pool-blocked-${esc(pool.name)}" hidden></div>
           <div class="chips${prefix ? ' short' : ''}">
-            ${pool.members.map((m) => `<span class="chip" data-testid="member-${esc(m.node)}" data-node="${esc(m.node)}">${esc(prefix ? m.node.slice(prefix.length) : m.node)}</span>`).join('')}
+            ${pool.members.map((m) => `<span class="chip" data-testid="member-${esc(m.node)}" data-node="${esc(m.node)}" data-pool="${esc(pool.name)}">${esc(prefix ? m.node.slice(prefix.length) : m.node)}</span>`).join('')}
           </div>
         </article>`;
     }).join('');
@@ -262,6 +268,7 @@ export function createPools(root) {
         segs: [...el.querySelectorAll('.bar .seg')],
         cap: el.querySelector('.bar .cap'),
         blocked: el.querySelector('.blocked'),
+        shadow: el.querySelector('.shadow-banner'),
       });
     }
   }
@@ -280,7 +287,8 @@ export function createPools(root) {
       setAttr(ref.count, 'data-drained', pool.drained);
       const countHtml = `<b>${pool.drained}</b> drained of ${pool.total}`;
       if (ref.count.innerHTML !== countHtml) ref.count.innerHTML = countHtml;
-      setText(ref.extra, `${pool.held} held · ${pool.active} active · cap ${Math.round(pool.maxDrainedFraction * 100)}%`);
+      const pinned = pool.members.filter((m) => m.pinned).length;
+      setText(ref.extra, `${pool.held} held${pinned ? ` · ${pinned} pinned` : ''} · ${pool.active} active · cap ${Math.round(pool.maxDrainedFraction * 100)}%`);
       const [a, d, h] = ref.segs;
       a.style.width = `${(pool.active / total) * 100}%`;
       d.style.width = `${(pool.drained / total) * 100}%`;
@@ -288,11 +296,25 @@ export function createPools(root) {
       ref.cap.style.left = `${pool.maxDrainedFraction * 100}%`;
       ref.cap.title = `drain cap ${Math.round(pool.maxDrainedFraction * 100)}%`;
 
-      if (pool.blocked) {
-        const html = `<span class="blocked-tag">DRAIN BLOCKED</span> rule <b class="mono">${esc(pool.blocked.rule)}</b>: ${esc(pool.blocked.message)}${pool.blocked.nodes.length ? ` <span class="blocked-nodes">(${esc(pool.blocked.nodes.length > 6 ? `${pool.blocked.nodes.length} nodes: ${pool.blocked.nodes.slice(0, 4).join(', ')}…` : pool.blocked.nodes.join(', '))})</span>` : ''}`;
+      // Shadow mode: decisions are made and shown, no backend is touched. Say so where the pool is.
+      setAttr(ref.el, 'data-shadow', pool.shadow ? 'true' : null);
+      if (pool.shadow) {
+        const n = pool.wouldDrain ?? 0;
+        const html = `<b>SHADOW — would drain ${n}</b><span class="shadow-note">decisions shown, no backend touched</span>`;
+        if (ref.shadow.innerHTML !== html) ref.shadow.innerHTML = html;
+        setAttr(ref.shadow, 'data-would-drain', n);
+        setAttr(ref.shadow, 'title', `pool ${pool.name} is in shadow mode: Breakerbox decides and records drains but does not touch the backend.\n${plural(n, 'member')} would be drained now.`);
+      }
+      ref.shadow.hidden = !pool.shadow;
+
+      // Every rule that blocks a drain here, not just the first.
+      const blockedBy = pool.blockedBy ?? (pool.blocked ? [pool.blocked] : []);
+      if (blockedBy.length) {
+        const html = blockedBy.map((b) => `<div class="blocked-rule" data-testid="pool-blocked-${esc(pool.name)}-${esc(b.rule)}" data-rule="${esc(b.rule)}"><span class="blocked-tag">DRAIN BLOCKED</span> rule <b class="mono">${esc(b.rule)}</b>: ${esc(b.message)}${b.nodes.length ? ` <span class="blocked-nodes">(${esc(b.nodes.length > 6 ? `${b.nodes.length} nodes: ${b.nodes.slice(0, 4).join(', ')}…` : b.nodes.join(', '))})</span>` : ''}</div>`).join('');
         if (ref.blocked.innerHTML !== html) ref.blocked.innerHTML = html;
         ref.blocked.hidden = false;
-        setAttr(ref.blocked, 'data-rule', pool.blocked.rule);
+        setAttr(ref.blocked, 'data-rule', blockedBy[0].rule);
+        setAttr(ref.blocked, 'data-rules', blockedBy.map((b) => b.rule).join(' '));
       } else {
         ref.blocked.hidden = true;
       }
@@ -304,9 +326,16 @@ export function createPools(root) {
         setAttr(chip, 'data-state', m.state);
         setAttr(chip, 'data-power', m.power);
         setAttr(chip, 'data-reachable', node ? tri(node.reachable) : 'unknown');
+        setAttr(chip, 'data-pinned', m.pinned ? 'true' : null);
+        setAttr(chip, 'data-would-drain', m.wouldDrain ? 'true' : null);
+        setAttr(chip, 'data-by', m.by ?? null);
+        const pin = chip.querySelector('.pin-mark');
+        if (m.pinned && !pin) chip.insertAdjacentHTML('beforeend', `<i class="pin-mark" data-testid="pin-${esc(m.node)}" aria-label="pinned in"></i>`);
+        else if (!m.pinned && pin) pin.remove();
         setAttr(chip, 'title', [
-          `${m.node}: ${m.state}${m.reason ? ` (${m.reason})` : ''}`,
-          m.since ? `since ${new Date(m.since).toLocaleTimeString()}` : null,
+          `${m.node}: ${m.state}${m.pinned ? ', pinned in' : ''}${m.reason ? ` (${m.reason})` : ''}`,
+          m.wouldDrain ? 'shadow mode: Breakerbox would drain it' : null,
+          m.since ? `since ${new Date(m.since).toLocaleTimeString()}${m.by ? ` · by ${m.by}` : ''}` : null,
           `power ${m.power}${node?.reason ? `: ${node.reason}` : ''}`,
           node ? `agent ${node.reachable === null ? 'unknown' : node.reachable ? 'answering' : 'not answering'} · rack ${node.rack}` : null,
           ...(node?.psus ?? []).map((p, i) => `PSU ${i + 1}: ${p.pdu} outlet ${p.outlet} ${p.feed}`),

@@ -1,7 +1,9 @@
 // The NOC wall: one socket.io connection; every `snapshot` re-renders, every `event` joins the feed.
 import { assess, createPools, createRacks, renderServices, setAttr, setText } from './render.js';
 import { createEventFeed } from './events.js';
-import { call, createFaultPanel } from './faults.js';
+import { createFaultPanel } from './faults.js';
+import { call } from './api.js';
+import { createOperator } from './operator.js';
 import { clockTime, countdown, duration, esc } from './format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -15,6 +17,16 @@ const racks = createRacks($('racks'));
 const pools = createPools($('pools'));
 const feed = createEventFeed($('events'), { now: serverNow });
 const faults = createFaultPanel($('fault-panel'));
+const operator = createOperator({
+  panel: $('operator-panel'),
+  pools: $('pools'),
+  toggle: $('operator-toggle'),
+  dialog: $('token-dialog'),
+  now: serverNow,
+  // After an operator's change, show it at once rather than at the next pushed snapshot.
+  refresh: async () => onSnapshot(await call('GET', '/api/snapshot')),
+  toast,
+});
 
 function renderHeader(s) {
   const sites = s.sites.map((x) => x.name).join(' · ') || 'Breakerbox';
@@ -61,6 +73,8 @@ function tick() {
 
 function onSnapshot(s) {
   if (!s || !Array.isArray(s.pdus)) return;
+  // A fetched snapshot and a pushed one may cross: never step back to an older one.
+  if (snap && typeof s.time === 'number' && typeof snap.time === 'number' && s.time < snap.time) return;
   snap = s;
   skew = typeof s.time === 'number' ? s.time - Date.now() : 0;
   renderHeader(s);
@@ -69,6 +83,7 @@ function onSnapshot(s) {
   renderServices($('services'), s);
   feed.fromSnapshot(s.events);
   faults.update(s);
+  operator.update(s);
   document.body.classList.add('ready');
 }
 
@@ -90,6 +105,8 @@ function toast(text, level) {
   toastTimer = setTimeout(() => { el.hidden = true; }, 10_000);
 }
 $('reload-now').addEventListener('click', async (e) => {
+  // In operator mode a reload asks for a reason, which goes to the audit trail.
+  if (operator.on) { operator.reload(); return; }
   const button = e.currentTarget;
   button.disabled = true;
   try {
