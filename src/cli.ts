@@ -4,6 +4,9 @@ import express from 'express';
 import { startApp } from './app.js';
 import { ConfigError, loadConfigFile } from './config/load-config.js';
 import type { Config } from './config/schema.js';
+import {
+  DEFAULT_FRONTEND_PORT, DEFAULT_NODE_HTTP_PORT, HAPROXY_INSTALL_HINT, findHaproxy, poolServers, startLocalHaproxy, withLocalHaproxy,
+} from './demo/local-haproxy.js';
 import { simRoutes } from './http/sim-routes.js';
 import { createLogger } from './log.js';
 import { demoConfigPath } from './paths.js';
@@ -16,6 +19,9 @@ const USAGE = `Usage: breakerbox <command> [options]
 Commands:
   run [CONFIG]          Monitor and drain. Without CONFIG: the Dallas 3 demo, simulated.
   demo                  Same as "run" with the demo data center.
+                        --haproxy: route the "scanners" pool through a local HAProxy
+                        (frontend http://127.0.0.1:8090/, --haproxy-port N): each
+                        simulated scanner serves HTTP; drains set its server to maint.
   drain NODE --pool P --reason R       Take NODE out of pool P by hand (re-admitted at a reload).
   hold NODE --pool P [--mode out|in] --reason R
                         Pin NODE out of (or in) pool P: Breakerbox never changes it.
@@ -49,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
       'auth-protocol': { type: 'string' }, 'auth-key': { type: 'string' }, 'priv-protocol': { type: 'string' }, 'priv-key': { type: 'string' },
       context: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' },
       url: { type: 'string' }, token: { type: 'string' }, pool: { type: 'string' }, mode: { type: 'string' }, reason: { type: 'string' },
+      haproxy: { type: 'boolean' }, 'haproxy-port': { type: 'string' },
     },
   });
   const [command = 'run', file] = positionals;
@@ -89,6 +96,11 @@ async function main(argv: string[]): Promise<number> {
     case 'run':
     case 'demo': {
       const configPath = command === 'demo' ? demoConfigPath() : file ?? demoConfigPath();
+      if (values.haproxy || values['haproxy-port'] !== undefined) {
+        if (command === 'run' && file) return usage('--haproxy runs the demo data center only: "breakerbox demo --haproxy"');
+        if (!values.haproxy) return usage('--haproxy-port goes with --haproxy');
+        return demoWithHaproxy(configPath, values['haproxy-port'], port, log);
+      }
       const config = loadConfigFile(configPath);
       const app = await startApp({ config, configPath, log, ...(port ? { port: Number(port) } : {}) });
       console.log(`Breakerbox is watching ${config.pdus.length} PDUs and ${config.nodes.length} nodes${config.settings.simulate ? ' (simulated)' : ''}. Wall: ${app.url}/`);
@@ -115,6 +127,50 @@ async function main(argv: string[]): Promise<number> {
     default:
       return usage(`unknown command "${command}"`);
   }
+}
+
+/**
+ * The demo with its "scanners" pool behind a real, local HAProxy: the simulated nodes serve HTTP, the
+ * pool's backend becomes that HAProxy's runtime API, and HAProxy is stopped whatever happens.
+ */
+async function demoWithHaproxy(configPath: string, frontendPortFlag: string | undefined, port: string | undefined, log: ReturnType<typeof createLogger>): Promise<number> {
+  const frontendPort = frontendPortFlag === undefined ? DEFAULT_FRONTEND_PORT : Number(frontendPortFlag);
+  if (!Number.isInteger(frontendPort) || frontendPort < 1 || frontendPort > 65_535) return usage(`--haproxy-port: not a port: ${frontendPortFlag}`);
+  const bin = findHaproxy();
+  if (!bin) {
+    console.error(`breakerbox: demo --haproxy needs HAProxy.\n${HAPROXY_INSTALL_HINT}`);
+    return 69; // EX_UNAVAILABLE
+  }
+  const demo = loadConfigFile(configPath);
+  const httpPort = demo.settings.simulatorHttpPort ?? DEFAULT_NODE_HTTP_PORT;
+  const pool = 'scanners';
+  const servers = poolServers(demo, pool, httpPort);
+  // From here on a signal ends the demo cleanly, even one that arrives while things start.
+  const signalled = untilSignalled();
+  let hx: Awaited<ReturnType<typeof startLocalHaproxy>>;
+  try {
+    hx = await startLocalHaproxy({ bin, servers, backend: pool, frontendPort, log });
+  } catch (err) {
+    console.error(`breakerbox: cannot start HAProxy: ${(err as Error).message}`);
+    return 1;
+  }
+  try {
+    const config = withLocalHaproxy(demo, { pool, socketPath: hx.socketPath, httpPort });
+    // No configPath: a reload re-reading the demo file would put the pool back on its file backend.
+    const app = await startApp({ config, log, ...(port ? { port: Number(port) } : {}) });
+    try {
+      console.log(`Breakerbox is watching ${config.pdus.length} PDUs and ${config.nodes.length} nodes (simulated). Wall: ${app.url}/`);
+      console.log(`HAProxy (${bin}, pid ${hx.pid()}) serves pool ${pool} at ${hx.frontendUrl} — ${servers.length} servers, runtime API ${hx.socketPath}`);
+      console.log(`Try: curl ${hx.frontendUrl} ; then trip bank 1 of dal3-r07-a on the wall and scan-057..scan-076 go to maint.`);
+      process.on('SIGHUP', () => { void app.reloader.reloadNow('signal'); });
+      await signalled;
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await hx.stop();
+  }
+  return 0;
 }
 
 function usage(problem: string): number {

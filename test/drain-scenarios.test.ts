@@ -139,6 +139,34 @@ describe('drain scenarios (fake time)', () => {
     assert.ok(s.eventsOf('drain-blocked').some((e) => /rule min-healthy: at least 70 of 80/.test(e.message)));
   });
 
+  it('a failing backend is retried with backoff, raises one event, and recovers', async () => {
+    const s = new Scenario();
+    let attempts = 0;
+    let failing = true;
+    const apply = s.backend.apply.bind(s.backend);
+    s.backend.apply = async (pool, members) => {
+      attempts++;
+      if (failing) throw new Error('backend down');
+      return apply(pool, members);
+    };
+    s.setOutlets('dal3-r07-a', OUTLETS_1_24, 'off');
+    await s.reconcile();
+    for (let i = 0; i < 5; i++) await s.reconcile(); // polls keep enqueueing the pool
+    assert.equal(attempts, 2, 'scanners and storage tried once each, not at every reconcile');
+    assert.equal(s.eventsOf('backend-error').length, 2);
+    s.clock.advance(1_000);
+    s.setOutlets('dal3-r07-a', OUTLETS_1_24, 'off');
+    await s.reconcile();
+    assert.equal(attempts, 4, 'retried after 1 s');
+    failing = false;
+    s.clock.advance(2_000);
+    s.setOutlets('dal3-r07-a', OUTLETS_1_24, 'off');
+    await s.reconcile();
+    assert.equal(s.membersFile().length, 60);
+    assert.equal(s.eventsOf('backend-recovered').length, 2);
+    assert.deepEqual(s.drained(), SINGLE, 'the decision never waited for the backend');
+  });
+
   it('drain records survive a restart: nothing drained twice, and the next reload re-admits them', async () => {
     const dir = new Scenario().dir;
     const path = `${dir}/state.db`;

@@ -71,7 +71,7 @@ describe('breakerbox run (the command)', () => {
     await fetch(`${url}/api/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'outlet-off', pdu: 'lab-a', outlet: 1 }) });
     const drained = await waitFor('web-1 drained', async () => (await api<{ members: { node: string; state: string }[] }[]>('/api/pools'))[0]!.members.find((m) => m.node === 'web-1' && m.state === 'drained'));
     assert.ok(drained);
-    assert.match(output, /"msg":"outlet 1 switched off on lab-a/);
+    await waitFor('the drain logged', () => /"msg":"outlet 1 switched off on lab-a/.test(output));
     assert.ok(!output.includes(SECRET), 'the community appeared in the output');
   });
 });

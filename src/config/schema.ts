@@ -172,6 +172,8 @@ export const settingsSchema = z.object({
     host: z.string().default('0.0.0.0'),
   }).strict().default({ port: 8080, host: '0.0.0.0' }),
   simulate: z.boolean().default(false),
+  /** Simulator only: each simulated node also serves HTTP ("200 <name>") on its own address at this port while powered; null: none. */
+  simulatorHttpPort: z.number().int().min(1).max(65535).nullable().default(null),
   traps: trapsSchema.default(trapsSchema.parse({})),
   /** live: drain for real; shadow: decide, record and show, touch no backend. */
   mode: z.enum(['live', 'shadow']).default('live'),

@@ -59,7 +59,7 @@ export class DrainController {
   private readonly blockedSaid = new Map<string, number>();
   private frozen: FrozenDomain[] = [];
   private readonly lastApplied = new Map<string, string>();
-  private readonly retries = new Map<string, { attempt: number; timer: { cancel(): void } }>();
+  private readonly retries = new Map<string, { attempt: number; timer: { cancel(): void }; due: boolean }>();
   private readonly dirty = new Set<string>();
   private debounceTimer: { at: number; timer: { cancel(): void } } | null = null;
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -323,6 +323,9 @@ export class DrainController {
     });
     const backend = this.deps.backendFor(pool);
     const desired = JSON.stringify(entries.map((e) => [e.node, e.state, e.reason]));
+    // A failing backend is tried again when its backoff says so, not at every reconcile.
+    const pending = this.retries.get(pool);
+    if (pending && !pending.due) return;
     try {
       const actual = await backend.readActive(pool);
       const wantActive = entries.filter((e) => e.state === 'active').map((e) => e.node);
@@ -349,7 +352,8 @@ export class DrainController {
         this.deps.events.add({ type: 'backend-error', severity: 'critical', subject: pool, message: `cannot update the ${backend.kind} backend of pool ${pool}: ${(err as Error).message}; retrying` });
       }
       this.deps.log.warn({ pool, backend: backend.kind, attempt, retryInMs: delay, err: (err as Error).message }, 'backend update failed');
-      this.retries.set(pool, { attempt, timer: this.deps.clock.setTimeout(() => this.enqueue(pool), delay) });
+      const retry = { attempt, due: false, timer: this.deps.clock.setTimeout(() => { retry.due = true; this.enqueue(pool); }, delay) };
+      this.retries.set(pool, retry);
     }
   }
 

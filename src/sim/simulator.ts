@@ -8,6 +8,7 @@ import { ApcPduAgent } from './apc-pdu-agent.js';
 import type { ApcTrap } from './apc-traps.js';
 import { checkFaultTarget, describeFault, parseFaultSpec, type Fault } from './faults.js';
 import { NodeAgent } from './node-agent.js';
+import { NodeHttp } from './node-http.js';
 import { computePower, driftStep, NO_DRIFT, type Drift, type PowerSnapshot } from './physics.js';
 import type { SnmpDevice } from './snmp-device.js';
 import { TrapSender, type TrapTarget } from './trap-sender.js';
@@ -25,6 +26,11 @@ export interface SimulatorOptions {
    * Default: Breakerbox's trap receiver, from settings.traps (see trapTargetFromSettings).
    */
   trapTarget?: TrapTarget | null;
+  /**
+   * TCP port of each node's tiny HTTP server ("200 <node name>"), on the node's own address, up
+   * while the node is; null runs none. Default: settings.simulatorHttpPort.
+   */
+  httpPort?: number | null;
 }
 
 /**
@@ -44,6 +50,8 @@ export class Simulator {
   private readonly driftIntervalMs: number;
   private readonly pdus = new Map<string, ApcPduAgent>();
   private readonly nodes = new Map<string, NodeAgent>();
+  /** Node name → its HTTP server, when settings.simulatorHttpPort (or options.httpPort) is set. */
+  private readonly https = new Map<string, NodeHttp>();
   private readonly active = new Map<string, Fault>();
   private readonly trapTarget: TrapTarget | null;
   /** PDU name → its trap session, while running. */
@@ -68,6 +76,10 @@ export class Simulator {
     const deps = { now: this.now, log: this.log };
     for (const p of config.pdus) this.pdus.set(p.name, new ApcPduAgent(p, deps));
     for (const n of config.nodes) this.nodes.set(n.name, new NodeAgent(n, deps));
+    const httpPort = options.httpPort !== undefined ? options.httpPort : config.settings?.simulatorHttpPort ?? null;
+    if (httpPort !== null) {
+      for (const n of config.nodes) this.https.set(n.name, new NodeHttp({ name: n.name, host: parseAddress(n.address).host, port: httpPort, log: this.log }));
+    }
     this.apply();
   }
 
@@ -75,7 +87,7 @@ export class Simulator {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    const devices = this.devices();
+    const devices = this.endpoints();
     const results = await Promise.allSettled(devices.map((d) => d.start()));
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
     if (failed.length > 0) {
@@ -89,7 +101,7 @@ export class Simulator {
       this.timer.unref();
     }
     const traps = this.trapTarget ? `${this.trapTarget.host}:${this.trapTarget.port}` : null;
-    this.log.info({ pdus: this.pdus.size, nodes: this.nodes.size, traps }, 'simulator started');
+    this.log.info({ pdus: this.pdus.size, nodes: this.nodes.size, traps, httpServers: this.https.size }, 'simulator started');
   }
 
   /** Closes every socket; safe to call twice or before start. */
@@ -98,7 +110,7 @@ export class Simulator {
     this.timer = null;
     const wasRunning = this.running;
     this.running = false;
-    await Promise.all(this.devices().map((d) => d.stop()));
+    await Promise.all(this.endpoints().map((d) => d.stop()));
     await this.trapChain; // traps already raised go out before their sockets close
     for (const sender of this.senders.values()) sender.close();
     this.senders.clear();
@@ -144,6 +156,11 @@ export class Simulator {
     return this.power.nodes.get(name)?.powered ?? false;
   }
 
+  /** "host:port" of a node's simulated HTTP server (answering while the node is up); null when they are off. */
+  nodeHttpAddress(name: string): string | null {
+    return this.https.get(name)?.address ?? null;
+  }
+
   /**
    * Recomputes everything from the remaining faults and the drift, pushes it to the agents, then sends
    * the traps the PDUs raised for the change.
@@ -158,6 +175,7 @@ export class Simulator {
       if (traps.length > 0) raised.push([agent, traps]);
     }
     for (const [name, agent] of this.nodes) agent.setPowered(this.power.nodes.get(name)?.powered ?? false);
+    for (const [name, server] of this.https) server.setAlive(this.power.nodes.get(name)?.powered ?? false);
     if (raised.length > 0 && this.running && this.senders.size > 0) this.sendTraps(raised);
   }
 
@@ -181,7 +199,7 @@ export class Simulator {
    * card that rebooted answers, a node that lost power is silent), so a poll the trap triggers sees it.
    */
   private sendTraps(raised: [ApcPduAgent, ApcTrap[]][]): void {
-    const settled = Promise.all(this.devices().map((d) => d.settled()));
+    const settled = Promise.all(this.endpoints().map((d) => d.settled()));
     this.trapChain = this.trapChain
       .then(() => settled)
       .then(async () => {
@@ -208,6 +226,11 @@ export class Simulator {
 
   private devices(): SnmpDevice[] {
     return [...[...this.pdus.values()].map((p) => p.device), ...[...this.nodes.values()].map((n) => n.device)];
+  }
+
+  /** Every socket that follows the power model: the SNMP agents, then the nodes' HTTP servers. */
+  private endpoints(): (SnmpDevice | NodeHttp)[] {
+    return [...this.devices(), ...this.https.values()];
   }
 }
 

@@ -65,7 +65,8 @@ export function rawCommand(socket: string, cmd: string, timeoutMs = 3_000): Prom
   });
 }
 
-function parseAdminStates(reply: string): Map<string, number> {
+/** srv_admin_state per server name from a `show servers state` reply. */
+export function parseAdminStates(reply: string): Map<string, number> {
   const lines = reply.split('\n').filter((l) => l.trim());
   if (!/^\d+$/.test(lines[0] ?? '')) throw new Error(`show servers state: ${reply}`);
   const cols = lines[1]!.replace(/^#\s*/, '').split(/\s+/);
@@ -77,7 +78,8 @@ function parseAdminStates(reply: string): Map<string, number> {
   }));
 }
 
-function get(url: string, cookie?: string): Promise<string> {
+/** One GET on a new connection; resolves with the body of a 200, rejects on anything else. */
+export function get(url: string, cookie?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { agent: false, headers: cookie ? { cookie } : {}, timeout: 5_000 }, (res) => {
       let body = '';
