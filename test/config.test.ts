@@ -77,6 +77,13 @@ describe('configuration', () => {
     assert.match(problems(SMALL.replace('      - {pdu: pdu-a, outlet: 1}', '      - {pdu: pdu-a, outlet: 1}\n      - {pdu: pdu-a, outlet: 1}'))[0]!, /nodes\[0\]\.psus\[1\]\.outlet: outlet 1 of pdu-a already feeds web-1/);
   });
 
+  it('an SNMPv3 user must carry the keys its level needs', () => {
+    const v3 = SMALL.replace('snmp: {version: "2c", community: s3cret-community}', 'snmp: {version: "3", user: ops, level: authPriv, authProtocol: sha256, authKey: k3y-long-enough}');
+    const [p] = problems(v3);
+    assert.match(p!, /lab\.yaml:11: pdus\[0\]\.snmp\.privProtocol: level authPriv needs privProtocol/);
+    assert.doesNotMatch(problems(v3).join('\n'), /k3y-long-enough/);
+  });
+
   it('a bad reload schedule is refused', () => {
     assert.match(problems(SMALL.replace('pollInterval: 10s', 'pollInterval: 10s\n  reload: {schedule: "every hour"}'))[0]!, /settings\.reload\.schedule: .*cron/);
   });

@@ -16,19 +16,28 @@ const name = z.string().min(1).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, d
 /** host or host:port; the port defaults to 161. */
 const address = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'an address such as "10.1.2.3" or "10.1.2.3:1161"');
 
+/** An SNMPv3 user's security: the level decides which protocols and keys must be given. */
+const v3Security = {
+  user: z.string().min(1),
+  level: z.enum(['noAuthNoPriv', 'authNoPriv', 'authPriv']).default('authPriv'),
+  authProtocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']).optional(),
+  authKey: z.string().min(8).optional(),
+  privProtocol: z.enum(['des', 'aes', 'aes256b', 'aes256r']).optional(),
+  privKey: z.string().min(8).optional(),
+};
+
+function keysForLevel(u: { level: string; authProtocol?: string | undefined; authKey?: string | undefined; privProtocol?: string | undefined; privKey?: string | undefined }, ctx: z.RefinementCtx): void {
+  const need = (key: 'authProtocol' | 'authKey' | 'privProtocol' | 'privKey') => {
+    if (!u[key]) ctx.addIssue({ code: 'custom', path: [key], message: `level ${u.level} needs ${key}` });
+  };
+  if (u.level !== 'noAuthNoPriv') { need('authProtocol'); need('authKey'); }
+  if (u.level === 'authPriv') { need('privProtocol'); need('privKey'); }
+}
+
 export const snmpCredentials = z.discriminatedUnion('version', [
   z.object({ version: z.literal('2c'), community: z.string().min(1) }).strict(),
   z.object({ version: z.literal('1'), community: z.string().min(1) }).strict(),
-  z.object({
-    version: z.literal('3'),
-    user: z.string().min(1),
-    level: z.enum(['noAuthNoPriv', 'authNoPriv', 'authPriv']).default('authPriv'),
-    authProtocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']).optional(),
-    authKey: z.string().min(8).optional(),
-    privProtocol: z.enum(['des', 'aes', 'aes256b', 'aes256r']).optional(),
-    privKey: z.string().min(8).optional(),
-    context: z.string().optional(),
-  }).strict(),
+  z.object({ version: z.literal('3'), ...v3Security, context: z.string().optional() }).strict().superRefine(keysForLevel),
 ]);
 
 export const pduSchema = z.object({
@@ -127,14 +136,7 @@ export const siteSchema = z.object({
 
 const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/, 'an IPv4 address or CIDR block such as "10.0.0.0/8"');
 
-export const trapUserSchema = z.object({
-  user: z.string().min(1),
-  level: z.enum(['noAuthNoPriv', 'authNoPriv', 'authPriv']).default('authPriv'),
-  authProtocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']).optional(),
-  authKey: z.string().min(8).optional(),
-  privProtocol: z.enum(['des', 'aes', 'aes256b', 'aes256r']).optional(),
-  privKey: z.string().min(8).optional(),
-}).strict();
+export const trapUserSchema = z.object(v3Security).strict().superRefine(keysForLevel);
 
 export const trapsSchema = z.object({
   enabled: z.boolean().default(true),
