@@ -26,6 +26,7 @@ settings:
   http: {port: 0, host: 127.0.0.1}
   simulate: true
   traps: {enabled: false}
+  database: "${dir}/breakerbox.db"
 `;
 
 describe('breakerbox run (the command)', () => {
