@@ -1,20 +1,32 @@
-// npm run bench [-- --trials N] [--polls N] [--walk-polls N] [--only fault-to-drain|pdu-poll-cpu]: prints figures measured on this machine, in this run.
+// npm run bench [-- --trials N] [--polls N] [--walk-polls N] [--trap-trials N] [--trap-rates R1,R2,…] [--trap-step-ms MS] [--trap-receivers breakerbox,snmptrapd,snmptrapd-stock,node-dgram] [--only fault-to-drain|pdu-poll-cpu|traps|reconcile]: prints figures measured on this machine, in this run.
 import { parseArgs } from 'node:util';
 import { faultToDrain } from './fault-to-drain.js';
 import { formatPduPollCpu, pduPollCpu } from './pdu-poll-cpu.js';
+import { formatReconcile, reconcileBench } from './reconcile.js';
+import { DEFAULT_RATES, formatTrapLatency, formatTrapThroughput, RECEIVERS, trapLatency, trapThroughput, type ReceiverName } from './traps.js';
 
 const { values } = parseArgs({
   options: {
     trials: { type: 'string', default: '8' },
     polls: { type: 'string', default: '300' },
     'walk-polls': { type: 'string' },
+    'trap-trials': { type: 'string', default: '50' },
+    'trap-rates': { type: 'string' },
+    'trap-step-ms': { type: 'string', default: '2000' },
+    'trap-receivers': { type: 'string', default: RECEIVERS.join(',') },
     only: { type: 'string' },
   },
 });
 const trials = Number(values.trials);
 const polls = Number(values.polls);
 const walkPolls = Number(values['walk-polls'] ?? polls);
-const benches = ['fault-to-drain', 'pdu-poll-cpu'];
+const trapTrials = Number(values['trap-trials']);
+// --trap-rates '' skips the throughput part, --trap-trials 0 the latency part.
+const trapRates = values['trap-rates'] !== undefined ? values['trap-rates'].split(',').filter(Boolean).map(Number) : DEFAULT_RATES;
+const trapStepMs = Number(values['trap-step-ms']);
+const trapReceivers = values['trap-receivers'].split(',').filter(Boolean) as ReceiverName[];
+if (trapReceivers.some((r) => !RECEIVERS.includes(r))) throw new Error(`--trap-receivers: some of ${RECEIVERS.join(', ')}`);
+const benches = ['fault-to-drain', 'pdu-poll-cpu', 'traps', 'reconcile'];
 if (values.only && !benches.includes(values.only)) throw new Error(`--only: one of ${benches.join(', ')}`);
 const wanted = (name: string) => !values.only || values.only === name;
 
@@ -38,4 +50,23 @@ if (wanted('fault-to-drain')) {
 if (wanted('pdu-poll-cpu')) {
   if (wanted('fault-to-drain')) console.log('');
   console.log(formatPduPollCpu(await pduPollCpu(polls, 30, 10, walkPolls)));
+}
+
+if (wanted('traps')) {
+  if (!values.only) console.log('');
+  if (trapTrials > 0) {
+    console.log(formatTrapLatency(await trapLatency(trapTrials, 'in-process')));
+    console.log('');
+    console.log(formatTrapLatency(await trapLatency(trapTrials, 'own-process')));
+  }
+  if (trapRates.length > 0) {
+    if (trapTrials > 0) console.log('');
+    console.log('trap throughput, step by step:');
+    console.log(formatTrapThroughput(await trapThroughput({ rates: trapRates, stepMs: trapStepMs, receivers: trapReceivers, log: (line) => console.log(line) })));
+  }
+}
+
+if (wanted('reconcile')) {
+  if (!values.only) console.log('');
+  console.log(formatReconcile(await reconcileBench()));
 }

@@ -22,7 +22,7 @@ describe('recorded traps re-sent with snmptrap', () => {
   const topology = new Topology(parseConfigText('sites: [{name: Lab, rows: [{name: r, racks: [r1]}]}]', 'lab.yaml'));
   const pipeline = new TrapPipeline({
     topology: () => topology, classifier: new TrapClassifier(profiles), names: () => ({ name: (oid: string) => oid }),
-    store: new StateStore(), poller: { pollSince: async () => false }, events: new EventLog(systemClock, log), clock: systemClock, log,
+    store: new StateStore(), poller: { pollSince: async () => false, confirmPdu: async () => false }, events: new EventLog(systemClock, log), clock: systemClock, log,
   });
   const receiver = new TrapReceiver(trapsSchema.parse({ address: '127.0.0.1', port: 22600 + (process.pid % 100), communities: ['public'] }), (t) => pipeline.handle(t), log);
   let target = '';

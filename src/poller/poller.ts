@@ -5,6 +5,7 @@ import { detectProfile } from '../profiles/detect.js';
 import type { Profile } from '../profiles/profile.js';
 import { readDevice } from '../profiles/read-device.js';
 import { readNode } from './read-node.js';
+import { readOutletStates } from '../profiles/read-outlet-states.js';
 import { NetSnmpClient, parseAddress, type SnmpClient } from '../snmp/snmp-client.js';
 import type { StateStore } from '../state/state-store.js';
 import { Semaphore } from './semaphore.js';
@@ -99,6 +100,28 @@ export class Poller {
     if (device.inFlight) await device.inFlight;
     if (this.devices.get(k) !== device) return false;
     await (device.inFlight && device.inFlightSince >= since ? device.inFlight : this.run(k, device));
+    return true;
+  }
+
+  /**
+   * Confirms a trap about a PDU fast, with a read that begins now: the named outlets' states in
+   * one GET where the profile keys an outlet table by outlet number, else its outlets and banks;
+   * a full poll follows. A device not yet read in full gets a full poll. False when not polled.
+   */
+  async confirmPdu(name: string, since: number, outlets: readonly number[] = []): Promise<boolean> {
+    const device = this.devices.get(`pdu:${name}`);
+    if (!device) return false;
+    const profile = device.profile;
+    if (!profile || !this.options.store.pdu(name)?.reading) return this.pollSince('pdu', name, since);
+    await this.limit.run(async () => {
+      const { store, clock } = this.options;
+      const states = outlets.length > 0 ? await readOutletStates(device.client, profile, outlets) : null;
+      if (states) return store.recordOutletStates(name, clock.now(), states);
+      const parts = await readDevice(device.client, profile, { only: ['outlets', 'banks'] });
+      if (parts.ok) store.recordPduParts(name, clock.now(), parts.value);
+      else store.recordPdu(name, clock.now(), { ok: false, error: parts.error });
+    });
+    void this.pollSince('pdu', name, this.options.clock.now()); // the whole picture, right behind
     return true;
   }
 

@@ -35,20 +35,25 @@ export interface Plan {
   tables: Map<TableSource, CompiledTable>;
 }
 
-const collections = ['inlets', 'phases', 'banks', 'outlets', 'sensors', 'ups', 'ats'] as const;
-const cache = new WeakMap<Profile, Plan>();
+export const collections = ['inlets', 'phases', 'banks', 'outlets', 'sensors', 'ups', 'ats'] as const;
+export type Collection = (typeof collections)[number];
+const cache = new WeakMap<Profile, Map<string, Plan>>();
 
-export function planOf(profile: Profile): Plan {
-  let plan = cache.get(profile);
-  if (!plan) cache.set(profile, (plan = compile(profile)));
+/** The plan for reading a whole device, or only some of its parts (a quick look at outlets and banks). */
+export function planOf(profile: Profile, only?: readonly Collection[]): Plan {
+  let plans = cache.get(profile);
+  if (!plans) cache.set(profile, (plans = new Map()));
+  const key = only ? only.join() : '*';
+  let plan = plans.get(key);
+  if (!plan) plans.set(key, (plan = compile(profile, only)));
   return plan;
 }
 
-function compile(profile: Profile): Plan {
+function compile(profile: Profile, only?: readonly Collection[]): Plan {
   const columns = new Set<string>();
   const scalars = new Set<string>();
   const tables = new Map<TableSource, CompiledTable>();
-  for (const name of collections) {
+  for (const name of only ?? collections) {
     for (const source of (profile[name] ?? []) as readonly Source[]) {
       if (!('entry' in source)) {
         for (const s of Object.values(source.scalars) as ScalarSpec[]) scalars.add(s.oid);
@@ -61,8 +66,10 @@ function compile(profile: Profile): Plan {
       for (const c of [...table.where, ...table.valid]) (c.scalar ? scalars : columns).add(c.key);
     }
   }
-  for (const alternatives of [...Object.values(profile.identity), ...Object.values(profile.device ?? {})]) {
-    for (const s of alternatives ?? []) scalars.add(s.oid);
+  if (!only) {
+    for (const alternatives of [...Object.values(profile.identity), ...Object.values(profile.device ?? {})]) {
+      for (const s of alternatives ?? []) scalars.add(s.oid);
+    }
   }
   return { columns: [...columns], scalars: [...scalars], tables };
 }

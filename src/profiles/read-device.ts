@@ -3,7 +3,7 @@ import type {
 } from '../model.js';
 import type { SnmpClient, SnmpResult } from '../snmp/snmp-client.js';
 import { decodeValue, type Decoded } from './decode.js';
-import { planOf, type CompiledCondition } from './plan.js';
+import { planOf, type Collection, type CompiledCondition } from './plan.js';
 import type { Profile, ScalarSpec, Source, TableSource } from './profile.js';
 
 /** One decoded value with where it came from. */
@@ -23,6 +23,8 @@ interface Fetched {
 export interface ReadOptions {
   /** Record where every value came from (probe, coverage): costs a little per value. */
   trace?: boolean;
+  /** Read only these parts (the rest of the reading stays empty): a quick look to confirm a trap. */
+  only?: readonly Collection[];
 }
 
 const GET_CHUNK = 24;
@@ -30,14 +32,14 @@ const UNKNOWN: Decoded = { quality: 'unknown', value: null };
 
 /** Reads one device through its profile: every needed column walked once, merged, normalized. Never throws. */
 export async function readDevice(client: SnmpClient, profile: Profile, options: ReadOptions = {}): Promise<SnmpResult<DeviceReading>> {
-  const fetched = await fetch(client, profile);
+  const fetched = await fetch(client, profile, options.only);
   if (!fetched.ok) return fetched;
   const reader = new Reader(profile, fetched.value, options.trace ?? false);
   return { ok: true, value: reader.reading() };
 }
 
-async function fetch(client: SnmpClient, profile: Profile): Promise<SnmpResult<Fetched>> {
-  const { columns, scalars } = planOf(profile);
+async function fetch(client: SnmpClient, profile: Profile, only?: readonly Collection[]): Promise<SnmpResult<Fetched>> {
+  const { columns, scalars } = planOf(profile, only);
   const walkOptions = { maxRepetitions: profile.quirks?.maxRepetitions, getNext: profile.quirks?.getNext };
   const chunks: string[][] = [];
   for (let i = 0; i < scalars.length; i += GET_CHUNK) chunks.push(scalars.slice(i, i + GET_CHUNK));
@@ -178,7 +180,7 @@ class Reader {
   }
 
   private table(source: TableSource, offer: (entity: number, field: string, cell: Cell) => void): void {
-    const t = planOf(this.profile).tables.get(source)!;
+    const t = planOf(this.profile).tables.get(source)!; // every source is compiled in the full plan
     const { columns, scalars } = this.fetched;
     const column = (key: string | null) => (key ? columns.get(key) : undefined);
     const fieldColumns = t.fields.map((f) => ({ ...f, rows: columns.get(f.key) }));
@@ -278,11 +280,12 @@ class Reader {
  * Where a PDU reports no breaker object, a bank whose every outlet reads off and which draws
  * nothing has lost its breaker; a bank with an outlet on has not.
  */
-function inferBreaker(bank: BankReading, outlets: OutletReading[]): BankReading {
+export function inferBreaker(bank: BankReading, outlets: readonly OutletReading[]): BankReading {
   const mine = outlets.filter((o) => o.bank === bank.index);
   if (mine.length === 0) return bank;
   if (mine.some((o) => o.state === 'on')) return { ...bank, breaker: 'ok', breakerInferred: true };
-  const drawsNothing = bank.current.quality === 'ok' && bank.current.value! < 0.05;
+  // Unread (a quick confirming read takes states only) is no evidence of a draw.
+  const drawsNothing = bank.current.quality === 'unknown' || (bank.current.quality === 'ok' && bank.current.value! < 0.05);
   if (mine.every((o) => o.state === 'off') && drawsNothing) return { ...bank, breaker: 'tripped', breakerInferred: true };
   return bank;
 }

@@ -1,5 +1,6 @@
 import type { DeviceReading } from '../model.js';
 import type { NodeReading } from '../poller/read-node.js';
+import { inferBreaker } from '../profiles/read-device.js';
 
 interface DeviceFacts {
   name: string;
@@ -47,6 +48,30 @@ export class StateStore {
       ? { name, reachable: true, lastPollAt: at, lastOkAt: at, error: null, reading: outcome.reading }
       : { name, reachable: false, lastPollAt: at, lastOkAt: before?.lastOkAt ?? null, error: outcome.error, reading: before?.reading ?? null };
     this.pdus.set(name, facts);
+    this.emit({ kind: 'pdu', name });
+  }
+
+  /**
+   * A quick read of some parts of a PDU (its outlets and banks, to confirm a trap): those parts
+   * replace the last full reading's; the rest of it stays.
+   */
+  recordPduParts(name: string, at: number, parts: Pick<DeviceReading, 'outlets' | 'banks'>): void {
+    const before = this.pdus.get(name);
+    if (!before?.reading) return;
+    this.pdus.set(name, { ...before, reachable: true, lastPollAt: at, lastOkAt: at, error: null, reading: { ...before.reading, outlets: parts.outlets, banks: parts.banks } });
+    this.emit({ kind: 'pdu', name });
+  }
+
+  /** Outlet states read one by one (confirming a trap about them): the rest of the reading stays. */
+  recordOutletStates(name: string, at: number, states: ReadonlyMap<number, 'on' | 'off' | 'unknown'>): void {
+    const before = this.pdus.get(name);
+    if (!before?.reading) return;
+    const outlets = before.reading.outlets.map((o) => (states.has(o.index) ? { ...o, state: states.get(o.index)! } : o));
+    // Banks whose breaker is inferred from their outlets follow them; their current is not known yet.
+    const touched = new Set(outlets.filter((o) => states.has(o.index)).map((o) => o.bank));
+    const banks = before.reading.banks.map((b) => (b.breakerInferred && touched.has(b.index)
+      ? inferBreaker({ ...b, current: { value: null, quality: 'unknown' } }, outlets) : b));
+    this.pdus.set(name, { ...before, reachable: true, lastPollAt: at, lastOkAt: at, error: null, reading: { ...before.reading, outlets, banks } });
     this.emit({ kind: 'pdu', name });
   }
 
