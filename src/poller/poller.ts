@@ -10,6 +10,8 @@ import { NetSnmpClient, parseAddress, type SnmpClient } from '../snmp/snmp-clien
 import type { StateStore } from '../state/state-store.js';
 import { Semaphore } from './semaphore.js';
 
+const WALK_RECHECK = 10;
+
 export interface PollTarget {
   kind: 'pdu' | 'node';
   name: string;
@@ -39,6 +41,8 @@ interface Scheduled {
   inFlight: Promise<void> | null;
   /** When the in-flight poll started asking (after waiting for a slot). */
   inFlightSince: number;
+  /** Polls since a node's agent last served any table (0: it does). */
+  walkless: number;
 }
 
 
@@ -62,7 +66,7 @@ export class Poller {
     for (const [k, target] of wanted) {
       if (this.devices.has(k)) continue;
       const connect = this.options.connect ?? defaultConnect;
-      this.devices.set(k, { target, client: connect(target, this.options.timeoutMs, this.options.retries), profile: null, timer: null, inFlight: null, inFlightSince: 0 });
+      this.devices.set(k, { target, client: connect(target, this.options.timeoutMs, this.options.retries), profile: null, timer: null, inFlight: null, inFlightSince: 0, walkless: 0 });
       if (this.running) this.schedule(k, this.jitter(target));
     }
   }
@@ -153,7 +157,11 @@ export class Poller {
     const { store, clock } = this.options;
     const { target, client } = device;
     if (target.kind === 'node') {
-      const result = await readNode(client);
+      // Agents that serve no HOST-RESOURCES or IF-MIB tables are asked for them every tenth poll only.
+      const walk = device.walkless % WALK_RECHECK === 0;
+      const result = await readNode(client, { walk });
+      if (result.ok && walk) device.walkless = result.value.interfaces === null && result.value.cpuLoad === null ? 1 : 0;
+      else if (device.walkless > 0) device.walkless++;
       const at = clock.now();
       store.recordNode(target.name, at, result.ok ? { ok: true, reading: result.value } : { ok: false, error: result.error });
       return;

@@ -25,14 +25,20 @@ const IF_OPER_STATUS = '1.3.6.1.2.1.2.2.1.8';
 const IF_TYPE = '1.3.6.1.2.1.2.2.1.3';
 const SOFTWARE_LOOPBACK = 24;
 
-/** One GET decides reachability; the walks only add detail and may come back empty. */
-export async function readNode(client: SnmpClient): Promise<SnmpResult<NodeReading>> {
+const NOTHING: SnmpResult<Varbind[]> = { ok: true, value: [] };
+
+/**
+ * One GET decides reachability; the walks only add detail and may come back empty. `walk: false`
+ * skips them (an agent that served none of them last time is asked again only now and then).
+ */
+export async function readNode(client: SnmpClient, options: { walk?: boolean } = {}): Promise<SnmpResult<NodeReading>> {
+  const walk = options.walk ?? true;
   const [get, cpu, admin, oper, types] = await Promise.all([
     client.get([SYS_UPTIME, SYS_DESCR, HR_SYSTEM_UPTIME, LA_LOAD_1]),
-    client.subtree(HR_PROCESSOR_LOAD),
-    client.subtree(IF_ADMIN_STATUS),
-    client.subtree(IF_OPER_STATUS),
-    client.subtree(IF_TYPE),
+    walk ? client.subtree(HR_PROCESSOR_LOAD) : NOTHING,
+    walk ? client.subtree(IF_ADMIN_STATUS) : NOTHING,
+    walk ? client.subtree(IF_OPER_STATUS) : NOTHING,
+    walk ? client.subtree(IF_TYPE) : NOTHING,
   ]);
   if (!get.ok) return get;
   const [sysUp, descr, hostUp, la] = get.value.map((vb) => vb.value);
