@@ -240,11 +240,11 @@ export async function trapLatency(trials: number, place: SimPlace = 'in-process'
     const confirmPdu = poller.confirmPdu.bind(poller);
     interface Marks { confirm?: number; polled?: number; drain?: number }
     let mark = null as Marks | null;
-    poller.confirmPdu = async (name, since) => {
+    poller.confirmPdu = async (name, since, outlets) => {
       const m = mark;
       if (m && name === PDU) m.confirm ??= performance.now();
       try {
-        return await confirmPdu(name, since);
+        return await confirmPdu(name, since, outlets);
       } finally {
         if (m && name === PDU) m.polled ??= performance.now();
       }

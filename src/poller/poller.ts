@@ -11,6 +11,7 @@ import type { StateStore } from '../state/state-store.js';
 import { Semaphore } from './semaphore.js';
 
 const WALK_RECHECK = 10;
+const FOLLOW_UP_MS = 250;
 
 export interface PollTarget {
   kind: 'pdu' | 'node';
@@ -125,7 +126,8 @@ export class Poller {
       if (parts.ok) store.recordPduParts(name, clock.now(), parts.value);
       else store.recordPdu(name, clock.now(), { ok: false, error: parts.error });
     });
-    void this.pollSince('pdu', name, this.options.clock.now()); // the whole picture, right behind
+    // The whole picture follows, once the drain the quick read may trigger has gone out.
+    this.options.clock.setTimeout(() => { if (this.running) void this.pollSince('pdu', name, this.options.clock.now()); }, FOLLOW_UP_MS);
     return true;
   }
 
