@@ -4,6 +4,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { FollowsPower } from './follows-power.js';
 
 export interface NodeHttpOptions {
   name: string;
@@ -12,59 +13,28 @@ export interface NodeHttpOptions {
   log: Logger;
 }
 
-export class NodeHttp {
+export class NodeHttp extends FollowsPower {
   private server: http.Server | null = null;
   private readonly sockets = new Set<Socket>();
-  private alive = true;
-  private running = false;
-  /** Open/close steps run one at a time, in order; this is the tail of that queue. */
-  private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly o: NodeHttpOptions) {}
+  constructor(private readonly o: NodeHttpOptions) {
+    super();
+  }
 
   /** "host:port" the server listens on while the node is up. */
   get address(): string {
     return `${this.o.host}:${this.o.port}`;
   }
 
-  /** Level-triggered, like SnmpDevice.setAlive: the socket follows it while running. */
-  setAlive(alive: boolean): void {
-    this.alive = alive;
-    if (this.running) this.enqueue();
+  protected get isOpen(): boolean {
+    return this.server !== null;
   }
 
-  /** Listens if the node is alive; rejects naming the address if the bind fails. */
-  async start(): Promise<void> {
-    this.running = true;
-    const step = this.chain.then(() => this.sync());
-    this.chain = step.catch(() => {});
-    await step;
+  protected stepFailed(err: unknown): void {
+    this.o.log.error({ node: this.o.name, err }, 'simulated node HTTP server could not change state');
   }
 
-  /** Resolves once the socket has followed every change so far; never rejects. */
-  settled(): Promise<void> {
-    return this.chain;
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.enqueue();
-    await this.chain;
-  }
-
-  private enqueue(): void {
-    this.chain = this.chain.then(() => this.sync()).catch((err: unknown) => {
-      this.o.log.error({ node: this.o.name, err }, 'simulated node HTTP server could not change state');
-    });
-  }
-
-  private async sync(): Promise<void> {
-    const want = this.running && this.alive;
-    if (want && !this.server) await this.open();
-    else if (!want && this.server) await this.close();
-  }
-
-  private open(): Promise<void> {
+  protected open(): Promise<void> {
     const body = `200 ${this.o.name}\n`;
     const server = http.createServer((req, res) => {
       req.resume();
@@ -93,7 +63,7 @@ export class NodeHttp {
   }
 
   /** A server that lost power answers nothing: the listener closes and open connections are cut. */
-  private close(): Promise<void> {
+  protected close(): Promise<void> {
     const server = this.server;
     this.server = null;
     if (!server) return Promise.resolve();

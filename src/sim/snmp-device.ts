@@ -6,6 +6,7 @@ import snmp from 'net-snmp';
 import type { Logger } from 'pino';
 import type { SnmpCredentials } from '../config/schema.js';
 import { parseAddress } from '../snmp/snmp-client.js';
+import { FollowsPower } from './follows-power.js';
 import { MibWriter, type NetSnmpMib } from './mib-writer.js';
 
 export interface SystemGroup { descr: string; objectId: string; contact: string; location: string }
@@ -31,20 +32,16 @@ interface NetSnmpAgent {
 const SYSTEM = '1.3.6.1.2.1.1';
 const S = snmp.ObjectType.OctetString;
 
-export class SnmpDevice {
+export class SnmpDevice extends FollowsPower {
   readonly writer: MibWriter;
   private readonly mib: NetSnmpMib;
   private readonly host: string;
   private readonly port: number;
   private agent: NetSnmpAgent | null = null;
-  /** Desired: powered and reachable. The socket follows it only while running. */
-  private alive = true;
-  private running = false;
   private bootAt: number;
-  /** Open/close steps run one at a time, in order; this is the tail of that queue. */
-  private chain: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: DeviceOptions) {
+    super();
     ({ host: this.host, port: this.port } = parseAddress(o.address));
     this.bootAt = o.now() - o.initialUptimeMs;
     this.mib = snmp.createMib() as NetSnmpMib;
@@ -64,44 +61,20 @@ export class SnmpDevice {
   }
 
   /** Level-triggered: a dead device that comes back alive boots (sysUpTime restarts at 0). */
-  setAlive(alive: boolean): void {
+  override setAlive(alive: boolean): void {
     if (alive && !this.alive) this.bootAt = this.o.now();
-    this.alive = alive;
-    if (this.running) this.enqueue();
+    super.setAlive(alive);
   }
 
-  /** Binds the socket if the device is alive; rejects naming the address if the bind fails. */
-  async start(): Promise<void> {
-    this.running = true;
-    const step = this.chain.then(() => this.sync());
-    this.chain = step.catch(() => {});
-    await step;
+  protected get isOpen(): boolean {
+    return this.agent !== null;
   }
 
-  /** Resolves once the socket has followed every change so far (opened or closed); never rejects. */
-  settled(): Promise<void> {
-    return this.chain;
+  protected stepFailed(err: unknown): void {
+    this.o.log.error({ device: this.o.name, err }, 'simulated device could not change state');
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.enqueue();
-    await this.chain;
-  }
-
-  private enqueue(): void {
-    this.chain = this.chain.then(() => this.sync()).catch((err: unknown) => {
-      this.o.log.error({ device: this.o.name, err }, 'simulated device could not change state');
-    });
-  }
-
-  private async sync(): Promise<void> {
-    const want = this.running && this.alive;
-    if (want && !this.agent) await this.open();
-    else if (!want && this.agent) await this.close();
-  }
-
-  private open(): Promise<void> {
+  protected open(): Promise<void> {
     return new Promise((resolve, reject) => {
       let socket: dgram.Socket | undefined;
       // net-snmp takes a dgram-compatible module; this one hands us the socket to watch its bind.
@@ -135,7 +108,7 @@ export class SnmpDevice {
     });
   }
 
-  private close(): Promise<void> {
+  protected close(): Promise<void> {
     const agent = this.agent;
     this.agent = null;
     return new Promise((resolve) => {
