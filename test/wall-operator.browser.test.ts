@@ -3,20 +3,15 @@
 // token, retries), see it held live and in the audit trail, release it, pin another in, reload with
 // a reason; shadow mode and every blocking rule show on the pools. The wall itself stays a wall.
 import assert from 'node:assert/strict';
-import { createSocket } from 'node:dgram';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { parse, stringify } from 'yaml';
 import { startApp } from '../src/app.js';
-import { parseConfigText } from '../src/config/load-config.js';
 import type { Config } from '../src/config/schema.js';
+import { CHROMIUM_ARGS, wallDemoConfig } from './helpers/wall-demo.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = '/tmp/wall-operator.png';
 const SCREENSHOT_WALL = '/tmp/wall-operator-off.png';
 const TOKEN = 'alice-token-0123456789';
@@ -25,41 +20,17 @@ const scan = (i: number) => `scan-${String(i).padStart(3, '0')}`;
 
 interface AuditEntry { id: number; time: number; who: string; action: string; pool: string | null; node: string | null; why: string }
 
-async function freeUdpPort(): Promise<number> {
-  const sock = createSocket('udp4');
-  await new Promise<void>((resolve, reject) => { sock.once('error', reject); sock.bind(0, '127.0.0.1', () => resolve()); });
-  const { port } = sock.address();
-  await new Promise<void>((resolve) => sock.close(() => resolve()));
-  return port;
-}
-
 /**
  * The demo data center, fast, with a token for alice. The storage pool runs in shadow mode, and the
  * scanners pool has a tight cap and rate limit so one bank trip is blocked by two rules at once.
  */
-async function demoConfig(stateDir: string): Promise<Config> {
-  const file = fileURLToPath(new URL('../examples/dallas-3.yaml', import.meta.url));
-  const raw = parse(await readFile(file, 'utf8')) as {
-    pdus: { address: string }[]; nodes: { address: string }[];
-    pools: { name: string; shadow?: boolean; backend: { dir: string }; drain: Record<string, unknown> }[];
-    settings: Record<string, unknown>;
-  };
-  const port = await freeUdpPort();
-  for (const device of [...raw.pdus, ...raw.nodes]) device.address = device.address.replace(/:\d+$/, `:${port}`);
-  for (const pool of raw.pools) pool.backend.dir = stateDir;
-  const scanners = raw.pools.find((p) => p.name === 'scanners')!;
-  scanners.drain = { ...scanners.drain, maxDrainedFraction: 0.1, maxDrainsPerMinute: 5 };
-  raw.pools.find((p) => p.name === 'storage')!.shadow = true;
-  raw.settings = {
-    ...raw.settings,
-    pollInterval: '1s',
-    reload: { schedule: '0 0 1 1 *', holdDown: '2s' },
-    http: { port: 0, host: '127.0.0.1' },
-    simulate: true,
-    traps: { address: '127.0.0.1', port: await freeUdpPort(), communities: ['public'] },
-    api: { tokens: [{ name: 'alice', token: TOKEN }] },
-  };
-  return parseConfigText(stringify(raw), file);
+function demoConfig(stateDir: string): Promise<Config> {
+  return wallDemoConfig(stateDir, (raw) => {
+    const scanners = raw.pools.find((p) => p.name === 'scanners')!;
+    scanners.drain = { ...scanners.drain, maxDrainedFraction: 0.1, maxDrainsPerMinute: 5 };
+    raw.pools.find((p) => p.name === 'storage')!.shadow = true;
+    raw.settings.api = { tokens: [{ name: 'alice', token: TOKEN }] };
+  });
 }
 
 async function waitForMembers(page: Page, nodes: string[], want: { state?: string; power?: string; pinned?: boolean }, timeout = 30_000): Promise<void> {

@@ -2,56 +2,22 @@
 // HTTP + socket.io): trip the breaker that feeds the single-corded scanners from the wall's own
 // fault panel and watch the drain arrive live, without reloading the page.
 import assert from 'node:assert/strict';
-import { createSocket } from 'node:dgram';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { parse, stringify } from 'yaml';
 import { startApp } from '../src/app.js';
-import { parseConfigText } from '../src/config/load-config.js';
 import type { Config } from '../src/config/schema.js';
+import { CHROMIUM_ARGS, wallDemoConfig } from './helpers/wall-demo.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = '/tmp/wall-test.png';
 const PDU = 'dal3-r07-a';
 const scan = (i: number) => `scan-${String(i).padStart(3, '0')}`;
 const SINGLE_CORDED = Array.from({ length: 20 }, (_, i) => scan(57 + i)); // only on dal3-r07-a bank 1
 const DUAL_CORDED = [77, 78, 79, 80].map(scan); // dal3-r07-a bank 1 and dal3-r07-b
 
-/** A UDP port free on loopback now, so the simulated agents do not collide with a running demo. */
-async function freeUdpPort(): Promise<number> {
-  const sock = createSocket('udp4');
-  await new Promise<void>((resolve, reject) => { sock.once('error', reject); sock.bind(0, '127.0.0.1', () => resolve()); });
-  const { port } = sock.address();
-  await new Promise<void>((resolve) => sock.close(() => resolve()));
-  return port;
-}
-
-/** The demo data center, fast: 1 s polls, 2 s hold-down, no scheduled reload during the test. */
-async function demoConfig(stateDir: string): Promise<Config> {
-  const file = fileURLToPath(new URL('../examples/dallas-3.yaml', import.meta.url));
-  const raw = parse(await readFile(file, 'utf8')) as {
-    pdus: { address: string }[]; nodes: { address: string }[]; pools: { backend: { dir: string } }[];
-    settings: Record<string, unknown>;
-  };
-  const port = await freeUdpPort();
-  for (const device of [...raw.pdus, ...raw.nodes]) device.address = device.address.replace(/:\d+$/, `:${port}`);
-  for (const pool of raw.pools) pool.backend.dir = stateDir;
-  raw.settings = {
-    ...raw.settings,
-    pollInterval: '1s',
-    // A reload only when the test asks for one (Jan 1st, midnight).
-    reload: { schedule: '0 0 1 1 *', holdDown: '2s' },
-    http: { port: 0, host: '127.0.0.1' },
-    simulate: true,
-    traps: { address: '127.0.0.1', port: await freeUdpPort(), communities: ['public'] },
-  };
-  return parseConfigText(stringify(raw), file);
-}
+const demoConfig = (stateDir: string) => wallDemoConfig(stateDir);
 
 /** Waits until every listed member chip shows the given attributes. */
 async function waitForMembers(page: Page, nodes: string[], want: { state?: string; power?: string }, timeout = 30_000): Promise<void> {
