@@ -137,10 +137,14 @@ export class TrapReceiver {
   private accept(n: Notification): void {
     const pdu = n.pdu;
     const v1 = pdu.type === snmp.PduType.Trap;
-    const varbinds = (pdu.varbinds ?? []).map(toTrapVarbind);
-    let trapOid: string | null;
-    if (v1) trapOid = v1TrapOid(String(pdu.enterprise ?? ''), Number(pdu.generic), Number(pdu.specific));
-    else trapOid = varbinds.find((vb) => vb.oid === SNMP_TRAP_OID)?.value as string | null ?? null;
+    // One pass: snmpTrapOID.0 and sysUpTime.0 are the envelope, the rest is what the trap says.
+    const varbinds: TrapVarbind[] = [];
+    let trapOid: string | null = v1 ? v1TrapOid(String(pdu.enterprise ?? ''), Number(pdu.generic), Number(pdu.specific)) : null;
+    for (const vb of pdu.varbinds ?? []) {
+      if (vb.oid === SNMP_TRAP_OID) {
+        if (!v1 && typeof vb.value === 'string') trapOid = vb.value;
+      } else if (vb.oid !== SYS_UPTIME) varbinds.push(toTrapVarbind(vb));
+    }
     if (!trapOid) {
       this.drop('malformed', n.rinfo.address);
       return;
@@ -155,7 +159,7 @@ export class TrapReceiver {
       trapOid: trapOid.replace(/^\./, ''),
       user: pdu.user ?? null,
       inform,
-      varbinds: varbinds.filter((vb) => vb.oid !== SNMP_TRAP_OID && vb.oid !== SYS_UPTIME),
+      varbinds,
       receivedAt: Date.now(),
     });
   }
