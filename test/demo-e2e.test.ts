@@ -76,18 +76,25 @@ describe('Dallas demo', () => {
     await api('/api/sim/faults', { method: 'DELETE' });
     await waitFor('nodes answer again', async () => (await api<ApiNode[]>('/api/nodes')).filter((n) => SINGLE.includes(n.name)).every((n) => n.reachable && n.power === 'normal'));
     // A reload re-admits only nodes that have answered for the whole hold-down, and says why it keeps the others.
+    const asked = Date.now();
     const early = await api<{ outcome: string; pools: { readmitted: string[]; kept: { node: string; why: string }[] }[] }>('/api/reload', { method: 'POST' });
-    const at = Date.now();
     const nodes = new Map((await api<ApiNode[]>('/api/nodes')).map((n) => [n.name, n]));
     const result = early.pools.find(() => true)!;
-    for (const node of result.readmitted) assert.ok(at - nodes.get(node)!.reachableSince! >= 6_000 - 500, `${node} re-admitted before its hold-down`);
-    for (const kept of result.kept) assert.match(kept.why, /hold-down/);
+    for (const node of result.readmitted) {
+      const since = nodes.get(node)!.reachableSince!;
+      // (A node that missed a poll since has a newer reachableSince: nothing to check against.)
+      if (since <= asked) assert.ok(asked - since >= 6_000 - 500, `${node} re-admitted before its hold-down`);
+    }
+    for (const kept of result.kept) assert.match(kept.why, /hold-down|not answering/);
     assert.equal(result.readmitted.length + result.kept.length, 20);
 
+    // Past the hold-down they all come back (a reload again if a slow machine made one miss a poll).
     await new Promise((r) => setTimeout(r, 6_200));
-    await api('/api/reload', { method: 'POST' });
-    assert.deepEqual(await drainedNames(), []);
-    assert.equal((await membersFile()).length, 80);
+    await waitFor('all re-admitted', async () => {
+      await api('/api/reload', { method: 'POST' });
+      return (await drainedNames()).length === 0;
+    }, 30_000, 1_000);
+    await waitFor('the membership file complete', async () => (await membersFile()).length === 80);
   });
 
   it('a PDU whose management card dies while power stays on drains nothing', async () => {
