@@ -6,7 +6,6 @@
 // lines create every object the apc-rpdu2 profile reads (override registers each OID as an
 // instance of its own, so it works outside any MIB module snmpd implements: no pass script).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { apcRpdu2 } from '../src/profiles/apc-rpdu2.js';
 import { readDevice } from '../src/profiles/read-device.js';
 import { NetSnmpClient, type SnmpClient, type SnmpResult, type Varbind, type WalkOptions } from '../src/snmp/snmp-client.js';
 import { StateStore } from '../src/state/state-store.js';
+import { freeUdpPort } from '../test/helpers/ports.js';
 
 const SNMPD = '/usr/sbin/snmpd';
 const SNMPBULKWALK = '/usr/bin/snmpbulkwalk';
@@ -113,16 +113,6 @@ function snmpdConfig(port: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket('udp4');
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Agent {
   port: number;

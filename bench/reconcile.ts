@@ -28,9 +28,10 @@ import { frozenDomains } from '../src/drain/mass-failure.js';
 import { EventLog } from '../src/events/event-log.js';
 import { assessPower } from '../src/health/power-health.js';
 import { Topology } from '../src/health/topology.js';
-import type { DeviceReading, OnOff } from '../src/model.js';
+import type { OnOff } from '../src/model.js';
 import { Reloader } from '../src/reload/reloader.js';
 import { StateStore } from '../src/state/state-store.js';
+import { nodeReading, pduReading } from '../test/helpers/synthetic-readings.js';
 
 const NODES_PER_RACK = 20;
 const OUTLETS = 48;
@@ -151,26 +152,13 @@ class Facts {
   }
 
   pdu(name: string): void {
-    const cfg = this.topology.pdus.get(name)!;
-    const states = this.outlets.get(name)!;
-    const bankOf = (i: number) => this.topology.configuredBank(cfg, i + 1);
-    const ok = (value: number) => ({ value, quality: 'ok' as const });
-    const reading: DeviceReading = {
-      profile: 'bench', kind: 'pdu', identity: { vendor: 'Bench', model: null, serial: null, firmware: null, name: null },
-      power: ok(1000), energy: ok(1), loadState: 'normal', badValues: 0, inlets: [], sensors: [], ups: null, ats: null,
-      phases: [{ index: 1, name: null, current: ok(5), voltage: ok(208), power: ok(1000), loadState: 'normal' }],
-      banks: Array.from({ length: cfg.banks }, (_, b) => {
-        const off = states.every((s, i) => bankOf(i) !== b + 1 || s === 'off');
-        return { index: b + 1, name: null, current: ok(off ? 0 : 2), rating: ok(20), breaker: off ? 'tripped' as const : 'ok' as const, breakerInferred: true, loadState: 'normal' as const };
-      }),
-      outlets: states.map((state, i) => ({ index: i + 1, name: null, state, bank: bankOf(i), current: ok(state === 'on' ? 0.7 : 0), power: ok(0), energy: ok(0), loadState: 'normal' as const })),
-    };
+    const reading = pduReading(this.topology, this.topology.pdus.get(name)!, this.outlets.get(name)!);
     this.store.recordPdu(name, this.clock.now(), { ok: true, reading });
   }
 
   node(name: string, answers: boolean): void {
     if (!answers) return this.store.recordNode(name, this.clock.now(), { ok: false, error: 'no answer (timed out)' });
-    this.store.recordNode(name, this.clock.now(), { ok: true, reading: { uptimeTicks: 100_000, uptimeSource: 'host', sysDescr: null, load1: null, cpuLoad: null, interfaces: null } });
+    this.store.recordNode(name, this.clock.now(), { ok: true, reading: nodeReading });
   }
 
   /** A bank's breaker trips (or is reset): every outlet of it goes off (on), and the PDU is polled. */

@@ -54,6 +54,7 @@ import { demoConfig, waitFor } from '../test/helpers/demo-config.js';
 import { encodeTraps, type PacketSpec, type V3User } from './trap-packets.js';
 import type { SenderCommand, SenderReply } from './traps-sender.js';
 import type { SimCommand, SimReply } from './traps-sim.js';
+import { freeUdpPort } from '../test/helpers/ports.js';
 
 const PDU = 'dal3-r07-a';
 const PDU_ADDRESS = '127.3.7.1';
@@ -619,16 +620,6 @@ async function startSnmptrapd(mode: SnmptrapdMode, receiveBuffer: number): Promi
   };
 }
 
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket('udp4');
-    s.once('error', reject);
-    s.bind(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A bare dgram socket that only counts, with the same receive buffer: checks the sender is not the bottleneck. */
 async function bareCounter(receiveBuffer: number): Promise<Counted & { stop(): Promise<void> }> {

@@ -15,11 +15,11 @@ import { EventLog } from '../../src/events/event-log.js';
 import type { ApiEvent } from '../../src/http/api-types.js';
 import { assessPower } from '../../src/health/power-health.js';
 import { Topology } from '../../src/health/topology.js';
-import type { DeviceReading, OnOff } from '../../src/model.js';
+import type { OnOff } from '../../src/model.js';
+import { nodeReading, pduReading } from './synthetic-readings.js';
 import { demoConfigPath } from '../../src/paths.js';
 import { StateStore } from '../../src/state/state-store.js';
 
-const ok = (value: number) => ({ value, quality: 'ok' as const });
 
 export class Scenario {
   readonly clock = new FakeClock();
@@ -61,25 +61,13 @@ export class Scenario {
   /** Records a poll of a PDU: its outlets as set, banks tripped where every outlet is off; or no answer. */
   pdu(name: string, answers = true): void {
     if (!answers) return this.facts.recordPdu(name, this.clock.now(), { ok: false, error: 'no answer (timed out)' });
-    const cfg = this.topology.pdus.get(name)!;
-    const states = this.outletStates.get(name)!;
-    const bankOf = (i: number) => this.topology.configuredBank(cfg, i + 1);
-    const reading: DeviceReading = {
-      profile: 'test', kind: 'pdu', identity: { vendor: 'Test', model: null, serial: null, firmware: null, name: null },
-      power: ok(1000), energy: ok(1), loadState: 'normal', badValues: 0, inlets: [], sensors: [], ups: null, ats: null,
-      phases: [{ index: 1, name: null, current: ok(5), voltage: ok(208), power: ok(1000), loadState: 'normal' }],
-      banks: Array.from({ length: cfg.banks }, (_, b) => {
-        const off = states.every((s, i) => bankOf(i) !== b + 1 || s === 'off');
-        return { index: b + 1, name: null, current: ok(off ? 0 : 2), rating: ok(20), breaker: off ? 'tripped' as const : 'ok' as const, breakerInferred: true, loadState: 'normal' as const };
-      }),
-      outlets: states.map((state, i) => ({ index: i + 1, name: null, state, bank: bankOf(i), current: ok(state === 'on' ? 0.7 : 0), power: ok(0), energy: ok(0), loadState: 'normal' as const })),
-    };
+    const reading = pduReading(this.topology, this.topology.pdus.get(name)!, this.outletStates.get(name)!);
     this.facts.recordPdu(name, this.clock.now(), { ok: true, reading });
   }
 
   node(name: string, answers: boolean): void {
     if (!answers) return this.facts.recordNode(name, this.clock.now(), { ok: false, error: 'no answer (timed out)' });
-    this.facts.recordNode(name, this.clock.now(), { ok: true, reading: { uptimeTicks: 100_000, uptimeSource: 'host', sysDescr: null, load1: null, cpuLoad: null, interfaces: null } });
+    this.facts.recordNode(name, this.clock.now(), { ok: true, reading: nodeReading });
   }
 
   setOutlets(pdu: string, outlets: number[], state: OnOff): void {
