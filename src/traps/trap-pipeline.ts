@@ -54,6 +54,12 @@ interface Batch {
   traps: { record: StoredTrap; fault: boolean }[];
 }
 
+/** Per PDU: at most one confirming read in flight, and the traps that arrived since it began. */
+interface Confirming {
+  running: boolean;
+  next: Batch | null;
+}
+
 /** As journaled: the classification's name, or null until someone reads it and MIBs name it. */
 type StoredTrap = Omit<TrapRecord, 'name' | 'varbinds'> & { name: string | null; varbinds: IncomingTrap['varbinds'] };
 
@@ -65,7 +71,7 @@ type StoredTrap = Omit<TrapRecord, 'name' | 'varbinds'> & { name: string | null;
 export class TrapPipeline {
   private readonly journal: StoredTrap[] = [];
   private readonly quiet = new Map<string, number>();
-  private readonly batches = new Map<string, Batch>();
+  private readonly confirming = new Map<string, Confirming>();
   private hosts: { topology: Topology | null; byHost: Map<string, { kind: 'pdu' | 'node'; name: string }[]> } = { topology: null, byHost: new Map() };
 
   constructor(private readonly deps: TrapPipelineDeps) {}
@@ -94,30 +100,50 @@ export class TrapPipeline {
     // A classified trap from a device Breakerbox does not poll: shown and alerted, never acted on.
     this.say(`${record.source} ${c.event}`, () => ({
       type: 'trap-hint', severity: FAULT_EVENTS.has(c.event) ? 'warning' : 'info', subject: device?.name ?? record.source,
-      message: `${describe(this.named(record))} from ${device?.name ?? record.source}, which Breakerbox does not poll: a hint only, nothing is drained on it`,
+      message: `${describe(record, this.trapName(record))} from ${device?.name ?? record.source}, which Breakerbox does not poll: a hint only, nothing is drained on it`,
     }));
   }
 
   private named(r: StoredTrap): TrapRecord {
     const names = this.deps.names();
-    return { ...r, name: r.name ?? names.name(r.trapOid), varbinds: r.varbinds.map((vb) => ({ oid: vb.oid, name: names.name(vb.oid), value: vb.value })) };
+    return { ...r, name: this.trapName(r), varbinds: r.varbinds.map((vb) => ({ oid: vb.oid, name: names.name(vb.oid), value: vb.value })) };
   }
 
-  /** Traps arriving together about one device share one confirming poll and one event. */
+  private trapName(r: StoredTrap): string {
+    return r.name ?? this.deps.names().name(r.trapOid);
+  }
+
+  /**
+   * Traps arriving together about one device share one confirming read and one event. While a read
+   * is in flight, further traps wait for the next one, which begins after they arrived: a chatty or
+   * flapping PDU costs at most one read at a time, never a queue of them.
+   */
   private corroborate(device: string, record: StoredTrap, fault: boolean): void {
-    let batch = this.batches.get(device);
-    if (batch) {
-      batch.traps.push({ record, fault });
-      return;
+    let c = this.confirming.get(device);
+    if (!c) this.confirming.set(device, (c = { running: false, next: null }));
+    if (!c.next) {
+      c.next = { device, since: record.time, traps: [] };
+      if (!c.running) setImmediate(() => void this.confirmNext(device));
     }
-    batch = { device, since: record.time, traps: [{ record, fault }] };
-    this.batches.set(device, batch);
-    setImmediate(() => void this.confirm(batch!));
+    c.next.traps.push({ record, fault });
+  }
+
+  private async confirmNext(device: string): Promise<void> {
+    const c = this.confirming.get(device);
+    if (!c || c.running || !c.next) return;
+    const batch = c.next;
+    c.next = null;
+    c.running = true;
+    try {
+      await this.confirm(batch);
+    } finally {
+      c.running = false;
+      if (c.next) void this.confirmNext(device);
+      else this.confirming.delete(device);
+    }
   }
 
   private async confirm(batch: Batch): Promise<void> {
-    // Traps arriving from now on start a batch of their own, confirmed by a read that begins after them.
-    this.batches.delete(batch.device);
     let polled = false;
     try {
       const outlets = [...new Set(batch.traps.flatMap((t) => (t.record.entity.outlet !== undefined ? [t.record.entity.outlet] : [])))];
@@ -128,7 +154,7 @@ export class TrapPipeline {
     const facts = this.deps.store.pdu(batch.device);
     const answered = polled && facts?.reachable === true && (facts.lastPollAt ?? 0) >= batch.since;
     const faults = batch.traps.filter((t) => t.fault);
-    const summary = summarize(batch.traps.map((t) => this.named(t.record)));
+    const summary = summarize(batch.traps.map((t) => t.record), (r) => this.trapName(r));
     if (answered) {
       this.deps.events.add({
         type: 'trap', severity: faults.length ? 'warning' : 'info', subject: batch.device,
@@ -179,14 +205,14 @@ export class TrapPipeline {
   }
 }
 
-function describe(r: TrapRecord): string {
+function describe(r: StoredTrap, name: string): string {
   const what = r.entity.outlet !== undefined ? ` outlet ${r.entity.outlet}` : r.entity.bank !== undefined ? ` bank ${r.entity.bank}` : r.entity.phase !== undefined ? ` phase ${r.entity.phase}` : '';
-  return `${r.event} trap (${r.name})${what ? ` for${what}` : ''}`;
+  return `${r.event} trap (${name})${what ? ` for${what}` : ''}`;
 }
 
 /** "3 traps (outlet-off for outlets 1-3)" or the one trap described. */
-function summarize(records: TrapRecord[]): string {
-  if (records.length === 1) return describe(records[0]!);
+function summarize(records: StoredTrap[], name: (r: StoredTrap) => string): string {
+  if (records.length === 1) return describe(records[0]!, name(records[0]!));
   const byEvent = new Map<string, number[]>();
   for (const r of records) {
     let outlets = byEvent.get(r.event);
