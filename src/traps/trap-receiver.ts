@@ -3,6 +3,7 @@ import snmp from 'net-snmp';
 import type { Logger } from 'pino';
 import type { TrapSettings } from '../config/schema.js';
 import { AllowList, PerSourceRateLimit } from './access.js';
+import { decodeCommunityTrap } from './community-trap.js';
 import type { IncomingTrap, TrapVarbind } from './trap-types.js';
 
 export type DropReason =
@@ -38,6 +39,7 @@ export class TrapReceiver {
   private receiver: ReturnType<typeof snmp.createReceiver> | null = null;
   private readonly allow: AllowList;
   private readonly rate: PerSourceRateLimit;
+  private readonly communities: ReadonlySet<string>;
   private readonly lastLogged = new Map<string, number>();
   private socket: dgram.Socket | null = null;
 
@@ -48,6 +50,7 @@ export class TrapReceiver {
   ) {
     this.allow = new AllowList(settings.allow);
     this.rate = new PerSourceRateLimit(settings.perSourceRate);
+    this.communities = new Set(settings.communities);
   }
 
   /** Binds; resolves with the port (useful with port 0) or rejects with a clear message. */
@@ -71,21 +74,15 @@ export class TrapReceiver {
         socket.once('error', (err) => failed(new Error(`cannot listen for traps on ${self.settings.address}:${self.settings.port}: ${err.message}`)));
         const on = socket.on.bind(socket);
         socket.on = ((event: string, listener: (...args: unknown[]) => void) =>
-          event === 'message' ? on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => self.admit(msg, rinfo) && listener(msg, rinfo)) : on(event, listener)) as typeof socket.on;
+          event === 'message' ? on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => self.receive(msg, rinfo) && listener(msg, rinfo)) : on(event, listener)) as typeof socket.on;
         return socket;
       },
     };
     this.receiver = snmp.createReceiver({
       port: this.settings.port, address: this.settings.address, includeAuthentication: true, dgramModule,
     } as Parameters<typeof snmp.createReceiver>[0], (error: Error | null, notification: unknown) => {
-      try {
-        if (error) this.drop(classifyError(error), (error as { rinfo?: dgram.RemoteInfo }).rinfo?.address ?? 'unknown');
-        else this.accept(notification as Notification);
-      } catch (err) {
-        // Never let one trap take the receiver down.
-        this.drop('other', 'unknown');
-        this.log.error({ err: (err as Error).message }, 'trap handling failed');
-      }
+      if (error) this.drop(classifyError(error), (error as { rinfo?: dgram.RemoteInfo }).rinfo?.address ?? 'unknown');
+      else this.deliver(notification as Notification);
     });
     const authorizer = this.receiver.getAuthorizer();
     for (const community of this.settings.communities) authorizer.addCommunity(community);
@@ -113,13 +110,30 @@ export class TrapReceiver {
     });
   }
 
-  /** Raw-packet checks, before net-snmp spends anything on it. */
-  private admit(msg: Buffer, rinfo: dgram.RemoteInfo): boolean {
+  /**
+   * Every datagram, first: the raw-packet checks, then the common case — a plain v1 or v2c trap —
+   * decoded here. True when net-snmp should have the packet (v3, informs, anything unusual).
+   */
+  private receive(msg: Buffer, rinfo: dgram.RemoteInfo): boolean {
     this.stats.received++;
     if (!this.allow.allows(rinfo.address)) return this.drop('not-allowed', rinfo.address);
     if (msg.length > MAX_PACKET) return this.drop('oversized', rinfo.address);
     if (!this.rate.take(rinfo.address)) return this.drop('rate-limited', rinfo.address);
-    return true;
+    const trap = decodeCommunityTrap(msg);
+    if (!trap) return true;
+    if (!this.communities.has(trap.community)) return this.drop('unknown-community', rinfo.address);
+    this.deliver({ pdu: trap, rinfo });
+    return false;
+  }
+
+  private deliver(n: Notification): void {
+    try {
+      this.accept(n);
+    } catch (err) {
+      // Never let one trap take the receiver down.
+      this.drop('other', n.rinfo.address);
+      this.log.error({ err: (err as Error).message }, 'trap handling failed');
+    }
   }
 
   private drop(reason: DropReason, source: string): false {
@@ -168,7 +182,7 @@ export class TrapReceiver {
 interface Notification {
   pdu: {
     type: number;
-    varbinds?: snmp.Varbind[];
+    varbinds?: { oid: string; type?: number; value: unknown }[];
     enterprise?: string;
     agentAddr?: string;
     generic?: number;
@@ -187,14 +201,21 @@ export function v1TrapOid(enterprise: string, generic: number, specific: number)
   return null;
 }
 
-function toTrapVarbind(vb: snmp.Varbind): TrapVarbind {
+function toTrapVarbind(vb: { oid: string; type?: number; value: unknown }): TrapVarbind {
   const v = vb.value;
   let value: string | number | null;
   if (typeof v === 'number' || typeof v === 'string') value = v;
   else if (typeof v === 'bigint') value = Number(v);
-  else if (Buffer.isBuffer(v)) value = vb.type === snmp.ObjectType.Counter64 ? Number(v.readBigUInt64BE(Math.max(0, v.length - 8))) : v.toString('utf8');
+  else if (Buffer.isBuffer(v)) value = vb.type === snmp.ObjectType.Counter64 ? unsignedBigEndian(v) : v.toString('utf8');
   else value = null;
   return { oid: vb.oid, type: vb.type ?? 0, value };
+}
+
+/** Counter64 as sent: big-endian, minimal length (often 1 to 5 bytes), sometimes a leading 0x00. */
+function unsignedBigEndian(bytes: Buffer): number {
+  let n = 0;
+  for (const b of bytes) n = n * 256 + b;
+  return n;
 }
 
 /** Why net-snmp refused a packet, without ever repeating what it said (its messages carry communities and user keys). */
