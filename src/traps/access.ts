@@ -3,6 +3,7 @@
 /** IPv4 CIDR blocks; an empty list allows everyone. */
 export class AllowList {
   private readonly blocks: { net: number; mask: number }[];
+  private readonly seen = new Map<string, boolean>();
 
   constructor(cidrs: readonly string[] | undefined) {
     this.blocks = (cidrs ?? []).map((c) => {
@@ -16,10 +17,17 @@ export class AllowList {
     return this.blocks.length > 0;
   }
 
+  /** Checked on every datagram: the answer per address is remembered (a bounded number of them). */
   allows(address: string): boolean {
     if (this.blocks.length === 0) return true;
-    const ip = ipv4(address.startsWith('::ffff:') ? address.slice(7) : address);
-    return ip !== null && this.blocks.some((b) => ((ip & b.mask) >>> 0) === b.net);
+    let ok = this.seen.get(address);
+    if (ok === undefined) {
+      const ip = ipv4(address.startsWith('::ffff:') ? address.slice(7) : address);
+      ok = ip !== null && this.blocks.some((b) => ((ip & b.mask) >>> 0) === b.net);
+      if (this.seen.size >= 10_000) this.seen.clear(); // a flood of spoofed sources must not grow memory without bound
+      this.seen.set(address, ok);
+    }
+    return ok;
   }
 }
 

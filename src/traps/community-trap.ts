@@ -92,6 +92,35 @@ function decode(c: Cursor): CommunityTrap {
   return trap;
 }
 
+/** OIDs already decoded, by a hash of their encoding (checked byte for byte on a hit). */
+const oids = new Map<number, { bytes: Buffer; text: string }>();
+const MAX_OIDS = 4_096;
+
+function sameBytes(a: Buffer, b: Buffer, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
+  return true;
+}
+
+/** An OID's content octets as net-snmp reads them (subidentifiers accumulate in 32-bit arithmetic). */
+function dotted(b: Buffer, start: number, end: number): string {
+  let text = '';
+  let value = 0;
+  let first = true;
+  for (let p = start; p < end; p++) {
+    const byte = b[p]!;
+    value <<= 7;
+    value += byte & 0x7f;
+    if ((byte & 0x80) === 0) {
+      const arc = value >>> 0;
+      text = first ? `${(arc / 40) >> 0}.${arc % 40}` : `${text}.${arc}`;
+      first = false;
+      value = 0;
+    }
+  }
+  return text;
+}
+
 class Cursor {
   pos = 0;
   constructor(readonly buf: Buffer) {}
@@ -136,27 +165,20 @@ class Cursor {
     return this.signed(tag, 5) >>> 0;
   }
 
-  /** Dotted, first arc split as net-snmp splits it (first subidentifier / 40, % 40). */
+  /** Dotted, first arc split as net-snmp splits it (first subidentifier / 40, % 40); the few OIDs traps repeat, decoded once. */
   oid(): string {
     const end = this.open(OID);
     const b = this.buf;
-    let p = this.pos;
-    if (end === p || b[end - 1]! & 0x80) throw NOT_PLAIN;
-    let text = '';
-    let value = 0;
-    let first = true;
-    for (; p < end; p++) {
-      const byte = b[p]!;
-      value <<= 7;
-      value += byte & 0x7f;
-      if ((byte & 0x80) === 0) {
-        const arc = value >>> 0;
-        text = first ? `${(arc / 40) >> 0}.${arc % 40}` : `${text}.${arc}`;
-        first = false;
-        value = 0;
-      }
-    }
+    const start = this.pos;
+    if (end === start || b[end - 1]! & 0x80) throw NOT_PLAIN;
     this.pos = end;
+    let hash = end - start;
+    for (let p = start; p < end; p++) hash = Math.imul(hash ^ b[p]!, 0x01000193);
+    const known = oids.get(hash);
+    if (known && sameBytes(known.bytes, b, start, end)) return known.text;
+    const text = dotted(b, start, end);
+    if (oids.size >= MAX_OIDS) oids.clear();
+    oids.set(hash, { bytes: Buffer.from(b.subarray(start, end)), text });
     return text;
   }
 

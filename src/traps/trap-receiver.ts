@@ -170,7 +170,7 @@ export class TrapReceiver {
       version: v1 ? '1' : pdu.user !== undefined ? '3' : '2c',
       source: n.rinfo.address,
       agentAddress: v1 && pdu.agentAddr && pdu.agentAddr !== '0.0.0.0' ? String(pdu.agentAddr) : null,
-      trapOid: trapOid.replace(/^\./, ''),
+      trapOid: trapOid.charCodeAt(0) === 46 ? trapOid.slice(1) : trapOid, // a leading dot, as some senders write it
       user: pdu.user ?? null,
       inform,
       varbinds,
