@@ -10,10 +10,11 @@
 //     PDU's address 127.3.7.1 and watches the file (fs.watch on its directory, plus a 2 ms read
 //     fallback; the backend writes by rename). Then the fault is cleared, the node re-admitted
 //     (poll + reload) and the full poll that follows a quick confirmation done before the next
-//     trial. The first trial after start runs cold (JIT, first statements) and is reported apart. Breakdown from hooks on the app's objects (no src
-//     change): the pipeline's call of poller.confirmPdu (trap received, checked, decoded,
-//     classified, journaled), its resolution (the confirming poll of the 48-outlet PDU done), the
-//     drain event, the file; and, for comparison, one GET of just that outlet's state. Run twice:
+//     trial. The first trial after start runs cold (JIT, first statements) and is reported apart.
+//     Breakdown from hooks on the app's objects (no src change): the pipeline's call of
+//     poller.confirmPdu (trap received, checked, decoded, classified, journaled), its resolution
+//     (the confirming read of the PDU done), the drain event, the file; and, for comparison, one
+//     GET of just that outlet's state. Run twice:
 //     simulated devices in Breakerbox's process (as `breakerbox demo` runs them) and in a process of
 //     their own (bench/traps-sim.ts; a real PDU is another machine).
 //
