@@ -44,16 +44,14 @@ const TRAP_V1 = 0xa4;
 const TRAP_V2 = 0xa7;
 
 /** Not ours: leave the packet to net-snmp. Thrown inside, caught once at the top. */
-class NotPlain {}
-const NOT_PLAIN = new NotPlain();
+const NOT_PLAIN = new Error('not a plain v1/v2c trap');
 
-/** A v1 or v2c trap, or null when net-snmp should have the packet. Never throws. */
+/** A v1 or v2c trap, or null when net-snmp should have the packet. Never throws: whatever this reader cannot take, net-snmp gets. */
 export function decodeCommunityTrap(buf: Buffer): CommunityTrap | null {
   try {
     return decode(new Cursor(buf));
-  } catch (err) {
-    if (err === NOT_PLAIN) return null;
-    throw err;
+  } catch {
+    return null;
   }
 }
 
