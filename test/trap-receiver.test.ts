@@ -118,4 +118,16 @@ describe('trap receiver', () => {
       ['7', 6, '1.3.6.1.4.1.318'], ['8', 4, 'Outlet 3 ÄÖ'], ['9', 4, 'ABC'], ['10', 70, 1099511627776],
     ]);
   });
+
+  it('a relayed trap names its device in snmpTrapAddress.0; the original community in snmpTrapCommunity.0 is not kept', async () => {
+    const before = received.length;
+    const r = await netSnmp('snmptrap', ['-v2c', '-c', 'public', target, '', OUTLET_OFF, MTRAPARGS_INTEGER, 'i', '4',
+      '1.3.6.1.6.3.18.1.3.0', 'a', '127.3.7.1', '1.3.6.1.6.3.18.1.4.0', 's', 'the-pdus-own-community']);
+    assert.equal(r.code, 0, r.stderr);
+    await next(before + 1);
+    assert.equal(last().source, '127.0.0.1');
+    assert.equal(last().agentAddress, '127.3.7.1');
+    assert.ok(!JSON.stringify(last()).includes('the-pdus-own-community'), 'the relayed community is dropped');
+    assert.deepEqual(last().varbinds.map((v) => v.oid), [MTRAPARGS_INTEGER, '1.3.6.1.6.3.18.1.3.0']);
+  });
 });

@@ -25,6 +25,10 @@ const PRIV = { des: snmp.PrivProtocols.des, aes: snmp.PrivProtocols.aes, aes256b
 
 const SNMP_TRAP_OID = '1.3.6.1.6.3.1.1.4.1.0';
 const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
+/** RFC 3584 §3.1: a proxy or relay that forwards a trap names the device that sent it here … */
+const SNMP_TRAP_ADDRESS = '1.3.6.1.6.3.18.1.3.0';
+/** … and its community, a secret: never kept, shown or logged. */
+const SNMP_TRAP_COMMUNITY = '1.3.6.1.6.3.18.1.4.0';
 /** Larger than any trap a PDU or UPS sends; a bigger datagram is dropped unread. */
 const MAX_PACKET = 16 * 1024;
 const LOG_EVERY_MS = 60_000;
@@ -154,10 +158,14 @@ export class TrapReceiver {
     // One pass: snmpTrapOID.0 and sysUpTime.0 are the envelope, the rest is what the trap says.
     const varbinds: TrapVarbind[] = [];
     let trapOid: string | null = v1 ? v1TrapOid(String(pdu.enterprise ?? ''), Number(pdu.generic), Number(pdu.specific)) : null;
+    let agentAddress = v1 && pdu.agentAddr && pdu.agentAddr !== '0.0.0.0' ? String(pdu.agentAddr) : null;
     for (const vb of pdu.varbinds ?? []) {
       if (vb.oid === SNMP_TRAP_OID) {
         if (!v1 && typeof vb.value === 'string') trapOid = vb.value;
-      } else if (vb.oid !== SYS_UPTIME) varbinds.push(toTrapVarbind(vb));
+      } else if (vb.oid === SNMP_TRAP_ADDRESS) {
+        if (!agentAddress && typeof vb.value === 'string' && vb.value !== '0.0.0.0') agentAddress = vb.value;
+        varbinds.push(toTrapVarbind(vb));
+      } else if (vb.oid !== SYS_UPTIME && vb.oid !== SNMP_TRAP_COMMUNITY) varbinds.push(toTrapVarbind(vb));
     }
     if (!trapOid) {
       this.drop('malformed', n.rinfo.address);
@@ -169,7 +177,7 @@ export class TrapReceiver {
     this.onTrap({
       version: v1 ? '1' : pdu.user !== undefined ? '3' : '2c',
       source: n.rinfo.address,
-      agentAddress: v1 && pdu.agentAddr && pdu.agentAddr !== '0.0.0.0' ? String(pdu.agentAddr) : null,
+      agentAddress,
       trapOid: trapOid.charCodeAt(0) === 46 ? trapOid.slice(1) : trapOid, // a leading dot, as some senders write it
       user: pdu.user ?? null,
       inform,

@@ -12,7 +12,7 @@ export interface IncomingTrap {
   version: '1' | '2c' | '3';
   /** Sender address (UDP source). */
   source: string;
-  /** SNMPv1 agent-addr field: the device, when a relay forwarded the trap. */
+  /** The device, when a relay forwarded the trap: SNMPv1's agent-addr, else snmpTrapAddress.0 (RFC 3584). */
   agentAddress: string | null;
   /** snmpTrapOID.0, or the v1 trap converted per RFC 3584. */
   trapOid: string;
