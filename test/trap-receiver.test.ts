@@ -105,17 +105,19 @@ describe('trap receiver', () => {
     }
   });
 
-  it('v2c trap: every value type snmptrap sends, decoded (a small Counter64 arrives in one byte)', async () => {
+  it('v2c trap: every value type snmptrap sends, decoded (a small Counter64 arrives in one byte; binary strings as hex)', async () => {
     const e = '1.3.6.1.4.1.99999.1.';
     const before = received.length;
     const r = await netSnmp('snmptrap', ['-v2c', '-c', 'public', target, '', OUTLET_OFF,
       `${e}1`, 'i', '-5', `${e}2`, 'u', '4294967295', `${e}3`, 'c', '7', `${e}4`, 'C', '5', `${e}5`, 't', '12345', `${e}6`, 'a', '10.1.2.3',
-      `${e}7`, 'o', '1.3.6.1.4.1.318', `${e}8`, 's', 'Outlet 3 ÄÖ', `${e}9`, 'x', '414243', `${e}10`, 'C', '1099511627776']);
+      `${e}7`, 'o', '1.3.6.1.4.1.318', `${e}8`, 's', 'Outlet 3 ÄÖ', `${e}9`, 'x', '414243', `${e}10`, 'C', '1099511627776', `${e}11`, 'x', '07EA0B1D0F1E0000', `${e}12`, 'x', '001A2BFF']);
     assert.equal(r.code, 0, r.stderr);
     await next(before + 1);
     assert.deepEqual(last().varbinds.map((v) => [v.oid.slice(e.length), v.type, v.value]), [
       ['1', 2, -5], ['2', 66, 4294967295], ['3', 65, 7], ['4', 70, 5], ['5', 67, 12345], ['6', 64, '10.1.2.3'],
       ['7', 6, '1.3.6.1.4.1.318'], ['8', 4, 'Outlet 3 ÄÖ'], ['9', 4, 'ABC'], ['10', 70, 1099511627776],
+      // Binary values (a DateAndTime, a MAC-like string with a byte that is not UTF-8) as hex.
+      ['11', 4, '07 EA 0B 1D 0F 1E 00 00'], ['12', 4, '00 1A 2B FF'],
     ]);
   });
 

@@ -214,9 +214,20 @@ function toTrapVarbind(vb: { oid: string; type?: number; value: unknown }): Trap
   let value: string | number | null;
   if (typeof v === 'number' || typeof v === 'string') value = v;
   else if (typeof v === 'bigint') value = Number(v);
-  else if (Buffer.isBuffer(v)) value = vb.type === snmp.ObjectType.Counter64 ? unsignedBigEndian(v) : v.toString('utf8');
+  else if (Buffer.isBuffer(v)) value = vb.type === snmp.ObjectType.Counter64 ? unsignedBigEndian(v) : octets(v);
   else value = null;
   return { oid: vb.oid, type: vb.type ?? 0, value };
+}
+
+/**
+ * An OCTET STRING as text when it is text (UTF-8, no control characters but tab and line
+ * breaks), else as hex, the way Net-SNMP prints a Hex-STRING ("00 1A 2B"): MAC addresses,
+ * DateAndTime and other binary values stay readable and never garble the wall.
+ */
+export function octets(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  if (!/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/.test(text)) return text;
+  return bytes.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 ');
 }
 
 /** Counter64 as sent: big-endian, minimal length (often 1 to 5 bytes), sometimes a leading 0x00. */
