@@ -1,6 +1,8 @@
 // The trap receiver against Net-SNMP's own senders: v1, v2c, v3 authPriv traps, v2c and v3 informs, and what it refuses.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createSocket } from 'node:dgram';
+import snmp from 'net-snmp';
 import pino from 'pino';
 import { trapsSchema } from '../src/config/schema.js';
 import { TrapReceiver } from '../src/traps/trap-receiver.js';
@@ -131,5 +133,34 @@ describe('trap receiver', () => {
     assert.equal(last().agentAddress, '127.3.7.1');
     assert.ok(!JSON.stringify(last()).includes('the-pdus-own-community'), 'the relayed community is dropped');
     assert.deepEqual(last().varbinds.map((v) => v.oid), [MTRAPARGS_INTEGER, '1.3.6.1.6.3.18.1.3.0']);
+  });
+
+  it('an inform sent again (its acknowledgement lost) is acknowledged again but counted once', async () => {
+    // The inform's bytes, as net-snmp's session puts them on the wire, sent twice from one socket.
+    let packet: Buffer | null = null;
+    const fake: Record<string, unknown> = {};
+    Object.assign(fake, { unref() {}, ref() {}, bind() {}, close() {}, on: () => fake, send(b: Buffer, o: number, l: number) { packet = Buffer.from(b.subarray(o, o + l)); } });
+    const session = snmp.createSession('127.0.0.1', 'public', { version: snmp.Version2c, dgramModule: { createSocket: () => fake } } as snmp.SessionOptions);
+    session.inform('1.3.6.1.4.1.318.0.5', [], () => {});
+    session.close();
+    assert.ok(packet);
+    const socket = createSocket('udp4');
+    const acks: Buffer[] = [];
+    socket.on('message', (m) => acks.push(m));
+    await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+    try {
+      const before = received.length;
+      const informs = receiver.stats.informs;
+      const [host, port] = target.split(':');
+      socket.send(packet, Number(port), host);
+      await waitFor('first acknowledgement', () => acks.length === 1, 5_000, 10);
+      socket.send(packet, Number(port), host);
+      await waitFor('second acknowledgement', () => acks.length === 2, 5_000, 10);
+      assert.equal(received.length, before + 1, 'one trap');
+      assert.equal(receiver.stats.informs, informs + 1);
+      assert.equal(receiver.stats.dropped['repeated-inform'], 1);
+    } finally {
+      socket.close();
+    }
   });
 });

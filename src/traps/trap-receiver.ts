@@ -8,7 +8,7 @@ import type { IncomingTrap, TrapVarbind } from './trap-types.js';
 
 export type DropReason =
   | 'not-allowed' | 'rate-limited' | 'oversized' | 'malformed' | 'unknown-community' | 'unknown-user'
-  | 'auth-failed' | 'decrypt-failed' | 'unsupported' | 'other';
+  | 'auth-failed' | 'decrypt-failed' | 'unsupported' | 'repeated-inform' | 'other';
 
 export interface TrapStats {
   received: number;
@@ -32,6 +32,8 @@ const SNMP_TRAP_COMMUNITY = '1.3.6.1.6.3.18.1.4.0';
 /** Larger than any trap a PDU or UPS sends; a bigger datagram is dropped unread. */
 const MAX_PACKET = 16 * 1024;
 const LOG_EVERY_MS = 60_000;
+/** An inform whose acknowledgement was lost comes again with the same request-id, within the sender's retries. */
+const INFORM_REPEAT_MS = 30_000;
 
 /**
  * Receives v1, v2c and v3 traps and informs (net-snmp), after cheap checks on the raw packet:
@@ -45,6 +47,7 @@ export class TrapReceiver {
   private readonly rate: PerSourceRateLimit;
   private readonly communities: ReadonlySet<string>;
   private readonly lastLogged = new Map<string, number>();
+  private readonly recentInforms = new Map<string, number>();
   private socket: dgram.Socket | null = null;
 
   constructor(
@@ -140,6 +143,18 @@ export class TrapReceiver {
     }
   }
 
+  private repeated(key: string): boolean {
+    const now = Date.now();
+    const seen = this.recentInforms.get(key);
+    if (seen !== undefined && seen + INFORM_REPEAT_MS > now) return true;
+    if (this.recentInforms.size >= 10_000) {
+      for (const [k, at] of this.recentInforms) if (at + INFORM_REPEAT_MS <= now) this.recentInforms.delete(k);
+      if (this.recentInforms.size >= 10_000) this.recentInforms.clear();
+    }
+    this.recentInforms.set(key, now);
+    return false;
+  }
+
   private drop(reason: DropReason, source: string): false {
     this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
     const key = `${reason} ${source}`;
@@ -172,6 +187,11 @@ export class TrapReceiver {
       return;
     }
     const inform = pdu.type === snmp.PduType.InformRequest;
+    // Acknowledged again by net-snmp, but one event: a lost acknowledgement must not double a fault.
+    if (inform && this.repeated(`${n.rinfo.address} ${pdu.user ?? ''} ${pdu.id}`)) {
+      this.drop('repeated-inform', n.rinfo.address);
+      return;
+    }
     this.stats.accepted++;
     if (inform) this.stats.informs++;
     this.onTrap({
@@ -190,6 +210,7 @@ export class TrapReceiver {
 interface Notification {
   pdu: {
     type: number;
+    id?: number;
     varbinds?: { oid: string; type?: number; value: unknown }[];
     enterprise?: string;
     agentAddr?: string;
