@@ -15,6 +15,7 @@ import { apcRpdu2 } from '../src/profiles/apc-rpdu2.js';
 import { readDevice } from '../src/profiles/read-device.js';
 import { NetSnmpClient, type SnmpClient, type SnmpResult, type Varbind, type WalkOptions } from '../src/snmp/snmp-client.js';
 import { StateStore } from '../src/state/state-store.js';
+import { stopChild } from '../test/helpers/child-process.js';
 import { freeUdpPort } from '../test/helpers/ports.js';
 
 const SNMPD = '/usr/sbin/snmpd';
@@ -136,14 +137,8 @@ export async function startSnmpd(): Promise<Agent> {
   const keep = (d: Buffer) => { if (log.length < 20_000) log += d.toString(); };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopChild(child);
     rmSync(dir, { recursive: true, force: true });
   };
   const probe = snmp.createSession('127.0.0.1', COMMUNITY, { port, timeout: 200, retries: 0, version: snmp.Version2c });

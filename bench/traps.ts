@@ -56,6 +56,7 @@ import { demoConfig, waitFor } from '../test/helpers/demo-config.js';
 import { encodeTraps, type PacketSpec, type V3User } from './trap-packets.js';
 import type { SenderCommand, SenderReply } from './traps-sender.js';
 import type { SimCommand, SimReply } from './traps-sim.js';
+import { stopChild } from '../test/helpers/child-process.js';
 import { freeUdpPort } from '../test/helpers/ports.js';
 
 const PDU = 'dal3-r07-a';
@@ -78,10 +79,8 @@ const quantile = (xs: number[], q: number) => {
 /** A bench child process over IPC: one command, one reply, in order. */
 class Child<Cmd, Reply> {
   private readonly waiting: ((r: Reply | Error) => void)[] = [];
-  private readonly exited: Promise<void>;
   private constructor(private readonly child: ChildProcess) {
     child.on('message', (r: Reply) => this.waiting.shift()?.(r));
-    this.exited = new Promise((r) => child.once('exit', () => r()));
     child.once('exit', (code, signal) => { for (const w of this.waiting.splice(0)) w(new Error(`child exited (${code ?? signal})`)); });
   }
 
@@ -102,12 +101,8 @@ class Child<Cmd, Reply> {
     });
   }
 
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3_000);
-    await this.exited;
-    clearTimeout(timer);
+  stop(): Promise<void> {
+    return stopChild(this.child);
   }
 }
 
@@ -556,12 +551,7 @@ async function startSnmptrapd(mode: SnmptrapdMode, receiveBuffer: number): Promi
   void exited.then(() => process.off('exit', killOnExit));
   let fd: number | null = null;
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopChild(child);
     if (fd !== null) closeSync(fd);
     fd = null;
     rmSync(dir, { recursive: true, force: true });

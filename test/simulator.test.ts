@@ -265,7 +265,7 @@ describe('simulated agents over SNMP', () => {
   });
 
   it('inlet-loss: the PDU and its single-fed nodes go silent; clearing boots them', async () => {
-    const f = sim.injectFault({ kind: 'inlet-loss', pdu: 'pdu-a' });
+    sim.injectFault({ kind: 'inlet-loss', pdu: 'pdu-a' });
     try {
       const results = await Promise.all([A, SINGLE, BANK2, DUAL].map(answers));
       assert.deepEqual(results, [false, false, false, true]);

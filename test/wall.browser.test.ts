@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startApp } from '../src/app.js';
-import type { Config } from '../src/config/schema.js';
 import { CHROMIUM_ARGS, wallDemoConfig } from './helpers/wall-demo.js';
 
 const SCREENSHOT = '/tmp/wall-test.png';

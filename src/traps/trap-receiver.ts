@@ -48,7 +48,6 @@ export class TrapReceiver {
   private readonly communities: ReadonlySet<string>;
   private readonly lastLogged = new Map<string, number>();
   private readonly recentInforms = new Map<string, number>();
-  private socket: dgram.Socket | null = null;
 
   constructor(
     private readonly settings: TrapSettings,
@@ -69,7 +68,6 @@ export class TrapReceiver {
     const dgramModule = {
       createSocket(type: dgram.SocketType) {
         const socket = dgram.createSocket(type);
-        self.socket = socket;
         socket.once('listening', () => {
           try {
             socket.setRecvBufferSize(self.settings.receiveBuffer);

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopChild } from './child-process.js';
 
 export const HAPROXY_BIN = process.env.HAPROXY_BIN ?? '/usr/sbin/haproxy';
 export const haproxyAvailable = existsSync(HAPROXY_BIN);
@@ -171,14 +172,7 @@ export async function start(opts: HaproxyOptions = {}): Promise<RunningHaproxy> 
     const halt = async () => {
       const proc = child;
       child = null;
-      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-      proc.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3_000))]);
-      if (proc.exitCode === null && proc.signalCode === null) {
-        proc.kill('SIGKILL');
-        await exited;
-      }
+      if (proc) await stopChild(proc);
     };
 
     await launch();

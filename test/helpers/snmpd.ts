@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopChild } from './child-process.js';
 
 export interface Snmpd {
   port: number;
@@ -19,7 +20,6 @@ export async function startSnmpd(port: number, extraConfig = ''): Promise<Snmpd>
   let output = '';
   child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const deadline = Date.now() + 10_000;
   while (!/NET-SNMP version/.test(output)) {
     if (child.exitCode !== null || Date.now() > deadline) {
@@ -31,9 +31,7 @@ export async function startSnmpd(port: number, extraConfig = ''): Promise<Snmpd>
   return {
     port,
     async stop() {
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };

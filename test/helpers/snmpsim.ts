@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NetSnmpClient } from '../../src/snmp/snmp-client.js';
+import { stopChild } from './child-process.js';
 import { waitFor } from './demo-config.js';
 
 /** Where the shared recordings live: $BREAKERBOX_RECORDINGS, else ../shared/recordings beside the project. */
@@ -25,7 +26,6 @@ export async function startSnmpsim(port: number, extraArgs: string[] = []): Prom
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const clients: NetSnmpClient[] = [];
   const client = (recording: string) => {
     const c = new NetSnmpClient({ host: '127.0.0.1', port, credentials: { version: '2c', community: recording }, timeoutMs: 3_000, retries: 1 });
@@ -47,9 +47,7 @@ export async function startSnmpsim(port: number, extraArgs: string[] = []): Prom
     client,
     async stop() {
       for (const c of clients) c.close();
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await stopChild(child);
       rmSync(cache, { recursive: true, force: true });
     },
   };
