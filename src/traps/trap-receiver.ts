@@ -36,9 +36,11 @@ const LOG_EVERY_MS = 60_000;
 const INFORM_REPEAT_MS = 30_000;
 
 /**
- * Receives v1, v2c and v3 traps and informs (net-snmp), after cheap checks on the raw packet:
- * source allow-list, per-source rate, size. Everything refused is counted by reason; a log line
- * names the source at most once a minute per reason, and never a community or key.
+ * Receives v1, v2c and v3 traps and informs, after cheap checks on the raw packet: source
+ * allow-list, per-source rate, size. Plain v1/v2c traps, nearly all of them, are decoded here
+ * (community-trap.ts); net-snmp's receiver takes the rest (v3, informs and their
+ * acknowledgements, anything unusual). Everything refused is counted by reason; a log line names
+ * the source at most once a minute per reason, and never a community or key.
  */
 export class TrapReceiver {
   readonly stats: TrapStats = { received: 0, accepted: 0, informs: 0, dropped: {} };
