@@ -1,5 +1,6 @@
-// Time from a fault injected in the simulated demo to the members gone from the membership file.
-// The poll path's latency: about one poll interval on average; the trap path will beat it.
+// Time from a fault injected in the simulated demo to the members gone from the membership file,
+// two ways: with traps off, the poll path alone (a fault waits for the next poll: about half a
+// poll interval on average); and as the demo runs, where the PDU announces the trip by trap.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startApp } from '../src/app.js';
@@ -9,11 +10,14 @@ const SINGLE = Array.from({ length: 20 }, (_, i) => `scan-0${57 + i}`);
 
 export interface FaultToDrainResult {
   pollIntervalMs: number;
+  traps: boolean;
   samplesMs: number[];
 }
 
-export async function faultToDrain(trials: number, pollInterval = '2s'): Promise<FaultToDrainResult> {
-  const { config, stateDir } = demoConfig({ snmpPort: 23161, pollInterval, holdDown: '0s' });
+export async function faultToDrain(trials: number, o: { traps: boolean; pollInterval?: string }): Promise<FaultToDrainResult> {
+  const { config, stateDir } = demoConfig({ snmpPort: 23161, pollInterval: o.pollInterval ?? '2s', holdDown: '0s' });
+  // Off, neither the receiver listens nor do the simulated PDUs send.
+  config.settings.traps.enabled = o.traps;
   const app = await startApp({ config, stateDir, logLevel: 'silent' });
   const membersFile = join(stateDir, 'var/pools/scanners.members');
   const active = async () => new Set((await readFile(membersFile, 'utf8').catch(() => '')).split('\n').filter(Boolean));
@@ -37,5 +41,5 @@ export async function faultToDrain(trials: number, pollInterval = '2s'): Promise
   } finally {
     await app.stop();
   }
-  return { pollIntervalMs: config.settings.pollInterval, samplesMs };
+  return { pollIntervalMs: config.settings.pollInterval, traps: o.traps, samplesMs };
 }
