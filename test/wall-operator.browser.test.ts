@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startApp } from '../src/app.js';
 import type { Config } from '../src/config/schema.js';
-import { CHROMIUM_ARGS, wallDemoConfig } from './helpers/wall-demo.js';
+import { CHROMIUM_ARGS, fitsScreen, waitForMembers, wallDemoConfig } from './helpers/wall-demo.js';
 
 const SCREENSHOT = '/tmp/wall-operator.png';
 const SCREENSHOT_WALL = '/tmp/wall-operator-off.png';
@@ -31,25 +31,6 @@ function demoConfig(stateDir: string): Promise<Config> {
     raw.pools.find((p) => p.name === 'storage')!.shadow = true;
     raw.settings.api = { tokens: [{ name: 'alice', token: TOKEN }] };
   });
-}
-
-async function waitForMembers(page: Page, nodes: string[], want: { state?: string; power?: string; pinned?: boolean }, timeout = 30_000): Promise<void> {
-  try {
-    await page.waitForFunction(([names, w]) => names.every((n) => {
-      const el = document.querySelector(`[data-testid="member-${n}"]`);
-      return el !== null && (!w.state || el.getAttribute('data-state') === w.state) && (!w.power || el.getAttribute('data-power') === w.power)
-        && (w.pinned === undefined || (el.getAttribute('data-pinned') === 'true') === w.pinned);
-    }), [nodes, want] as const, { timeout, polling: 100 });
-  } catch (err) {
-    const seen = await page.$$eval('[data-testid^="member-"]', (els, names) => els
-      .filter((e) => names.includes(e.getAttribute('data-testid')!.slice('member-'.length)))
-      .map((e) => `${e.getAttribute('data-testid')}=${e.getAttribute('data-state')}/${e.getAttribute('data-power')}/pinned:${e.getAttribute('data-pinned')}`), nodes);
-    throw new Error(`members never reached ${JSON.stringify(want)}: ${seen.join(' ')}`, { cause: err });
-  }
-}
-
-async function fitsScreen(page: Page): Promise<{ scrollWidth: number; scrollHeight: number }> {
-  return page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, scrollHeight: document.documentElement.scrollHeight }));
 }
 
 describe('NOC wall operator mode (browser, real app, API tokens)', { timeout: 240_000 }, () => {

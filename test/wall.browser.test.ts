@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startApp } from '../src/app.js';
-import { CHROMIUM_ARGS, wallDemoConfig } from './helpers/wall-demo.js';
+import { CHROMIUM_ARGS, fitsScreen, waitForMembers, wallDemoConfig } from './helpers/wall-demo.js';
 
 const SCREENSHOT = '/tmp/wall-test.png';
 const PDU = 'dal3-r07-a';
@@ -17,25 +17,6 @@ const SINGLE_CORDED = Array.from({ length: 20 }, (_, i) => scan(57 + i)); // onl
 const DUAL_CORDED = [77, 78, 79, 80].map(scan); // dal3-r07-a bank 1 and dal3-r07-b
 
 const demoConfig = (stateDir: string) => wallDemoConfig(stateDir);
-
-/** Waits until every listed member chip shows the given attributes. */
-async function waitForMembers(page: Page, nodes: string[], want: { state?: string; power?: string }, timeout = 30_000): Promise<void> {
-  try {
-    await page.waitForFunction(([names, w]) => names.every((n) => {
-      const el = document.querySelector(`[data-testid="member-${n}"]`);
-      return el !== null && (!w.state || el.getAttribute('data-state') === w.state) && (!w.power || el.getAttribute('data-power') === w.power);
-    }), [nodes, want] as const, { timeout, polling: 100 });
-  } catch (err) {
-    const seen = await page.$$eval('[data-testid^="member-"]', (els, names) => els
-      .filter((e) => names.includes(e.getAttribute('data-testid')!.slice('member-'.length)))
-      .map((e) => `${e.getAttribute('data-testid')}=${e.getAttribute('data-state')}/${e.getAttribute('data-power')}`), nodes);
-    throw new Error(`members never reached ${JSON.stringify(want)}: ${seen.join(' ')}`, { cause: err });
-  }
-}
-
-async function fitsScreen(page: Page): Promise<{ scrollWidth: number; scrollHeight: number }> {
-  return page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, scrollHeight: document.documentElement.scrollHeight }));
-}
 
 describe('NOC wall (browser, real app)', { timeout: 180_000 }, () => {
   let stateDir: string;

@@ -1,6 +1,7 @@
-// What the browser tests share: Chromium's flags for this machine, free ports, and the demo made fast.
+// What the browser tests share: Chromium's flags for this machine, free ports, the demo made fast, and waits on the wall.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
 import { parse, stringify } from 'yaml';
 import { parseConfigText } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
@@ -34,4 +35,25 @@ export async function wallDemoConfig(stateDir: string, edit: (raw: RawDemo) => v
   };
   edit(raw);
   return parseConfigText(stringify(raw), file);
+}
+
+/** Waits until every listed member chip on the wall shows the given attributes. */
+export async function waitForMembers(page: Page, nodes: string[], want: { state?: string; power?: string; pinned?: boolean }, timeout = 30_000): Promise<void> {
+  try {
+    await page.waitForFunction(([names, w]) => names.every((n) => {
+      const el = document.querySelector(`[data-testid="member-${n}"]`);
+      return el !== null && (!w.state || el.getAttribute('data-state') === w.state) && (!w.power || el.getAttribute('data-power') === w.power)
+        && (w.pinned === undefined || (el.getAttribute('data-pinned') === 'true') === w.pinned);
+    }), [nodes, want] as const, { timeout, polling: 100 });
+  } catch (err) {
+    const seen = await page.$$eval('[data-testid^="member-"]', (els, names) => els
+      .filter((e) => names.includes(e.getAttribute('data-testid')!.slice('member-'.length)))
+      .map((e) => `${e.getAttribute('data-testid')}=${e.getAttribute('data-state')}/${e.getAttribute('data-power')}/pinned:${e.getAttribute('data-pinned')}`), nodes);
+    throw new Error(`members never reached ${JSON.stringify(want)}: ${seen.join(' ')}`, { cause: err });
+  }
+}
+
+/** The page's scroll size: a wall must fit its screen. */
+export async function fitsScreen(page: Page): Promise<{ scrollWidth: number; scrollHeight: number }> {
+  return page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, scrollHeight: document.documentElement.scrollHeight }));
 }
