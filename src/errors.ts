@@ -1,0 +1,19 @@
+// Every error code Breakerbox answers with, in one place: stable strings users can search for.
+// An HTTP error body is always {"error": "<human text>", "code": "<one of these>"}.
+
+export const ERROR_CODES = {
+  BB_ERR_BAD_REQUEST: 'the request is malformed (bad JSON, a bad parameter)',
+  BB_ERR_NOT_FOUND: 'no such endpoint or thing',
+  BB_ERR_INTERNAL: 'an unexpected failure inside Breakerbox (logged)',
+  BB_ERR_UNAUTHORIZED: 'a token is needed, or the one given is unknown',
+  BB_ERR_CONFIG: 'the configuration is invalid (file:line, key path)',
+  BB_ERR_NO_POOL: 'no pool of that name',
+  BB_ERR_NOT_MEMBER: 'the node is not a member of that pool',
+  BB_ERR_HELD: 'the member is held by an operator: release it first',
+  BB_ERR_NOT_HELD: 'the member is not held',
+  BB_ERR_NO_REASON: 'an operator change must say why',
+  BB_ERR_BAD_FAULT: 'the simulator cannot inject that fault',
+  BB_ERR_SIM_FAULT: 'the simulator cannot inject that fault',
+} as const satisfies Record<`BB_ERR_${string}`, string>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
