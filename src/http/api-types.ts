@@ -113,6 +113,12 @@ export interface ApiEvent {
   subject: string; // pool, node or device name
   message: string;
   chain?: { cause: string; impact: string; action: string };
+  /** Repeats folded into this entry (absent: it happened once); `time` is the latest. */
+  count?: number;
+  /** When the first of the folded repeats happened, epoch ms. */
+  firstTime?: number;
+  /** The id of the entry this one supersedes (same kind and source); that id is no longer served. */
+  replaces?: number;
 }
 
 export interface ApiService {
