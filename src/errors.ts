@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   BB_ERR_NO_REASON: 'an operator change must say why',
   BB_ERR_BAD_FAULT: 'the simulator cannot inject that fault',
   BB_ERR_SIM_FAULT: 'the simulator cannot inject that fault',
+  BB_ERR_BAD_CIDR: 'a trap allow-list or relay block is not valid IPv4 CIDR (octets 0-255, prefix 0-32)',
 } as const satisfies Record<`BB_ERR_${string}`, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

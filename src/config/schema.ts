@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseIpv4Cidr } from '../traps/cidr.js';
 
 /** "30s", "5m", "1h", "250ms" or a plain number of milliseconds → milliseconds. */
 export const duration = z.union([
@@ -134,20 +135,27 @@ export const siteSchema = z.object({
   }).strict()).min(1),
 }).strict();
 
-const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/, 'an IPv4 address or CIDR block such as "10.0.0.0/8"');
+/** An IPv4 address or CIDR block, read as the trap receiver reads it; the message quotes the bad value. */
+const cidr = z.string().superRefine((text, ctx) => {
+  const block = parseIpv4Cidr(text);
+  if (typeof block === 'string') ctx.addIssue({ code: z.ZodIssueCode.custom, message: block });
+});
 
 export const trapUserSchema = z.object(v3Security).strict().superRefine(keysForLevel);
 
 export const trapsSchema = z.object({
   enabled: z.boolean().default(true),
   address: z.string().default('0.0.0.0'),
-  port: z.number().int().min(1).max(65535).default(162),
+  /** 0: a free port the system picks. */
+  port: z.number().int().min(0).max(65535).default(162),
   /** v1/v2c communities accepted. */
   communities: z.array(z.string().min(1)).default([]),
   /** v3 users accepted (their keys authenticate and decrypt). */
   users: z.array(trapUserSchema).default([]),
   /** Only these sources, when set. */
   allow: z.array(cidr).optional(),
+  /** Relays and proxies whose traps may name the device they forward for (v1 agent-addr, snmpTrapAddress.0); anyone else's trap is the sender's own. */
+  relays: z.array(cidr).optional(),
   /** Traps per second one source may send before the rest are dropped and counted. */
   perSourceRate: z.number().positive().default(500),
   /** Where to find vendor MIBs, to name unclassified traps (the project's mibs/ is always read). */

@@ -1,28 +1,40 @@
-// Who may send traps, and how fast: checked on the raw packet, before any decoding.
+// Who may send traps, who may speak for other devices, and how fast: checked on the raw packet, before any decoding.
+import type { Clock } from '../clock.js';
+import type { ErrorCode } from '../errors.js';
+import { ipv4, parseIpv4Cidr, type Ipv4Block } from './cidr.js';
 
-/** IPv4 CIDR blocks; an empty list allows everyone. */
-export class AllowList {
-  private readonly blocks: { net: number; mask: number }[];
+/** A block that is not valid IPv4 CIDR, refused when the list is built: a bad prefix must never become a mask. */
+export class CidrError extends Error {
+  readonly code: ErrorCode = 'BB_ERR_BAD_CIDR';
+  constructor(message: string) {
+    super(message);
+    this.name = 'CidrError';
+  }
+}
+
+/** IPv4 CIDR blocks; the answer per address is remembered (a bounded number of them), as every datagram asks. */
+export class AddressBlocks {
+  private readonly blocks: readonly Ipv4Block[];
   private readonly seen = new Map<string, boolean>();
 
-  constructor(cidrs: readonly string[] | undefined) {
+  /** Throws a CidrError naming the first block that is not valid. */
+  constructor(cidrs: readonly string[] | undefined, what: string) {
     this.blocks = (cidrs ?? []).map((c) => {
-      const [ip, bits = '32'] = c.split('/');
-      const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
-      return { net: (ipv4(ip!) ?? 0) & mask, mask };
+      const block = typeof c === 'string' ? parseIpv4Cidr(c) : `${JSON.stringify(c)} is not a string`;
+      if (typeof block === 'string') throw new CidrError(`${what}: ${block}`);
+      return block;
     });
   }
 
-  get active(): boolean {
-    return this.blocks.length > 0;
+  get empty(): boolean {
+    return this.blocks.length === 0;
   }
 
-  /** Checked on every datagram: the answer per address is remembered (a bounded number of them). */
-  allows(address: string): boolean {
-    if (this.blocks.length === 0) return true;
+  contains(address: string): boolean {
+    if (this.blocks.length === 0) return false;
     let ok = this.seen.get(address);
     if (ok === undefined) {
-      const ip = ipv4(address.startsWith('::ffff:') ? address.slice(7) : address);
+      const ip = ipv4(address);
       ok = ip !== null && this.blocks.some((b) => ((ip & b.mask) >>> 0) === b.net);
       if (this.seen.size >= 10_000) this.seen.clear(); // a flood of spoofed sources must not grow memory without bound
       this.seen.set(address, ok);
@@ -31,32 +43,37 @@ export class AllowList {
   }
 }
 
-function ipv4(text: string): number | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
-  let n = 0;
-  for (const p of parts) {
-    const v = Number(p);
-    if (!Number.isInteger(v) || v < 0 || v > 255) return null;
-    n = n * 256 + v;
+/** The sources allowed to send traps; an empty list allows everyone. */
+export class AllowList {
+  private readonly blocks: AddressBlocks;
+
+  constructor(cidrs: readonly string[] | undefined) {
+    this.blocks = new AddressBlocks(cidrs, 'traps.allow');
   }
-  return n >>> 0;
+
+  get active(): boolean {
+    return !this.blocks.empty;
+  }
+
+  allows(address: string): boolean {
+    return this.blocks.empty || this.blocks.contains(address);
+  }
 }
 
-/** A token bucket per source: `rate` per second, bursts up to one second's worth. */
+/** A token bucket per source: `rate` per second, bursts up to one second's worth; time from the injected clock. */
 export class PerSourceRateLimit {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly rate: number, private readonly now: () => number = () => performance.now(), private readonly maxSources = 50_000) {}
+  constructor(readonly rate: number, private readonly clock: Pick<Clock, 'now'>, private readonly maxSources = 50_000) {}
 
   take(source: string): boolean {
-    const t = this.now();
+    const t = this.clock.now();
     let b = this.buckets.get(source);
     if (!b) {
       if (this.buckets.size >= this.maxSources) this.buckets.clear(); // a flood of spoofed sources must not grow memory without bound
       b = { tokens: this.rate, at: t };
       this.buckets.set(source, b);
-    } else {
+    } else if (t > b.at) {
       b.tokens = Math.min(this.rate, b.tokens + ((t - b.at) / 1000) * this.rate);
       b.at = t;
     }

@@ -22,7 +22,12 @@ export interface PollerLike {
 /** One received trap as the journal keeps it (no community, no keys). */
 export interface TrapRecord {
   time: number;
+  /** The address the trap is attributed to: the sender's, or the device a configured relay forwarded it for. */
   source: string;
+  /** Who really sent it (UDP source, address:port), whatever the trap says. */
+  sender: string;
+  /** An address the trap named for itself (v1 agent-addr, snmpTrapAddress.0) that was not believed, the sender not being a configured relay. */
+  claimed: string | null;
   device: string | null;
   version: IncomingTrap['version'];
   trapOid: string;
@@ -60,8 +65,10 @@ interface Confirming {
   next: Batch | null;
 }
 
-/** As journaled: the classification's name, or null until someone reads it and MIBs name it. */
-type StoredTrap = Omit<TrapRecord, 'name' | 'varbinds'> & { name: string | null; varbinds: IncomingTrap['varbinds'] };
+/** As journaled: the classification's name, or null until someone reads it and MIBs name it; the sender as it came (no string built per trap). */
+type StoredTrap = Omit<TrapRecord, 'name' | 'varbinds' | 'sender'> & {
+  name: string | null; varbinds: IncomingTrap['varbinds']; senderAddress: string; senderPort: number;
+};
 
 /**
  * What happens to an accepted trap: attributed to a device by address, classified by the
@@ -82,11 +89,15 @@ export class TrapPipeline {
   }
 
   handle(trap: IncomingTrap): void {
-    const device = this.attribute(trap.agentAddress ?? trap.source);
+    // The trap's own word for where it comes from counts only from a configured relay.
+    const source = trap.relayed && trap.agentAddress !== null ? trap.agentAddress : trap.source;
+    const claimed = !trap.relayed && trap.agentAddress !== null && trap.agentAddress !== trap.source ? trap.agentAddress : null;
+    const device = this.attribute(source);
     const profile = device?.kind === 'pdu' ? this.deps.store.pdu(device.name)?.reading?.profile ?? null : null;
     const c = this.deps.classifier.classify(trap, profile);
     const record: StoredTrap = {
-      time: this.deps.clock.now(), source: trap.agentAddress ?? trap.source, device: device?.name ?? null, version: trap.version, trapOid: trap.trapOid,
+      time: this.deps.clock.now(), source, senderAddress: trap.source, senderPort: trap.sourcePort, claimed,
+      device: device?.name ?? null, version: trap.version, trapOid: trap.trapOid,
       name: c.name, event: c.event, entity: c.entity, varbinds: trap.varbinds,
     };
     this.journal.push(record);
@@ -100,13 +111,14 @@ export class TrapPipeline {
     // A classified trap from a device Breakerbox does not poll: shown and alerted, never acted on.
     this.say(`${record.source} ${c.event}`, () => ({
       type: 'trap-hint', severity: FAULT_EVENTS.has(c.event) ? 'warning' : 'info', subject: device?.name ?? record.source,
-      message: `${describe(record, this.trapName(record))} from ${device?.name ?? record.source}, which Breakerbox does not poll: a hint only, nothing is drained on it`,
+      message: `${describe(record, this.trapName(record))} from ${device?.name ?? record.source}${origin([record])}, which Breakerbox does not poll: a hint only, nothing is drained on it`,
     }));
   }
 
   private named(r: StoredTrap): TrapRecord {
     const names = this.deps.names();
-    return { ...r, name: this.trapName(r), varbinds: r.varbinds.map((vb) => ({ oid: vb.oid, name: names.name(vb.oid), value: vb.value })) };
+    const { senderAddress: _address, senderPort: _port, ...rest } = r;
+    return { ...rest, sender: sender(r), name: this.trapName(r), varbinds: r.varbinds.map((vb) => ({ oid: vb.oid, name: names.name(vb.oid), value: vb.value })) };
   }
 
   private trapName(r: StoredTrap): string {
@@ -154,16 +166,18 @@ export class TrapPipeline {
     const facts = this.deps.store.pdu(batch.device);
     const answered = polled && facts?.reachable === true && (facts.lastPollAt ?? 0) >= batch.since;
     const faults = batch.traps.filter((t) => t.fault);
-    const summary = summarize(batch.traps.map((t) => t.record), (r) => this.trapName(r));
+    const records = batch.traps.map((t) => t.record);
+    const summary = summarize(records, (r) => this.trapName(r));
+    const from = origin(records);
     if (answered) {
       this.deps.events.add({
         type: 'trap', severity: faults.length ? 'warning' : 'info', subject: batch.device,
-        message: `${summary} from ${batch.device}: confirmed by an immediate poll${faults.length ? '; power health follows what the poll read' : ''}`,
+        message: `${summary} from ${batch.device}${from}: confirmed by an immediate poll${faults.length ? '; power health follows what the poll read' : ''}`,
       });
     } else if (faults.length) {
       this.deps.events.add({
         type: 'trap-unconfirmed', severity: 'critical', subject: batch.device,
-        message: `${summary} from ${batch.device}, but ${batch.device} does not answer a poll: an unconfirmed hint, nothing is drained on it alone`,
+        message: `${summary} from ${batch.device}${from}, but ${batch.device} does not answer a poll: an unconfirmed hint, nothing is drained on it alone`,
       });
     }
   }
@@ -174,7 +188,7 @@ export class TrapPipeline {
       const shown = r.varbinds.slice(0, 6).map((vb) => `${vb.name} = ${String(vb.value)}`).join(', ');
       return {
         type: 'trap-unclassified', severity: 'info', subject: r.device ?? r.source,
-        message: `unclassified trap ${r.name} from ${r.device ?? r.source}${shown ? `: ${shown}` : ''}`,
+        message: `unclassified trap ${r.name} from ${r.device ?? r.source}${origin([record])}${shown ? `: ${shown}` : ''}`,
       };
     });
   }
@@ -203,6 +217,20 @@ export class TrapPipeline {
     }
     return this.hosts.byHost.get(address.startsWith('::ffff:') ? address.slice(7) : address)?.[0] ?? null;
   }
+}
+
+function sender(r: StoredTrap): string {
+  return `${r.senderAddress}:${r.senderPort}`;
+}
+
+/** " (sent by 10.1.2.3:50123)", the relay or the claim said too: who really sent what an event is about. */
+function origin(records: StoredTrap[]): string {
+  const senders = [...new Set(records.map(sender))];
+  const claims = [...new Set(records.flatMap((r) => (r.claimed === null ? [] : [r.claimed])))];
+  const relayed = records.some((r) => r.source !== r.senderAddress);
+  const shown = senders.length > 3 ? `${senders.slice(0, 3).join(', ')} and ${senders.length - 3} more` : senders.join(', ');
+  const claim = claims.length ? `; it names ${claims.slice(0, 3).join(', ')}, not believed from a sender that is not a configured relay` : '';
+  return ` (sent by ${relayed ? 'relay ' : ''}${shown}${claim})`;
 }
 
 function describe(r: StoredTrap, name: string): string {

@@ -1,8 +1,9 @@
 import dgram from 'node:dgram';
 import snmp from 'net-snmp';
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../clock.js';
 import type { TrapSettings } from '../config/schema.js';
-import { AllowList, PerSourceRateLimit } from './access.js';
+import { AddressBlocks, AllowList, PerSourceRateLimit } from './access.js';
 import { decodeCommunityTrap } from './community-trap.js';
 import type { IncomingTrap, TrapVarbind } from './trap-types.js';
 
@@ -40,81 +41,142 @@ const INFORM_REPEAT_MS = 30_000;
  * allow-list, per-source rate, size. Plain v1/v2c traps, nearly all of them, are decoded here
  * (community-trap.ts); net-snmp's receiver takes the rest (v3, informs and their
  * acknowledgements, anything unusual). Everything refused is counted by reason; a log line names
- * the source at most once a minute per reason, and never a community or key.
+ * the source at most once a minute per reason, and never a community or key. Credentials, lists
+ * and rate are swapped in one step by `reconfigure`; the socket is moved by `rebind`.
  */
 export class TrapReceiver {
   readonly stats: TrapStats = { received: 0, accepted: 0, informs: 0, dropped: {} };
-  private receiver: ReturnType<typeof snmp.createReceiver> | null = null;
-  private readonly allow: AllowList;
-  private readonly rate: PerSourceRateLimit;
-  private readonly communities: ReadonlySet<string>;
+  private receiver: SnmpReceiver | null = null;
+  private socket: dgram.Socket | null = null;
+  private settings: TrapSettings;
+  private allow: AllowList;
+  private relays: AddressBlocks;
+  private rate: PerSourceRateLimit;
+  private communities: ReadonlySet<string>;
   private readonly lastLogged = new Map<string, number>();
   private readonly recentInforms = new Map<string, number>();
 
+  /** Throws a CidrError if `allow` or `relays` holds a block that is not valid IPv4 CIDR. */
   constructor(
-    private readonly settings: TrapSettings,
+    settings: TrapSettings,
     private readonly onTrap: (trap: IncomingTrap) => void,
     private readonly log: Logger,
+    private readonly clock: Clock = systemClock,
   ) {
+    this.settings = settings;
     this.allow = new AllowList(settings.allow);
-    this.rate = new PerSourceRateLimit(settings.perSourceRate);
+    this.relays = new AddressBlocks(settings.relays, 'traps.relays');
+    this.rate = new PerSourceRateLimit(settings.perSourceRate, clock);
     this.communities = new Set(settings.communities);
   }
 
   /** Binds; resolves with the port (useful with port 0) or rejects with a clear message. */
   async start(): Promise<number> {
-    let bound: (port: number) => void = () => {};
+    const opened = await this.open(this.settings);
+    this.receiver = opened.receiver;
+    this.socket = opened.socket;
+    return opened.port;
+  }
+
+  /**
+   * Communities, v3 users, allow-list, relays and rate, all replaced at once: every datagram read
+   * after this returns is judged by the new settings alone. Address, port and receive buffer are
+   * left to `rebind`. Throws (changing nothing) if a CIDR block is not valid.
+   */
+  reconfigure(settings: TrapSettings): void {
+    const allow = new AllowList(settings.allow);
+    const relays = new AddressBlocks(settings.relays, 'traps.relays');
+    const rate = settings.perSourceRate === this.rate.rate ? this.rate : new PerSourceRateLimit(settings.perSourceRate, this.clock);
+    const communities = new Set(settings.communities);
+    this.allow = allow;
+    this.relays = relays;
+    this.rate = rate;
+    this.communities = communities;
+    this.settings = { ...settings, address: this.settings.address, port: this.settings.port, receiveBuffer: this.settings.receiveBuffer };
+    if (this.receiver) loadCredentials(this.receiver.getAuthorizer(), settings);
+  }
+
+  /**
+   * Listens on the address and port of `settings` instead, the old socket open until the new one is
+   * bound: a port that cannot be bound rejects and leaves the receiver where it was. A change of the
+   * receive buffer alone is applied to the socket in place.
+   */
+  async rebind(settings: Pick<TrapSettings, 'address' | 'port' | 'receiveBuffer'>): Promise<number> {
+    const { address, port, receiveBuffer } = settings;
+    const current = this.settings;
+    if (this.socket && address === current.address && port === current.port) {
+      this.settings = { ...current, receiveBuffer };
+      this.setBuffer(this.socket, receiveBuffer);
+      return this.socket.address().port;
+    }
+    const opened = await this.open({ ...current, address, port, receiveBuffer });
+    const old = this.receiver;
+    this.receiver = opened.receiver;
+    this.socket = opened.socket;
+    this.settings = { ...this.settings, address, port, receiveBuffer };
+    // Credentials may have changed while the new socket was binding.
+    loadCredentials(opened.receiver.getAuthorizer(), this.settings);
+    if (old) await closeReceiver(old);
+    return opened.port;
+  }
+
+  /** The port listened on, or null. */
+  get port(): number | null {
+    return this.socket ? this.socket.address().port : null;
+  }
+
+  async stop(): Promise<void> {
+    const r = this.receiver;
+    this.receiver = null;
+    this.socket = null;
+    if (r) await closeReceiver(r);
+  }
+
+  /** A net-snmp receiver whose socket hands every datagram to `receive` first. */
+  private open(settings: TrapSettings): Promise<{ receiver: SnmpReceiver; socket: dgram.Socket; port: number }> {
+    let bound: (socket: dgram.Socket) => void = () => {};
     let failed: (err: Error) => void = () => {};
-    const ready = new Promise<number>((resolve, reject) => { bound = resolve; failed = reject; });
+    const ready = new Promise<dgram.Socket>((resolve, reject) => { bound = resolve; failed = reject; });
     const self = this;
     const dgramModule = {
       createSocket(type: dgram.SocketType) {
         const socket = dgram.createSocket(type);
         socket.once('listening', () => {
-          try {
-            socket.setRecvBufferSize(self.settings.receiveBuffer);
-          } catch (err) {
-            self.log.warn({ err: (err as Error).message }, 'cannot enlarge the trap receive buffer');
-          }
-          bound(socket.address().port);
+          self.setBuffer(socket, settings.receiveBuffer);
+          bound(socket);
         });
-        socket.once('error', (err) => failed(new Error(`cannot listen for traps on ${self.settings.address}:${self.settings.port}: ${err.message}`)));
+        socket.once('error', (err) => failed(new Error(`cannot listen for traps on ${settings.address}:${settings.port}: ${err.message}`)));
+        // net-snmp turns port 0 into 162: the socket binds where the settings say.
+        const bind = socket.bind.bind(socket);
+        socket.bind = ((..._args: unknown[]) => bind(settings.port, settings.address)) as typeof socket.bind;
         const on = socket.on.bind(socket);
         socket.on = ((event: string, listener: (...args: unknown[]) => void) =>
           event === 'message' ? on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => self.receive(msg, rinfo) && listener(msg, rinfo)) : on(event, listener)) as typeof socket.on;
         return socket;
       },
     };
-    this.receiver = snmp.createReceiver({
-      port: this.settings.port, address: this.settings.address, includeAuthentication: true, dgramModule,
+    const receiver = snmp.createReceiver({
+      port: settings.port, address: settings.address, includeAuthentication: true, dgramModule,
     } as Parameters<typeof snmp.createReceiver>[0], (error: Error | null, notification: unknown) => {
       if (error) this.drop(classifyError(error), (error as { rinfo?: dgram.RemoteInfo }).rinfo?.address ?? 'unknown');
       else this.deliver(notification as Notification);
     });
-    const authorizer = this.receiver.getAuthorizer();
-    for (const community of this.settings.communities) authorizer.addCommunity(community);
-    for (const u of this.settings.users) {
-      const user: snmp.User = { name: u.user, level: snmp.SecurityLevel[u.level] };
-      if (u.authProtocol) user.authProtocol = AUTH[u.authProtocol];
-      if (u.authKey) user.authKey = u.authKey;
-      if (u.privProtocol) user.privProtocol = PRIV[u.privProtocol];
-      if (u.privKey) user.privKey = u.privKey;
-      authorizer.addUser(user);
-    }
-    return ready;
+    loadCredentials(receiver.getAuthorizer(), settings);
+    return ready.then(
+      (socket) => ({ receiver, socket, port: socket.address().port }),
+      async (err: unknown) => {
+        await closeReceiver(receiver);
+        throw err;
+      },
+    );
   }
 
-  async stop(): Promise<void> {
-    const r = this.receiver;
-    this.receiver = null;
-    if (!r) return;
-    await new Promise<void>((resolve) => {
-      try {
-        r.close(() => resolve());
-      } catch {
-        resolve();
-      }
-    });
+  private setBuffer(socket: dgram.Socket, bytes: number): void {
+    try {
+      socket.setRecvBufferSize(bytes);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'cannot enlarge the trap receive buffer');
+    }
   }
 
   /**
@@ -144,7 +206,7 @@ export class TrapReceiver {
   }
 
   private repeated(key: string): boolean {
-    const now = Date.now();
+    const now = this.clock.now();
     const seen = this.recentInforms.get(key);
     if (seen !== undefined && seen + INFORM_REPEAT_MS > now) return true;
     if (this.recentInforms.size >= 10_000) {
@@ -158,7 +220,7 @@ export class TrapReceiver {
   private drop(reason: DropReason, source: string): false {
     this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
     const key = `${reason} ${source}`;
-    const now = Date.now();
+    const now = this.clock.now();
     if ((this.lastLogged.get(key) ?? 0) + LOG_EVERY_MS <= now) {
       if (this.lastLogged.size > 10_000) this.lastLogged.clear();
       this.lastLogged.set(key, now);
@@ -197,14 +259,45 @@ export class TrapReceiver {
     this.onTrap({
       version: v1 ? '1' : pdu.user !== undefined ? '3' : '2c',
       source: n.rinfo.address,
+      sourcePort: n.rinfo.port,
       agentAddress,
+      // Whoever holds the community can write any address there: believed only from a configured relay.
+      relayed: agentAddress !== null && this.relays.contains(n.rinfo.address),
       trapOid: trapOid.charCodeAt(0) === 46 ? trapOid.slice(1) : trapOid, // a leading dot, as some senders write it
       user: pdu.user ?? null,
       inform,
       varbinds,
-      receivedAt: Date.now(),
+      receivedAt: this.clock.now(),
     });
   }
+}
+
+type SnmpReceiver = ReturnType<typeof snmp.createReceiver>;
+type Authorizer = ReturnType<SnmpReceiver['getAuthorizer']>;
+
+/** The authorizer's communities and users replaced by those of `settings`, synchronously: no datagram is judged in between. */
+function loadCredentials(authorizer: Authorizer, settings: Pick<TrapSettings, 'communities' | 'users'>): void {
+  for (const community of [...authorizer.getCommunities()]) authorizer.deleteCommunity(community);
+  for (const user of [...authorizer.getUsers()]) authorizer.deleteUser(user.name);
+  for (const community of settings.communities) authorizer.addCommunity(community);
+  for (const u of settings.users) {
+    const user: snmp.User = { name: u.user, level: snmp.SecurityLevel[u.level] };
+    if (u.authProtocol) user.authProtocol = AUTH[u.authProtocol];
+    if (u.authKey) user.authKey = u.authKey;
+    if (u.privProtocol) user.privProtocol = PRIV[u.privProtocol];
+    if (u.privKey) user.privKey = u.privKey;
+    authorizer.addUser(user);
+  }
+}
+
+function closeReceiver(r: SnmpReceiver): Promise<void> {
+  return new Promise<void>((resolve) => {
+    try {
+      r.close(() => resolve());
+    } catch {
+      resolve();
+    }
+  });
 }
 
 interface Notification {

@@ -26,37 +26,45 @@ export class TrapService implements TrapView {
   private names: MibNames = MibNames.empty();
   private readonly pipeline: TrapPipeline;
   private readonly receiver: TrapReceiver;
+  private settings: TrapSettings;
   private listening: string | null = null;
+  /** Where the socket is, as configured (port 0 stays 0): what `reconfigure` compares against. */
+  private bound: Pick<TrapSettings, 'address' | 'port' | 'receiveBuffer'> | null = null;
+  /** Reconfigurations run one after another, in the order asked. */
+  private queue: Promise<void> = Promise.resolve();
+  private mibGeneration = 0;
 
   constructor(private readonly deps: TrapServiceDeps) {
+    this.settings = deps.settings;
     this.pipeline = new TrapPipeline({
       topology: deps.topology, classifier: new TrapClassifier(profiles), names: () => this.names,
       store: deps.store, poller: deps.poller, events: deps.events, clock: deps.clock, log: deps.log,
     });
-    this.receiver = new TrapReceiver(deps.settings, (trap) => this.pipeline.handle(trap), deps.log);
+    this.receiver = new TrapReceiver(deps.settings, (trap) => this.pipeline.handle(trap), deps.log, deps.clock);
   }
 
   /** Listens; a port it cannot bind is an event and a log line, not a dead service. Resolves with the port, or null. */
   async start(): Promise<number | null> {
-    const { settings, events, log } = this.deps;
-    void MibNames.load(mibDirs(settings.mibDirs), log).then((names) => {
-      this.names = names;
-      log.info({ modules: names.modules.length, failed: names.failed.length }, 'MIBs loaded for naming traps');
-    }, (err: unknown) => log.warn({ err: String(err) }, 'MIBs could not be loaded; traps are named numerically'));
-    try {
-      const port = await this.receiver.start();
-      this.listening = `${settings.address}:${port}`;
-      log.info({ address: settings.address, port }, 'listening for traps');
-      return port;
-    } catch (err) {
-      events.add({ type: 'trap-receiver-down', severity: 'critical', subject: 'traps', message: `${(err as Error).message}; Breakerbox runs on polls alone` });
-      await this.receiver.stop();
-      return null;
-    }
+    this.loadMibs(this.settings.mibDirs);
+    return this.listen();
+  }
+
+  /**
+   * Applies new trap settings without a restart. Communities, v3 users, allow-list, relays and rate
+   * are swapped in one step before this resolves: from then on only the new credentials are
+   * accepted. The socket moves only if address or port changed (a new receive buffer is applied in
+   * place); if the new port cannot be bound, the old one keeps listening and an event says so.
+   * Rejects, changing nothing, only if a CIDR block is not valid (the config schema refuses those first).
+   */
+  reconfigure(settings: TrapSettings): Promise<void> {
+    const run = this.queue.then(() => this.apply(settings));
+    this.queue = run.catch(() => {});
+    return run;
   }
 
   stop(): Promise<void> {
     this.listening = null;
+    this.bound = null;
     return this.receiver.stop();
   }
 
@@ -66,5 +74,64 @@ export class TrapService implements TrapView {
 
   recent(limit: number) {
     return this.pipeline.recent(limit);
+  }
+
+  private async apply(settings: TrapSettings): Promise<void> {
+    const { events, log } = this.deps;
+    const before = this.settings;
+    this.receiver.reconfigure(settings);
+    this.settings = settings;
+    if (JSON.stringify(before.mibDirs) !== JSON.stringify(settings.mibDirs)) this.loadMibs(settings.mibDirs);
+    if (!settings.enabled) {
+      if (this.listening) {
+        await this.stop();
+        events.add({ type: 'trap-receiver-stopped', severity: 'warning', subject: 'traps', message: 'traps disabled by the configuration: no longer listening; Breakerbox runs on polls alone' });
+      }
+      return;
+    }
+    if (!this.bound) {
+      await this.listen();
+      return;
+    }
+    const want = { address: settings.address, port: settings.port, receiveBuffer: settings.receiveBuffer };
+    const was = this.bound;
+    if (want.address === was.address && want.port === was.port && want.receiveBuffer === was.receiveBuffer) return;
+    try {
+      const port = await this.receiver.rebind(want);
+      this.bound = want;
+      this.listening = `${want.address}:${port}`;
+      log.info({ address: want.address, port }, 'listening for traps');
+    } catch (err) {
+      events.add({
+        type: 'trap-receiver-rebind-failed', severity: 'critical', subject: 'traps',
+        message: `${(err as Error).message}; still listening on ${this.listening ?? `${was.address}:${was.port}`} (a restart is needed to move)`,
+      });
+    }
+  }
+
+  private async listen(): Promise<number | null> {
+    const { events, log } = this.deps;
+    const { address, port: configured, receiveBuffer } = this.settings;
+    try {
+      const port = await this.receiver.start();
+      this.bound = { address, port: configured, receiveBuffer };
+      this.listening = `${address}:${port}`;
+      log.info({ address, port }, 'listening for traps');
+      return port;
+    } catch (err) {
+      events.add({ type: 'trap-receiver-down', severity: 'critical', subject: 'traps', message: `${(err as Error).message}; Breakerbox runs on polls alone` });
+      await this.receiver.stop();
+      return null;
+    }
+  }
+
+  private loadMibs(dirs: readonly string[]): void {
+    const { log } = this.deps;
+    const generation = ++this.mibGeneration;
+    void MibNames.load(mibDirs([...dirs]), log).then((names) => {
+      if (generation !== this.mibGeneration) return; // a later reload's directories win
+      this.names = names;
+      log.info({ modules: names.modules.length, failed: names.failed.length }, 'MIBs loaded for naming traps');
+    }, (err: unknown) => log.warn({ err: String(err) }, 'MIBs could not be loaded; traps are named numerically'));
   }
 }

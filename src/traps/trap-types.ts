@@ -10,10 +10,14 @@ export interface TrapVarbind {
 /** A trap or inform as it arrived, before anyone decided what it means. */
 export interface IncomingTrap {
   version: '1' | '2c' | '3';
-  /** Sender address (UDP source). */
+  /** Sender address (UDP source): the only address a trap cannot make up. */
   source: string;
-  /** The device, when a relay forwarded the trap: SNMPv1's agent-addr, else snmpTrapAddress.0 (RFC 3584). */
+  /** Sender port (UDP source). */
+  sourcePort: number;
+  /** The device the trap names: SNMPv1's agent-addr, else snmpTrapAddress.0 (RFC 3584). Anyone can write it: trusted only when `relayed`. */
   agentAddress: string | null;
+  /** True when the sender is a configured relay, so `agentAddress` is the device the trap is about. */
+  relayed: boolean;
   /** snmpTrapOID.0, or the v1 trap converted per RFC 3584. */
   trapOid: string;
   /** The v3 user, for the journal; communities are never kept. */
