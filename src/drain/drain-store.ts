@@ -1,6 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { systemClock, type Clock } from '../clock.js';
+import { moveAside, StoreFile, type StoreContents, type StoreOp } from './store-file.js';
+import { DatabaseLock } from './store-lock.js';
+
+export { DatabaseLockedError } from './store-lock.js';
 
 /** Breakerbox's mark on a member it took out: it re-admits only what carries one. */
 export interface DrainRecord {
@@ -35,76 +37,315 @@ export interface AuditEntry {
   why: string;
 }
 
+export interface StorageProblem { code: 'BB_ERR_STORAGE'; message: string }
+export interface StorageHealth { status: 'ok' | 'degraded'; problems: StorageProblem[] }
+/** A change between ok and degraded, with one sentence saying what happened. */
+export interface StorageNotice extends StorageHealth { message: string }
+
+export interface DrainStoreOptions {
+  /** Paces the retries and the check that the file is still the one opened. */
+  clock?: Clock;
+  /** Told of every change between ok and degraded. */
+  onHealth?: (notice: StorageNotice) => void;
+}
+
+/** An operator change that could not be recorded, so it was not made. */
+export class StorageError extends Error {
+  readonly code = 'BB_ERR_STORAGE';
+}
+
+const RETRY_FIRST_MS = 2_000;
+const RETRY_MAX_MS = 30_000;
+const CHECK_EVERY_MS = 5_000;
+const AUDIT_KEPT = 10_000; // what a re-created file gets back of the audit trail
+const DRAIN_TIMES_KEPT_MS = 60 * 60_000;
+
+const key = (pool: string, node: string) => `${pool}\u0000${node}`;
+const reasonOf = (err: unknown) => {
+  const e = err as { message?: string; code?: string };
+  return e.code && !String(e.message).includes(e.code) ? `${e.message} (${e.code})` : String(e.message ?? err);
+};
+
 /**
- * Drain records, holds and the audit trail in SQLite: each write is committed (WAL) before the
- * backend is touched, so they survive a restart and a kill -9.
+ * Drain records, holds, the rate-limit history and the audit trail: held in memory, written to
+ * SQLite (WAL) before any backend is touched, so they survive a restart and a kill -9.
+ *
+ * A write that fails never loses a decision: automatic writes are kept in order and retried with
+ * backoff until they land, and health turns degraded meanwhile; operator changes are all or nothing
+ * and refused while the file cannot be written. A database file deleted or replaced while open is
+ * re-created from memory. One process per file (see DatabaseLock); ":memory:" is exempt.
  */
 export class DrainStore {
-  private readonly db: Database.Database;
-  private readonly stmts;
+  private file: StoreFile | null;
+  private lock: DatabaseLock | null;
+  private readonly clock: Clock;
+  private readonly onHealth: (notice: StorageNotice) => void;
+  private readonly drainMap = new Map<string, DrainRecord>();
+  private readonly holdMap = new Map<string, Hold>();
+  private drainTimes: { pool: string; time: number }[] = [];
+  private auditLog: AuditEntry[] = [];
+  private auditId = 0;
+  private readonly pending: StoreOp[] = [];
+  private problem: StorageProblem | null = null;
+  private firstMessage = '';
+  private moved: 'vanished' | 'replaced' | null = null;
+  private attempt = 0;
+  private retryTimer: { cancel(): void } | null = null;
+  private checkTimer: { cancel(): void } | null = null;
+  private closed = false;
 
-  constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS drains (pool TEXT NOT NULL, node TEXT NOT NULL, reason TEXT NOT NULL, since INTEGER NOT NULL,
-        chain TEXT NOT NULL, by TEXT NOT NULL, shadow INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (pool, node));
-      CREATE TABLE IF NOT EXISTS holds (pool TEXT NOT NULL, node TEXT NOT NULL, mode TEXT NOT NULL CHECK (mode IN ('out', 'in')),
-        reason TEXT NOT NULL, by TEXT NOT NULL, since INTEGER NOT NULL, PRIMARY KEY (pool, node));
-      CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, who TEXT NOT NULL,
-        action TEXT NOT NULL, pool TEXT, node TEXT, why TEXT NOT NULL);
-    `);
-    this.stmts = {
-      drains: this.db.prepare('SELECT * FROM drains'),
-      putDrain: this.db.prepare('INSERT OR REPLACE INTO drains (pool, node, reason, since, chain, by, shadow) VALUES (@pool, @node, @reason, @since, @chain, @by, @shadow)'),
-      delDrain: this.db.prepare('DELETE FROM drains WHERE pool = ? AND node = ?'),
-      holds: this.db.prepare('SELECT * FROM holds'),
-      putHold: this.db.prepare('INSERT OR REPLACE INTO holds (pool, node, mode, reason, by, since) VALUES (@pool, @node, @mode, @reason, @by, @since)'),
-      delHold: this.db.prepare('DELETE FROM holds WHERE pool = ? AND node = ?'),
-      audit: this.db.prepare('INSERT INTO audit (time, who, action, pool, node, why) VALUES (@time, @who, @action, @pool, @node, @why)'),
-      audits: this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?'),
-    };
+  constructor(readonly path: string, options: DrainStoreOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.onHealth = options.onHealth ?? (() => {});
+    const memory = path === ':memory:';
+    this.lock = memory ? null : new DatabaseLock(path);
+    try {
+      this.file = new StoreFile(path);
+      const contents = this.file.load(AUDIT_KEPT, this.clock.now() - DRAIN_TIMES_KEPT_MS);
+      for (const r of contents.drains) this.drainMap.set(key(r.pool, r.node), r);
+      for (const h of contents.holds) this.holdMap.set(key(h.pool, h.node), h);
+      this.drainTimes = contents.drainTimes;
+      this.auditLog = contents.audit;
+      this.auditId = this.file.lastAuditId();
+    } catch (err) {
+      this.lock?.close();
+      throw err;
+    }
+    if (!memory) this.scheduleCheck();
   }
+
+  // ---- reads, from memory: what was decided, written or not yet ----------------------------
 
   drains(): DrainRecord[] {
-    return (this.stmts.drains.all() as (Omit<DrainRecord, 'chain' | 'shadow'> & { chain: string; shadow: number })[])
-      .map((r) => ({ ...r, chain: JSON.parse(r.chain) as DrainRecord['chain'], shadow: r.shadow === 1 }));
-  }
-
-  /** Several records in one transaction: a burst is all written, or none. */
-  putDrains(records: DrainRecord[]): void {
-    this.db.transaction(() => {
-      for (const r of records) this.stmts.putDrain.run({ ...r, chain: JSON.stringify(r.chain), shadow: r.shadow ? 1 : 0 });
-    })();
-  }
-
-  deleteDrains(keys: { pool: string; node: string }[]): void {
-    this.db.transaction(() => { for (const k of keys) this.stmts.delDrain.run(k.pool, k.node); })();
+    return [...this.drainMap.values()];
   }
 
   holds(): Hold[] {
-    return this.stmts.holds.all() as Hold[];
-  }
-
-  putHold(hold: Hold): void {
-    this.stmts.putHold.run(hold);
-  }
-
-  deleteHold(pool: string, node: string): boolean {
-    return this.stmts.delHold.run(pool, node).changes > 0;
-  }
-
-  audit(entry: Omit<AuditEntry, 'id'>): void {
-    this.stmts.audit.run(entry);
+    return [...this.holdMap.values()];
   }
 
   auditTrail(limit = 200): AuditEntry[] {
-    return this.stmts.audits.all(limit) as AuditEntry[];
+    return this.auditLog.slice(-limit).reverse();
+  }
+
+  /** Rate-limit history: drain times at or after `since`, oldest first. */
+  drainTimesSince(since: number): { pool: string; time: number }[] {
+    return this.drainTimes.filter((t) => t.time >= since);
+  }
+
+  health(): StorageHealth {
+    return this.problem ? { status: 'degraded', problems: [this.problem] } : { status: 'ok', problems: [] };
+  }
+
+  /** Why a change cannot be recorded now, or null when it can. */
+  unwritable(): StorageProblem | null {
+    return this.problem ?? this.checkFile();
+  }
+
+  // ---- automatic writes: never refused, kept in memory until written -----------------------
+
+  /** Several records in one transaction: a burst is all written, or none. */
+  putDrains(records: DrainRecord[]): void {
+    for (const r of records) this.drainMap.set(key(r.pool, r.node), r);
+    this.keep(records.map((record) => ({ op: 'put-drain', record })));
+  }
+
+  deleteDrains(keys: { pool: string; node: string }[]): void {
+    for (const k of keys) this.drainMap.delete(key(k.pool, k.node));
+    this.keep(keys.map((k) => ({ op: 'del-drain', ...k })));
+  }
+
+  putHold(hold: Hold): void {
+    this.holdMap.set(key(hold.pool, hold.node), hold);
+    this.keep([{ op: 'put-hold', hold }]);
+  }
+
+  deleteHold(pool: string, node: string): boolean {
+    if (!this.holdMap.delete(key(pool, node))) return false;
+    this.keep([{ op: 'del-hold', pool, node }]);
+    return true;
+  }
+
+  audit(entry: Omit<AuditEntry, 'id'>): void {
+    const full = { ...entry, id: ++this.auditId };
+    this.remember(full);
+    this.keep([{ op: 'audit', entry: full }]);
+  }
+
+  /** Drain times of a pool, for the rate limit to survive a restart; history older than an hour is dropped. */
+  recordDrainTimes(pool: string, times: number[]): void {
+    if (times.length === 0) return;
+    const prunedBefore = this.clock.now() - DRAIN_TIMES_KEPT_MS;
+    this.drainTimes = [...this.drainTimes.filter((t) => t.time >= prunedBefore), ...times.map((time) => ({ pool, time }))];
+    this.keep([{ op: 'drain-times', pool, times, prunedBefore }]);
+  }
+
+  // ---- operator changes: recorded with their audit entry in one transaction, or not made -----
+
+  holdByOperator(hold: Hold, entry: Omit<AuditEntry, 'id'>): void {
+    const audit = { ...entry, id: this.auditId + 1 };
+    this.commit([{ op: 'put-hold', hold }, { op: 'del-drain', pool: hold.pool, node: hold.node }, { op: 'audit', entry: audit }]);
+    this.holdMap.set(key(hold.pool, hold.node), hold);
+    this.drainMap.delete(key(hold.pool, hold.node));
+    this.remember(audit);
+  }
+
+  /** False when there was no hold to release (nothing written). */
+  releaseByOperator(pool: string, node: string, entry: Omit<AuditEntry, 'id'>): boolean {
+    if (!this.holdMap.has(key(pool, node))) return false;
+    const audit = { ...entry, id: this.auditId + 1 };
+    this.commit([{ op: 'del-hold', pool, node }, { op: 'audit', entry: audit }]);
+    this.holdMap.delete(key(pool, node));
+    this.remember(audit);
+    return true;
+  }
+
+  drainByOperator(record: DrainRecord, entry: Omit<AuditEntry, 'id'>): void {
+    const audit = { ...entry, id: this.auditId + 1 };
+    this.commit([{ op: 'put-drain', record }, { op: 'audit', entry: audit }]);
+    this.drainMap.set(key(record.pool, record.node), record);
+    this.remember(audit);
   }
 
   close(): void {
-    this.db.close();
+    this.closed = true;
+    this.retryTimer?.cancel();
+    this.checkTimer?.cancel();
+    // Whatever is still unwritten gets one last try.
+    if (this.pending.length > 0 && !this.moved && this.file) {
+      try {
+        this.file.apply(this.pending);
+      } catch {
+        // nothing more can be done; it was reported
+      }
+    }
+    this.file?.close();
+    this.lock?.close();
+  }
+
+  // ---- the write path ------------------------------------------------------------------------
+
+  private remember(entry: AuditEntry): void {
+    this.auditId = Math.max(this.auditId, entry.id);
+    this.auditLog.push(entry);
+    if (this.auditLog.length > AUDIT_KEPT * 1.1) this.auditLog = this.auditLog.slice(-AUDIT_KEPT);
+  }
+
+  /** An automatic write: written now if it can be, else kept in order for the retry. */
+  private keep(ops: StoreOp[]): void {
+    if (ops.length === 0) return;
+    if (this.unwritable() || !this.file) {
+      this.pending.push(...ops);
+      return;
+    }
+    try {
+      this.file.apply(ops);
+    } catch (err) {
+      this.pending.push(...ops);
+      this.fail(`cannot write the database ${this.path}: ${reasonOf(err)}`);
+    }
+  }
+
+  private commit(ops: StoreOp[]): void {
+    const problem = this.unwritable();
+    if (problem || !this.file) throw new StorageError(problem?.message ?? `the database ${this.path} is not open`);
+    try {
+      this.file.apply(ops);
+    } catch (err) {
+      this.fail(`cannot write the database ${this.path}: ${reasonOf(err)}`);
+      throw new StorageError(this.problem!.message);
+    }
+  }
+
+  /** Compares the file at the path with the one opened; a difference is a storage problem. */
+  private checkFile(): StorageProblem | null {
+    if (this.closed || !this.file) return null;
+    const moved = this.file.moved();
+    if (moved) {
+      this.moved = moved;
+      this.fail(`the database file ${this.path} ${moved === 'vanished' ? 'vanished' : 'was replaced by another file'} while in use; re-creating it from memory`);
+      return this.problem;
+    }
+    if (this.lock?.moved()) {
+      this.fail(`the lock file ${this.lock.file} vanished or was replaced while in use; taking it again`);
+      return this.problem;
+    }
+    return null;
+  }
+
+  private fail(message: string): void {
+    if (!this.problem) {
+      this.firstMessage = message;
+      this.problem = { code: 'BB_ERR_STORAGE', message };
+      this.tell(`${message}. Automatic drains go on and their records are kept in memory until written; operator changes are refused until then`);
+    }
+    if (!this.retryTimer && !this.closed) this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.attempt);
+    this.retryTimer = this.clock.setTimeout(() => { this.retryTimer = null; this.retry(); }, delay);
+  }
+
+  private retry(): void {
+    if (this.closed) return;
+    try {
+      if (this.lock?.moved()) {
+        this.lock.close();
+        this.lock = new DatabaseLock(this.path);
+      }
+      const moved = this.moved ?? (this.file ? this.file.moved() : 'vanished');
+      let done: string;
+      if (moved) {
+        this.recreate(moved);
+        done = `the database ${this.path} was re-created from memory (${this.drainMap.size} drain records, ${this.holdMap.size} holds, ${this.auditLog.length} audit entries)`;
+      } else {
+        if (this.pending.length > 0) this.file!.apply(this.pending);
+        else this.file!.probe(this.clock.now());
+        done = `the database ${this.path} takes writes again${this.pending.length ? `: ${this.pending.length} kept changes written` : ''}`;
+      }
+      this.pending.length = 0;
+      this.problem = null;
+      this.moved = null;
+      this.attempt = 0;
+      this.tell(done);
+    } catch (err) {
+      this.attempt++;
+      if (this.problem) this.problem = { ...this.problem, message: `${this.firstMessage} (retry ${this.attempt} failed: ${reasonOf(err)})` };
+      this.scheduleRetry();
+    }
+  }
+
+  /** A fresh file at the path, filled from memory; a file someone put there is kept beside it. */
+  private recreate(moved: 'vanished' | 'replaced'): void {
+    this.file?.close();
+    this.file = null;
+    if (moved === 'replaced') {
+      moveAside(this.path, `replaced-${new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-')}`);
+      this.moved = 'vanished'; // what is at the path from now on is ours
+    }
+    this.file = new StoreFile(this.path);
+    this.file.fill(this.contents());
+  }
+
+  private contents(): StoreContents {
+    return { drains: this.drains(), holds: this.holds(), drainTimes: this.drainTimes, audit: this.auditLog };
+  }
+
+  private scheduleCheck(): void {
+    this.checkTimer = this.clock.setTimeout(() => {
+      if (this.closed) return;
+      if (!this.problem) this.checkFile();
+      this.scheduleCheck();
+    }, CHECK_EVERY_MS);
+  }
+
+  /** The listener's failure is never the store's. */
+  private tell(message: string): void {
+    try {
+      this.onHealth({ ...this.health(), message });
+    } catch {
+      // a listener that throws is its own problem
+    }
   }
 }

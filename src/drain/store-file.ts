@@ -1,0 +1,142 @@
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { identityOf } from './store-lock.js';
+import type { AuditEntry, DrainRecord, Hold } from './drain-store.js';
+
+/** One change to the database; a list of them is written in one transaction, all or nothing. */
+export type StoreOp =
+  | { op: 'put-drain'; record: DrainRecord }
+  | { op: 'del-drain'; pool: string; node: string }
+  | { op: 'put-hold'; hold: Hold }
+  | { op: 'del-hold'; pool: string; node: string }
+  | { op: 'audit'; entry: AuditEntry }
+  | { op: 'drain-times'; pool: string; times: number[]; prunedBefore: number };
+
+/** Everything the database holds: what it is loaded into, and re-created from. */
+export interface StoreContents {
+  drains: DrainRecord[];
+  holds: Hold[];
+  drainTimes: { pool: string; time: number }[];
+  audit: AuditEntry[];
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS drains (pool TEXT NOT NULL, node TEXT NOT NULL, reason TEXT NOT NULL, since INTEGER NOT NULL,
+    chain TEXT NOT NULL, by TEXT NOT NULL, shadow INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (pool, node));
+  CREATE TABLE IF NOT EXISTS holds (pool TEXT NOT NULL, node TEXT NOT NULL, mode TEXT NOT NULL CHECK (mode IN ('out', 'in')),
+    reason TEXT NOT NULL, by TEXT NOT NULL, since INTEGER NOT NULL, PRIMARY KEY (pool, node));
+  CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, who TEXT NOT NULL,
+    action TEXT NOT NULL, pool TEXT, node TEXT, why TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS drain_times (pool TEXT NOT NULL, time INTEGER NOT NULL);
+  CREATE INDEX IF NOT EXISTS drain_times_time ON drain_times (time);
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+type DrainRow = Omit<DrainRecord, 'chain' | 'shadow'> & { chain: string; shadow: number };
+
+/** The SQLite file itself: opened, loaded, written, and told apart from a file put in its place. */
+export class StoreFile {
+  private readonly db: Database.Database;
+  private readonly identity: string | null;
+  private readonly stmts;
+
+  constructor(readonly path: string) {
+    const memory = path === ':memory:';
+    if (!memory) mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.exec(SCHEMA);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+    this.identity = memory ? null : identityOf(path);
+    this.stmts = {
+      putDrain: this.db.prepare('INSERT OR REPLACE INTO drains (pool, node, reason, since, chain, by, shadow) VALUES (@pool, @node, @reason, @since, @chain, @by, @shadow)'),
+      delDrain: this.db.prepare('DELETE FROM drains WHERE pool = ? AND node = ?'),
+      putHold: this.db.prepare('INSERT OR REPLACE INTO holds (pool, node, mode, reason, by, since) VALUES (@pool, @node, @mode, @reason, @by, @since)'),
+      delHold: this.db.prepare('DELETE FROM holds WHERE pool = ? AND node = ?'),
+      audit: this.db.prepare('INSERT INTO audit (id, time, who, action, pool, node, why) VALUES (@id, @time, @who, @action, @pool, @node, @why)'),
+      putTime: this.db.prepare('INSERT INTO drain_times (pool, time) VALUES (?, ?)'),
+      pruneTimes: this.db.prepare('DELETE FROM drain_times WHERE time < ?'),
+      meta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+    };
+  }
+
+  /** What the file holds; the audit trail only as far back as `auditKept` entries. */
+  load(auditKept: number, timesSince: number): StoreContents {
+    const drains = (this.db.prepare('SELECT * FROM drains').all() as DrainRow[])
+      .map((r) => ({ ...r, chain: JSON.parse(r.chain) as DrainRecord['chain'], shadow: r.shadow === 1 }));
+    const holds = this.db.prepare('SELECT * FROM holds').all() as Hold[];
+    const drainTimes = this.db.prepare('SELECT pool, time FROM drain_times WHERE time >= ? ORDER BY time').all(timesSince) as { pool: string; time: number }[];
+    const audit = (this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(auditKept) as AuditEntry[]).reverse();
+    return { drains, holds, drainTimes, audit };
+  }
+
+  /** The highest audit id ever given out, so ids stay unique after entries were pruned from memory. */
+  lastAuditId(): number {
+    const row = this.db.prepare("SELECT MAX(seq) AS seq FROM (SELECT MAX(id) AS seq FROM audit UNION ALL SELECT seq FROM sqlite_sequence WHERE name = 'audit')").get() as { seq: number | null };
+    return row.seq ?? 0;
+  }
+
+  apply(ops: readonly StoreOp[]): void {
+    this.db.transaction(() => { for (const op of ops) this.run(op); })();
+  }
+
+  /** A write that changes nothing that matters: proves the file takes writes again. */
+  probe(now: number): void {
+    this.stmts.meta.run('last-probe', String(now));
+  }
+
+  /** Fills a fresh file with everything held in memory, in one transaction. */
+  fill(contents: StoreContents): void {
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM drains; DELETE FROM holds; DELETE FROM drain_times; DELETE FROM audit;');
+      for (const record of contents.drains) this.run({ op: 'put-drain', record });
+      for (const hold of contents.holds) this.run({ op: 'put-hold', hold });
+      for (const t of contents.drainTimes) this.stmts.putTime.run(t.pool, t.time);
+      for (const entry of contents.audit) this.run({ op: 'audit', entry });
+    })();
+  }
+
+  /** 'vanished' or 'replaced' when the path no longer names the file this connection opened. */
+  moved(): 'vanished' | 'replaced' | null {
+    if (this.identity === null) return null;
+    const now = identityOf(this.path);
+    return now === null ? 'vanished' : now === this.identity ? null : 'replaced';
+  }
+
+  close(): void {
+    try {
+      this.db.close();
+    } catch {
+      // a file that vanished may refuse its last checkpoint; nothing more to save through it
+    }
+  }
+
+  private run(op: StoreOp): void {
+    switch (op.op) {
+      case 'put-drain': this.stmts.putDrain.run({ ...op.record, chain: JSON.stringify(op.record.chain), shadow: op.record.shadow ? 1 : 0 }); break;
+      case 'del-drain': this.stmts.delDrain.run(op.pool, op.node); break;
+      case 'put-hold': this.stmts.putHold.run(op.hold); break;
+      case 'del-hold': this.stmts.delHold.run(op.pool, op.node); break;
+      case 'audit': this.stmts.audit.run(op.entry); break;
+      case 'drain-times':
+        for (const t of op.times) this.stmts.putTime.run(op.pool, t);
+        this.stmts.pruneTimes.run(op.prunedBefore);
+        break;
+    }
+  }
+}
+
+/** A file put in the database's place is kept beside it, never overwritten (with its WAL, which belongs to it). */
+export function moveAside(path: string, suffix: string): string {
+  const aside = `${path}.${suffix}`;
+  for (const ext of ['', '-wal', '-shm']) {
+    if (existsSync(path + ext)) renameSync(path + ext, aside + ext);
+  }
+  return aside;
+}
