@@ -4,7 +4,7 @@ import {
   ADMIN, adminActive, describeAddress, describeAdmin, parseRuntimeAddress, parseServersState, runtimeCommand,
   type RuntimeAddress, type ServerState,
 } from './haproxy-runtime.js';
-import type { MembershipEntry, PoolBackend } from './pool-backend.js';
+import type { BackendState, MembershipEntry, PoolBackend } from './pool-backend.js';
 
 type HaproxyConfig = Extract<BackendConfig, { type: 'haproxy' }>;
 
@@ -28,13 +28,14 @@ const SAFE_NAME = /^[^\s;#\\]+$/;
  * is a marker HAProxy keeps even after `ready` and does not stop traffic. The operational
  * (health-check) state is not membership and is ignored.
  *
- * HAProxy forgets runtime state when it restarts or reloads; `readActive` then shows the drained
- * servers active again and the drain controller re-applies.
+ * HAProxy forgets runtime state when it restarts or reloads; `readState` then shows the drained
+ * servers active again and the drain controller re-applies. `readState` also reports servers put
+ * in maint or drain by hand, so the controller can leave them alone (an operator's, not its own).
  */
 export class HaproxyBackend implements PoolBackend {
   readonly kind = 'haproxy';
   private readonly address: RuntimeAddress;
-  /** The members of the last apply: readActive reports exactly these (the backend may hold more servers). */
+  /** The members of the last apply: readState reports exactly these (the backend may hold more servers). */
   private members: string[] | null = null;
 
   constructor(private readonly spec: HaproxyConfig, private readonly pool: string) {
@@ -53,14 +54,26 @@ export class HaproxyBackend implements PoolBackend {
     return this.spec.servers[node] ?? node;
   }
 
-  async readActive(_pool: string): Promise<Set<string> | null> {
+  async readActive(pool: string): Promise<Set<string> | null> {
+    return (await this.readState(pool)).active;
+  }
+
+  /**
+   * Every member's server: active, or out of service with its admin state in words. HAProxy does
+   * not say who set a state; the controller knows which of these it took out itself.
+   */
+  async readState(_pool: string): Promise<BackendState> {
     this.checkNames(this.members ?? []);
     const state = await this.showState();
-    const active = new Set<string>();
+    const result: BackendState = { active: new Set(), out: new Map() };
+    const note = (node: string, server: ServerState) => {
+      if (adminActive(server.adminState)) result.active.add(node);
+      else result.out.set(node, describeAdmin(server.adminState));
+    };
     if (this.members) {
       this.requireKnown(this.members, state);
-      for (const node of this.members) if (adminActive(state.get(this.serverOf(node))!.adminState)) active.add(node);
-      return active;
+      for (const node of this.members) note(node, state.get(this.serverOf(node))!);
+      return result;
     }
     // Before the first apply the member list is unknown: every server of the backend, by node name.
     this.requireKnown(Object.keys(this.spec.servers), state);
@@ -68,9 +81,9 @@ export class HaproxyBackend implements PoolBackend {
     for (const server of state.values()) {
       const renamedAway = server.name in this.spec.servers && this.spec.servers[server.name] !== server.name;
       const node = nodeOf.get(server.name) ?? (renamedAway ? null : server.name);
-      if (node !== null && adminActive(server.adminState)) active.add(node);
+      if (node !== null) note(node, server);
     }
-    return active;
+    return result;
   }
 
   /**

@@ -1,18 +1,25 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import type { MembershipEntry, PoolBackend } from '../backends/pool-backend.js';
+import type { BackendState, MembershipEntry, PoolBackend } from '../backends/pool-backend.js';
 import type { Config, PoolConfig } from '../config/schema.js';
 import type { EventLog } from '../events/event-log.js';
-import type { Facts, NodeHealth, PowerView } from '../health/power-health.js';
+import type { Facts, PowerView } from '../health/power-health.js';
 import type { Topology } from '../health/topology.js';
+import { BackendSync } from './backend-sync.js';
 import { drainChain } from './chain.js';
 import { nameRanges } from './describe.js';
+import { DrainNotices } from './drain-notices.js';
 import { drainCondition } from './drain-policy.js';
-import type { DrainRecord, DrainStore, Hold } from './drain-store.js';
+import { StorageError, type DrainRecord, type DrainStore, type Hold } from './drain-store.js';
+import { decide, type GateOutcome, type MemberDecision } from './gates.js';
 import { frozenDomains, type FrozenDomain } from './mass-failure.js';
-import { applySafetyRules, type Blocked } from './safety-rules.js';
+import { OperatorError } from './operator-error.js';
+import type { Blocked } from './safety-rules.js';
+import { WorkQueue } from './work-queue.js';
 
 export type { DrainRecord } from './drain-store.js';
+export type { MemberDecision } from './gates.js';
+export { OperatorError } from './operator-error.js';
 
 export interface DrainControllerDeps {
   topology: () => Topology;
@@ -29,65 +36,67 @@ export interface DrainControllerDeps {
 export interface ReadmitOutcome {
   pool: string;
   readmitted: string[];
-  kept: { node: string; why: string }[];
-}
-
-export class OperatorError extends Error {
-  constructor(message: string, readonly status: number, readonly code: string) {
-    super(message);
-  }
+  kept: { node: string; why: string; gate: string }[];
 }
 
 const MINUTE = 60_000;
-const BLOCKED_REPEAT_MS = 10 * MINUTE;
-const RETRY_FIRST_MS = 1_000;
-const RETRY_MAX_MS = 60_000;
-const formatSeconds = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`);
 
 /**
  * One reconcile loop per pool, level-triggered: triggers only enqueue a pool; reconcile reads
- * topology, power health, drain records, holds and the backend, then writes the difference.
- * Records are committed before any backend is touched; Breakerbox re-admits only what it drained
- * and never changes a member an operator holds.
+ * topology, power health, drain records, holds and the backend, runs every member through the
+ * gates (gates.ts: the one place that decides), then writes the difference. Records are committed
+ * before any backend is touched; Breakerbox re-admits only what it drained, never changes a member
+ * an operator holds, and leaves alone what someone took out in the backend itself.
+ *
+ * A pool removed by a reload keeps its drain records (shown as a removed pool): if it comes back,
+ * its members stay out until a reload re-admits them past the hold-down.
  */
 export class DrainController {
   private readonly drains = new Map<string, Map<string, DrainRecord>>();
   private readonly holds = new Map<string, Map<string, Hold>>();
-  private readonly recent = new Map<string, number[]>(); // drain times per pool, for the rate limit
-  private readonly conditionSince = new Map<string, number>(); // "pool node" → when it first met its drain condition
+  private readonly recent = new Map<string, number[]>(); // drain times per pool in the last minute, for the rate limit
+  private readonly conditionSince = new Map<string, Map<string, number>>();
+  private readonly decisions = new Map<string, Map<string, MemberDecision>>();
   private readonly blocked = new Map<string, Blocked[]>();
-  private readonly blockedSaid = new Map<string, number>();
+  /** Members Breakerbox took out and now lets back (re-admitted, released, superseded by a hold in) until a backend has them. */
+  private readonly returning = new Map<string, Set<string>>();
+  private readonly removedSaid = new Set<string>();
   private frozen: FrozenDomain[] = [];
-  private readonly lastApplied = new Map<string, string>();
-  private readonly retries = new Map<string, { attempt: number; timer: { cancel(): void }; due: boolean }>();
-  private readonly dirty = new Set<string>();
   private debounceTimer: { at: number; timer: { cancel(): void } } | null = null;
-  private readonly inFlight = new Map<string, Promise<void>>();
-  private stopped = false;
+  private readonly queue: WorkQueue;
+  private readonly sync: BackendSync;
+  private readonly notices: DrainNotices;
 
   constructor(private readonly deps: DrainControllerDeps) {
     for (const r of deps.store.drains()) this.bucket(this.drains, r.pool).set(r.node, r);
     for (const h of deps.store.holds()) this.bucket(this.holds, h.pool).set(h.node, h);
+    // The rate limit remembers drains from before a restart.
+    for (const { pool, time } of deps.store.drainTimesSince(deps.clock.now() - MINUTE)) this.recent.set(pool, [...(this.recent.get(pool) ?? []), time]);
+    this.queue = new WorkQueue(
+      async (pool) => { this.noteFrozen(); await this.reconcile(pool); },
+      (pool, err) => this.deps.log.error({ err: (err as Error).message, pool }, 'reconcile failed'),
+    );
+    this.sync = new BackendSync({ events: deps.events, clock: deps.clock, log: deps.log, enqueue: (pool) => this.enqueue(pool) });
+    this.notices = new DrainNotices(deps.events, deps.clock);
   }
 
   enqueue(pool: string): void {
-    this.dirty.add(pool);
-    this.kick();
+    this.queue.add(pool);
   }
 
   enqueueAll(): void {
-    for (const pool of this.deps.topology().pools.keys()) this.dirty.add(pool);
-    this.kick();
+    this.noteRemovedPools();
+    this.queue.addAll(this.deps.topology().pools.keys());
   }
 
   /** Resolves when every enqueued pool has been reconciled. */
-  async settle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()]);
+  settle(): Promise<void> {
+    return this.queue.settle();
   }
 
   stop(): void {
-    this.stopped = true;
-    for (const r of this.retries.values()) r.timer.cancel();
+    this.queue.stop();
+    this.sync.stop();
     this.debounceTimer?.timer.cancel();
   }
 
@@ -103,6 +112,17 @@ export class DrainController {
     return this.blocked.get(pool) ?? [];
   }
 
+  /** The last reconcile's decision for each member of the pool, with the gate that made it. */
+  decisionsIn(pool: string): MemberDecision[] {
+    return [...(this.decisions.get(pool)?.values() ?? [])];
+  }
+
+  /** Pools no longer configured whose drain records are kept. */
+  removedPools(): string[] {
+    const configured = this.deps.topology().pools;
+    return [...this.drains].filter(([pool, records]) => records.size > 0 && !configured.has(pool)).map(([pool]) => pool);
+  }
+
   frozenDomains(): FrozenDomain[] {
     return this.frozen;
   }
@@ -114,29 +134,33 @@ export class DrainController {
   // ---- operator control ------------------------------------------------------------------
 
   hold(pool: string, node: string, mode: 'out' | 'in', reason: string, by: string): Hold {
+    refuseUnlessWritable(this.deps.store);
     this.member(pool, node);
     const hold: Hold = { pool, node, mode, reason, by, since: this.deps.clock.now() };
-    this.deps.store.putHold(hold);
-    this.deps.store.audit({ time: hold.since, who: by, action: `hold-${mode}`, pool, node, why: reason });
+    // The hold, its audit entry and the end of Breakerbox's own mark are one transaction.
+    recorded(() => this.deps.store.holdByOperator(hold, { time: hold.since, who: by, action: `hold-${mode}`, pool, node, why: reason }));
     this.bucket(this.holds, pool).set(node, hold);
     // An operator's decision supersedes Breakerbox's own mark.
-    if (this.drains.get(pool)?.delete(node)) this.deps.store.deleteDrains([{ pool, node }]);
+    if (this.drains.get(pool)?.delete(node)) this.letBack(pool, node);
     this.deps.events.add({ type: 'hold', severity: 'info', subject: pool, message: `${by} holds ${node} ${mode === 'out' ? 'out of' : 'in'} pool ${pool}: ${reason}` });
     this.enqueue(pool);
     return hold;
   }
 
   release(pool: string, node: string, reason: string, by: string): void {
+    refuseUnlessWritable(this.deps.store);
     this.member(pool, node);
-    if (!this.deps.store.deleteHold(pool, node)) throw new OperatorError(`${node} is not held in pool ${pool}`, 404, 'BB_ERR_NOT_HELD');
+    const audit = { time: this.deps.clock.now(), who: by, action: 'release', pool, node, why: reason };
+    if (!recorded(() => this.deps.store.releaseByOperator(pool, node, audit))) throw new OperatorError(`${node} is not held in pool ${pool}`, 404, 'BB_ERR_NOT_HELD');
+    if (this.holds.get(pool)?.get(node)?.mode === 'out') this.letBack(pool, node);
     this.holds.get(pool)?.delete(node);
-    this.deps.store.audit({ time: this.deps.clock.now(), who: by, action: 'release', pool, node, why: reason });
     this.deps.events.add({ type: 'release', severity: 'info', subject: pool, message: `${by} released ${node} in pool ${pool}: ${reason}` });
     this.enqueue(pool);
   }
 
   /** A drain by hand: Breakerbox owns it from now on, and re-admits it at a reload once its power is normal. */
   drain(pool: string, node: string, reason: string, by: string): DrainRecord {
+    refuseUnlessWritable(this.deps.store);
     this.member(pool, node);
     if (this.holds.get(pool)?.has(node)) throw new OperatorError(`${node} is held in pool ${pool}: release it first`, 409, 'BB_ERR_HELD');
     const now = this.deps.clock.now();
@@ -144,43 +168,45 @@ export class DrainController {
       pool, node, reason: `drained by ${by}: ${reason}`, since: now, by, shadow: this.isShadow(pool),
       chain: { cause: reason, impact: node, action: `${by} drained ${node} from pool ${pool}` },
     };
-    this.deps.store.putDrains([record]);
-    this.deps.store.audit({ time: now, who: by, action: 'drain', pool, node, why: reason });
+    recorded(() => this.deps.store.drainByOperator(record, { time: now, who: by, action: 'drain', pool, node, why: reason }));
     this.bucket(this.drains, pool).set(node, record);
     this.deps.events.add({ type: 'drain', severity: 'warning', subject: pool, message: `${by} drained ${node} from pool ${pool}: ${reason}`, chain: record.chain });
     this.enqueue(pool);
     return record;
   }
 
-  /** The reload's re-admission: drained members with normal power that answered for the hold-down go back. */
+  /** The reload's re-admission: the gates decide, with `readmitting` set, which drained members go back. */
   readmit(holdDownMs: number): ReadmitOutcome[] {
     const now = this.deps.clock.now();
     const view = this.deps.view();
+    const topology = this.deps.topology();
     const outcomes: ReadmitOutcome[] = [];
     for (const [pool, records] of this.drains) {
       if (records.size === 0) continue;
       const outcome: ReadmitOutcome = { pool, readmitted: [], kept: [] };
+      outcomes.push(outcome);
+      const config = topology.pools.get(pool);
+      if (!config) {
+        for (const r of records.values()) outcome.kept.push({ node: r.node, why: `pool ${pool} is no longer configured`, gate: 'pool-removed' });
+        continue;
+      }
+      const { decisions } = this.evaluate(config, view, now, { readmitting: true, holdDownMs });
       for (const record of records.values()) {
-        const why = this.whyNotReadmit(view.nodes.get(record.node), now, holdDownMs);
-        if (why) outcome.kept.push({ node: record.node, why });
-        else outcome.readmitted.push(record.node);
+        const d = decisions.get(record.node)!;
+        if (d.change === 'readmit') outcome.readmitted.push(record.node);
+        else outcome.kept.push({ node: record.node, why: d.gate.message, gate: d.gate.name });
       }
       this.deps.store.deleteDrains(outcome.readmitted.map((node) => ({ pool, node })));
-      for (const node of outcome.readmitted) records.delete(node);
-      outcomes.push(outcome);
-      this.dirty.add(pool);
+      for (const node of outcome.readmitted) {
+        records.delete(node);
+        this.letBack(pool, node);
+      }
+      if (outcome.readmitted.length > 0) {
+        this.deps.events.add({ type: 'readmit', severity: 'info', subject: pool, message: `${nameRanges(outcome.readmitted)} re-admitted to pool ${pool}: power normal and answering for the hold-down` });
+      }
+      this.queue.add(pool);
     }
-    this.kick();
     return outcomes;
-  }
-
-  private whyNotReadmit(health: NodeHealth | undefined, now: number, holdDownMs: number): string | null {
-    if (!health) return 'no longer configured';
-    if (health.power !== 'normal') return health.power === 'lost' ? 'still without power' : `power ${health.power}`;
-    const since = this.deps.facts.node(health.name)?.reachableSince ?? null;
-    if (health.reachable !== true || since === null) return 'not answering';
-    if (now - since < holdDownMs) return `back for less than the ${formatSeconds(holdDownMs)} hold-down`;
-    return null;
   }
 
   private member(pool: string, node: string): PoolConfig {
@@ -192,174 +218,165 @@ export class DrainController {
 
   // ---- the loop --------------------------------------------------------------------------
 
-  /** Each pool reconciles on its own: a slow backend holds up its own pool, never the others. */
-  private kick(): void {
-    if (this.stopped) return;
-    for (const pool of [...this.dirty]) {
-      if (this.inFlight.has(pool)) continue;
-      this.dirty.delete(pool);
-      const run = (async () => {
-        // Yield once so a burst of triggers coalesces into one reconcile.
-        await new Promise((r) => setImmediate(r));
-        this.dirty.delete(pool);
-        this.noteFrozen();
-        await this.reconcile(pool);
-      })().catch((err: unknown) => this.deps.log.error({ err: (err as Error).message, pool }, 'reconcile failed'))
-        .finally(() => {
-          this.inFlight.delete(pool);
-          if (this.dirty.has(pool)) this.kick();
-        });
-      this.inFlight.set(pool, run);
+  /** Every member through the gates, with what is known now; `external` from the backend as last read. */
+  private evaluate(pool: PoolConfig, view: PowerView, now: number, opts: { readmitting: boolean; holdDownMs: number }, external = this.externalOf(pool.name, null), backendKind = ''): GateOutcome {
+    const topology = this.deps.topology();
+    const frozenBy = new Map<string, string>();
+    for (const d of this.frozen) for (const n of d.nodes) frozenBy.set(n, d.message);
+    const recent = (this.recent.get(pool.name) ?? []).filter((t) => t > now - MINUTE);
+    return decide({
+      pool, now, shadow: this.isShadow(pool.name),
+      records: this.bucket(this.drains, pool.name), holds: this.bucket(this.holds, pool.name), external, backendKind,
+      health: (node) => view.nodes.get(node),
+      condition: (node) => drainCondition(pool, view.nodes.get(node), topology, this.deps.facts),
+      conditionSince: this.conditionSince.get(pool.name) ?? new Map(),
+      reachableSince: (node) => this.deps.facts.node(node)?.reachableSince ?? null,
+      frozen: (node) => frozenBy.get(node) ?? null,
+      recentDrains: recent.length,
+      ...opts,
+    });
+  }
+
+  /** Members out of service in the backend that Breakerbox did not take out: someone else's. */
+  private externalOf(pool: string, state: BackendState | null): Map<string, string> {
+    if (state === null) {
+      // Not read now: as the last reconcile saw them.
+      const before = [...(this.decisions.get(pool)?.values() ?? [])].filter((d) => d.gate.name === 'external-hold');
+      return new Map(before.map((d) => [d.node, d.gate.message]));
     }
+    const records = this.drains.get(pool);
+    const holds = this.holds.get(pool);
+    const returning = this.returning.get(pool);
+    const external = new Map<string, string>();
+    for (const [node, how] of state.out) {
+      const record = records?.get(node);
+      const ours = (record && !record.shadow) || holds?.get(node)?.mode === 'out' || returning?.has(node) || this.sync.tookOut(pool, node);
+      if (!ours) external.set(node, how);
+    }
+    return external;
   }
 
   private async reconcile(poolName: string): Promise<void> {
-    const topology = this.deps.topology();
-    const pool = topology.pools.get(poolName);
+    const pool = this.deps.topology().pools.get(poolName);
     if (!pool) {
-      this.drains.delete(poolName);
+      // Its records stay: shown as a removed pool, and in force again if it comes back.
       this.blocked.delete(poolName);
+      this.decisions.delete(poolName);
       return;
     }
-    const records = this.bucket(this.drains, poolName);
-    const holds = this.bucket(this.holds, poolName);
-    const view = this.deps.view();
-    const now = this.deps.clock.now();
     const shadow = this.isShadow(poolName);
+    // Shadow mode touches no backend, not even to read it.
+    const backend = shadow ? null : this.deps.backendFor(poolName);
+    const read = backend ? await this.sync.read(poolName, backend) : { state: null, fresh: false };
+    const now = this.deps.clock.now();
+    const view = this.deps.view();
+    const external = read.fresh ? this.externalOf(poolName, read.state) : this.externalOf(poolName, null);
+    const outcome = this.evaluate(pool, view, now, { readmitting: false, holdDownMs: this.deps.settings().reload.holdDown }, external, backend?.kind ?? '');
+    this.conditionSince.set(poolName, outcome.conditionSince);
+    this.scheduleDebounce(outcome.debounceEndsAt, now);
 
-    const candidates = this.debounced(pool, now, (node) =>
-      records.has(node) || holds.has(node) ? null : drainCondition(pool, view.nodes.get(node), topology, this.deps.facts));
-    const recent = (this.recent.get(poolName) ?? []).filter((t) => t > now - MINUTE);
-    const frozenBy = new Map<string, string>();
-    for (const d of this.frozen) for (const n of d.nodes) frozenBy.set(n, d.message);
-    const heldOut = [...holds.values()].filter((h) => h.mode === 'out').length;
-    const { admitted, blocked } = applySafetyRules({
-      pool, active: pool.members.length - records.size - heldOut, drained: records.size, recentDrains: recent.length,
-      frozen: (n) => frozenBy.get(n) ?? null,
-    }, candidates);
+    const admitted = [...outcome.decisions.values()].filter((d) => d.change === 'drain').map((d) => d.node);
+    if (admitted.length > 0) this.drainNow(pool, admitted, view, now, shadow);
+    if (outcome.blocked.length === 0) this.blocked.delete(poolName);
+    else this.blocked.set(poolName, outcome.blocked);
+    this.notices.blocked(poolName, outcome.blocked);
+    this.notices.external(poolName, backend?.kind ?? '', this.decisions.get(poolName), outcome.decisions);
+    this.decisions.set(poolName, outcome.decisions);
+    if (!backend) return;
 
-    if (admitted.length > 0) {
-      const chain = drainChain(view, admitted, {
-        pool: poolName, total: pool.members.length, drainedAfter: records.size + admitted.length, cap: pool.drain.maxDrainedFraction, shadow,
-      });
-      const fresh = admitted.map((node): DrainRecord => ({
-        pool: poolName, node, reason: view.nodes.get(node)?.reason ?? 'power lost', since: now, chain, by: 'breakerbox', shadow,
-      }));
-      this.deps.store.putDrains(fresh); // committed before any backend is touched
-      for (const r of fresh) records.set(r.node, r);
-      this.recent.set(poolName, [...recent, ...admitted.map(() => now)]);
-      this.deps.events.add({
-        type: shadow ? 'would-drain' : 'drain', severity: shadow ? 'warning' : 'critical', subject: poolName,
-        message: `${chain.cause} → ${chain.impact} → ${chain.action}`, chain,
-      });
-    }
-    this.noteBlocked(poolName, blocked);
-    if (!shadow) await this.applyToBackend(poolName, pool.members, records, holds, view);
+    const entries = this.entries(pool, outcome.decisions, view);
+    const own = entries.filter((e) => e.state !== 'active' && outcome.decisions.get(e.node)?.gate.name !== 'external-hold').map((e) => e.node);
+    if (await this.sync.apply(poolName, backend, entries, read.fresh ? read.state : null, own)) this.returning.delete(poolName);
   }
 
-  /** Members whose drain condition has held for the pool's debounce; schedules a look when the next one will have. */
-  private debounced(pool: PoolConfig, now: number, condition: (node: string) => string | null): string[] {
-    const out: string[] = [];
-    let next = Infinity;
-    for (const node of pool.members) {
-      const key = `${pool.name} ${node}`;
-      if (!condition(node)) {
-        this.conditionSince.delete(key);
-        continue;
-      }
-      const since = this.conditionSince.get(key) ?? now;
-      this.conditionSince.set(key, since);
-      if (now - since >= pool.drain.debounce) out.push(node);
-      else next = Math.min(next, since + pool.drain.debounce);
-    }
-    if (next < Infinity && (!this.debounceTimer || this.debounceTimer.at > next)) {
-      this.debounceTimer?.timer.cancel();
-      this.debounceTimer = { at: next, timer: this.deps.clock.setTimeout(() => { this.debounceTimer = null; this.enqueueAll(); }, next - now) };
-    }
-    return out;
+  private drainNow(pool: PoolConfig, admitted: string[], view: PowerView, now: number, shadow: boolean): void {
+    const records = this.bucket(this.drains, pool.name);
+    const chain = drainChain(view, admitted, {
+      pool: pool.name, total: pool.members.length, drainedAfter: records.size + admitted.length, cap: pool.drain.maxDrainedFraction, shadow,
+    });
+    const fresh = admitted.map((node): DrainRecord => ({
+      pool: pool.name, node, reason: view.nodes.get(node)?.reason ?? 'power lost', since: now, chain, by: 'breakerbox', shadow,
+    }));
+    this.deps.store.putDrains(fresh); // committed before any backend is touched
+    const times = admitted.map(() => now);
+    this.deps.store.recordDrainTimes(pool.name, times);
+    for (const r of fresh) records.set(r.node, r);
+    this.recent.set(pool.name, [...(this.recent.get(pool.name) ?? []).filter((t) => t > now - MINUTE), ...times]);
+    this.deps.events.add({
+      type: shadow ? 'would-drain' : 'drain', severity: shadow ? 'warning' : 'critical', subject: pool.name,
+      message: `${chain.cause} → ${chain.impact} → ${chain.action}`, chain,
+    });
+  }
+
+  /** Desired membership from the decisions: held and drained members out, the rest in, each with why. */
+  private entries(pool: PoolConfig, decisions: ReadonlyMap<string, MemberDecision>, view: PowerView): MembershipEntry[] {
+    const records = this.bucket(this.drains, pool.name);
+    const holds = this.bucket(this.holds, pool.name);
+    return pool.members.map((node): MembershipEntry => {
+      const d = decisions.get(node)!;
+      if (d.state === 'held') return { node, state: 'held', reason: d.gate.message, since: holds.get(node)?.since ?? null };
+      const record = records.get(node);
+      if (d.state === 'drained' && record) return { node, state: 'drained', reason: record.reason, since: record.since };
+      const health = view.nodes.get(node);
+      const blockedBy = ['min-healthy', 'max-drained-fraction', 'mass-failure', 'rate-limit'].includes(d.gate.name) ? d.gate.name : null;
+      const reason = blockedBy ? `drain blocked by ${blockedBy}` : health?.power === 'normal' ? null : health?.reason ?? null;
+      return { node, state: 'active', reason, since: null };
+    });
+  }
+
+  /** The controller's own timer looks again when the next debounce ends. */
+  private scheduleDebounce(at: number | null, now: number): void {
+    if (at === null || (this.debounceTimer && this.debounceTimer.at <= at)) return;
+    this.debounceTimer?.timer.cancel();
+    this.debounceTimer = { at, timer: this.deps.clock.setTimeout(() => { this.debounceTimer = null; this.enqueueAll(); }, at - now) };
   }
 
   private noteFrozen(): void {
-    const before = new Set(this.frozen.map((d) => d.domain));
+    const before = this.frozen;
     this.frozen = frozenDomains(this.deps.topology(), this.deps.view(), this.deps.facts, this.deps.settings().massFailure);
-    const now = new Set(this.frozen.map((d) => d.domain));
-    for (const d of this.frozen) {
-      if (!before.has(d.domain)) this.deps.events.add({ type: 'monitoring-fault', severity: 'critical', subject: d.domain, message: `${d.message}: automatic drains frozen there (rule mass-failure)` });
-    }
-    for (const name of before) {
-      if (!now.has(name)) this.deps.events.add({ type: 'monitoring-recovered', severity: 'info', subject: name, message: `${name}: PDUs and nodes agree again; automatic drains resume` });
-    }
+    this.notices.frozen(before, this.frozen);
   }
 
-  private noteBlocked(pool: string, blocked: Blocked[]): void {
-    if (blocked.length === 0) this.blocked.delete(pool);
-    else this.blocked.set(pool, blocked);
-    const now = this.deps.clock.now();
-    for (const b of blocked) {
-      // The same refusal is said once, not again each time a wavering fact lets it lapse and return.
-      const key = `${pool} ${b.rule} ${b.nodes.join()}`;
-      if ((this.blockedSaid.get(key) ?? -Infinity) + BLOCKED_REPEAT_MS > now) continue;
-      if (this.blockedSaid.size > 1_000) this.blockedSaid.clear();
-      this.blockedSaid.set(key, now);
+  /** A pool removed by a reload: its drain records are kept, and the event says so once. */
+  private noteRemovedPools(): void {
+    const removed = this.removedPools();
+    for (const pool of removed) {
+      if (this.removedSaid.has(pool)) continue;
+      this.removedSaid.add(pool);
+      const nodes = this.records(pool).map((r) => r.node);
       this.deps.events.add({
-        type: 'drain-blocked', severity: 'critical', subject: pool,
-        message: `drain of ${nameRanges(b.nodes)} from pool ${pool} blocked by rule ${b.rule}: ${b.message}`,
-        chain: { cause: `${nameRanges(b.nodes)} met the pool's drain policy`, impact: `pool ${pool} would break rule ${b.rule}`, action: `not drained (rule ${b.rule})` },
+        type: 'pool-removed', severity: 'warning', subject: pool,
+        message: `pool ${pool} is no longer configured: ${nameRanges(nodes)} keep their drain records and stay out if it returns, until a reload re-admits them past the hold-down`,
+        chain: { cause: `pool ${pool} removed from the configuration`, impact: `${nodes.length} drain record${nodes.length === 1 ? '' : 's'} without a pool`, action: 'kept and shown; no backend touched' },
       });
     }
-  }
-
-  private async applyToBackend(pool: string, members: readonly string[], records: Map<string, DrainRecord>, holds: Map<string, Hold>, view: PowerView): Promise<void> {
-    const blockedNodes = new Map<string, string>();
-    for (const b of this.blocked.get(pool) ?? []) for (const n of b.nodes) blockedNodes.set(n, b.rule);
-    const entries: MembershipEntry[] = members.map((node) => {
-      const hold = holds.get(node);
-      if (hold?.mode === 'out') return { node, state: 'held', reason: `held out by ${hold.by}: ${hold.reason}`, since: hold.since };
-      const record = records.get(node);
-      if (record && !record.shadow) return { node, state: 'drained', reason: record.reason, since: record.since };
-      const health = view.nodes.get(node);
-      const reason = blockedNodes.has(node) ? `drain blocked by ${blockedNodes.get(node)}` : health?.power === 'normal' ? null : health?.reason ?? null;
-      return { node, state: 'active', reason, since: null };
-    });
-    const backend = this.deps.backendFor(pool);
-    const desired = JSON.stringify(entries.map((e) => [e.node, e.state, e.reason]));
-    // A failing backend is tried again when its backoff says so, not at every reconcile.
-    const pending = this.retries.get(pool);
-    if (pending && !pending.due) return;
-    try {
-      const actual = await backend.readActive(pool);
-      const wantActive = entries.filter((e) => e.state === 'active').map((e) => e.node);
-      const drifted = actual !== null && (actual.size !== wantActive.length || wantActive.some((n) => !actual.has(n)));
-      if (actual !== null && !drifted && this.lastApplied.get(pool) === desired) return;
-      if (drifted && this.lastApplied.get(pool) === desired) {
-        this.deps.events.add({ type: 'backend-drift', severity: 'warning', subject: pool, message: `the ${backend.kind} backend of pool ${pool} no longer matches (reloaded or edited): desired membership re-applied` });
-      }
-      await backend.apply(pool, entries);
-      this.lastApplied.set(pool, desired);
-      const retry = this.retries.get(pool);
-      if (retry) {
-        retry.timer.cancel();
-        this.retries.delete(pool);
-        this.deps.events.add({ type: 'backend-recovered', severity: 'info', subject: pool, message: `${backend.kind} backend of pool ${pool} updated again` });
-      }
-    } catch (err) {
-      // Retried with backoff; other pools are not held up.
-      const previous = this.retries.get(pool);
-      const attempt = (previous?.attempt ?? 0) + 1;
-      previous?.timer.cancel();
-      const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1));
-      if (!previous) {
-        this.deps.events.add({ type: 'backend-error', severity: 'critical', subject: pool, message: `cannot update the ${backend.kind} backend of pool ${pool}: ${(err as Error).message}; retrying` });
-      }
-      this.deps.log.warn({ pool, backend: backend.kind, attempt, retryInMs: delay, err: (err as Error).message }, 'backend update failed');
-      const retry = { attempt, due: false, timer: this.deps.clock.setTimeout(() => { retry.due = true; this.enqueue(pool); }, delay) };
-      this.retries.set(pool, retry);
-    }
+    for (const pool of this.removedSaid) if (!removed.includes(pool)) this.removedSaid.delete(pool);
   }
 
   private bucket<T>(map: Map<string, Map<string, T>>, pool: string): Map<string, T> {
     let m = map.get(pool);
     if (!m) map.set(pool, (m = new Map()));
     return m;
+  }
+
+  private letBack(pool: string, node: string): void {
+    let set = this.returning.get(pool);
+    if (!set) this.returning.set(pool, (set = new Set()));
+    set.add(node);
+  }
+}
+
+/** Operator changes wait for a writable database: an unrecorded hold or drain would be forgotten at the next restart. */
+function refuseUnlessWritable(store: DrainStore): void {
+  const problem = store.unwritable();
+  if (problem) throw new OperatorError(`${problem.message}; operator changes are refused until the database takes writes again`, 503, 'BB_ERR_STORAGE');
+}
+
+function recorded<T>(change: () => T): T {
+  try {
+    return change();
+  } catch (err) {
+    if (err instanceof StorageError) throw new OperatorError(`${err.message}; nothing was changed`, 503, 'BB_ERR_STORAGE');
+    throw err;
   }
 }

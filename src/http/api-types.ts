@@ -14,6 +14,10 @@ export interface ApiMember {
   pinned?: boolean;
   /** Shadow mode: Breakerbox would have drained it. */
   wouldDrain?: boolean;
+  /** The gate of the drain controller that decided this member's state at the last reconcile, and why. */
+  gate?: { name: string; message: string };
+  /** Held out of service in the backend itself (by hand, not by Breakerbox): Breakerbox leaves it alone. */
+  external?: boolean;
 }
 
 export interface ApiPool {
@@ -30,6 +34,8 @@ export interface ApiPool {
   /** Decisions are shown but no backend is touched. */
   shadow: boolean;
   wouldDrain: number;
+  /** No longer configured, yet Breakerbox keeps drain records of it (in force again if the pool returns). */
+  removed?: boolean;
 }
 
 export interface ApiPsu {
@@ -143,6 +149,9 @@ export interface ApiReloadInfo {
 
 export interface ApiSimFault { id: string; spec: Record<string, unknown>; since: number }
 
+/** Something wrong with Breakerbox itself (its database, …): health is degraded while any is listed. */
+export interface ApiProblem { code: string; message: string }
+
 /** Everything the wall needs, pushed on connect and whenever state changes (throttled). */
 export interface ApiSnapshot {
   time: number;
@@ -155,4 +164,6 @@ export interface ApiSnapshot {
   reload: ApiReloadInfo;
   pollIntervalMs: number;
   sim: { enabled: boolean; faults: ApiSimFault[] };
+  /** Breakerbox's own health, as /api/health says it: the wall shows a banner while degraded. */
+  health: { status: 'ok' | 'degraded'; problems: ApiProblem[] };
 }

@@ -6,7 +6,7 @@ import type { Topology } from '../health/topology.js';
 import type { Measure } from '../model.js';
 import type { Reloader } from '../reload/reloader.js';
 import type { StateStore } from '../state/state-store.js';
-import type { ApiMember, ApiNode, ApiPdu, ApiPool, ApiReloadInfo, ApiService, ApiSite, ApiSnapshot } from './api-types.js';
+import type { ApiMember, ApiNode, ApiProblem, ApiPdu, ApiPool, ApiReloadInfo, ApiService, ApiSite, ApiSnapshot } from './api-types.js';
 
 /** What the read side of the API needs; the composition root provides it. */
 export interface ReadModel {
@@ -19,6 +19,13 @@ export interface ReadModel {
   reloader: Reloader;
   now(): number;
   simFaults(): { enabled: boolean; faults: { id: string; spec: Record<string, unknown>; since: number }[] };
+  /** Faults of Breakerbox itself (a database it cannot write): health is degraded while any is listed. */
+  problems(): ApiProblem[];
+}
+
+export function healthView(rm: ReadModel): ApiSnapshot['health'] {
+  const problems = rm.problems();
+  return { status: problems.length > 0 ? 'degraded' : 'ok', problems };
 }
 
 const value = (m: Measure): number | null => (m.quality === 'ok' ? m.value : null);
@@ -112,9 +119,10 @@ export function nodesView(rm: ReadModel): ApiNode[] {
 
 export function poolsView(rm: ReadModel): ApiPool[] {
   const view = rm.view();
-  return rm.config().pools.map((pool): ApiPool => {
+  const configured = rm.config().pools.map((pool): ApiPool => {
     const records = new Map(rm.controller.records(pool.name).map((r) => [r.node, r]));
     const holds = new Map(rm.controller.holdsIn(pool.name).map((h) => [h.node, h]));
+    const decisions = new Map(rm.controller.decisionsIn(pool.name).map((d) => [d.node, d]));
     const blockedBy = rm.controller.blockedIn(pool.name);
     const blockedRule = new Map(blockedBy.flatMap((b) => b.nodes.map((n) => [n, b.rule] as const)));
     const shadow = rm.controller.isShadow(pool.name);
@@ -122,14 +130,17 @@ export function poolsView(rm: ReadModel): ApiPool[] {
       const record = records.get(node);
       const hold = holds.get(node);
       const power = view.nodes.get(node)?.power ?? 'unknown';
-      if (hold?.mode === 'out') return { node, state: 'held', reason: `held out by ${hold.by}: ${hold.reason}`, since: hold.since, power, by: hold.by };
-      if (record && !record.shadow) return { node, state: 'drained', reason: record.reason, since: record.since, power, by: record.by };
+      const decision = decisions.get(node);
+      const gate = decision ? { gate: { name: decision.gate.name, message: decision.gate.message } } : {};
+      if (hold?.mode === 'out') return { node, state: 'held', reason: `held out by ${hold.by}: ${hold.reason}`, since: hold.since, power, by: hold.by, ...gate };
+      if (decision?.gate.name === 'external-hold' && !record) return { node, state: 'held', reason: decision.gate.message, since: null, power, by: pool.backend.type, external: true, ...gate };
+      if (record && !record.shadow) return { node, state: 'drained', reason: record.reason, since: record.since, power, by: record.by, ...gate };
       const health = view.nodes.get(node);
       const reason = record ? `would be drained (shadow mode): ${record.reason}`
         : hold ? `pinned in by ${hold.by}: ${hold.reason}`
           : blockedRule.has(node) ? `drain blocked by ${blockedRule.get(node)}`
             : health && health.power !== 'normal' ? health.reason : null;
-      return { node, state: 'active', reason, since: record?.since ?? hold?.since ?? null, power, ...(record ? { wouldDrain: true } : {}), ...(hold ? { pinned: true, by: hold.by } : {}) };
+      return { node, state: 'active', reason, since: record?.since ?? hold?.since ?? null, power, ...(record ? { wouldDrain: true } : {}), ...(hold ? { pinned: true, by: hold.by } : {}), ...gate };
     });
     const count = (state: string) => members.filter((m) => m.state === state).length;
     return {
@@ -138,6 +149,19 @@ export function poolsView(rm: ReadModel): ApiPool[] {
       wouldDrain: members.filter((m) => m.wouldDrain).length,
     };
   });
+  // A pool removed by a reload whose drain records are kept: shown with just those members.
+  const removed = rm.controller.removedPools().map((name): ApiPool => {
+    const members = rm.controller.records(name).map((r): ApiMember => ({
+      node: r.node, state: r.shadow ? 'active' : 'drained', reason: `${r.reason} (pool no longer configured: record kept)`, since: r.since,
+      power: view.nodes.get(r.node)?.power ?? 'unknown', by: r.by, ...(r.shadow ? { wouldDrain: true } : {}),
+    }));
+    const drained = members.filter((m) => m.state === 'drained').length;
+    return {
+      name, members, active: members.length - drained, drained, held: 0, total: members.length, maxDrainedFraction: 0,
+      blocked: null, blockedBy: [], shadow: false, wouldDrain: members.length - drained, removed: true,
+    };
+  });
+  return [...configured, ...removed];
 }
 
 export function servicesView(rm: ReadModel, pools: ApiPool[] = poolsView(rm)): ApiService[] {
@@ -183,5 +207,6 @@ export function snapshot(rm: ReadModel): ApiSnapshot {
     reload: reloadView(rm),
     pollIntervalMs: rm.config().settings.pollInterval,
     sim: rm.simFaults(),
+    health: healthView(rm),
   };
 }
