@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../clock.js';
-import { moveAside, StoreFile, type StoreContents, type StoreOp } from './store-file.js';
+import { moveAside, removeLeftovers, StoreFile, type StoreContents, type StoreOp } from './store-file.js';
 import { DatabaseLock } from './store-lock.js';
 
 export { DatabaseLockedError } from './store-lock.js';
@@ -320,6 +320,7 @@ export class DrainStore {
   private recreate(moved: 'vanished' | 'replaced'): void {
     this.file?.close();
     this.file = null;
+    removeLeftovers(this.path); // held by the lock: nobody else's
     if (moved === 'replaced') {
       moveAside(this.path, `replaced-${new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-')}`);
       this.moved = 'vanished'; // what is at the path from now on is ours

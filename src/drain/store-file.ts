@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { identityOf } from './store-lock.js';
@@ -132,11 +132,17 @@ export class StoreFile {
   }
 }
 
-/** A file put in the database's place is kept beside it, never overwritten (with its WAL, which belongs to it). */
+/** A file put in the database's place is kept beside it, never overwritten. */
 export function moveAside(path: string, suffix: string): string {
   const aside = `${path}.${suffix}`;
-  for (const ext of ['', '-wal', '-shm']) {
-    if (existsSync(path + ext)) renameSync(path + ext, aside + ext);
-  }
+  if (existsSync(path)) renameSync(path, aside);
   return aside;
+}
+
+/**
+ * The WAL and shared-memory files a closed connection left at the path: they belong to the file that
+ * vanished, and SQLite would replay them into a new file at that path.
+ */
+export function removeLeftovers(path: string): void {
+  for (const ext of ['-wal', '-shm']) rmSync(path + ext, { force: true });
 }
