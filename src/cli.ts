@@ -33,6 +33,8 @@ Commands:
   sim [CONFIG]          Only the simulated PDUs and nodes of CONFIG (default: the demo),
                         with their fault switches on --port (default 8081).
   check-config FILE     Validate FILE; exit 2 with file:line and key path on a problem.
+                        Files over 8 MiB are refused unread ($BREAKERBOX_MAX_CONFIG_BYTES
+                        sets another limit); YAML aliases expand at most 100 times.
   probe HOST[:PORT]     Detect a PDU/UPS/ATS and print its normalized reading.
                         --community C (default public), --v1, or v3: --user U
                         [--level L] [--auth-protocol sha256 --auth-key K]
@@ -195,7 +197,9 @@ main(process.argv.slice(2)).then(
     if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.exit(usage(err.message));
     }
-    console.error(err);
+    // One line, never a stack trace: set LOG_LEVEL=debug to see where it came from.
+    console.error(`breakerbox: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error(err);
     process.exit(1);
   },
 );
