@@ -89,7 +89,7 @@ describe('trap receiver under fuzzing', () => {
     const onUncaught = (err: unknown) => escaped.push(err);
     process.on('uncaughtException', onUncaught);
     const receiver = new TrapReceiver(trapsSchema.parse({
-      address: '127.0.0.1', port: 22700 + (process.pid % 100), communities: ['public'], perSourceRate: 1e9,
+      address: '127.0.0.1', port: 0, communities: ['public'], perSourceRate: 1e9,
       users: [{ user: 'fuzzer', authProtocol: 'sha', authKey: 'authpass123', privProtocol: 'aes', privKey: 'privpass123' }],
     }), (t) => received.push(t), pino({ level: 'silent' }));
     const port = await receiver.start();

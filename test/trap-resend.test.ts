@@ -24,7 +24,7 @@ describe('recorded traps re-sent with snmptrap', () => {
     topology: () => topology, classifier: new TrapClassifier(profiles), names: () => ({ name: (oid: string) => oid }),
     store: new StateStore(), poller: { pollSince: async () => false, confirmPdu: async () => false }, events: new EventLog(systemClock, log), clock: systemClock, log,
   });
-  const receiver = new TrapReceiver(trapsSchema.parse({ address: '127.0.0.1', port: 22600 + (process.pid % 100), communities: ['public'] }), (t) => pipeline.handle(t), log);
+  const receiver = new TrapReceiver(trapsSchema.parse({ address: '127.0.0.1', port: 0, communities: ['public'] }), (t) => pipeline.handle(t), log);
   let target = '';
   before(async () => { target = `127.0.0.1:${await receiver.start()}`; });
   after(async () => { await receiver.stop(); });

@@ -254,8 +254,6 @@ export class TrapReceiver {
       this.drop('repeated-inform', n.rinfo.address);
       return;
     }
-    this.stats.accepted++;
-    if (inform) this.stats.informs++;
     this.onTrap({
       version: v1 ? '1' : pdu.user !== undefined ? '3' : '2c',
       source: n.rinfo.address,
@@ -269,6 +267,9 @@ export class TrapReceiver {
       varbinds,
       receivedAt: this.clock.now(),
     });
+    // Counted once handled: a trap whose handling failed is counted as dropped ("other") instead.
+    this.stats.accepted++;
+    if (inform) this.stats.informs++;
   }
 }
 
