@@ -108,4 +108,36 @@ describe('trap receiver reconfigured without a restart', () => {
     await h.service.reconfigure(base({ communities: ['last-community'], port: taken }));
     assert.equal(h.service.stats().listening, `127.0.0.1:${taken}`);
   });
+
+  it('traps disabled by a reload stop listening, with an event; enabled again, they listen again', async () => {
+    const raised = h.raised.length;
+    await h.service.reconfigure(base({ communities: ['last-community'], enabled: false }));
+    assert.equal(h.service.stats().listening, null);
+    assert.ok(h.raised.slice(raised).some((e) => e.type === 'trap-receiver-stopped'));
+    await h.service.reconfigure(base({ communities: ['last-community'] }));
+    assert.match(h.service.stats().listening ?? '', /^127\.0\.0\.1:\d+$/);
+    assert.equal(await accepted(['-v2c', '-c', 'last-community']), true);
+  });
+});
+
+describe('trap receiver that could not start', () => {
+  it('listens once a reload gives it a port it can bind', async () => {
+    const busy = createSocket('udp4');
+    await new Promise<void>((resolve) => busy.bind(0, '127.0.0.1', () => resolve()));
+    const taken = busy.address().port;
+    // The harness insists on a started service: start on the busy port by hand instead.
+    const h = await startTrapHarness({ communities: ['public'] });
+    try {
+      await h.service.stop();
+      await h.service.reconfigure(trapsSchema.parse({ address: '127.0.0.1', port: taken, communities: ['public'] }));
+      assert.equal(h.service.stats().listening, null, 'the port is taken');
+      assert.ok(h.raised.some((e) => e.type === 'trap-receiver-down' && e.message.includes(`127.0.0.1:${taken}`)));
+      busy.close();
+      const port = await freeUdpPort();
+      await h.service.reconfigure(trapsSchema.parse({ address: '127.0.0.1', port, communities: ['public'] }));
+      assert.equal(h.service.stats().listening, `127.0.0.1:${port}`, 'listening on the new port, not the one it first had');
+    } finally {
+      await h.stop();
+    }
+  });
 });

@@ -113,7 +113,8 @@ export class TrapService implements TrapView {
     const { events, log } = this.deps;
     const { address, port: configured, receiveBuffer } = this.settings;
     try {
-      const port = await this.receiver.start();
+      // With no socket, rebind opens one where the current settings say (start's may be older).
+      const port = await this.receiver.rebind({ address, port: configured, receiveBuffer });
       this.bound = { address, port: configured, receiveBuffer };
       this.listening = `${address}:${port}`;
       log.info({ address, port }, 'listening for traps');
