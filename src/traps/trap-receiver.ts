@@ -158,8 +158,11 @@ export class TrapReceiver {
     const receiver = snmp.createReceiver({
       port: settings.port, address: settings.address, includeAuthentication: true, dgramModule,
     } as Parameters<typeof snmp.createReceiver>[0], (error: Error | null, notification: unknown) => {
-      if (error) this.drop(classifyError(error), (error as { rinfo?: dgram.RemoteInfo }).rinfo?.address ?? 'unknown');
-      else this.deliver(notification as Notification);
+      const rinfo = (error as { rinfo?: dgram.RemoteInfo } | null)?.rinfo;
+      // An error without a datagram is the socket's own (a failed bind is reported by `open`): not a dropped trap.
+      if (!error) this.deliver(notification as Notification);
+      else if (rinfo) this.drop(classifyError(error), rinfo.address);
+      else this.log.warn({ err: error.message }, 'trap socket error');
     });
     loadCredentials(receiver.getAuthorizer(), settings);
     return ready.then(
