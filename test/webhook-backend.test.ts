@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, describe, it } from 'node:test';
+import { after, beforeEach, describe, it } from 'node:test';
 import { WebhookBackend, WebhookDeliveryError } from '../src/backends/webhook-backend.js';
 import type { MembershipEntry } from '../src/backends/pool-backend.js';
 import type { BackendConfig } from '../src/config/schema.js';
 import { createLogger } from '../src/log.js';
+import { WatchedClock } from './helpers/watched-clock.js';
 
 type WebhookConfig = Extract<BackendConfig, { type: 'webhook' }>;
 
@@ -15,6 +17,7 @@ interface Received {
   url: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** Fake time when it arrived. */
   at: number;
 }
 
@@ -22,21 +25,29 @@ interface TestServer {
   url: string;
   host: string;
   requests: Received[];
+  /** Resolves once `n` requests have arrived. */
+  arrived(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
 const servers: TestServer[] = [];
 after(async () => { await Promise.all(servers.map((s) => s.close())); });
 
+// Waits (backoff, Retry-After, timeouts) run on this clock; a test moves it, nothing sleeps.
+let clock = new WatchedClock();
+beforeEach(() => { clock = new WatchedClock(); });
+
 /** A real HTTP server on 127.0.0.1; `respond` gets the request number (0-based) and may leave it unanswered. */
 async function serve(respond: (n: number, req: Received, res: ServerResponse) => void): Promise<TestServer> {
   const requests: Received[] = [];
+  const seen = new EventEmitter();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), at: Date.now() };
+      const received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks), at: clock.now() };
       requests.push(received);
+      seen.emit('request');
       respond(requests.length - 1, received, res);
     });
   });
@@ -46,6 +57,11 @@ async function serve(respond: (n: number, req: Received, res: ServerResponse) =>
     url: `http://127.0.0.1:${port}/hook`,
     host: `127.0.0.1:${port}`,
     requests,
+    arrived: (n) => new Promise<void>((resolve) => {
+      const check = () => { if (requests.length >= n) { seen.off('request', check); resolve(); } };
+      seen.on('request', check);
+      check();
+    }),
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
@@ -61,6 +77,8 @@ const reply = (res: ServerResponse, status: number, headers: Record<string, stri
 };
 
 const spec = (url: string, extra: Partial<WebhookConfig> = {}): WebhookConfig => ({ type: 'webhook', url, timeout: 2_000, retries: 3, ...extra });
+/** A backoff or Retry-After wait, not a per-attempt timeout (2 s, or 300 ms where a test sets it). */
+const isWait = (ms: number) => ms !== 2_000 && ms !== 300;
 
 const SECRET = 'hmac-key-0123456789-abcdef';
 
@@ -80,8 +98,7 @@ function verify(body: Buffer, header: string | undefined, key: string): boolean 
 describe('webhook backend', () => {
   it('POSTs the membership as JSON with the documented headers', async () => {
     const s = await serve((_n, _req, res) => reply(res, 204));
-    const before = Date.now();
-    await new WebhookBackend(spec(s.url)).apply('web', members);
+    await new WebhookBackend(spec(s.url), { clock }).apply('web', members);
     assert.equal(s.requests.length, 1);
     const [req] = s.requests;
     assert.ok(req);
@@ -95,8 +112,7 @@ describe('webhook backend', () => {
     const payload = JSON.parse(req.body.toString('utf8'));
     assert.deepEqual(Object.keys(payload).sort(), ['active', 'members', 'pool', 'time']);
     assert.equal(payload.pool, 'web');
-    assert.equal(typeof payload.time, 'number');
-    assert.ok(payload.time >= before && payload.time <= Date.now());
+    assert.equal(payload.time, clock.now(), 'the time of the injected clock');
     assert.deepEqual(payload.members, members);
     assert.deepEqual(payload.active, ['web-01', 'web-03']);
   });
@@ -117,36 +133,45 @@ describe('webhook backend', () => {
   it('retries 503s with backoff and succeeds, keeping one delivery id', async () => {
     const s = await serve((n, _req, res) => reply(res, n < 2 ? 503 : 200));
     const lines: string[] = [];
-    const backend = new WebhookBackend(spec(s.url, { secret: SECRET }), { log: createLogger('debug', { write: (l: string) => { lines.push(l); } }) });
-    await backend.apply('web', members);
+    const backend = new WebhookBackend(spec(s.url, { secret: SECRET }), { clock, log: createLogger('debug', { write: (l: string) => { lines.push(l); } }) });
+    await clock.drive(backend.apply('web', members), isWait);
     assert.equal(s.requests.length, 3);
     const ids = new Set(s.requests.map((r) => r.headers['x-breakerbox-delivery']));
     assert.equal(ids.size, 1, 'same delivery id on every retry');
     assert.ok(s.requests.every((r) => r.body.equals(s.requests[0]!.body)), 'same body bytes on every retry');
     const [a, b, c] = s.requests.map((r) => r.at) as [number, number, number];
-    assert.ok(b - a >= 170, `first backoff ~200 ms, was ${b - a}`);
-    assert.ok(c - b >= 350, `second backoff ~400 ms, was ${c - b}`);
+    assert.ok(b - a >= 180 && b - a <= 220, `first backoff 200 ms ±10%, was ${b - a}`);
+    assert.ok(c - b >= 360 && c - b <= 440, `second backoff 400 ms ±10%, was ${c - b}`);
     assert.equal(lines.length, 2, 'each retry logged');
     assert.match(lines[0]!, /HTTP 503/);
 
+    const at = clock.now();
     await backend.apply('web', members);
+    assert.equal(clock.now(), at, 'a delivery that succeeds at once waits for nothing');
     assert.equal(s.requests.length, 4);
     assert.notEqual(s.requests[3]!.headers['x-breakerbox-delivery'], s.requests[0]!.headers['x-breakerbox-delivery'], 'a new delivery gets a new id');
   });
 
-  it('honours Retry-After on a 429', async () => {
+  it('honours Retry-After on a 429, in seconds or as a date on its clock, up to 10 s', async () => {
     const s = await serve((n, _req, res) => (n === 0 ? reply(res, 429, { 'Retry-After': '1' }) : reply(res, 200)));
-    await new WebhookBackend(spec(s.url)).apply('web', members);
+    await clock.drive(new WebhookBackend(spec(s.url), { clock }).apply('web', members), isWait);
     assert.equal(s.requests.length, 2);
-    const gap = s.requests[1]!.at - s.requests[0]!.at;
-    assert.ok(gap >= 980, `waited ${gap} ms, Retry-After asked for 1000`);
-    assert.ok(gap < 1_500, `waited ${gap} ms, far longer than asked`);
+    assert.equal(s.requests[1]!.at - s.requests[0]!.at, 1_000, 'Retry-After: 1 waits exactly a second, not the 200 ms backoff');
+
+    const date = new Date(clock.now() + 3_000).toUTCString();
+    const d = await serve((n, _req, res) => (n === 0 ? reply(res, 503, { 'Retry-After': date }) : reply(res, 200)));
+    await clock.drive(new WebhookBackend(spec(d.url), { clock }).apply('web', members), isWait);
+    assert.equal(d.requests[1]!.at - d.requests[0]!.at, 3_000, `Retry-After: ${date} read against the injected clock`);
+
+    const long = await serve((n, _req, res) => (n === 0 ? reply(res, 429, { 'Retry-After': '3600' }) : reply(res, 200)));
+    await clock.drive(new WebhookBackend(spec(long.url), { clock }).apply('web', members), isWait);
+    assert.equal(long.requests[1]!.at - long.requests[0]!.at, 10_000, 'an hour is capped at 10 s');
   });
 
   it('fails at once on a 400, without retries', async () => {
     const s = await serve((_n, _req, res) => reply(res, 400));
-    const backend = new WebhookBackend(spec(s.url, { retries: 5 }));
-    const started = Date.now();
+    const backend = new WebhookBackend(spec(s.url, { retries: 5 }), { clock });
+    const started = clock.now();
     await assert.rejects(backend.apply('web', members), (err: Error) => {
       assert.ok(err instanceof WebhookDeliveryError);
       assert.match(err.message, /HTTP 400/);
@@ -157,7 +182,8 @@ describe('webhook backend', () => {
       return true;
     });
     assert.equal(s.requests.length, 1);
-    assert.ok(Date.now() - started < 1_000, 'no backoff wait');
+    assert.equal(clock.now(), started, 'no fake time passed');
+    assert.deepEqual(clock.live(), [], 'no backoff wait scheduled, the timeout timer cancelled');
   });
 
   it('does not follow redirects', async () => {
@@ -168,21 +194,30 @@ describe('webhook backend', () => {
 
   it('times out on a receiver that never answers and, after the retries, says so', async () => {
     const s = await serve(() => { /* never answers */ });
-    const backend = new WebhookBackend(spec(s.url, { timeout: 300, retries: 2 }));
-    const started = Date.now();
-    await assert.rejects(backend.apply('web', members), (err: Error) => {
+    const backend = new WebhookBackend(spec(s.url, { timeout: 300, retries: 2 }), { clock });
+    const started = clock.now();
+    const delivery = backend.apply('web', members);
+    delivery.catch(() => {});
+    for (let n = 1; n <= 3; n++) {
+      await s.arrived(n);
+      const timeout = await clock.timer((ms) => ms === 300);
+      assert.equal(timeout.at, s.requests[n - 1]!.at + 300, 'each attempt has its own timeout, on the clock');
+      clock.advance(timeout.ms);
+      if (n < 3) clock.advance((await clock.timer(isWait)).ms);
+    }
+    await assert.rejects(delivery, (err: Error) => {
       assert.equal(err.message, `webhook delivery of pool web to http://${s.host} failed after 3 attempts: no answer within 300 ms`);
       return true;
     });
-    const took = Date.now() - started;
+    const took = clock.now() - started;
     assert.equal(s.requests.length, 3);
-    assert.ok(took >= 3 * 300 + 180 + 360 && took < 3_000, `took ${took} ms`);
+    assert.ok(took >= 3 * 300 + 180 + 360 && took <= 3 * 300 + 220 + 440, `took ${took} ms of fake time`);
   });
 
   it('reports a refused connection as a network error, after retrying it', async () => {
     const s = await serve(() => {});
     await s.close();
-    await assert.rejects(new WebhookBackend(spec(s.url, { retries: 1 })).apply('web', members), /failed after 2 attempts: .*ECONNREFUSED/);
+    await assert.rejects(clock.drive(new WebhookBackend(spec(s.url, { retries: 1 }), { clock }).apply('web', members), isWait), /failed after 2 attempts: .*ECONNREFUSED/);
   });
 
   it('never puts the secret, URL credentials or query in the error or the log', async () => {
@@ -196,7 +231,7 @@ describe('webhook backend', () => {
     for (const k of Object.keys(saved) as (keyof typeof saved)[]) console[k] = (...args: unknown[]) => { consoled.push(args.map(String).join(' ')); };
     let error: Error | undefined;
     try {
-      await new WebhookBackend(spec(url, { secret: SECRET, retries: 2 }), { log }).apply('web', members);
+      await clock.drive(new WebhookBackend(spec(url, { secret: SECRET, retries: 2 }), { log, clock }).apply('web', members), isWait);
     } catch (err) {
       error = err as Error;
     } finally {
@@ -219,7 +254,7 @@ describe('webhook backend', () => {
   it('reads back the active set of the last successful delivery, per pool', async () => {
     let fail = false;
     const s = await serve((_n, _req, res) => reply(res, fail ? 400 : 200));
-    const backend = new WebhookBackend(spec(s.url));
+    const backend = new WebhookBackend(spec(s.url), { clock });
     assert.equal(await backend.readActive('web'), null, 'unknown before the first delivery');
     await backend.apply('web', members);
     assert.deepEqual(await backend.readActive('web'), new Set(['web-01', 'web-03']));

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../clock.js';
 import type { BackendConfig } from '../config/schema.js';
 import type { MembershipEntry, PoolBackend } from './pool-backend.js';
 
@@ -25,6 +25,8 @@ export interface WebhookPayload {
 export interface WebhookBackendOptions {
   /** Retries are logged here at warn, without the secret, URL credentials or query. */
   log?: Logger;
+  /** The payload's `time`, Retry-After dates, backoff waits and per-attempt timeouts (default: the system clock). */
+  clock?: Clock;
 }
 
 /** The delivery failed for good; `message` names the receiver's origin only, never its credentials. */
@@ -84,8 +86,10 @@ export class WebhookBackend implements PoolBackend {
   private readonly secrets: string[];
   private readonly delivered = new Map<string, Set<string>>();
   private readonly generation = new Map<string, number>();
+  private readonly clock: Clock;
 
   constructor(private readonly spec: WebhookConfig, private readonly options: WebhookBackendOptions = {}) {
+    this.clock = options.clock ?? systemClock;
     const url = new URL(spec.url);
     const user = safeDecode(url.username);
     const password = safeDecode(url.password);
@@ -109,7 +113,7 @@ export class WebhookBackend implements PoolBackend {
     const active = members.filter((m) => m.state === 'active').map((m) => m.node);
     const payload: WebhookPayload = {
       pool,
-      time: Date.now(),
+      time: this.clock.now(),
       members: members.map(({ node, state, reason, since }) => ({ node, state, reason, since })),
       active,
     };
@@ -148,7 +152,7 @@ export class WebhookBackend implements PoolBackend {
         { pool, backend: this.kind, host: this.origin, delivery, attempt, of: attempts, status: result.status, retryInMs: wait },
         `webhook delivery to ${this.origin} failed (${result.what}); retrying`,
       );
-      await sleep(wait);
+      await new Promise<void>((resolve) => { this.clock.setTimeout(resolve, wait); });
     }
     if (this.generation.get(pool) === generation) this.delivered.delete(pool);
     const failure = last!;
@@ -161,16 +165,14 @@ export class WebhookBackend implements PoolBackend {
 
   private async attempt(body: string, headers: Record<string, string>): Promise<Attempt> {
     let res: Response;
+    const abort = new AbortController();
+    const timer = this.clock.setTimeout(() => abort.abort(new TimedOut()), this.spec.timeout);
     try {
-      res = await fetch(this.target, {
-        method: 'POST',
-        headers,
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.spec.timeout),
-      });
+      res = await fetch(this.target, { method: 'POST', headers, body, redirect: 'manual', signal: abort.signal });
     } catch (err) {
-      return { ok: false, retry: true, status: null, what: this.describeError(err), retryAfterMs: null };
+      return { ok: false, retry: true, status: null, what: this.describeError(abort.signal.aborted ? abort.signal.reason : err), retryAfterMs: null };
+    } finally {
+      timer.cancel();
     }
     // The body is not needed; release the connection without waiting for it.
     res.body?.cancel().catch(() => {});
@@ -178,12 +180,12 @@ export class WebhookBackend implements PoolBackend {
     if (status >= 200 && status < 300) return { ok: true, status };
     const what = this.scrub(`HTTP ${status}${res.statusText ? ` ${res.statusText}` : ''}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}`);
     const retry = status === 429 || status >= 500;
-    return { ok: false, retry, status, what, retryAfterMs: retry ? parseRetryAfter(res.headers.get('retry-after')) : null };
+    return { ok: false, retry, status, what, retryAfterMs: retry ? parseRetryAfter(res.headers.get('retry-after'), this.clock.now()) : null };
   }
 
   private describeError(err: unknown): string {
     const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-    if (e?.name === 'TimeoutError') return `no answer within ${this.spec.timeout} ms`;
+    if (err instanceof TimedOut) return `no answer within ${this.spec.timeout} ms`;
     const cause = e?.cause;
     const text = cause?.code && cause.message ? cause.message : cause?.code ?? cause?.message ?? e?.message ?? String(err);
     return this.scrub(text);
@@ -196,13 +198,21 @@ export class WebhookBackend implements PoolBackend {
   }
 }
 
-/** Retry-After as delta-seconds or an HTTP date → ms from now; null when absent or unreadable. */
-function parseRetryAfter(value: string | null): number | null {
+/** The per-attempt timeout fired (on the injected clock). */
+class TimedOut extends Error {
+  constructor() {
+    super('timed out');
+    this.name = 'TimeoutError';
+  }
+}
+
+/** Retry-After as delta-seconds or an HTTP date → ms from `now`; null when absent or unreadable. */
+function parseRetryAfter(value: string | null, now: number): number | null {
   if (!value) return null;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1_000;
   const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 function safeDecode(s: string): string {
