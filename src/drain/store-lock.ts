@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 /** A second Breakerbox on the same database would undo the first one's decisions: it refuses to start. */
@@ -32,6 +33,7 @@ export class DatabaseLock {
 
   constructor(readonly databasePath: string) {
     this.file = `${databasePath}.lock`;
+    mkdirSync(dirname(databasePath), { recursive: true });
     this.db = new Database(this.file, { timeout: 0 });
     try {
       this.db.pragma('locking_mode = EXCLUSIVE');
