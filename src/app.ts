@@ -61,7 +61,7 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   const store = new StateStore();
   const events = new EventLog(clock, log.child({ module: 'events' }));
-  const backends = new Backends(stateDir);
+  const backends = new Backends(stateDir, clock);
   const backendFor = (pool: string): PoolBackend => backends.for(pool, topology.pools.get(pool)?.backend ?? { type: 'file', dir: 'var/pools' });
   // Power health is derived from the facts: computed once per change of facts (or of time, at most
   // every 250 ms, since age makes facts stale), not once per pool and caller.
