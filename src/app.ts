@@ -47,7 +47,8 @@ export interface App {
   reloader: Reloader;
   poller: Poller;
   simulator: Simulator | null;
-  traps: TrapService | null;
+  /** Listening only while settings.traps.enabled; a reload starts or stops it. */
+  traps: TrapService;
   backendFor(pool: string): PoolBackend;
   stop(): Promise<void>;
 }
@@ -83,31 +84,46 @@ export async function startApp(options: AppOptions): Promise<App> {
   });
   poller.setTargets(pollTargets(config));
 
-  // Traps listen before the simulator can send any.
-  const traps = config.settings.traps.enabled
-    ? new TrapService({ settings: config.settings.traps, topology: () => topology, store, poller, events, clock, log: log.child({ module: 'traps' }) })
-    : null;
-  await traps?.start();
+  // Traps listen before the simulator can send any. The service exists even when disabled, so a reload can enable it.
+  const traps = new TrapService({ settings: config.settings.traps, topology: () => topology, store, poller, events, clock, log: log.child({ module: 'traps' }) });
+  if (config.settings.traps.enabled) await traps.start();
 
   const simulate = options.simulate ?? config.settings.simulate;
   const simulator = simulate ? new Simulator(config, { log: log.child({ module: 'sim' }) }) : null;
   try {
     await simulator?.start();
   } catch (err) {
-    await traps?.stop();
+    await traps.stop();
     throw err;
   }
 
-  const applyConfig = (next: Config) => {
+  // Staleness arrives with time, not with a new fact: re-assess every poll interval (read anew each time, so a reload changes it).
+  let pushWall = () => {};
+  let tick: { cancel(): void } | null = null;
+  const scheduleTick = () => {
+    tick?.cancel();
+    tick = clock.setTimeout(() => { controller.enqueueAll(); pushWall(); scheduleTick(); }, config.settings.pollInterval);
+  };
+
+  // A reload: everything that depends on a setting is built from the validated config first, then swapped in.
+  const applyConfig = async (next: Config) => {
     const nextTopology = new Topology(next);
-    poller.setTargets(pollTargets(next));
+    const targets = pollTargets(next);
+    const { snmpTimeout: timeoutMs, snmpRetries: retries, pollConcurrency: concurrency } = next.settings;
+    const tickChanged = next.settings.pollInterval !== config.settings.pollInterval;
+    poller.configure({ timeoutMs, retries, concurrency });
+    poller.setTargets(targets);
     config = next;
     topology = nextTopology;
     store.retain(new Set(next.pdus.map((p) => p.name)), new Set(next.nodes.map((n) => n.name)));
+    if (tickChanged && tick) scheduleTick();
+    // Backends follow the pools' specs by themselves (Backends.for); API tokens, mode and shadow are read live.
+    await traps.reconfigure(next.settings.traps);
     controller.enqueueAll();
   };
   const reloader = new Reloader({
-    configPath: options.configPath ?? null, currentConfig: () => config, applyConfig, controller, events, clock, log: log.child({ module: 'reload' }),
+    configPath: options.configPath ?? null, currentConfig: () => config, applyConfig, simulating: simulator !== null,
+    controller, events, clock, log: log.child({ module: 'reload' }),
   });
 
   const readModel: ReadModel = {
@@ -140,16 +156,15 @@ export async function startApp(options: AppOptions): Promise<App> {
     }, options.port ?? config.settings.http.port, options.host ?? config.settings.http.host);
   } catch (err) {
     await simulator?.stop();
-    await traps?.stop();
+    await traps.stop();
     throw err;
   }
 
   const unwatch = watchFacts(store, () => topology, events);
   store.onChange(() => { controller.enqueueAll(); http.changed(); });
   events.subscribe((e) => http.pushEvent(e));
-  // Staleness arrives with time, not with a new fact: re-assess every poll interval.
-  const tick = setInterval(() => { controller.enqueueAll(); http.changed(); }, config.settings.pollInterval);
-  tick.unref();
+  pushWall = () => http.changed();
+  scheduleTick();
 
   poller.start();
   reloader.start();
@@ -164,14 +179,15 @@ export async function startApp(options: AppOptions): Promise<App> {
     async stop() {
       if (stopped) return;
       stopped = true;
-      clearInterval(tick);
+      tick?.cancel();
+      tick = null;
       unwatch();
       reloader.stop();
       poller.stop();
       await controller.settle();
       controller.stop();
       await http.close();
-      await traps?.stop();
+      await traps.stop();
       await simulator?.stop();
       drainStore.close();
     },

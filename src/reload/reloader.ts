@@ -1,11 +1,13 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import { ConfigError, loadConfigFile } from '../config/load-config.js';
+import { ConfigError } from '../config/load-config.js';
+import { loadConfigInWorker } from '../config/load-in-worker.js';
 import type { Config } from '../config/schema.js';
 import type { DrainController, ReadmitOutcome } from '../drain/drain-controller.js';
 import { nameRanges } from '../drain/describe.js';
 import type { EventLog } from '../events/event-log.js';
+import { changedParts, planRestartOnly } from './restart-settings.js';
 
 export interface ReloadResult {
   ok: boolean;
@@ -13,14 +15,25 @@ export interface ReloadResult {
   at: number;
   outcome: string;
   configError: string | null;
+  /** Parts of the config the reload changed and applied ("pdus", "settings.traps" …). */
+  changed: string[];
+  /** Settings changed in the file that take effect only after a restart; their running values are kept. */
+  needsRestart: string[];
   pools: ReadmitOutcome[];
 }
 
 export interface ReloaderDeps {
   configPath: string | null;
   currentConfig: () => Config;
-  /** Swaps in a validated config (everything rebuilt first, then swapped). */
-  applyConfig: (config: Config) => void;
+  /**
+   * Builds every setting-dependent part from a validated config, then swaps them all in. Throws
+   * only before the swap (nothing changed then).
+   */
+  applyConfig: (config: Config) => void | Promise<void>;
+  /** Whether the simulator runs: it keeps the devices it started with. */
+  simulating?: boolean;
+  /** Reads and validates the file; default: in a worker thread (load-in-worker.ts). */
+  loadConfig?: (file: string) => Promise<Config>;
   controller: DrainController;
   events: EventLog;
   clock: Clock;
@@ -40,13 +53,24 @@ export class Reloader {
 
   start(): void {
     this.stop();
-    const { schedule, timezone } = this.deps.currentConfig().settings.reload;
-    this.task = cron.schedule(schedule, () => { void this.reloadNow('schedule'); }, { name: 'reload', noOverlap: true, ...(timezone ? { timezone } : {}) });
+    this.task = this.schedule(this.deps.currentConfig().settings.reload);
   }
 
   stop(): void {
-    void this.task?.destroy();
+    const task = this.task;
     this.task = null;
+    try {
+      void task?.destroy();
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message }, 'the reload schedule did not stop cleanly');
+    }
+  }
+
+  /** A started cron task; throws (before anything is swapped) on a schedule or zone node-cron refuses. */
+  private schedule({ schedule, timezone }: Config['settings']['reload']): ScheduledTask {
+    const task = cron.createTask(schedule, () => { void this.reloadNow('schedule'); }, { name: 'reload', noOverlap: true, ...(timezone ? { timezone } : {}) });
+    void task.start();
+    return task;
   }
 
   nextAt(): number | null {
@@ -65,30 +89,56 @@ export class Reloader {
   private async run(trigger: string): Promise<ReloadResult> {
     const { deps } = this;
     let configError: string | null = null;
+    let changed: string[] = [];
+    let needsRestart: string[] = [];
     if (deps.configPath) {
       try {
-        const next = loadConfigFile(deps.configPath);
-        const scheduleChanged = next.settings.reload.schedule !== deps.currentConfig().settings.reload.schedule;
-        deps.applyConfig(next);
-        if (scheduleChanged) this.start();
+        const loaded = await (deps.loadConfig ?? ((file: string) => loadConfigInWorker(file)))(deps.configPath);
+        const running = deps.currentConfig();
+        const plan = planRestartOnly(running, loaded, deps.simulating ?? false);
+        const next = plan.config;
+        // Built before anything is swapped: a schedule node-cron refuses leaves everything as it was.
+        const reschedule = next.settings.reload.schedule !== running.settings.reload.schedule || next.settings.reload.timezone !== running.settings.reload.timezone;
+        const task = reschedule ? this.schedule(next.settings.reload) : null;
+        try {
+          await deps.applyConfig(next);
+        } catch (err) {
+          if (task) void task.destroy();
+          throw err;
+        }
+        if (task) {
+          this.stop();
+          this.task = task;
+        }
+        changed = changedParts(running, next);
+        needsRestart = plan.needsRestart;
+        if (needsRestart.length > 0) {
+          deps.events.add({
+            type: 'config-needs-restart', severity: 'warning', subject: 'config',
+            message: `${needsRestart.join(', ')} changed in the file but ${needsRestart.length === 1 ? 'takes' : 'take'} effect only after a restart: the running ${needsRestart.length === 1 ? 'value is' : 'values are'} kept until then; the rest of the new configuration is applied`,
+          });
+        }
       } catch (err) {
-        configError = err instanceof ConfigError ? err.message : (err as Error).message;
+        configError = err instanceof ConfigError ? err.message : `cannot apply: ${(err as Error).message}`;
         deps.events.add({ type: 'config-rejected', severity: 'warning', subject: 'config', message: `new configuration refused, the running one is kept:\n${configError}` });
       }
     }
     const pools = deps.controller.readmit(deps.currentConfig().settings.reload.holdDown);
     await deps.controller.settle();
-    const outcome = describeOutcome(pools, configError);
-    const result: ReloadResult = { ok: configError === null, trigger, at: deps.clock.now(), outcome, configError, pools };
+    const outcome = describeOutcome(pools, configError, changed, needsRestart);
+    const result: ReloadResult = { ok: configError === null, trigger, at: deps.clock.now(), outcome, configError, changed, needsRestart, pools };
     this.last = result;
-    deps.events.add({ type: 'reload', severity: pools.some((p) => p.kept.length > 0) || configError ? 'warning' : 'info', subject: 'reload', message: `reload (${trigger}): ${outcome}` });
+    const warn = pools.some((p) => p.kept.length > 0) || configError !== null || needsRestart.length > 0;
+    deps.events.add({ type: 'reload', severity: warn ? 'warning' : 'info', subject: 'reload', message: `reload (${trigger}): ${outcome}` });
     return result;
   }
 }
 
-function describeOutcome(pools: ReadmitOutcome[], configError: string | null): string {
+function describeOutcome(pools: ReadmitOutcome[], configError: string | null, changed: string[], needsRestart: string[]): string {
   const parts: string[] = [];
   if (configError) parts.push('config refused, running one kept');
+  else if (changed.length > 0) parts.push(`config applied (${changed.join(', ')} changed)`);
+  if (needsRestart.length > 0) parts.push(`${needsRestart.join(', ')} kept until a restart`);
   for (const p of pools) {
     const total = p.readmitted.length + p.kept.length;
     let text = `pool ${p.pool}: re-admitted ${p.readmitted.length} of ${total}`;
