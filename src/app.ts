@@ -73,7 +73,15 @@ export async function startApp(options: AppOptions): Promise<App> {
     cached = { version: store.version, at: now, topology, view: assessPower(topology, store, now, config.settings.pollInterval * config.settings.staleAfterPolls) };
     return cached.view;
   };
-  const drainStore = new DrainStore(config.settings.database === ':memory:' ? ':memory:' : resolve(stateDir, config.settings.database));
+  // A database that cannot be written is said loudly, once, and again when it is back.
+  const drainStore = new DrainStore(config.settings.database === ':memory:' ? ':memory:' : resolve(stateDir, config.settings.database), {
+    clock,
+    onHealth: (notice) => {
+      const failed = notice.status !== 'ok';
+      (failed ? log.error.bind(log) : log.info.bind(log))({ module: 'storage' }, notice.message);
+      events.add({ type: failed ? 'storage-failed' : 'storage-recovered', severity: failed ? 'critical' : 'info', subject: 'database', message: notice.message });
+    },
+  });
   const controller = new DrainController({
     topology: () => topology, settings: () => config.settings, view, facts: store, store: drainStore, backendFor, events, clock, log: log.child({ module: 'drain' }),
   });
@@ -128,6 +136,7 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   const readModel: ReadModel = {
     config: () => config, topology: () => topology, view, store, controller, events, reloader, now: () => clock.now(),
+    problems: () => drainStore.health().problems,
     simFaults: () => ({ enabled: simulator !== null, faults: simulator?.faults().map((f) => ({ id: f.id, spec: { ...f.spec }, since: f.since })) ?? [] }),
   };
   let http: HttpServer;

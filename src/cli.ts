@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import express from 'express';
 import { startApp } from './app.js';
 import { ConfigError, loadConfigFile } from './config/load-config.js';
+import { DatabaseLockedError } from './drain/drain-store.js';
 import type { Config } from './config/schema.js';
 import {
   DEFAULT_FRONTEND_PORT, DEFAULT_NODE_HTTP_PORT, HAPROXY_INSTALL_HINT, findHaproxy, poolServers, startLocalHaproxy, withLocalHaproxy,
@@ -191,6 +192,11 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    // One process per database: a second one says so in one line and stops.
+    if (err instanceof DatabaseLockedError) {
       console.error(err.message);
       process.exit(2);
     }

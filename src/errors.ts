@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   BB_ERR_HELD: 'the member is held by an operator: release it first',
   BB_ERR_NOT_HELD: 'the member is not held',
   BB_ERR_NO_REASON: 'an operator change must say why',
+  BB_ERR_STORAGE: 'the database cannot be written: health is degraded, operator changes are refused until it can (automatic drains go on)',
+  BB_ERR_DB_LOCKED: 'another Breakerbox process holds this database (one process per database); the second one exits with code 2',
   BB_ERR_BAD_FAULT: 'the simulator cannot inject that fault',
   BB_ERR_SIM_FAULT: 'the simulator cannot inject that fault',
   BB_ERR_BAD_CIDR: 'a trap allow-list or relay block is not valid IPv4 CIDR (octets 0-255, prefix 0-32)',

@@ -47,6 +47,9 @@ export function assess(snap) {
   if (dark.length) crit.push(dark.length === 1 ? `${dark[0].name} dark` : `${dark.length} PDUs dark`);
   if (lost.length) crit.push(`${plural(lost.length, 'node')} lost power`);
   if (blocked.length) crit.push(`drain blocked in ${blocked.map((p) => p.name).join(', ')}`);
+  // Breakerbox's own faults (a database it cannot write): never shown as all normal.
+  const problems = snap.health?.problems ?? [];
+  if (problems.length) crit.push('Breakerbox storage failing');
   if (drained) warn.push(`${drained} drained`);
   if (degraded.length) warn.push(`${degraded.length} on one feed`);
   if (unreachable.length) warn.push(unreachable.length === 1 ? `${unreachable[0].name} not answering` : `${unreachable.length} PDUs not answering`);
@@ -56,7 +59,8 @@ export function assess(snap) {
   if (held) warn.push(`${held} held`);
 
   const withShadow = (parts) => [...parts, shadowNote].filter(Boolean).join(' · ');
-  if (crit.length) return { level: 'crit', word: down.length ? 'SERVICE DOWN' : 'POWER FAULT', detail: withShadow([...crit, ...warn]) };
+  const critWord = down.length ? 'SERVICE DOWN' : crit.length === 1 && problems.length ? 'DEGRADED' : 'POWER FAULT';
+  if (crit.length) return { level: 'crit', word: critWord, detail: withShadow([...crit, ...warn]) };
   // Held members alone are an operator's choice, not a fault.
   if (warn.length && !(warn.length === 1 && held)) return { level: 'warn', word: 'DEGRADED', detail: withShadow(warn) };
   return { level: 'ok', word: 'ALL NORMAL', detail: withShadow([held ? `every feed up · ${held} held by operators` : 'every feed up · every pool whole']) };

@@ -34,6 +34,10 @@ function renderHeader(s) {
   document.title = `${sites} · Breakerbox`;
 
   const a = assess(s);
+  const problems = s.health?.problems ?? [];
+  const storage = $('storage-banner');
+  storage.hidden = problems.length === 0;
+  setText(storage, problems.length ? `DEGRADED · ${problems.map((p) => `${p.message} [${p.code}]`).join(' · ')}` : '');
   const overall = $('overall');
   setAttr(overall, 'data-level', a.level);
   setAttr(document.body, 'data-status', a.level);

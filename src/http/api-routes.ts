@@ -2,14 +2,16 @@ import { Router } from 'express';
 import type { Reloader } from '../reload/reloader.js';
 import type { DrainStore } from '../drain/drain-store.js';
 import { caller } from './auth.js';
-import { nodesView, pdusView, poolsView, servicesView, sitesView, snapshot, type ReadModel } from './snapshot.js';
+import { healthView, nodesView, pdusView, poolsView, servicesView, sitesView, snapshot, type ReadModel } from './snapshot.js';
 
 export function apiRoutes(rm: ReadModel, reloader: Reloader, store: DrainStore): Router {
   const r = Router();
   r.get('/health', (_req, res) => {
     const pdus = pdusView(rm);
+    const health = healthView(rm);
     res.json({
-      status: 'ok',
+      status: health.status,
+      problems: health.problems,
       time: rm.now(),
       pdus: { total: pdus.length, reachable: pdus.filter((p) => p.reachable).length },
       pools: poolsView(rm).map((p) => ({ name: p.name, active: p.active, drained: p.drained, total: p.total })),
