@@ -142,7 +142,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   let http: HttpServer;
   try {
     http = await startHttp({
-      readModel, reloader, wallDir: wallDir(), log: log.child({ module: 'http' }), traps, drainStore,
+      readModel, reloader, wallDir: wallDir(), log: log.child({ module: 'http' }), traps, drainStore, clock,
       sim: simulator && {
         injectFault: (spec) => {
           const fault = simulator.injectFault(spec);

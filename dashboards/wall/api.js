@@ -42,8 +42,15 @@ function askToken(message) {
   return pendingPrompt;
 }
 
+/** To the login page, and back here once logged in (reads need a login when the API protects them). */
+export function toLogin() {
+  location.assign(`/login.html?next=${encodeURIComponent(location.pathname + location.search)}`);
+}
+
 /** JSON in, JSON out; throws an Error with .status and .data unless the answer is 2xx. */
 export async function call(method, url, body) {
+  // Changes are taken as JSON only: a POST without a body sends an empty object.
+  if (body === undefined && method !== 'GET' && method !== 'DELETE') body = {};
   for (let attempt = 0; ; attempt++) {
     const token = storedToken();
     const headers = {};
@@ -54,6 +61,7 @@ export async function call(method, url, body) {
     let data = null;
     try { data = text ? JSON.parse(text) : null; } catch { /* not JSON: keep the text */ }
     const message = data?.error?.message ?? data?.message ?? data?.error ?? (text || `HTTP ${res.status}`);
+    if (res.status === 401 && method === 'GET' && !token) toLogin();
     if (res.status === 401 && attempt < 5) {
       // A token that was refused is of no further use.
       if (token) forgetToken();

@@ -2,7 +2,7 @@
 import { assess, createPools, createRacks, renderServices, setAttr, setText } from './render.js';
 import { createEventFeed } from './events.js';
 import { createFaultPanel } from './faults.js';
-import { call } from './api.js';
+import { call, storedToken, toLogin } from './api.js';
 import { createOperator } from './operator.js';
 import { clockTime, countdown, duration, esc } from './format.js';
 
@@ -129,10 +129,14 @@ if (typeof window.io !== 'function') {
   connection('down', 'no socket.io');
   $('overall').querySelector('.status-detail').innerHTML = `cannot load <span class="mono">${esc('/socket.io/socket.io.js')}</span>`;
 } else {
-  const socket = window.io({ transports: ['websocket', 'polling'] });
+  // The login cookie goes with the handshake by itself; a token entered for changes is offered too.
+  const socket = window.io({ transports: ['websocket', 'polling'], auth: (cb) => cb(storedToken() ? { token: storedToken() } : {}) });
   socket.on('connect', () => { feed.reset(); connection('live', 'live'); });
   socket.on('disconnect', () => connection('down', 'disconnected'));
-  socket.on('connect_error', () => connection('down', 'reconnecting'));
+  socket.on('connect_error', (err) => {
+    if (err?.data?.code === 'BB_ERR_UNAUTHORIZED') toLogin();
+    else connection('down', 'reconnecting');
+  });
   socket.on('snapshot', onSnapshot);
   socket.on('event', (ev) => feed.push(ev));
   window.breakerbox = { socket, get snapshot() { return snap; } };

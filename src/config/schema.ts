@@ -194,9 +194,17 @@ export const settingsSchema = z.object({
   api: z.object({
     /** Bearer tokens for changes (hold, release, drain, reload, faults); without any, changes are accepted from loopback only. */
     tokens: z.array(z.object({ name: z.string().min(1), token: z.string().min(16) }).strict()).default([]),
-    /** Require a token for reads too. */
+    /** Require a token (or a wall login) for reads too: the API, the wall's files and its live connection. */
     protectReads: z.boolean().default(false),
-  }).strict().default({ tokens: [], protectReads: false }),
+    /** Names this service answers to ("host" or "host:port"); a request with any other Host is refused (DNS rebinding). */
+    hosts: z.array(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'a host name, optionally with a port, such as "noc.example.com" or "[::1]:8080"').transform((h) => h.toLowerCase()))
+      .min(1).default(['localhost', '127.0.0.1', '[::1]']),
+    /** Origins besides the service's own that may make changes, e.g. "https://noc.example.com" in front of a reverse proxy. */
+    origins: z.array(z.string()
+      .refine((o) => URL.canParse(o) && /^https?:$/.test(new URL(o).protocol) && new URL(o).href === `${new URL(o).origin}/`, 'an origin such as "https://noc.example.com" (scheme, host, optional port; no path)').transform((o) => new URL(o).origin)).default([]),
+    /** How long a wall login (session cookie) lasts. */
+    sessionLifetime: duration.default(12 * 3_600_000),
+  }).strict().default({ tokens: [], protectReads: false, hosts: ['localhost', '127.0.0.1', '[::1]'], origins: [], sessionLifetime: 12 * 3_600_000 }),
 }).strict();
 
 export const configSchema = z.object({

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Reloader } from '../reload/reloader.js';
 import type { DrainStore } from '../drain/drain-store.js';
-import { caller } from './auth.js';
+import { caller } from './access.js';
 import { healthView, nodesView, pdusView, poolsView, servicesView, sitesView, snapshot, type ReadModel } from './snapshot.js';
 
 export function apiRoutes(rm: ReadModel, reloader: Reloader, store: DrainStore): Router {

@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import type { DrainController } from '../drain/drain-controller.js';
 import { OperatorError } from '../drain/drain-controller.js';
 import type { DrainStore } from '../drain/drain-store.js';
-import { caller } from './auth.js';
+import { caller } from './access.js';
 
 /** Hold (pin out or in), release, drain by hand, and the audit trail of who did what and why. */
 export function operatorRoutes(controller: DrainController, store: DrainStore): Router {

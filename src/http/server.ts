@@ -4,7 +4,10 @@ import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import type { ApiEvent } from './api-types.js';
 import { apiRoutes } from './api-routes.js';
-import { apiAuth } from './auth.js';
+import { accessMiddleware, socketAllowRequest, socketMiddleware } from './access.js';
+import type { Clock } from '../clock.js';
+import { loginRoutes } from './login-routes.js';
+import { SessionStore } from './sessions.js';
 import { operatorRoutes } from './operator-routes.js';
 import type { DrainStore } from '../drain/drain-store.js';
 import { simRoutes, type SimControl } from './sim-routes.js';
@@ -21,6 +24,7 @@ export interface HttpDeps {
   drainStore: DrainStore;
   wallDir: string;
   log: Logger;
+  clock: Clock;
 }
 
 export interface HttpServer {
@@ -34,12 +38,20 @@ export interface HttpServer {
 }
 
 const SNAPSHOT_MIN_INTERVAL_MS = 1_000;
+/** What needs no credentials: the login itself and the page that asks for it. */
+const OPEN = new Set(['POST /api/login', 'POST /api/logout', ...['/login.html', '/login.js', '/wall.css'].flatMap((f) => [`GET ${f}`, `HEAD ${f}`])]);
 
 export async function startHttp(deps: HttpDeps, port: number, host: string): Promise<HttpServer> {
   const app = express();
   app.disable('x-powered-by');
+  const api = () => deps.readModel.config().settings.api;
+  const sessions = new SessionStore(deps.clock);
+  // Every route, files included, passes the one access check before anything parses its body.
+  app.use(accessMiddleware(api, sessions, (req) => OPEN.has(`${req.method} ${req.path}`)));
   app.use(express.json({ limit: '64kb' }));
-  app.use('/api', apiAuth(() => deps.readModel.config().settings.api));
+  app.use('/api', loginRoutes(api, sessions, deps.log, (session) => {
+    for (const socket of io.sockets.sockets.values()) if ((socket.data as { session?: unknown }).session === session) socket.disconnect(true);
+  }));
   app.use('/api', apiRoutes(deps.readModel, deps.reloader, deps.drainStore));
   app.use('/api', operatorRoutes(deps.readModel.controller, deps.drainStore));
   if (deps.sim) app.use('/api/sim', simRoutes(deps.sim, () => live.changed()));
@@ -53,12 +65,13 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
   });
 
   const server = createServer(app);
-  const io = new SocketServer(server, { serveClient: true, cors: { origin: false } });
+  const io = new SocketServer(server, { serveClient: true, cors: { origin: false }, allowRequest: socketAllowRequest(api, sessions) });
+  io.use(socketMiddleware(api, sessions));
   io.on('connection', (socket) => {
     socket.emit('snapshot', snapshot(deps.readModel));
   });
 
-  const live = throttledSnapshots(() => io.emit('snapshot', snapshot(deps.readModel)));
+  const live = throttledSnapshots(deps.clock, () => io.emit('snapshot', snapshot(deps.readModel)));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -82,17 +95,17 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
 }
 
 /** Coalesces change notices into at most one push per interval. */
-function throttledSnapshots(push: () => void): { changed(): void; cancel(): void } {
-  let timer: NodeJS.Timeout | null = null;
-  let last = 0;
+function throttledSnapshots(clock: Clock, push: () => void): { changed(): void; cancel(): void } {
+  let timer: { cancel(): void } | null = null;
+  let last = -Infinity;
   return {
     changed() {
       if (timer) return;
-      const wait = Math.max(0, last + SNAPSHOT_MIN_INTERVAL_MS - Date.now());
-      timer = setTimeout(() => { timer = null; last = Date.now(); push(); }, wait);
+      const wait = Math.max(0, last + SNAPSHOT_MIN_INTERVAL_MS - clock.now());
+      timer = clock.setTimeout(() => { timer = null; last = clock.now(); push(); }, wait);
     },
     cancel() {
-      if (timer) clearTimeout(timer);
+      timer?.cancel();
       timer = null;
     },
   };

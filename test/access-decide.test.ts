@@ -1,0 +1,164 @@
+// The access decision as a table: one row per branch (Host, Origin/Referer/Sec-Fetch-Site, JSON only,
+// bearer token, login cookie, open routes, protectReads, loopback), each asserting status, code or caller.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FakeClock } from '../src/clock.js';
+import { decide, type AccessRequest, type AccessSettings } from '../src/http/access.js';
+import { SessionStore, sessionFromCookie } from '../src/http/sessions.js';
+
+const ALICE = { name: 'alice', token: 'alice-token-0123456789' };
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+const clock = new FakeClock();
+const sessions = new SessionStore(clock);
+const live = sessions.create(ALICE, 60_000).id;
+const rotated = sessions.create(ALICE, 60_000).id;
+
+function req(r: Partial<AccessRequest> = {}): AccessRequest {
+  return {
+    method: 'GET', host: '127.0.0.1:8080', origin: undefined, referer: undefined, fetchSite: undefined, contentType: undefined,
+    hasBody: false, bearer: undefined, session: undefined, remoteAddress: '127.0.0.1', socket: false, open: false, ...r,
+  };
+}
+const post = (r: Partial<AccessRequest> = {}) => req({ method: 'POST', contentType: 'application/json', hasBody: true, ...r });
+const settings = (s: Partial<AccessSettings> = {}): AccessSettings => ({ tokens: [], protectReads: false, hosts: LOOPBACK_HOSTS, origins: [], ...s });
+const tokens = { tokens: [ALICE] };
+
+type Want = { caller: string } | { status: number; code: string };
+const rows: [string, AccessRequest, AccessSettings, Want][] = [
+  // Host
+  ['no Host at all', req({ host: undefined }), settings(), { status: 421, code: 'BB_ERR_BAD_HOST' }],
+  ['a rebound name, read', req({ host: 'evil.example:8080' }), settings(), { status: 421, code: 'BB_ERR_BAD_HOST' }],
+  ['a rebound name, change', post({ host: 'evil.example' }), settings(), { status: 421, code: 'BB_ERR_BAD_HOST' }],
+  ['a rebound name with a token', req({ host: 'evil.example', bearer: ALICE.token }), settings(tokens), { status: 421, code: 'BB_ERR_BAD_HOST' }],
+  ['a rebound name on the live connection', req({ host: 'evil.example', socket: true }), settings(), { status: 421, code: 'BB_ERR_BAD_HOST' }],
+  ['localhost, any port', req({ host: 'localhost:9999' }), settings(), { caller: 'anonymous' }],
+  ['names are not case-sensitive', req({ host: 'LocalHost:1' }), settings(), { caller: 'anonymous' }],
+  ['[::1] with a port', req({ host: '[::1]:8080' }), settings(), { caller: 'anonymous' }],
+  ['a name that only ends like an allowed one', req({ host: 'evil-localhost' }), settings(), { status: 421, code: 'BB_ERR_BAD_HOST' }],
+  ['an allowed name with its port', req({ host: 'noc.example:8080' }), settings({ hosts: ['noc.example:8080'] }), { caller: 'anonymous' }],
+  ['an allowed name on another port', req({ host: 'noc.example:8081' }), settings({ hosts: ['noc.example:8080'] }), { status: 421, code: 'BB_ERR_BAD_HOST' }],
+  ['loopback names are replaced by the configured list', req({ host: '127.0.0.1:8080' }), settings({ hosts: ['noc.example'] }), { status: 421, code: 'BB_ERR_BAD_HOST' }],
+  // Origin, Referer, Sec-Fetch-Site on changes
+  ['a change from another origin', post({ origin: 'http://evil.example' }), settings(), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
+  ['a change from another port of this host', post({ origin: 'http://127.0.0.1:9999' }), settings(), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
+  ['a change from an opaque origin', post({ origin: 'null' }), settings(), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
+  ['a change from the same origin', post({ origin: 'http://127.0.0.1:8080' }), settings(), { caller: 'local' }],
+  ['same origin behind https on 443', post({ host: 'noc.example', origin: 'https://noc.example' }), settings({ hosts: ['noc.example'] }), { caller: 'local' }],
+  ['https origin against an explicit :443 Host', post({ host: 'noc.example:443', origin: 'https://noc.example' }), settings({ hosts: ['noc.example'] }), { caller: 'local' }],
+  ['a listed origin (reverse proxy)', post({ origin: 'https://noc.example' }), settings({ origins: ['https://noc.example'] }), { caller: 'local' }],
+  ['a referer from another origin, no Origin', post({ referer: 'http://evil.example/page' }), settings(), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
+  ['a referer from the same origin', post({ referer: 'http://127.0.0.1:8080/?operator' }), settings(), { caller: 'local' }],
+  ['a referer that is no URL', post({ referer: 'junk' }), settings(), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
+  ['Sec-Fetch-Site cross-site', post({ fetchSite: 'cross-site' }), settings(), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
+  ['Sec-Fetch-Site same-site', post({ fetchSite: 'same-site' }), settings(), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
+  ['Sec-Fetch-Site same-origin', post({ fetchSite: 'same-origin' }), settings(), { caller: 'local' }],
+  ['no browser evidence (curl, the CLI)', post(), settings(), { caller: 'local' }],
+  ['a read from another origin stays a read', req({ origin: 'http://evil.example' }), settings(), { caller: 'anonymous' }],
+  ['the live connection from another origin', req({ origin: 'http://evil.example', socket: true }), settings(), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
+  ['the live connection from the same origin', req({ origin: 'http://127.0.0.1:8080', socket: true }), settings(), { caller: 'anonymous' }],
+  // JSON only
+  ['a text/plain POST', post({ contentType: 'text/plain' }), settings(), { status: 415, code: 'BB_ERR_NOT_JSON' }],
+  ['a form POST', post({ contentType: 'application/x-www-form-urlencoded' }), settings(), { status: 415, code: 'BB_ERR_NOT_JSON' }],
+  ['a POST with no body and no type', post({ contentType: undefined, hasBody: false }), settings(), { status: 415, code: 'BB_ERR_NOT_JSON' }],
+  ['a PUT as text', req({ method: 'PUT', contentType: 'text/plain' }), settings(), { status: 415, code: 'BB_ERR_NOT_JSON' }],
+  ['a PATCH as text', req({ method: 'PATCH', contentType: 'text/plain' }), settings(), { status: 415, code: 'BB_ERR_NOT_JSON' }],
+  ['"application/jsonp" is not JSON', post({ contentType: 'application/jsonp' }), settings(), { status: 415, code: 'BB_ERR_NOT_JSON' }],
+  ['JSON with a charset', post({ contentType: 'application/json; charset=utf-8' }), settings(), { caller: 'local' }],
+  ['a DELETE without a body', req({ method: 'DELETE' }), settings(), { caller: 'local' }],
+  ['a DELETE with a text body', req({ method: 'DELETE', hasBody: true, contentType: 'text/plain' }), settings(), { status: 415, code: 'BB_ERR_NOT_JSON' }],
+  ['a DELETE with a JSON body', req({ method: 'DELETE', hasBody: true, contentType: 'application/json' }), settings(), { caller: 'local' }],
+  // Bearer token
+  ['a known token', post({ bearer: ALICE.token }), settings(tokens), { caller: 'alice' }],
+  ['an unknown token', post({ bearer: 'mallory-token-0123456789' }), settings(tokens), { status: 401, code: 'BB_ERR_UNAUTHORIZED' }],
+  ['an unknown token on an open read', req({ bearer: 'x' }), settings(tokens), { status: 401, code: 'BB_ERR_UNAUTHORIZED' }],
+  ['a token when none are configured', post({ bearer: ALICE.token }), settings(), { status: 401, code: 'BB_ERR_UNAUTHORIZED' }],
+  ['a known token on a protected read', req({ bearer: ALICE.token }), settings({ ...tokens, protectReads: true }), { caller: 'alice' }],
+  ['a token on the live connection', req({ bearer: ALICE.token, socket: true }), settings({ ...tokens, protectReads: true }), { caller: 'alice' }],
+  // Login cookie
+  ['the cookie on a protected read', req({ session: live }), settings({ ...tokens, protectReads: true }), { caller: 'alice' }],
+  ['the cookie on the live connection', req({ session: live, socket: true }), settings({ ...tokens, protectReads: true }), { caller: 'alice' }],
+  ['the cookie on a change from the wall', post({ session: live, origin: 'http://127.0.0.1:8080' }), settings(tokens), { caller: 'alice' }],
+  ['the cookie on a change without any Origin', post({ session: live }), settings(tokens), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
+  ['the cookie on a change from another origin', post({ session: live, origin: 'http://evil.example' }), settings(tokens), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
+  ['an unknown session id', req({ session: 'forged' }), settings({ ...tokens, protectReads: true }), { status: 401, code: 'BB_ERR_UNAUTHORIZED' }],
+  ['a session whose token was removed', req({ session: rotated }), settings({ tokens: [{ name: 'bob', token: 'bob-token-0123456789' }], protectReads: true }), { status: 401, code: 'BB_ERR_UNAUTHORIZED' }],
+  // Open routes, protectReads, loopback
+  ['the login page under protectReads', req({ open: true }), settings({ ...tokens, protectReads: true }), { caller: 'anonymous' }],
+  ['a login POST from anywhere', post({ open: true, remoteAddress: '10.0.0.9' }), settings(tokens), { caller: 'anonymous' }],
+  ['a login POST as text', post({ open: true, contentType: 'text/plain' }), settings(tokens), { status: 415, code: 'BB_ERR_NOT_JSON' }],
+  ['a login POST from another origin', post({ open: true, origin: 'http://evil.example' }), settings(tokens), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
+  ['an open read', req({ remoteAddress: '10.0.0.9' }), settings(tokens), { caller: 'anonymous' }],
+  ['a protected read, tokens set, loopback', req(), settings({ ...tokens, protectReads: true }), { status: 401, code: 'BB_ERR_UNAUTHORIZED' }],
+  ['a protected live connection without credentials', req({ socket: true }), settings({ ...tokens, protectReads: true }), { status: 401, code: 'BB_ERR_UNAUTHORIZED' }],
+  ['a protected read, no tokens, loopback', req(), settings({ protectReads: true }), { caller: 'local' }],
+  ['a protected read, no tokens, another host', req({ remoteAddress: '10.0.0.9' }), settings({ protectReads: true }), { status: 401, code: 'BB_ERR_UNAUTHORIZED' }],
+  ['a change, no tokens, loopback v4', post(), settings(), { caller: 'local' }],
+  ['a change, no tokens, loopback v6', post({ remoteAddress: '::1' }), settings(), { caller: 'local' }],
+  ['a change, no tokens, loopback v4-mapped', post({ remoteAddress: '::ffff:127.0.0.1' }), settings(), { caller: 'local' }],
+  ['a change, no tokens, another host', post({ remoteAddress: '10.0.0.9' }), settings(), { status: 401, code: 'BB_ERR_UNAUTHORIZED' }],
+  ['a change, no tokens, a v4-mapped other host', post({ remoteAddress: '::ffff:10.0.0.9' }), settings(), { status: 401, code: 'BB_ERR_UNAUTHORIZED' }],
+  ['a change, tokens set, loopback without one', post(), settings(tokens), { status: 401, code: 'BB_ERR_UNAUTHORIZED' }],
+  ['HEAD and OPTIONS are reads', req({ method: 'OPTIONS', origin: 'http://evil.example' }), settings(), { caller: 'anonymous' }],
+];
+
+describe('access decision', () => {
+  for (const [name, r, s, want] of rows) {
+    it(name, () => {
+      const v = decide(r, s, sessions);
+      if ('caller' in want) assert.deepEqual(v.ok ? v.caller : v, want.caller);
+      else assert.deepEqual(v.ok ? v : { status: v.status, code: v.code }, want);
+    });
+  }
+  it('every refusal says what to change', () => {
+    const host = decide(req({ host: 'evil.example' }), settings(), sessions);
+    assert.ok(!host.ok && host.error.includes('settings.api.hosts') && host.error.includes('evil.example'), JSON.stringify(host));
+    const origin = decide(post({ origin: 'http://evil.example' }), settings(), sessions);
+    assert.ok(!origin.ok && origin.error.includes('settings.api.origins'), JSON.stringify(origin));
+  });
+  it('a cookie-authorised read names its session; a token-authorised one does not', () => {
+    const byCookie = decide(req({ session: live }), settings({ ...tokens, protectReads: true }), sessions);
+    assert.ok(byCookie.ok && byCookie.session === live, JSON.stringify(byCookie));
+    const byToken = decide(req({ bearer: ALICE.token }), settings({ ...tokens, protectReads: true }), sessions);
+    assert.ok(byToken.ok && byToken.session === null, JSON.stringify(byToken));
+  });
+});
+
+describe('login sessions', () => {
+  it('expire with the clock, end on logout, and end when their token is rotated', () => {
+    const c = new FakeClock();
+    const store = new SessionStore(c);
+    const a = store.create(ALICE, 1_000);
+    assert.equal(a.expiresAt, c.now() + 1_000);
+    assert.notEqual(a.id, ALICE.token);
+    assert.ok(a.id.length >= 40, 'a long random id');
+    assert.equal(store.lookup(a.id, [ALICE]), 'alice');
+    c.advance(999);
+    assert.equal(store.lookup(a.id, [ALICE]), 'alice');
+    c.advance(1);
+    assert.equal(store.lookup(a.id, [ALICE]), null);
+    const b = store.create(ALICE, 1_000);
+    assert.equal(store.lookup(b.id, [{ name: 'alice', token: 'alice-rotated-0123456789' }]), null, 'same name, new token: logged out');
+    assert.equal(store.lookup(b.id, [ALICE]), null, 'and stays out');
+    const d = store.create(ALICE, 1_000);
+    assert.equal(store.revoke(d.id), true);
+    assert.equal(store.lookup(d.id, [ALICE]), null);
+    assert.equal(store.revoke(d.id), false);
+  });
+  it('hold a bounded number of logins, oldest out first, and sweep expired ones', () => {
+    const c = new FakeClock();
+    const store = new SessionStore(c, 3);
+    const ids = [1, 2, 3, 4].map(() => store.create(ALICE, 1_000).id);
+    assert.equal(store.size, 3);
+    assert.equal(store.lookup(ids[0]!, [ALICE]), null);
+    assert.equal(store.lookup(ids[3]!, [ALICE]), 'alice');
+    c.advance(1_000);
+    store.create(ALICE, 1_000);
+    assert.equal(store.size, 1);
+  });
+  it('read the session id from a Cookie header among others', () => {
+    assert.equal(sessionFromCookie('a=1; bb_session=abc; b=2'), 'abc');
+    assert.equal(sessionFromCookie('xbb_session=abc'), undefined);
+    assert.equal(sessionFromCookie('bb_session='), undefined);
+    assert.equal(sessionFromCookie(undefined), undefined);
+  });
+});
