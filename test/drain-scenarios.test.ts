@@ -11,11 +11,14 @@ describe('drain scenarios (fake time)', () => {
   it('a PDU trip drains exactly its single-corded nodes, written to the backend after the record', async () => {
     const s = new Scenario();
     await s.reconcile();
-    assert.equal(s.membersFile().length, 80);
+    assert.equal(s.membersFile('scanners', 0).length, 80);
+    const mark = s.written();
     s.setOutlets('dal3-r07-a', OUTLETS_1_24, 'off');
     await s.reconcile();
     assert.deepEqual(s.drained(), SINGLE);
-    assert.equal(s.membersFile().length, 60);
+    const file = s.membersFile('scanners', mark);
+    assert.equal(file.length, 60);
+    for (const node of SINGLE) assert.ok(!file.includes(node), `${node} left the file`);
     assert.deepEqual(s.store.drains().map((r) => r.node).sort(), SINGLE, 'records persisted');
     const drain = s.eventsOf('drain')[0]!;
     assert.match(drain.chain!.cause, /bank 1 breaker tripped on dal3-r07-a/);
@@ -38,16 +41,31 @@ describe('drain scenarios (fake time)', () => {
     assert.equal(s.controller.blockedIn('scanners')[0]!.nodes.length, 30);
   });
 
-  it("a row's PDUs all unreachable while their nodes answer drains nothing and raises a monitoring fault", async () => {
-    const s = new Scenario();
-    for (const r of ['01', '02', '03', '04']) for (const side of ['a', 'b']) s.pdu(`dal3-r${r}-${side}`, false);
-    // Even a node that has gone quiet in that row is not drained while its row is frozen.
-    s.setOutlets('dal3-r01-a', [], 'off');
-    await s.reconcile();
-    assert.deepEqual(s.drained(), []);
+  it("a row's PDUs unreachable while most of their nodes answer: nobody there is drained, another row still is", async () => {
+    // r01's nodes go quiet with both their strips: alone, that reads as r01 losing power (drained).
+    // With r02 and r03's strips silent too while their nodes answer, row 1 is a monitoring fault.
+    const R01 = range(1, 10);
+    const trip = async (silentRacks: string[]) => {
+      const s = new Scenario();
+      await s.reconcile();
+      for (const r of silentRacks) for (const side of ['a', 'b']) s.pdu(`dal3-r${r}-${side}`, false);
+      for (const n of R01) s.node(n, false);
+      s.setOutlets('dal3-r07-a', OUTLETS_1_24, 'off'); // and a real trip in row 2
+      s.silenceDeadNodes();
+      await s.reconcile();
+      return s;
+    };
+    const alone = await trip(['01']);
+    assert.deepEqual(alone.drained(), [...R01, ...SINGLE], 'without the freeze r01 is drained');
+    assert.deepEqual(alone.eventsOf('monitoring-fault'), []);
+
+    const s = await trip(['01', '02', '03']);
     const fault = s.eventsOf('monitoring-fault');
-    assert.ok(fault.some((e) => e.subject === 'row 1 of Dallas 3'), JSON.stringify(fault));
-    assert.match(fault[0]!.message, /monitoring path, not the power/);
+    assert.deepEqual(fault.map((e) => e.subject), ['row 1 of Dallas 3'], 'row 1 frozen, not the site');
+    assert.match(fault[0]!.message, /6 of 8 PDUs in row 1 of Dallas 3 failing at once while 20 of the 30 nodes they feed still answer: the monitoring path, not the power/);
+    assert.deepEqual(s.drained(), SINGLE, 'row 2 still drains; nobody under the frozen row does');
+    const frozen = s.controller.blockedIn('scanners').find((b) => b.rule === 'mass-failure');
+    assert.deepEqual(frozen?.nodes.slice().sort(), R01, 'the nodes that would have gone are the ones held back, by name');
   });
 
   it('the mass-failure guard freezes a row whose PDUs report dead outlets while the nodes still answer', async () => {
@@ -100,15 +118,20 @@ describe('drain scenarios (fake time)', () => {
     s.setOutlets('dal3-r07-a', OUTLETS_1_24, 'off');
     await s.reconcile();
     assert.ok(!s.drained().includes('scan-057'), 'pinned in');
-    assert.ok(!s.membersFile().includes('scan-001'), 'held out');
+    const file = s.membersFile('scanners', 0);
+    assert.ok(file.includes('scan-002') && file.includes('scan-057'), 'a real list of members');
+    assert.ok(!file.includes('scan-001'), 'held out');
     // Power comes back and a reload re-admits what Breakerbox drained, never the held one.
     s.clock.advance(10 * 60_000);
     s.setOutlets('dal3-r07-a', OUTLETS_1_24, 'on');
     for (const n of SINGLE) s.node(n, true);
+    const mark = s.written();
     s.controller.readmit(5 * 60_000);
     await s.reconcile();
     assert.deepEqual(s.drained(), []);
-    assert.ok(!s.membersFile().includes('scan-001'), 'still held out after the reload');
+    const after = s.membersFile('scanners', mark);
+    assert.ok(SINGLE.every((n) => after.includes(n)), 're-admitted, in the file written by the reload');
+    assert.ok(!after.includes('scan-001'), 'still held out after the reload');
     assert.deepEqual(s.store.auditTrail().map((a) => [a.who, a.action, a.node]).reverse(), [['alice', 'hold-out', 'scan-001'], ['bob', 'hold-in', 'scan-057']]);
   });
 
@@ -161,8 +184,9 @@ describe('drain scenarios (fake time)', () => {
     failing = false;
     s.clock.advance(2_000);
     s.setOutlets('dal3-r07-a', OUTLETS_1_24, 'off');
+    const mark = s.written();
     await s.reconcile();
-    assert.equal(s.membersFile().length, 60);
+    assert.equal(s.membersFile('scanners', mark).length, 60);
     assert.equal(s.eventsOf('backend-recovered').length, 2);
     assert.deepEqual(s.drained(), SINGLE, 'the decision never waited for the backend');
   });

@@ -28,6 +28,8 @@ export class Scenario {
   readonly topology: Topology;
   readonly dir = mkdtempSync(join(tmpdir(), 'bb-scenario-'));
   readonly backend: PoolBackend & { applies: number };
+  /** Completed writes of each pool's membership file. */
+  private readonly writes = new Map<string, number>();
   controller: DrainController;
   readonly store: DrainStore;
   private readonly outletStates = new Map<string, OnOff[]>();
@@ -41,7 +43,11 @@ export class Scenario {
     const backend = {
       kind: 'file', applies: 0,
       readActive: (pool: string) => file.readActive(pool),
-      apply: async (pool: string, members: Parameters<PoolBackend['apply']>[1]) => { backend.applies++; await file.apply(pool, members); },
+      apply: async (pool: string, members: Parameters<PoolBackend['apply']>[1]) => {
+        backend.applies++;
+        await file.apply(pool, members);
+        this.writes.set(pool, (this.writes.get(pool) ?? 0) + 1);
+      },
     };
     this.backend = backend;
     this.controller = this.newController();
@@ -92,12 +98,20 @@ export class Scenario {
     return this.controller.records(pool).filter((r) => !r.shadow).map((r) => r.node).sort();
   }
 
-  membersFile(pool = 'scanners'): string[] {
-    try {
-      return readFileSync(join(this.dir, `${pool}.members`), 'utf8').split('\n').filter(Boolean);
-    } catch {
-      return [];
+  /** How many times the pool's membership file has been written: a mark for membersFile. */
+  written(pool = 'scanners'): number {
+    return this.writes.get(pool) ?? 0;
+  }
+
+  /**
+   * The active members in the pool's membership file. Throws if the file is missing or, given a
+   * mark from written(), was not written since: "not a member" never passes on a file nobody wrote.
+   */
+  membersFile(pool = 'scanners', writtenSince?: number): string[] {
+    if (writtenSince !== undefined && this.written(pool) <= writtenSince) {
+      throw new Error(`the membership file of ${pool} was not written since mark ${writtenSince}`);
     }
+    return readFileSync(join(this.dir, `${pool}.members`), 'utf8').split('\n').filter(Boolean);
   }
 
   eventsOf(type: string): ApiEvent[] {
