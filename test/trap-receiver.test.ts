@@ -2,13 +2,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSocket } from 'node:dgram';
-import snmp from 'net-snmp';
 import pino from 'pino';
 import { trapsSchema } from '../src/config/schema.js';
 import { TrapReceiver } from '../src/traps/trap-receiver.js';
 import type { IncomingTrap } from '../src/traps/trap-types.js';
 import { waitFor } from './helpers/demo-config.js';
-import { netSnmp } from './helpers/net-snmp-tools.js';
+import { netSnmp, sessionPacket } from './helpers/net-snmp-tools.js';
 
 const OUTLET_OFF = '1.3.6.1.4.1.318.0.42';
 const MTRAPARGS_INTEGER = '1.3.6.1.4.1.318.2.3.1.0';
@@ -124,13 +123,7 @@ describe('trap receiver', () => {
 
   it('an inform sent again (its acknowledgement lost) is acknowledged again but counted once', async () => {
     // The inform's bytes, as net-snmp's session puts them on the wire, sent twice from one socket.
-    let packet: Buffer | null = null;
-    const fake: Record<string, unknown> = {};
-    Object.assign(fake, { unref() {}, ref() {}, bind() {}, close() {}, on: () => fake, send(b: Buffer, o: number, l: number) { packet = Buffer.from(b.subarray(o, o + l)); } });
-    const session = snmp.createSession('127.0.0.1', 'public', { version: snmp.Version2c, dgramModule: { createSocket: () => fake } } as snmp.SessionOptions);
-    session.inform('1.3.6.1.4.1.318.0.5', [], () => {});
-    session.close();
-    assert.ok(packet);
+    const packet = sessionPacket((session) => session.inform('1.3.6.1.4.1.318.0.5', [], () => {}));
     const socket = createSocket('udp4');
     const acks: Buffer[] = [];
     socket.on('message', (m) => acks.push(m));

@@ -60,21 +60,25 @@ export class AllowList {
   }
 }
 
-/** A token bucket per source: `rate` per second, bursts up to one second's worth; time from the injected clock. */
+/** A token bucket per source: `rate` per second, bursts up to one second's worth (at least one trap); time from the injected clock. */
 export class PerSourceRateLimit {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  /** A rate below 1/s still lets one trap through now and then, never none at all. */
+  private readonly capacity: number;
 
-  constructor(readonly rate: number, private readonly clock: Pick<Clock, 'now'>, private readonly maxSources = 50_000) {}
+  constructor(readonly rate: number, private readonly clock: Pick<Clock, 'now'>, private readonly maxSources = 50_000) {
+    this.capacity = Math.max(1, rate);
+  }
 
   take(source: string): boolean {
     const t = this.clock.now();
     let b = this.buckets.get(source);
     if (!b) {
       if (this.buckets.size >= this.maxSources) this.buckets.clear(); // a flood of spoofed sources must not grow memory without bound
-      b = { tokens: this.rate, at: t };
+      b = { tokens: this.capacity, at: t };
       this.buckets.set(source, b);
     } else if (t > b.at) {
-      b.tokens = Math.min(this.rate, b.tokens + ((t - b.at) / 1000) * this.rate);
+      b.tokens = Math.min(this.capacity, b.tokens + ((t - b.at) / 1000) * this.rate);
       b.at = t;
     }
     if (b.tokens < 1) return false;
