@@ -1,6 +1,7 @@
 // The HAProxy pool backend against a real HAProxy 2.6: drains through the runtime API, real HTTP
 // traffic through the frontend, a restart that forgets runtime state, unix and TCP stats sockets,
-// and the errors a misconfiguration must produce.
+// and the errors a misconfiguration must produce; then the drain controller on it, leaving alone
+// what an operator set by hand.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createBackend } from '../src/backends/create-backend.js';
@@ -9,7 +10,12 @@ import { ADMIN, adminActive, parseRuntimeAddress } from '../src/backends/haproxy
 import type { MembershipEntry } from '../src/backends/pool-backend.js';
 import { backendSchema } from '../src/config/schema.js';
 import type { MemberState } from '../src/model.js';
+import { DrainController } from '../src/drain/drain-controller.js';
+import { assessPower } from '../src/health/power-health.js';
+import { poolsView, type ReadModel } from '../src/http/snapshot.js';
+import pino from 'pino';
 import { recordingProxy, silentSocket, start, type RunningHaproxy } from './helpers/haproxy.js';
+import { Scenario } from './helpers/scenario.js';
 
 const POOL = 'scanners';
 const NODES = ['scan-01', 'scan-02', 'scan-03', 'scan-04', 'scan-05', 'scan-06'];
@@ -126,6 +132,20 @@ describe('HAProxy backend (real HAProxy)', () => {
     assert.deepEqual(sorted(await backend.readActive(POOL)), activeExcept(['scan-03', 'scan-04']));
   });
 
+  it('readState reports servers set out of service by hand with their admin state, whoever set it', async () => {
+    const backend = new HaproxyBackend(spec({ socket: hx.socketPath }), POOL);
+    await hx.command(`set server ${POOL}/scan-03 state maint`);
+    await hx.command(`set server ${POOL}/scan-04 state drain`);
+    const state = await backend.readState(POOL);
+    assert.deepEqual(sorted(state.active), activeExcept(['scan-03', 'scan-04']));
+    assert.deepEqual([...state.out].sort(), [['scan-03', 'MAINT (forced)'], ['scan-04', 'DRAIN (forced)']]);
+    // After an apply it reports the pool's members only, the same way.
+    await backend.apply(POOL, entries({ 'scan-03': 'held', 'scan-04': 'held' }, ['scan-01', 'scan-03', 'scan-04']));
+    const after = await backend.readState(POOL);
+    assert.deepEqual(sorted(after.active), ['scan-01']);
+    assert.deepEqual([...after.out].sort(), [['scan-03', 'MAINT (forced)'], ['scan-04', 'DRAIN (forced)']], 'a held member\'s state is left as the operator set it');
+  });
+
   it('maps node names to server names through the "servers" map, both ways', async () => {
     const nodes = ['dal3-a', 'dal3-b', 'scan-03'];
     const backend = new HaproxyBackend(spec({ socket: hx.socketPath, backend: POOL, servers: { 'dal3-a': 'scan-01', 'dal3-b': 'scan-02' } }), 'mailpool');
@@ -184,5 +204,76 @@ describe('HAProxy backend (real HAProxy)', () => {
   it('names that could inject runtime commands are refused before anything is sent', async () => {
     const backend = new HaproxyBackend(spec({ socket: hx.socketPath, servers: { 'scan-01': 'scan-01;shutdown sessions server scanners/scan-02' } }), POOL);
     await assert.rejects(backend.apply(POOL, entries()), /not usable in a runtime command/);
+  });
+});
+
+describe('drain controller on a real HAProxy: it undoes only what it did', () => {
+  const SCANNERS = Array.from({ length: 80 }, (_, i) => `scan-${String(i + 1).padStart(3, '0')}`);
+  const SINGLE = SCANNERS.slice(56, 76); // single-corded on bank 1 of dal3-r07-a
+  const BANK_1 = Array.from({ length: 20 }, (_, i) => i + 1);
+  const HOLD_DOWN = 20_000;
+  let hx: RunningHaproxy;
+  before(async () => { hx = await start({ servers: SCANNERS, backend: POOL }); });
+  after(async () => { await hx?.stop(); });
+
+  it('a server put in maint by hand stays in maint, held by haproxy; Breakerbox\'s own drain goes to maint, back to ready at re-admission, and is restored after an HAProxy restart', async () => {
+    const s = new Scenario();
+    const haproxy = createBackend(POOL, spec({ socket: hx.socketPath }), '/nonexistent');
+    s.controller = new DrainController({
+      topology: () => s.topology, settings: () => s.config.settings,
+      view: () => assessPower(s.topology, s.facts, s.clock.now(), 15_000),
+      facts: s.facts, store: s.store, backendFor: (pool) => (pool === POOL ? haproxy : s.backend), events: s.events, clock: s.clock, log: pino({ level: 'silent' }),
+    });
+    const readModel = { config: () => s.config, view: () => assessPower(s.topology, s.facts, s.clock.now(), 15_000), controller: s.controller } as unknown as ReadModel;
+    const member = (node: string) => poolsView(readModel).find((p) => p.name === POOL)!.members.find((m) => m.node === node)!;
+    const maint = (states: Map<string, number>, node: string) => ((states.get(node) ?? 0) & ADMIN.FMAINT) !== 0;
+
+    await s.reconcile();
+    assert.ok([...(await hx.adminStates()).values()].every((a) => a === 0), 'all ready');
+    await hx.command(`set server ${POOL}/scan-003 state maint`);
+    await s.reconcile();
+    await s.reconcile();
+    assert.ok(maint(await hx.adminStates(), 'scan-003'), 'the operator\'s maint is not undone');
+    const held = member('scan-003');
+    assert.equal(held.state, 'held');
+    assert.equal(held.by, 'haproxy');
+    assert.equal(held.external, true);
+    assert.match(held.reason!, /held in haproxy \(MAINT \(forced\)\), not by Breakerbox/);
+    assert.equal(held.gate?.name, 'external-hold');
+
+    // A bank trip: Breakerbox's own drain goes to maint; the hand-held server stays as it is.
+    s.setOutlets('dal3-r07-a', BANK_1, 'off');
+    s.silenceDeadNodes();
+    await s.reconcile();
+    let states = await hx.adminStates();
+    for (const n of SINGLE) assert.ok(maint(states, n), `${n} in maint`);
+    assert.equal(member('scan-057').state, 'drained');
+
+    // HAProxy restarts and forgets runtime state: Breakerbox's drains come back; the operator's maint is gone with it.
+    await hx.reload();
+    assert.ok([...(await hx.adminStates()).values()].every((a) => a === 0), 'HAProxy forgot every maint');
+    await s.reconcile();
+    states = await hx.adminStates();
+    for (const n of SINGLE) assert.ok(maint(states, n), `${n} restored to maint`);
+    assert.equal(states.get('scan-003'), 0, 'not Breakerbox\'s to restore');
+    assert.ok(s.eventsOf('backend-drift').length >= 1);
+    assert.equal(member('scan-003').state, 'active');
+
+    // The operator holds scan-004 in HAProxy; power comes back and a reload past the hold-down re-admits the 20.
+    await hx.command(`set server ${POOL}/scan-004 state maint`);
+    s.setOutlets('dal3-r07-a', BANK_1, 'on');
+    for (const n of SINGLE) s.node(n, true);
+    s.clock.advance(HOLD_DOWN);
+    for (const pdu of s.config.pdus) s.pdu(pdu.name);
+    for (const node of s.config.nodes) s.node(node.name, true);
+    await s.reconcile();
+    assert.equal(member('scan-004').by, 'haproxy');
+    const [outcome] = s.controller.readmit(HOLD_DOWN);
+    assert.deepEqual(outcome!.readmitted.sort(), SINGLE);
+    await s.reconcile();
+    states = await hx.adminStates();
+    for (const n of SINGLE) assert.equal(states.get(n), 0, `${n} ready again`);
+    assert.ok(maint(states, 'scan-004'), 'the operator\'s maint left alone at the re-admission');
+    assert.equal(member('scan-057').state, 'active');
   });
 });

@@ -56,7 +56,9 @@ export class BackendSync {
     const wantActive = entries.filter((e) => e.state === 'active').map((e) => e.node);
     const drifted = actual !== null && (actual.active.size !== wantActive.length || wantActive.some((n) => !actual.active.has(n)));
     if (actual !== null && !drifted && this.lastApplied.get(pool) === desired) return true;
-    if (drifted && this.lastApplied.get(pool) === desired) {
+    // Drift: the backend lost what was applied (a restart forgets runtime state, a file edited by hand).
+    const ownBack = actual !== null && [...(this.ownOut.get(pool) ?? [])].some((n) => actual.active.has(n));
+    if (drifted && (this.lastApplied.get(pool) === desired || ownBack)) {
       this.deps.events.add({ type: 'backend-drift', severity: 'warning', subject: pool, message: `the ${backend.kind} backend of pool ${pool} no longer matches (reloaded or edited): desired membership re-applied` });
     }
     try {

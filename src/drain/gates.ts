@@ -35,6 +35,8 @@ export interface MemberDecision {
   /** drain: a new drain record; readmit: its drain record goes (only at a reload). */
   change: 'none' | 'drain' | 'readmit';
   gate: Gate;
+  /** Held in the backend itself: the backend's kind ("haproxy"). */
+  heldBy?: string;
 }
 
 export interface GateInput {
@@ -91,6 +93,7 @@ export function decide(input: GateInput): GateOutcome {
     const outside = input.external.get(node);
     if (outside !== undefined && !record) {
       put(node, 'held', 'external-hold', `held in ${input.backendKind} (${outside}), not by Breakerbox: left alone`);
+      decisions.get(node)!.heldBy = input.backendKind;
       continue;
     }
     if (record) {

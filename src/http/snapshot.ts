@@ -55,6 +55,7 @@ export function pdusView(rm: ReadModel): ApiPdu[] {
       profile: reading?.profile ?? null,
       reachable: health?.reachable ?? null,
       dark: health?.dark ?? false,
+      misbehaving: misbehavingOf(rm.store.misbehaving('pdu', pdu.name)),
       lastPollAt: facts?.lastPollAt ?? null,
       lastOkAt: facts?.lastOkAt ?? null,
       error: facts?.error ?? null,
@@ -83,6 +84,10 @@ export function pdusView(rm: ReadModel): ApiPdu[] {
       }),
     };
   });
+}
+
+function misbehavingOf(m: { reason: string; since: number } | undefined): ApiPdu['misbehaving'] {
+  return m ? { reason: m.reason, since: m.since } : null;
 }
 
 /** Measures to plain numbers (null unless trusted), words as they are. */
@@ -133,7 +138,7 @@ export function poolsView(rm: ReadModel): ApiPool[] {
       const decision = decisions.get(node);
       const gate = decision ? { gate: { name: decision.gate.name, message: decision.gate.message } } : {};
       if (hold?.mode === 'out') return { node, state: 'held', reason: `held out by ${hold.by}: ${hold.reason}`, since: hold.since, power, by: hold.by, ...gate };
-      if (decision?.gate.name === 'external-hold' && !record) return { node, state: 'held', reason: decision.gate.message, since: null, power, by: pool.backend.type, external: true, ...gate };
+      if (decision?.gate.name === 'external-hold' && !record) return { node, state: 'held', reason: decision.gate.message, since: null, power, by: decision.heldBy ?? pool.backend.type, external: true, ...gate };
       if (record && !record.shadow) return { node, state: 'drained', reason: record.reason, since: record.since, power, by: record.by, ...gate };
       const health = view.nodes.get(node);
       const reason = record ? `would be drained (shadow mode): ${record.reason}`
