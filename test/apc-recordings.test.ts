@@ -8,7 +8,7 @@ import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('APC rack PDU recordings through the apc-rpdu2 profile', () => {
   let sim: Snmpsim;
-  before(async () => { sim = await startSnmpsim(21610 + (process.pid % 500)); });
+  before(async () => { sim = await startSnmpsim(); });
   after(async () => { await sim?.stop(); });
 
   it('AP7900B (rPDU + sPDU objects): 8 outlets, one phase; every covered oracle sensor equal', async () => {

@@ -14,7 +14,7 @@ describe('Breakerbox polling recorded devices', () => {
   let sim: Snmpsim;
   let app: App;
   before(async () => {
-    sim = await startSnmpsim(22200 + (process.pid % 40));
+    sim = await startSnmpsim();
     const device = (name: string, community: string) => `  - {name: ${name}, rack: r1, address: "127.0.0.1:${sim.port}", outlets: 48, snmp: {version: "2c", community: ${community}}}`;
     const config = parseConfigText(`sites: [{name: Lab, rows: [{name: row 1, racks: [r1]}]}]
 pdus:

@@ -14,7 +14,7 @@ describe('breakerbox probe', () => {
   let sim: Snmpsim;
   let target: string;
   before(async () => {
-    sim = await startSnmpsim(21650 + (process.pid % 40), V3);
+    sim = await startSnmpsim(undefined, V3);
     target = `127.0.0.1:${sim.port}`;
   });
   after(async () => { await sim?.stop(); });

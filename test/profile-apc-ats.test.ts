@@ -11,7 +11,7 @@ import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('APC ATS recording through the apc-ats profile', () => {
   let sim: Snmpsim;
-  before(async () => { sim = await startSnmpsim(21700 + 50 * 1 + 20 + (process.pid % 20)); });
+  before(async () => { sim = await startSnmpsim(); });
   after(async () => { await sim?.stop(); });
 
   it('AP4423: source A active, two sources, three output phases; every covered oracle sensor equal', async () => {

@@ -11,7 +11,7 @@ import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('APC UPS recording through the apc-ups profile', () => {
   let sim: Snmpsim;
-  before(async () => { sim = await startSnmpsim(21700 + 50 * 1 + (process.pid % 20)); });
+  before(async () => { sim = await startSnmpsim(); });
   after(async () => { await sim?.stop(); });
 
   it('SMT750 on an NMC2: high-precision readings, one temperature probe; every covered oracle sensor equal', async () => {

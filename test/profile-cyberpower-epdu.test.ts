@@ -12,7 +12,7 @@ import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('CyberPower PDU recording through the cyberpower-epdu profile', () => {
   let sim: Snmpsim;
-  before(async () => { sim = await startSnmpsim(21700 + 50 * 4 + 20 + (process.pid % 20)); });
+  before(async () => { sim = await startSnmpsim(); });
   after(async () => { await sim?.stop(); });
 
   it('PDU81005: ePDU2 outlets, the ePDU load table\'s first row as phase 1; covered oracle sensors equal', async () => {

@@ -12,7 +12,7 @@ import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('Eaton ePDU recording through the eaton-epdu profile', () => {
   let sim: Snmpsim;
-  before(async () => { sim = await startSnmpsim(21700 + 50 * 4 + (process.pid % 20)); });
+  before(async () => { sim = await startSnmpsim(); });
   after(async () => { await sim?.stop(); });
 
   it('EMA114-10: one input, one phase, 24 outlets, milli-units; every oracle sensor covered and equal', async () => {

@@ -11,7 +11,7 @@ import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('Eaton UPS recording through the eaton-ups profile', () => {
   let sim: Snmpsim;
-  before(async () => { sim = await startSnmpsim(21700 + 50 * 5 + (process.pid % 40)); });
+  before(async () => { sim = await startSnmpsim(); });
   after(async () => { await sim?.stop(); });
 
   it('9PX 1000i: one input and one output line, an ambient probe; every covered oracle sensor equal', async () => {

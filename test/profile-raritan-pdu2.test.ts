@@ -9,7 +9,7 @@ import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('Raritan PDU2-MIB recordings through the raritan-pdu2 profile', () => {
   let sim: Snmpsim;
-  before(async () => { sim = await startSnmpsim(21700 + 50 * 2 + (process.pid % 40)); });
+  before(async () => { sim = await startSnmpsim(); });
   after(async () => { await sim?.stop(); });
 
   it('PX2 (old firmware, no state columns): one inlet, 12 outlets; every oracle sensor covered and equal', async () => {

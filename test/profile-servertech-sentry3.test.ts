@@ -8,10 +8,12 @@ import { servertechSentry3 } from '../src/profiles/servertech-sentry3.js';
 import { checkRecording } from './helpers/check-recording.js';
 import { FakeSnmpClient, withSysObjectId } from './helpers/fake-snmp.js';
 import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
+import { startSnmpRelay } from './helpers/snmp-relay.js';
+import { NetSnmpClient } from '../src/snmp/snmp-client.js';
 
 describe('ServerTech Sentry3 recording through the servertech-sentry3 profile', () => {
   let sim: Snmpsim;
-  before(async () => { sim = await startSnmpsim(21700 + 50 * 3 + (process.pid % 20)); });
+  before(async () => { sim = await startSnmpsim(); });
   after(async () => { await sim?.stop(); });
 
   it('Sentry3 Switched CDU: three infeeds of tower A, 30 outlets numbered across infeeds; every oracle sensor covered and equal', async () => {
@@ -41,8 +43,27 @@ describe('ServerTech Sentry3 recording through the servertech-sentry3 profile', 
     assert.deepEqual(result.value.sensors, []);
   });
 
-  it('Sentry3 agents are walked with at most 4 repetitions per GETBULK', () => {
-    assert.equal(servertechSentry3.quirks?.maxRepetitions, 4);
+  it('Sentry3 agents are walked with at most 4 repetitions per GETBULK, as seen on the wire', async () => {
+    const walk = async (profile: typeof servertechSentry3) => {
+      const relay = await startSnmpRelay(sim.port);
+      const client = new NetSnmpClient({ host: '127.0.0.1', port: relay.port, credentials: { version: '2c', community: 'sentry3_switched' }, timeoutMs: 3_000, retries: 1 });
+      try {
+        const result = await readDevice(client, profile);
+        assert.ok(result.ok);
+        assert.equal(result.value.outlets.length, 30, 'the whole CDU was read through the relay');
+        return relay.requests.filter((r) => r.pdu === 'getbulk').map((r) => r.maxRepetitions);
+      } finally {
+        client.close();
+        await relay.close();
+      }
+    };
+    const quirky = await walk(servertechSentry3);
+    assert.ok(quirky.length >= 10, `the tables were walked by GETBULK (${quirky.length} requests)`);
+    assert.deepEqual([...new Set(quirky)], [4]);
+    // Without the quirk the same reader asks for more per request: what the relay sees is the profile's doing.
+    const plain = await walk({ ...servertechSentry3, quirks: {} });
+    assert.ok(plain.every((n) => n !== null && n > 4), JSON.stringify([...new Set(plain)]));
+    assert.ok(plain.length < quirky.length, `fewer round trips without the quirk (${plain.length} < ${quirky.length})`);
   });
 
   it('finds the family by its objects when the sysObjectID is missing', async () => {

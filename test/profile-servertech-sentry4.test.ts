@@ -11,7 +11,7 @@ import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('ServerTech Sentry4 recording through the servertech-sentry4 profile', () => {
   let sim: Snmpsim;
-  before(async () => { sim = await startSnmpsim(21700 + 50 * 3 + 20 + (process.pid % 20)); });
+  before(async () => { sim = await startSnmpsim(); });
   after(async () => { await sim?.stop(); });
 
   it('Sentry4 PRO2 master + link unit: cords, lines and phases apart, six breakers; every covered oracle sensor equal', async () => {

@@ -9,7 +9,7 @@ import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('UPS-MIB recording through the ups-mib profile', () => {
   let sim: Snmpsim;
-  before(async () => { sim = await startSnmpsim(21700 + 50 * 5 + (process.pid % 40)); });
+  before(async () => { sim = await startSnmpsim(); });
   after(async () => { await sim?.stop(); });
 
   it('Generex CS141: 3 input lines as inlets, 3 output lines as phases; every covered oracle sensor equal', async () => {

@@ -10,7 +10,7 @@ import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('Vertiv PDU recording through the vertiv-geist profile', () => {
   let sim: Snmpsim;
-  before(async () => { sim = await startSnmpsim(21700 + 50 * 5 + (process.pid % 40)); });
+  before(async () => { sim = await startSnmpsim(); });
   after(async () => { await sim?.stop(); });
 
   it('MG02E4W1: one inlet, 3 phases, 6 breakers; every covered oracle sensor equal', async () => {

@@ -7,22 +7,24 @@ import { detect } from '../src/profiles/detect.js';
 import { readDevice } from '../src/profiles/read-device.js';
 import { Simulator } from '../src/sim/simulator.js';
 import { NetSnmpClient } from '../src/snmp/snmp-client.js';
+import { freeUdpPort } from './helpers/ports.js';
 import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 /** The kinds of value a reading has, e.g. "outlets[].state", ignoring entity numbers. */
 const kinds = (r: DeviceReading) => new Set((r.trace ?? []).filter((t) => t.quality === 'ok').map((t) => t.path.replace(/\[\d+\]/, '[]')));
 
 describe('simulated APC PDU vs a recorded real one', () => {
-  const port = 22100 + (process.pid % 50);
+  let port = 0;
   let sim: Simulator;
   let snmpsim: Snmpsim;
   before(async () => {
+    port = await freeUdpPort();
     sim = new Simulator(parseConfigText(`sites: [{name: Lab, rows: [{name: r, racks: [r1]}]}]
 pdus: [{name: lab-a, rack: r1, address: "127.9.5.1:${port}", outlets: 24, banks: 2}]
 nodes: [{name: n1, rack: r1, address: "127.9.6.1:${port}", psus: [{pdu: lab-a, outlet: 3}]}]
 `, 'lab.yaml'), { driftIntervalMs: 0 });
     await sim.start();
-    snmpsim = await startSnmpsim(22160 + (process.pid % 40));
+    snmpsim = await startSnmpsim();
   });
   after(async () => {
     await sim?.stop();

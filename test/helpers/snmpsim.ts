@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NetSnmpClient } from '../../src/snmp/snmp-client.js';
 import { stopChild } from './child-process.js';
+import { freeUdpPort } from './ports.js';
 import { waitFor } from './demo-config.js';
 
 /** Where the shared recordings live: $BREAKERBOX_RECORDINGS, else ../shared/recordings beside the project. */
@@ -16,8 +17,9 @@ export interface Snmpsim {
   stop(): Promise<void>;
 }
 
-/** Debian's snmpsimd serving every recording in the shared snmprec directory. */
-export async function startSnmpsim(port: number, extraArgs: string[] = []): Promise<Snmpsim> {
+/** Debian's snmpsimd serving every recording in the shared snmprec directory; on a free port unless one is given. */
+export async function startSnmpsim(port?: number, extraArgs: string[] = []): Promise<Snmpsim> {
+  port ??= await freeUdpPort();
   const cache = mkdtempSync(join(tmpdir(), 'snmpsim-cache-'));
   chmodSync(cache, 0o777); // snmpsimd drops to nobody
   const child: ChildProcess = spawn('snmpsimd', [
