@@ -15,6 +15,7 @@ import type { ReadModel } from './http/snapshot.js';
 import { createLogger } from './log.js';
 import { wallDir } from './paths.js';
 import { Poller, type PollTarget } from './poller/poller.js';
+import { limitsFor } from './poller/poll-limits.js';
 import { Reloader } from './reload/reloader.js';
 import { SimFaultError, Simulator } from './sim/simulator.js';
 import { StateStore } from './state/state-store.js';
@@ -87,7 +88,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   });
 
   const poller = new Poller({
-    store, clock, log: log.child({ module: 'poller' }),
+    store, clock, events, log: log.child({ module: 'poller' }),
     timeoutMs: config.settings.snmpTimeout, retries: config.settings.snmpRetries, concurrency: config.settings.pollConcurrency,
   });
   poller.setTargets(pollTargets(config));
@@ -206,8 +207,8 @@ export async function startApp(options: AppOptions): Promise<App> {
 export function pollTargets(config: Config): PollTarget[] {
   const { pollInterval } = config.settings;
   return [
-    ...config.pdus.map((p): PollTarget => ({ kind: 'pdu', name: p.name, address: p.address, credentials: p.snmp, intervalMs: p.pollInterval ?? pollInterval, profile: p.profile })),
-    ...config.nodes.map((n): PollTarget => ({ kind: 'node', name: n.name, address: n.address, credentials: n.snmp, intervalMs: n.pollInterval ?? pollInterval })),
+    ...config.pdus.map((p): PollTarget => ({ kind: 'pdu', name: p.name, address: p.address, credentials: p.snmp, intervalMs: p.pollInterval ?? pollInterval, profile: p.profile, limits: limitsFor(p, config.settings) })),
+    ...config.nodes.map((n): PollTarget => ({ kind: 'node', name: n.name, address: n.address, credentials: n.snmp, intervalMs: n.pollInterval ?? pollInterval, limits: limitsFor(null, config.settings) })),
   ];
 }
 

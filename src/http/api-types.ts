@@ -91,6 +91,8 @@ export interface ApiPdu {
   reachable: boolean | null;
   /** Inferred: unreachable together with every node it alone feeds, so it has most likely lost power. */
   dark: boolean;
+  /** Broke a polling bound (deadline, rows per table, bytes per value): its readings are ignored until a clean poll. */
+  misbehaving: { reason: string; since: number } | null;
   lastPollAt: number | null;
   lastOkAt: number | null;
   error: string | null;

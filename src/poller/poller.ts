@@ -1,14 +1,18 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SnmpCredentials } from '../config/schema.js';
+import type { NewEvent } from '../events/event-log.js';
 import { detectProfile } from '../profiles/detect.js';
 import type { Profile } from '../profiles/profile.js';
 import { readDevice } from '../profiles/read-device.js';
-import { readNode } from './read-node.js';
+import { readNode, type NodeReading } from './read-node.js';
 import { readOutletStates } from '../profiles/read-outlet-states.js';
-import { NetSnmpClient, parseAddress, type SnmpClient } from '../snmp/snmp-client.js';
+import { NetSnmpClient, parseAddress, type SnmpClient, type SnmpResult } from '../snmp/snmp-client.js';
+import { SNMP_FAILURE_TEXT } from '../snmp/snmp-errors.js';
+import type { DeviceReading } from '../model.js';
 import type { StateStore } from '../state/state-store.js';
-import { Semaphore } from './semaphore.js';
+import { FairLimiter, type Lane } from './fair-limiter.js';
+import { backoffDelay, deadlineFor, type PollLimits } from './poll-limits.js';
 
 const WALK_RECHECK = 10;
 const FOLLOW_UP_MS = 250;
@@ -21,6 +25,15 @@ export interface PollTarget {
   intervalMs: number;
   /** PDUs: a profile name, or "auto" to detect one. */
   profile?: string;
+  /** Bounds on one poll of this device (rows from its configured size); none: unbounded but for the client's own. */
+  limits?: PollLimits;
+}
+
+export type { PollLimits } from './poll-limits.js';
+
+/** Where the poller reports a device breaking its bounds (the event log). */
+export interface EventSink {
+  add(event: NewEvent): unknown;
 }
 
 export interface PollerOptions {
@@ -30,13 +43,17 @@ export interface PollerOptions {
   timeoutMs: number;
   retries: number;
   concurrency: number;
+  events?: EventSink;
   /** Injected for tests; net-snmp by default. */
   connect?: (target: PollTarget, timeoutMs: number, retries: number) => SnmpClient;
 }
 
 interface Scheduled {
   target: PollTarget;
-  client: SnmpClient;
+  /** Null until the next poll opens a session (after a deadline closed it, or new SNMP settings). */
+  client: SnmpClient | null;
+  /** The settings generation the client was made under. */
+  clientGeneration: number;
   profile: Profile | null;
   timer: { cancel(): void } | null;
   inFlight: Promise<void> | null;
@@ -44,17 +61,40 @@ interface Scheduled {
   inFlightSince: number;
   /** Polls since a node's agent last served any table (0: it does). */
   walkless: number;
+  /** Timed out, ran past its deadline or misbehaved last time: it gets only a share of the slots. */
+  slow: boolean;
+  /** Polls in a row that broke a bound (0: behaving); sets the backoff. */
+  strikes: number;
 }
 
+type Outcome =
+  | { kind: 'pdu'; result: SnmpResult<DeviceReading> }
+  | { kind: 'node'; result: SnmpResult<NodeReading>; walked: boolean };
 
-/** Polls every device on its own interval under one concurrency cap. Never throws: failures become facts. */
+
+/**
+ * Polls every device on its own interval under one fair concurrency cap (fair-limiter.ts), each poll
+ * within its bounds (poll-limits.ts). Never throws: failures become facts.
+ */
 export class Poller {
   private readonly devices = new Map<string, Scheduled>();
-  private readonly limit: Semaphore;
+  private readonly limit: FairLimiter;
   private running = false;
+  private settings: { timeoutMs: number; retries: number; concurrency: number };
+  /** Bumped by configure(): sessions made under older settings are replaced at their next poll. */
+  private generation = 0;
 
   constructor(private readonly options: PollerOptions) {
-    this.limit = new Semaphore(options.concurrency);
+    this.settings = { timeoutMs: options.timeoutMs, retries: options.retries, concurrency: options.concurrency };
+    this.limit = new FairLimiter(options.concurrency);
+  }
+
+  /** New SNMP timeout, retries and concurrency for every device, without a restart: each gets a new session at its next poll. */
+  configure(options: { timeoutMs: number; retries: number; concurrency: number }): void {
+    const changed = options.timeoutMs !== this.settings.timeoutMs || options.retries !== this.settings.retries;
+    this.settings = { ...options };
+    this.limit.resize(options.concurrency);
+    if (changed) this.generation++;
   }
 
   /** Replaces the set of targets; unchanged devices keep their session and schedule. */
@@ -66,8 +106,7 @@ export class Poller {
     }
     for (const [k, target] of wanted) {
       if (this.devices.has(k)) continue;
-      const connect = this.options.connect ?? defaultConnect;
-      this.devices.set(k, { target, client: connect(target, this.options.timeoutMs, this.options.retries), profile: null, timer: null, inFlight: null, inFlightSince: 0, walkless: 0 });
+      this.devices.set(k, { target, client: null, clientGeneration: this.generation, profile: null, timer: null, inFlight: null, inFlightSince: 0, walkless: 0, slow: false, strikes: 0 });
       if (this.running) this.schedule(k, this.jitter(target));
     }
   }
@@ -87,12 +126,12 @@ export class Poller {
     const k = `${kind}:${name}`;
     const device = this.devices.get(k);
     if (!device) return Promise.resolve();
-    return device.inFlight ?? this.run(k, device);
+    return device.inFlight ?? this.run(k, device, 'confirm');
   }
 
   /**
    * A poll that began asking no earlier than `since` (to confirm a trap received then): joins one
-   * in flight that qualifies, else waits for it and polls again. False when the device is not polled.
+   * in flight that qualifies, else waits for it and polls again, ahead of routine polls. False when the device is not polled.
    */
   async pollSince(kind: 'pdu' | 'node', name: string, since: number): Promise<boolean> {
     const k = `${kind}:${name}`;
@@ -104,7 +143,7 @@ export class Poller {
     }
     if (device.inFlight) await device.inFlight;
     if (this.devices.get(k) !== device) return false;
-    await (device.inFlight && device.inFlightSince >= since ? device.inFlight : this.run(k, device));
+    await (device.inFlight && device.inFlightSince >= since ? device.inFlight : this.run(k, device, 'confirm'));
     return true;
   }
 
@@ -112,23 +151,36 @@ export class Poller {
    * Confirms a trap about a PDU fast, with a read that begins now: the named outlets' states in
    * one GET where the profile keys an outlet table by outlet number, else its outlets and banks;
    * a full poll follows. A device not yet read in full gets a full poll. False when not polled.
+   * Runs in the confirmation lane, within the device's deadline and bounds.
    */
   async confirmPdu(name: string, since: number, outlets: readonly number[] = []): Promise<boolean> {
-    const device = this.devices.get(`pdu:${name}`);
+    const k = `pdu:${name}`;
+    const device = this.devices.get(k);
     if (!device) return false;
     const profile = device.profile;
-    if (!profile || !this.options.store.pdu(name)?.reading) return this.pollSince('pdu', name, since);
-    await this.limit.run(async () => {
+    if (!profile || !this.options.store.pdu(name)?.reading || this.options.store.misbehaving('pdu', name)) return this.pollSince('pdu', name, since);
+    await this.limit.run('confirm', false, async (release) => {
       const { store, clock } = this.options;
-      const states = outlets.length > 0 ? await readOutletStates(device.client, profile, outlets) : null;
-      if (states) return store.recordOutletStates(name, clock.now(), states);
-      const parts = await readDevice(device.client, profile, { only: ['outlets', 'banks'] });
-      if (parts.ok) store.recordPduParts(name, clock.now(), parts.value);
-      else store.recordPdu(name, clock.now(), { ok: false, error: parts.error });
+      const client = this.clientOf(device);
+      const quick = async (): Promise<void> => {
+        const states = outlets.length > 0 ? await readOutletStates(client, profile, outlets) : null;
+        if (states) return store.recordOutletStates(name, clock.now(), states);
+        const parts = await readDevice(client, profile, { only: ['outlets', 'banks'], limits: device.target.limits });
+        if (this.devices.get(k) !== device || client !== device.client) return; // past its deadline, or removed
+        if (parts.ok) store.recordPduParts(name, clock.now(), parts.value);
+        else if (parts.kind === 'limit') this.misbehave(k, device, parts.error);
+        else store.recordPdu(name, clock.now(), { ok: false, error: parts.error, malformed: parts.kind === 'malformed' });
+      };
+      await this.withDeadline(device, quick(), release);
     });
     // The whole picture follows, once the drain the quick read may trigger has gone out.
     this.options.clock.setTimeout(() => { if (this.running) void this.pollSince('pdu', name, this.options.clock.now()); }, FOLLOW_UP_MS);
     return true;
+  }
+
+  /** Devices marked misbehaving now, by key (tests, diagnostics). */
+  misbehaving(): string[] {
+    return [...this.devices.entries()].filter(([, d]) => d.strikes > 0).map(([k]) => k);
   }
 
   private schedule(k: string, delayMs: number): void {
@@ -137,54 +189,126 @@ export class Poller {
     device.timer?.cancel();
     device.timer = this.options.clock.setTimeout(() => {
       const started = this.options.clock.now();
-      void this.run(k, device).then(() => {
+      void this.run(k, device, 'routine').then(() => {
         const elapsed = this.options.clock.now() - started;
-        if (this.devices.get(k) === device) this.schedule(k, Math.max(0, device.target.intervalMs - elapsed));
+        const wait = backoffDelay(device.target.intervalMs, device.strikes);
+        if (this.devices.get(k) === device) this.schedule(k, Math.max(0, wait - elapsed));
       });
     }, delayMs);
   }
 
-  private run(k: string, device: Scheduled): Promise<void> {
+  private run(k: string, device: Scheduled, lane: Lane): Promise<void> {
     if (device.inFlight) return device.inFlight;
-    device.inFlight = this.limit.run(() => {
+    device.inFlight = this.limit.run(lane, device.slow, async (release) => {
       device.inFlightSince = this.options.clock.now();
-      return this.poll(device);
+      const client = this.clientOf(device);
+      const received = client.received;
+      const outcome = await this.withDeadline(device, this.poll(device, client), release);
+      if (this.devices.get(k) !== device) return;
+      if (outcome === 'deadline') {
+        // Something came back but the poll never finished: the device misbehaves. Nothing at all: it is silent.
+        const answered = received === undefined || (client.received ?? 0) > received;
+        if (answered) return this.misbehave(k, device, `poll ran past its deadline (${this.deadlineOf(device)} ms)`);
+        device.slow = true;
+        return this.record(device, { kind: device.target.kind, result: { ok: false, error: SNMP_FAILURE_TEXT.timeout, kind: 'timeout' } } as Outcome);
+      }
+      if (!outcome.result.ok && outcome.result.kind === 'limit') return this.misbehave(k, device, outcome.result.error);
+      device.slow = !outcome.result.ok && outcome.result.kind === 'timeout';
+      this.record(device, outcome);
     })
-      .catch((err) => this.options.log.error({ err, device: k }, 'poll failed unexpectedly'))
+      .catch((err) => this.options.log.error({ err: err instanceof Error ? err.name : 'unknown', device: k }, 'poll failed unexpectedly'))
       .finally(() => { device.inFlight = null; });
     return device.inFlight;
   }
 
-  private async poll(device: Scheduled): Promise<void> {
-    const { store, clock } = this.options;
-    const { target, client } = device;
+  /** The poll's outcome, or 'deadline' (its session closed, which ends every request still out, and its slot freed). */
+  private async withDeadline<T>(device: Scheduled, work: Promise<T>, release: () => void): Promise<T | 'deadline'> {
+    let timer: { cancel(): void } | null = null;
+    const deadline = new Promise<'deadline'>((resolve) => { timer = this.options.clock.setTimeout(() => resolve('deadline'), this.deadlineOf(device)); });
+    const outcome = await Promise.race([work, deadline]);
+    (timer as { cancel(): void } | null)?.cancel();
+    if (outcome === 'deadline') {
+      device.client?.close();
+      device.client = null;
+      release();
+    }
+    return outcome;
+  }
+
+  private deadlineOf(device: Scheduled): number {
+    return deadlineFor(device.target.limits?.deadlineMs, this.settings.timeoutMs, this.settings.retries, device.target.intervalMs);
+  }
+
+  private clientOf(device: Scheduled): SnmpClient {
+    if (device.client && device.clientGeneration === this.generation) return device.client;
+    device.client?.close();
+    const connect = this.options.connect ?? defaultConnect;
+    device.client = connect(device.target, this.settings.timeoutMs, this.settings.retries);
+    device.clientGeneration = this.generation;
+    return device.client;
+  }
+
+  private async poll(device: Scheduled, client: SnmpClient): Promise<Outcome> {
+    const { target } = device;
     if (target.kind === 'node') {
       // Agents that serve no HOST-RESOURCES or IF-MIB tables are asked for them every tenth poll only.
       const walk = device.walkless % WALK_RECHECK === 0;
-      const result = await readNode(client, { walk });
-      if (result.ok && walk) device.walkless = result.value.interfaces === null && result.value.cpuLoad === null ? 1 : 0;
-      else if (device.walkless > 0) device.walkless++;
-      const at = clock.now();
-      store.recordNode(target.name, at, result.ok ? { ok: true, reading: result.value } : { ok: false, error: result.error });
-      return;
+      return { kind: 'node', result: await readNode(client, { walk, limits: target.limits }), walked: walk };
     }
     if (!device.profile) {
       const detected = await detectProfile(client, target.profile ?? 'auto');
-      if (!detected.ok) return store.recordPdu(target.name, clock.now(), { ok: false, error: detected.error });
+      if (!detected.ok) return { kind: 'pdu', result: detected };
       device.profile = detected.value;
       this.options.log.info({ pdu: target.name, profile: detected.value.name }, 'profile selected');
     }
-    const reading = await readDevice(client, device.profile);
+    return { kind: 'pdu', result: await readDevice(client, device.profile, { limits: target.limits }) };
+  }
+
+  private record(device: Scheduled, outcome: Outcome): void {
+    const { store, clock, events } = this.options;
+    const { target } = device;
     const at = clock.now();
-    if (!reading.ok) store.recordPdu(target.name, at, { ok: false, error: reading.error });
-    else store.recordPdu(target.name, at, { ok: true, reading: reading.value });
+    const result = outcome.result;
+    if (result.ok && device.strikes > 0) {
+      device.strikes = 0;
+      if (store.clearMisbehaving(target.kind, target.name)) {
+        events?.add({ type: 'device-behaving', severity: 'info', subject: target.name, message: `${target.name} polled cleanly again; its readings are used again` });
+      }
+    }
+    const failed = (r: { error: string; kind?: string }) => ({ ok: false as const, error: r.error, malformed: r.kind === 'malformed' });
+    if (outcome.kind === 'node') {
+      const r = outcome.result;
+      if (r.ok && outcome.walked) device.walkless = r.value.interfaces === null && r.value.cpuLoad === null ? 1 : 0;
+      else if (device.walkless > 0) device.walkless++;
+      store.recordNode(target.name, at, r.ok ? { ok: true, reading: r.value } : failed(r));
+      return;
+    }
+    const r = outcome.result;
+    store.recordPdu(target.name, at, r.ok ? { ok: true, reading: r.value } : failed(r));
+  }
+
+  /** Marks a device misbehaving: its reading from this poll is dropped, an event is raised once, and it is polled with backoff. */
+  private misbehave(k: string, device: Scheduled, reason: string): void {
+    const { store, clock, events, log } = this.options;
+    const { target } = device;
+    device.strikes++;
+    device.slow = true;
+    // A fresh session next time: whatever the device still sends for this poll is not read.
+    device.client?.close();
+    device.client = null;
+    const wait = backoffDelay(target.intervalMs, device.strikes);
+    if (store.markMisbehaving(target.kind, target.name, clock.now(), reason)) {
+      events?.add({ type: 'device-misbehaving', severity: 'warning', subject: target.name, message: `${target.name} misbehaves: ${reason}; its readings are ignored and it is polled less often until a clean poll` });
+    }
+    log.warn({ device: k, reason, strikes: device.strikes, nextPollInMs: wait }, 'device misbehaving');
   }
 
   private remove(k: string): void {
     const device = this.devices.get(k);
     if (!device) return;
     device.timer?.cancel();
-    device.client.close();
+    device.client?.close();
+    device.client = null;
     this.devices.delete(k);
   }
 

@@ -1,4 +1,5 @@
-import type { SnmpClient, SnmpResult, Varbind } from '../snmp/snmp-client.js';
+import type { ReadLimits } from '../profiles/read-device.js';
+import { overLimit, type SnmpClient, type SnmpResult, type Varbind } from '../snmp/snmp-client.js';
 
 /** What a server's own agent says about it: that it answers, since when it runs, how busy it is. */
 export interface NodeReading {
@@ -31,16 +32,23 @@ const NOTHING: SnmpResult<Varbind[]> = { ok: true, value: [] };
  * One GET decides reachability; the walks only add detail and may come back empty. `walk: false`
  * skips them (an agent that served none of them last time is asked again only now and then).
  */
-export async function readNode(client: SnmpClient, options: { walk?: boolean } = {}): Promise<SnmpResult<NodeReading>> {
+export async function readNode(client: SnmpClient, options: { walk?: boolean; limits?: ReadLimits | undefined } = {}): Promise<SnmpResult<NodeReading>> {
   const walk = options.walk ?? true;
+  const bounds = { maxRows: options.limits?.maxRowsDefault, maxValueBytes: options.limits?.maxValueBytes };
   const [get, cpu, admin, oper, types] = await Promise.all([
     client.get([SYS_UPTIME, SYS_DESCR, HR_SYSTEM_UPTIME, LA_LOAD_1]),
-    walk ? client.subtree(HR_PROCESSOR_LOAD) : NOTHING,
-    walk ? client.subtree(IF_ADMIN_STATUS) : NOTHING,
-    walk ? client.subtree(IF_OPER_STATUS) : NOTHING,
-    walk ? client.subtree(IF_TYPE) : NOTHING,
+    walk ? client.subtree(HR_PROCESSOR_LOAD, bounds) : NOTHING,
+    walk ? client.subtree(IF_ADMIN_STATUS, bounds) : NOTHING,
+    walk ? client.subtree(IF_OPER_STATUS, bounds) : NOTHING,
+    walk ? client.subtree(IF_TYPE, bounds) : NOTHING,
   ]);
   if (!get.ok) return get;
+  // A table or value past the bounds is the device misbehaving, whatever else it answered.
+  for (const r of [cpu, admin, oper, types]) if (!r.ok && r.kind === 'limit') return r;
+  for (const vb of get.value) {
+    const exceeded = overLimit(vb.value, 1, { maxRows: Infinity, maxValueBytes: bounds.maxValueBytes ?? Infinity });
+    if (exceeded) return exceeded;
+  }
   const [sysUp, descr, hostUp, la] = get.value.map((vb) => vb.value);
   const host = typeof hostUp === 'number' ? hostUp : null;
   const agent = typeof sysUp === 'number' ? sysUp : null;

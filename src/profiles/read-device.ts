@@ -1,9 +1,9 @@
 import type {
   LoadState, AtsReading, BankReading, DeviceReading, InletReading, Measure, OutletReading, PhaseReading, SensorReading, TraceEntry, UpsReading,
 } from '../model.js';
-import type { SnmpClient, SnmpResult } from '../snmp/snmp-client.js';
+import { overLimit, type SnmpClient, type SnmpResult } from '../snmp/snmp-client.js';
 import { decodeValue, type Decoded } from './decode.js';
-import { planOf, type Collection, type CompiledCondition } from './plan.js';
+import { collections, planOf, type Collection, type CompiledCondition } from './plan.js';
 import type { Profile, ScalarSpec, Source, TableSource } from './profile.js';
 
 /** One decoded value with where it came from. */
@@ -25,6 +25,16 @@ export interface ReadOptions {
   trace?: boolean;
   /** Read only these parts (the rest of the reading stays empty): a quick look to confirm a trap. */
   only?: readonly Collection[];
+  /** Bounds on what one device may hand over; past them the read fails with kind "limit". */
+  limits?: ReadLimits | undefined;
+}
+
+export interface ReadLimits {
+  /** Rows per walked column, by the part it feeds (outlets, banks, phases: sized from the configuration). */
+  maxRows: Partial<Record<Collection, number>>;
+  /** Rows per column feeding a part without a configured size. */
+  maxRowsDefault: number;
+  maxValueBytes: number;
 }
 
 const GET_CHUNK = 24;
@@ -32,25 +42,34 @@ const UNKNOWN: Decoded = { quality: 'unknown', value: null };
 
 /** Reads one device through its profile: every needed column walked once, merged, normalized. Never throws. */
 export async function readDevice(client: SnmpClient, profile: Profile, options: ReadOptions = {}): Promise<SnmpResult<DeviceReading>> {
-  const fetched = await fetch(client, profile, options.only);
+  const fetched = await fetch(client, profile, options.only, options.limits);
   if (!fetched.ok) return fetched;
   const reader = new Reader(profile, fetched.value, options.trace ?? false);
   return { ok: true, value: reader.reading() };
 }
 
-async function fetch(client: SnmpClient, profile: Profile, only?: readonly Collection[]): Promise<SnmpResult<Fetched>> {
+async function fetch(client: SnmpClient, profile: Profile, only?: readonly Collection[], limits?: ReadLimits): Promise<SnmpResult<Fetched>> {
   const { columns, scalars } = planOf(profile, only);
   const walkOptions = { maxRepetitions: profile.quirks?.maxRepetitions, getNext: profile.quirks?.getNext };
   const chunks: string[][] = [];
   for (let i = 0; i < scalars.length; i += GET_CHUNK) chunks.push(scalars.slice(i, i + GET_CHUNK));
+  const parts = limits ? partsOfColumns(profile) : null;
+  const walkLimits = (column: string) => (limits
+    ? { maxRows: Math.max(...(parts!.get(column) ?? [null]).map((c) => (c && limits.maxRows[c]) ?? limits.maxRowsDefault)), maxValueBytes: limits.maxValueBytes }
+    : {});
   const [gets, walks] = await Promise.all([
     Promise.all(chunks.map((chunk) => client.get(chunk))),
-    Promise.all(columns.map((c) => client.subtree(c, walkOptions))),
+    Promise.all(columns.map((c) => client.subtree(c, { ...walkOptions, ...walkLimits(c) }))),
   ]);
   const out: Fetched = { columns: new Map(), scalars: new Map() };
+  const valueBounds = { maxRows: Infinity, maxValueBytes: limits?.maxValueBytes ?? Infinity };
   for (const get of gets) {
     if (!get.ok) return get;
-    for (const vb of get.value) out.scalars.set(vb.oid, vb.value);
+    for (const vb of get.value) {
+      const exceeded = overLimit(vb.value, 1, valueBounds);
+      if (exceeded) return exceeded;
+      out.scalars.set(vb.oid, vb.value);
+    }
   }
   for (const [i, walk] of walks.entries()) {
     if (!walk.ok) return walk;
@@ -60,6 +79,24 @@ async function fetch(client: SnmpClient, profile: Profile, only?: readonly Colle
     out.columns.set(column, rows);
   }
   return { ok: true, value: out };
+}
+
+const partsCache = new WeakMap<Profile, Map<string, Collection[]>>();
+
+/** Which parts (outlets, banks, …) each walked column of a profile feeds: a column's row limit is the largest of theirs. */
+function partsOfColumns(profile: Profile): Map<string, Collection[]> {
+  let map = partsCache.get(profile);
+  if (map) return map;
+  map = new Map();
+  for (const part of collections) {
+    for (const column of planOf(profile, [part]).columns) {
+      const list = map.get(column) ?? [];
+      list.push(part);
+      map.set(column, list);
+    }
+  }
+  partsCache.set(profile, map);
+  return map;
 }
 
 class Reader {

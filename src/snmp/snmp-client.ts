@@ -1,5 +1,6 @@
 import snmp from 'net-snmp';
 import type { SnmpCredentials } from '../config/schema.js';
+import { classifySnmpError, failure, type SnmpFailure } from './snmp-errors.js';
 import { tolerantDgram } from './tolerant-dgram.js';
 
 /** A decoded variable binding: numbers stay numbers, OctetStrings stay Buffers until a profile says otherwise. */
@@ -9,13 +10,17 @@ export interface Varbind {
   value: unknown;
 }
 
-/** Every SNMP operation resolves; failure is data, never an exception. */
-export type SnmpResult<T> = { ok: true; value: T } | { ok: false; error: string };
+/** Every SNMP operation resolves; failure is data, never an exception. The error text is fixed and secret-free (snmp-errors.ts). */
+export type SnmpResult<T> = { ok: true; value: T } | { ok: false; error: string; kind?: SnmpFailure['kind'] };
 
 export interface WalkOptions {
   maxRepetitions?: number | undefined;
   /** One GETNEXT per instance: for agents that mishandle GETBULK. */
   getNext?: boolean | undefined;
+  /** More instances than this: the walk stops and fails with kind "limit" (a runaway table cannot grow a poll). */
+  maxRows?: number | undefined;
+  /** A value longer than this many bytes: the walk stops and fails with kind "limit". */
+  maxValueBytes?: number | undefined;
 }
 
 /** A subtree walk never runs longer than this many instances (a looping agent cannot hold a poll forever). */
@@ -35,6 +40,8 @@ export interface SnmpClient {
   /** Walks every instance under `oid` (GETBULK, or GETNEXT when asked), stopping at the end of the subtree. */
   subtree(oid: string, options?: WalkOptions): Promise<SnmpResult<Varbind[]>>;
   close(): void;
+  /** Datagrams received from the device so far, well-formed or not: tells a slow device from a silent one. */
+  readonly received?: number;
 }
 
 /** "10.0.0.1:1161" → host and port (161 by default). */
@@ -57,9 +64,13 @@ const PRIV: Record<string, snmp.PrivProtocols> = {
 export class NetSnmpClient implements SnmpClient {
   private readonly session: snmp.Session;
   private bulk = true;
+  received = 0;
+  /** Datagrams that could not be parsed even after repair: a request timing out after one is a malformed answer, not silence. */
+  private malformed = 0;
 
   constructor(target: SnmpTarget) {
-    const base = { port: target.port, timeout: target.timeoutMs, retries: target.retries, backoff: 1, dgramModule: tolerantDgram };
+    const dgramModule = tolerantDgram({ onMessage: () => { this.received++; } });
+    const base = { port: target.port, timeout: target.timeoutMs, retries: target.retries, backoff: 1, dgramModule };
     const c = target.credentials;
     if (c.version === '2c' || c.version === '1') {
       this.session = snmp.createSession(target.host, c.community, { ...base, version: c.version === '1' ? snmp.Version1 : snmp.Version2c });
@@ -73,8 +84,8 @@ export class NetSnmpClient implements SnmpClient {
       if (c.privKey) user.privKey = c.privKey;
       this.session = snmp.createV3Session(target.host, user, { ...base, version: snmp.Version3, ...(c.context ? { context: c.context } : {}) });
     }
-    // A socket error must never escape as an unhandled 'error' event.
-    this.session.on('error', () => {});
+    // net-snmp reports a message it cannot parse as an 'error' event (never thrown, never escaping).
+    this.session.on('error', () => { this.malformed++; });
   }
 
   get(oids: string[]): Promise<SnmpResult<Varbind[]>> {
@@ -88,21 +99,25 @@ export class NetSnmpClient implements SnmpClient {
   private request(op: 'get' | 'getNext', oids: string[]): Promise<SnmpResult<Varbind[]>> {
     return new Promise((resolve) => {
       if (oids.length === 0) return resolve({ ok: true, value: [] });
+      const malformedBefore = this.malformed;
       try {
         this.session[op](oids, (error: Error | null, varbinds?: snmp.Varbind[]) => {
-          if (error) return resolve({ ok: false, error: describe(error) });
+          if (error) return resolve(this.describe(error, malformedBefore));
           resolve({ ok: true, value: (varbinds ?? []).map(toVarbind) });
         });
       } catch (error) {
-        resolve({ ok: false, error: describe(error) });
+        resolve(this.describe(error, malformedBefore));
       }
     });
   }
 
   subtree(oid: string, options: WalkOptions = {}): Promise<SnmpResult<Varbind[]>> {
-    if (options.getNext || !this.bulk) return this.walkNext(oid);
+    if (options.getNext || !this.bulk) return this.walkNext(oid, options);
+    const limits = walkLimits(options);
     return new Promise((resolve) => {
       const out: Varbind[] = [];
+      const malformedBefore = this.malformed;
+      let exceeded: SnmpFailure | null = null;
       try {
         const prefix = `${oid}.`;
         let last: string | null = null;
@@ -112,33 +127,45 @@ export class NetSnmpClient implements SnmpClient {
             // endOfMibView, an OID outside the subtree, or one that does not advance (some agents answer past
             // their MIB with the request's own OID): the walk is over.
             if (snmp.isVarbindError(vb) || !vb.oid.startsWith(prefix) || (last !== null && compareOids(vb.oid, last) <= 0)) return true;
+            exceeded = overLimit(vb.value, out.length + 1, limits);
+            if (exceeded) return true;
             out.push(toVarbind(vb));
             last = vb.oid;
           }
           return out.length >= MAX_WALK;
         }, (error: Error | null) => {
-          if (error) return resolve({ ok: false, error: describe(error) });
+          if (exceeded) return resolve(exceeded);
+          if (error) return resolve(this.describe(error, malformedBefore));
           resolve({ ok: true, value: out });
         });
       } catch (error) {
-        resolve({ ok: false, error: describe(error) });
+        resolve(this.describe(error, malformedBefore));
       }
     });
   }
 
-  /** GETNEXT walk; stops when the agent leaves the subtree, stalls, or runs past MAX_WALK. */
-  private async walkNext(oid: string): Promise<SnmpResult<Varbind[]>> {
+  /** GETNEXT walk; stops when the agent leaves the subtree, stalls, or runs past MAX_WALK or the walk's limits. */
+  private async walkNext(oid: string, options: WalkOptions): Promise<SnmpResult<Varbind[]>> {
+    const limits = walkLimits(options);
     const out: Varbind[] = [];
     let cursor = oid;
     while (out.length < MAX_WALK) {
       const step = await this.request('getNext', [cursor]);
-      if (!step.ok) return out.length > 0 && /noSuchName/i.test(step.error) ? { ok: true, value: out } : step;
+      if (!step.ok) return out.length > 0 && step.kind === 'no-such-name' ? { ok: true, value: out } : step;
       const vb = step.value[0];
       if (!vb || vb.value === undefined || !vb.oid.startsWith(`${oid}.`) || compareOids(vb.oid, cursor) <= 0) break;
+      const exceeded = overLimit(vb.value, out.length + 1, limits);
+      if (exceeded) return exceeded;
       out.push(vb);
       cursor = vb.oid;
     }
     return { ok: true, value: out };
+  }
+
+  /** A fixed text for the error; a timeout after an unparseable answer from the device is a malformed answer. */
+  private describe(error: unknown, malformedBefore: number): SnmpFailure {
+    const failed = classifySnmpError(error);
+    return failed.kind === 'timeout' && this.malformed > malformedBefore ? failure('malformed') : failed;
   }
 
   close(): void {
@@ -180,12 +207,16 @@ function counter64(bytes: Buffer): bigint {
   return n;
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'RequestTimedOutError') return 'no answer (timed out)';
-    if (/digest .* does not match/i.test(error.message)) return 'SNMPv3 authentication failed (wrong auth key or protocol)';
-    if (/digital envelope routines::unsupported/i.test(error.message)) return 'this cipher (DES) is disabled in Node.js\'s OpenSSL 3: use AES, or start node with --openssl-legacy-provider';
-    return error.message;
-  }
-  return String(error);
+interface Limits { maxRows: number; maxValueBytes: number }
+
+function walkLimits(options: WalkOptions): Limits {
+  return { maxRows: options.maxRows ?? Infinity, maxValueBytes: options.maxValueBytes ?? Infinity };
+}
+
+/** The failure when taking one more instance (the `rows`th) with this value would break a limit; null when it is fine. */
+export function overLimit(value: unknown, rows: number, limits: Limits): SnmpFailure | null {
+  if (rows > limits.maxRows) return failure('limit', `more than ${limits.maxRows} rows in one table`);
+  const bytes = Buffer.isBuffer(value) ? value.length : typeof value === 'string' ? value.length : 0;
+  if (bytes > limits.maxValueBytes) return failure('limit', `a value longer than ${limits.maxValueBytes} bytes`);
+  return null;
 }

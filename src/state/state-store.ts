@@ -26,10 +26,22 @@ export interface NodeFacts extends DeviceFacts {
 
 export type FactChange = { kind: 'pdu' | 'node'; name: string };
 
+/** A device that broke a polling bound (deadline, rows, value size): its readings are ignored until a clean poll. */
+export interface Misbehaving {
+  /** A fixed text naming the bound, never data from the device. */
+  reason: string;
+  since: number;
+  lastAt: number;
+}
+
+/** A poll that failed; `malformed`: the device answered, but with a message that could not be read (reachable, data unusable). */
+export type FailedPoll = { ok: false; error: string; malformed?: boolean };
+
 /** The freshest facts about every device, each with its time. Observations in, changes out. */
 export class StateStore {
   private readonly pdus = new Map<string, PduFacts>();
   private readonly nodes = new Map<string, NodeFacts>();
+  private readonly misbehavingDevices = new Map<string, Misbehaving>();
   private readonly listeners = new Set<(change: FactChange) => void>();
   /** Bumped on every observation: whatever is derived from the facts can be cached against it. */
   version = 0;
@@ -42,11 +54,14 @@ export class StateStore {
     return this.nodes.get(name);
   }
 
-  recordPdu(name: string, at: number, outcome: { ok: true; reading: DeviceReading } | { ok: false; error: string }): void {
+  recordPdu(name: string, at: number, outcome: { ok: true; reading: DeviceReading } | FailedPoll): void {
     const before = this.pdus.get(name);
+    // A malformed answer proves the device is there, but nothing it said (nor an older reading) speaks for now.
     const facts: PduFacts = outcome.ok
       ? { name, reachable: true, lastPollAt: at, lastOkAt: at, error: null, reading: outcome.reading }
-      : { name, reachable: false, lastPollAt: at, lastOkAt: before?.lastOkAt ?? null, error: outcome.error, reading: before?.reading ?? null };
+      : outcome.malformed
+        ? { name, reachable: true, lastPollAt: at, lastOkAt: before?.lastOkAt ?? null, error: outcome.error, reading: null }
+        : { name, reachable: false, lastPollAt: at, lastOkAt: before?.lastOkAt ?? null, error: outcome.error, reading: before?.reading ?? null };
     this.pdus.set(name, facts);
     this.emit({ kind: 'pdu', name });
   }
@@ -75,9 +90,14 @@ export class StateStore {
     this.emit({ kind: 'pdu', name });
   }
 
-  recordNode(name: string, at: number, outcome: { ok: true; reading: NodeReading } | { ok: false; error: string }): void {
+  recordNode(name: string, at: number, outcome: { ok: true; reading: NodeReading } | FailedPoll): void {
     const before = this.nodes.get(name);
-    if (!outcome.ok) {
+    if (!outcome.ok && outcome.malformed) {
+      this.nodes.set(name, {
+        name, reachable: true, lastPollAt: at, lastOkAt: before?.lastOkAt ?? null, error: outcome.error, reading: before?.reading ?? null,
+        reachableSince: before?.reachable === true && before.reachableSince !== null ? before.reachableSince : at, lastRebootAt: before?.lastRebootAt ?? null,
+      });
+    } else if (!outcome.ok) {
       this.nodes.set(name, {
         name, reachable: false, lastPollAt: at, lastOkAt: before?.lastOkAt ?? null, error: outcome.error,
         reading: before?.reading ?? null, reachableSince: null, lastRebootAt: before?.lastRebootAt ?? null,
@@ -92,10 +112,34 @@ export class StateStore {
     this.emit({ kind: 'node', name });
   }
 
+  misbehaving(kind: 'pdu' | 'node', name: string): Misbehaving | undefined {
+    return this.misbehavingDevices.get(`${kind}:${name}`);
+  }
+
+  /** The device broke a polling bound: its readings are not recorded, so its facts age into unknown. True the first time. */
+  markMisbehaving(kind: 'pdu' | 'node', name: string, at: number, reason: string): boolean {
+    const key = `${kind}:${name}`;
+    const before = this.misbehavingDevices.get(key);
+    this.misbehavingDevices.set(key, { reason, since: before?.since ?? at, lastAt: at });
+    if (!before || before.reason !== reason) this.emit({ kind, name });
+    return !before;
+  }
+
+  /** A clean poll: the device is trusted again. True when it was misbehaving. */
+  clearMisbehaving(kind: 'pdu' | 'node', name: string): boolean {
+    if (!this.misbehavingDevices.delete(`${kind}:${name}`)) return false;
+    this.emit({ kind, name });
+    return true;
+  }
+
   /** Forget devices no longer configured (after a reload). */
   retain(pdus: Set<string>, nodes: Set<string>): void {
     for (const name of this.pdus.keys()) if (!pdus.has(name)) this.pdus.delete(name);
     for (const name of this.nodes.keys()) if (!nodes.has(name)) this.nodes.delete(name);
+    for (const key of this.misbehavingDevices.keys()) {
+      const [kind, name] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+      if (!(kind === 'pdu' ? pdus : nodes).has(name)) this.misbehavingDevices.delete(key);
+    }
   }
 
   onChange(listener: (change: FactChange) => void): () => void {
