@@ -104,7 +104,7 @@ export class TrapService implements TrapView {
     } catch (err) {
       events.add({
         type: 'trap-receiver-rebind-failed', severity: 'critical', subject: 'traps',
-        message: `${(err as Error).message}; still listening on ${this.listening ?? `${was.address}:${was.port}`} (a restart is needed to move)`,
+        message: `${(err as Error).message}; still listening on ${this.listening ?? `${was.address}:${was.port}`} (the next reload tries again)`,
       });
     }
   }
