@@ -333,12 +333,16 @@ export function createPools(root) {
         setAttr(chip, 'data-pinned', m.pinned ? 'true' : null);
         setAttr(chip, 'data-would-drain', m.wouldDrain ? 'true' : null);
         setAttr(chip, 'data-by', m.by ?? null);
+        setAttr(chip, 'data-external', m.external ? 'true' : null);
+        setAttr(chip, 'data-gate', m.gate?.name ?? null);
         const pin = chip.querySelector('.pin-mark');
         if (m.pinned && !pin) chip.insertAdjacentHTML('beforeend', `<i class="pin-mark" data-testid="pin-${esc(m.node)}" aria-label="pinned in"></i>`);
         else if (!m.pinned && pin) pin.remove();
         setAttr(chip, 'title', [
           `${m.node}: ${m.state}${m.pinned ? ', pinned in' : ''}${m.reason ? ` (${m.reason})` : ''}`,
           m.wouldDrain ? 'shadow mode: Breakerbox would drain it' : null,
+          m.external ? `held in ${m.by} by hand: Breakerbox leaves it alone` : null,
+          m.gate ? `gate ${m.gate.name}: ${m.gate.message}` : null,
           m.since ? `since ${new Date(m.since).toLocaleTimeString()}${m.by ? ` · by ${m.by}` : ''}` : null,
           `power ${m.power}${node?.reason ? `: ${node.reason}` : ''}`,
           node ? `agent ${node.reachable === null ? 'unknown' : node.reachable ? 'answering' : 'not answering'} · rack ${node.rack}` : null,

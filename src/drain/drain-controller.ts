@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import type { BackendState, MembershipEntry, PoolBackend } from '../backends/pool-backend.js';
+import type { BackendState, PoolBackend } from '../backends/pool-backend.js';
 import type { Config, PoolConfig } from '../config/schema.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Facts, PowerView } from '../health/power-health.js';
@@ -8,6 +8,7 @@ import type { Topology } from '../health/topology.js';
 import { BackendSync } from './backend-sync.js';
 import { drainChain } from './chain.js';
 import { nameRanges } from './describe.js';
+import { desiredMembership } from './desired-membership.js';
 import { DrainNotices } from './drain-notices.js';
 import { drainCondition } from './drain-policy.js';
 import { StorageError, type DrainRecord, type DrainStore, type Hold } from './drain-store.js';
@@ -284,7 +285,7 @@ export class DrainController {
     this.decisions.set(poolName, outcome.decisions);
     if (!backend) return;
 
-    const entries = this.entries(pool, outcome.decisions, view);
+    const entries = desiredMembership(pool, outcome.decisions, this.bucket(this.drains, poolName), this.bucket(this.holds, poolName), view);
     const own = entries.filter((e) => e.state !== 'active' && outcome.decisions.get(e.node)?.gate.name !== 'external-hold').map((e) => e.node);
     if (await this.sync.apply(poolName, backend, entries, read.fresh ? read.state : null, own)) this.returning.delete(poolName);
   }
@@ -308,22 +309,6 @@ export class DrainController {
     });
   }
 
-  /** Desired membership from the decisions: held and drained members out, the rest in, each with why. */
-  private entries(pool: PoolConfig, decisions: ReadonlyMap<string, MemberDecision>, view: PowerView): MembershipEntry[] {
-    const records = this.bucket(this.drains, pool.name);
-    const holds = this.bucket(this.holds, pool.name);
-    return pool.members.map((node): MembershipEntry => {
-      const d = decisions.get(node)!;
-      if (d.state === 'held') return { node, state: 'held', reason: d.gate.message, since: holds.get(node)?.since ?? null };
-      const record = records.get(node);
-      if (d.state === 'drained' && record) return { node, state: 'drained', reason: record.reason, since: record.since };
-      const health = view.nodes.get(node);
-      const blockedBy = ['min-healthy', 'max-drained-fraction', 'mass-failure', 'rate-limit'].includes(d.gate.name) ? d.gate.name : null;
-      const reason = blockedBy ? `drain blocked by ${blockedBy}` : health?.power === 'normal' ? null : health?.reason ?? null;
-      return { node, state: 'active', reason, since: null };
-    });
-  }
-
   /** The controller's own timer looks again when the next debounce ends. */
   private scheduleDebounce(at: number | null, now: number): void {
     if (at === null || (this.debounceTimer && this.debounceTimer.at <= at)) return;
@@ -343,12 +328,7 @@ export class DrainController {
     for (const pool of removed) {
       if (this.removedSaid.has(pool)) continue;
       this.removedSaid.add(pool);
-      const nodes = this.records(pool).map((r) => r.node);
-      this.deps.events.add({
-        type: 'pool-removed', severity: 'warning', subject: pool,
-        message: `pool ${pool} is no longer configured: ${nameRanges(nodes)} keep their drain records and stay out if it returns, until a reload re-admits them past the hold-down`,
-        chain: { cause: `pool ${pool} removed from the configuration`, impact: `${nodes.length} drain record${nodes.length === 1 ? '' : 's'} without a pool`, action: 'kept and shown; no backend touched' },
-      });
+      this.notices.poolRemoved(pool, this.records(pool).map((r) => r.node));
     }
     for (const pool of this.removedSaid) if (!removed.includes(pool)) this.removedSaid.delete(pool);
   }

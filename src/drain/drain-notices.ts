@@ -7,7 +7,7 @@ import type { Blocked } from './safety-rules.js';
 
 const BLOCKED_REPEAT_MS = 10 * 60_000;
 
-/** The events a reconcile owes: refusals, freezes and their end, holds seen in a backend and their end. */
+/** The events a reconcile owes: refusals, freezes and their end, holds seen in a backend and their end, a pool gone. */
 export class DrainNotices {
   private readonly blockedSaid = new Map<string, number>();
 
@@ -62,5 +62,13 @@ export class DrainNotices {
         chain: { cause: `${nameRanges(cleared)} set back in service in ${kind}`, impact: `pool ${pool}`, action: 'managed by Breakerbox again' },
       });
     }
+  }
+
+  poolRemoved(pool: string, nodes: readonly string[]): void {
+    this.events.add({
+      type: 'pool-removed', severity: 'warning', subject: pool,
+      message: `pool ${pool} is no longer configured: ${nameRanges(nodes)} keep their drain records and stay out if it returns, until a reload re-admits them past the hold-down`,
+      chain: { cause: `pool ${pool} removed from the configuration`, impact: `${nodes.length} drain record${nodes.length === 1 ? '' : 's'} without a pool`, action: 'kept and shown; no backend touched' },
+    });
   }
 }
