@@ -528,11 +528,29 @@ describe('gates: external hold (someone else took the member out in the backend)
     assert.equal(gateOf(s, 'scan-001')?.name, 'external-hold');
   });
 
+  it('a drain is decided and committed before the backend is read: a hanging backend never delays it', async () => {
+    const { s, backend } = make();
+    await s.reconcile();
+    let answer: (() => void) | null = null;
+    const read = backend.readState.bind(backend);
+    backend.readState = async (pool: string) => { await new Promise<void>((r) => { answer = r; }); return read(pool); };
+    s.setOutlets('dal3-r07-a', BANK_1, 'off');
+    s.controller.enqueue('scanners');
+    while (!answer) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(s.drained(), SINGLE, 'recorded while the read hangs');
+    assert.equal(backend.state.get('scan-057'), 'ready', 'not applied yet');
+    (answer as () => void)();
+    await s.controller.settle();
+    assert.equal(backend.state.get('scan-057'), 'maint');
+  });
+
   it('a hand-held member counts as out of rotation for the safety rules', async () => {
     const { s, backend } = make();
     s.config.pools[0]!.drain.minHealthy.count = 60; // this scenario's own copy of the demo
     await s.reconcile();
     backend.state.set('scan-001', 'maint');
+    await s.reconcile(); // seen: decisions use the backend as last read, so a drain never waits for one
+    assert.equal(gateOf(s, 'scan-001')?.name, 'external-hold');
     await tripBank(s);
     assert.equal(s.drained().length, 19, '79 in rotation, floor 60');
     assert.deepEqual(s.controller.blockedIn('scanners').map((b) => b.rule), ['min-healthy']);

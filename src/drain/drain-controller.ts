@@ -268,25 +268,37 @@ export class DrainController {
     const shadow = this.isShadow(poolName);
     // Shadow mode touches no backend, not even to read it.
     const backend = shadow ? null : this.deps.backendFor(poolName);
-    const read = backend ? await this.sync.read(poolName, backend) : { state: null, fresh: false };
+    const kind = backend?.kind ?? '';
+    const opts = { readmitting: false, holdDownMs: this.deps.settings().reload.holdDown };
+    // Decided and committed first, with the backend as last read: a drain never waits for a backend.
     const now = this.deps.clock.now();
     const view = this.deps.view();
-    const external = read.fresh ? this.externalOf(poolName, read.state) : this.externalOf(poolName, null);
-    const outcome = this.evaluate(pool, view, now, { readmitting: false, holdDownMs: this.deps.settings().reload.holdDown }, external, backend?.kind ?? '');
+    const outcome = this.evaluate(pool, view, now, opts, this.externalOf(poolName, null), kind);
     this.conditionSince.set(poolName, outcome.conditionSince);
     this.scheduleDebounce(outcome.debounceEndsAt, now);
-
     const admitted = [...outcome.decisions.values()].filter((d) => d.change === 'drain').map((d) => d.node);
     if (admitted.length > 0) this.drainNow(pool, admitted, view, now, shadow);
     if (outcome.blocked.length === 0) this.blocked.delete(poolName);
     else this.blocked.set(poolName, outcome.blocked);
     this.notices.blocked(poolName, outcome.blocked);
-    this.notices.external(poolName, backend?.kind ?? '', this.decisions.get(poolName), outcome.decisions);
     this.decisions.set(poolName, outcome.decisions);
     if (!backend) return;
 
-    const entries = desiredMembership(pool, outcome.decisions, this.bucket(this.drains, poolName), this.bucket(this.holds, poolName), view);
-    const own = entries.filter((e) => e.state !== 'active' && outcome.decisions.get(e.node)?.gate.name !== 'external-hold').map((e) => e.node);
+    const read = await this.sync.read(poolName, backend);
+    let decisions = outcome.decisions;
+    const external = read.fresh ? this.externalOf(poolName, read.state) : null;
+    const before = this.externalOf(poolName, null);
+    if (external && (external.size !== before.size || [...external.keys()].some((n) => !before.has(n)))) {
+      // Someone took members out in the backend, or put them back: decide again with that.
+      const again = this.evaluate(pool, this.deps.view(), this.deps.clock.now(), opts, external, kind);
+      this.notices.external(poolName, kind, decisions, again.decisions);
+      decisions = again.decisions;
+      this.decisions.set(poolName, decisions);
+      // A drain this second look would make waits for the next reconcile, which commits it first.
+      if ([...decisions.values()].some((d) => d.change === 'drain')) this.enqueue(poolName);
+    }
+    const entries = desiredMembership(pool, decisions, this.bucket(this.drains, poolName), this.bucket(this.holds, poolName), view);
+    const own = entries.filter((e) => e.state !== 'active' && decisions.get(e.node)?.gate.name !== 'external-hold').map((e) => e.node);
     if (await this.sync.apply(poolName, backend, entries, read.fresh ? read.state : null, own)) this.returning.delete(poolName);
   }
 
