@@ -37,6 +37,40 @@ describe('max-drained-fraction', () => {
   });
 });
 
+describe('every rule at its edge, in order', () => {
+  const members = (n: number) => Array.from({ length: n }, (_, i) => `n-${String(i + 1).padStart(3, '0')}`);
+  const base = (drain: Record<string, unknown>, n = 10): RuleContext => ({
+    pool: poolSchema.parse({ name: 'p', members: members(n), backend: { type: 'file', dir: 'x' }, drain: { maxDrainedFraction: 1, ...drain } }),
+    active: n, drained: 0, recentDrains: 0, frozen: () => null,
+  });
+  const admitted = (c: RuleContext, k: number) => applySafetyRules(c, c.pool.members.slice(0, k));
+
+  for (const [drain, extra, k, want, rule] of [
+    [{ minHealthy: { count: 7 } }, {}, 4, 3, 'min-healthy'],
+    [{ minHealthy: { count: 6 } }, {}, 4, 4, null],
+    [{ minHealthy: { fraction: 0.65 } }, {}, 4, 3, 'min-healthy'], // ceil(6.5) = 7 stay
+    [{ minHealthy: { fraction: 0.6 } }, {}, 4, 4, null],
+    [{ minHealthy: { count: 2, fraction: 0.5 } }, { active: 6 }, 4, 1, 'min-healthy'], // the larger floor (5) counts
+    [{ maxDrainedFraction: 0.3 }, { drained: 1 }, 4, 2, 'max-drained-fraction'],
+    [{ maxDrainsPerMinute: 3 }, { recentDrains: 1 }, 4, 2, 'rate-limit'],
+    [{ maxDrainsPerMinute: 3 }, { recentDrains: 3 }, 1, 0, 'rate-limit'],
+    [{ maxDrainsPerMinute: 0 }, { recentDrains: 100 }, 4, 4, null], // 0: no rate limit
+  ] as const) {
+    it(`${JSON.stringify(drain)} ${JSON.stringify(extra)}: ${want} of ${k}${rule ? `, ${rule}` : ''}`, () => {
+      const r = admitted({ ...base(drain), ...extra }, k);
+      assert.equal(r.admitted.length, want);
+      assert.deepEqual(r.blocked.map((b) => b.rule), rule ? [rule] : []);
+    });
+  }
+
+  it('rules are checked in order, each passing on what it allows: min-healthy, max-drained-fraction, mass-failure, rate-limit', () => {
+    const c = { ...base({ minHealthy: { count: 4 }, maxDrainedFraction: 0.5, maxDrainsPerMinute: 1 }), frozen: (n: string) => (n === 'n-001' ? 'frozen' : null) };
+    const r = applySafetyRules(c, members(10));
+    assert.deepEqual(r.blocked.map((b) => [b.rule, b.nodes.length]), [['min-healthy', 4], ['max-drained-fraction', 1], ['mass-failure', 1], ['rate-limit', 3]]);
+    assert.deepEqual(r.admitted, ['n-002']);
+  });
+});
+
 describe('descriptions', () => {
   it('folds consecutive names and numbers into ranges', () => {
     assert.equal(nameRanges(['scan-059', 'scan-057', 'scan-058', 'scan-061']), 'scan-057..scan-059, scan-061');
