@@ -120,6 +120,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     const targets = pollTargets(next);
     const { snmpTimeout: timeoutMs, snmpRetries: retries, pollConcurrency: concurrency } = next.settings;
     const tickChanged = next.settings.pollInterval !== config.settings.pollInterval;
+    // First, as the one step that may refuse (changing nothing); it reports a port it cannot move to as an event.
+    await traps.reconfigure(next.settings.traps);
     poller.configure({ timeoutMs, retries, concurrency });
     poller.setTargets(targets);
     config = next;
@@ -127,7 +129,6 @@ export async function startApp(options: AppOptions): Promise<App> {
     store.retain(new Set(next.pdus.map((p) => p.name)), new Set(next.nodes.map((n) => n.name)));
     if (tickChanged && tick) scheduleTick();
     // Backends follow the pools' specs by themselves (Backends.for); API tokens, mode and shadow are read live.
-    await traps.reconfigure(next.settings.traps);
     controller.enqueueAll();
   };
   const reloader = new Reloader({

@@ -3,7 +3,7 @@
 // a restart can change are named in an event and kept; a bad file is refused and nothing changes.
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -240,4 +240,53 @@ describe('reload: the re-assess tick, the schedule, restart-only settings and re
       assert.ok(reassessed > 0, 'the tick still runs');
     });
   }
+});
+
+describe('reload: backends, API tokens and mode follow the file', () => {
+  let app: App;
+  let agent: Awaited<ReturnType<typeof silentAgent>>;
+  let cfg: ReturnType<typeof configFile>;
+  const TOKEN = 'reload-test-token-0123456789';
+
+  before(async () => {
+    agent = await silentAgent();
+    cfg = configFile((dir) => ({
+      sites: site,
+      pdus: [{ name: 'p1', rack: 'r1', address: `127.0.0.1:${agent.port}`, outlets: 8 }],
+      nodes: [{ name: 'web-1', rack: 'r1', address: `127.0.0.2:${agent.port}`, psus: [{ pdu: 'p1', outlet: 1 }] }],
+      pools: [{ name: 'web', members: ['web-1'], backend: { type: 'file' as const, dir: join(dir, 'pools-a') } }],
+      settings: { pollInterval: '1h', http: { port: 0, host: '127.0.0.1' }, reload: { schedule: '0 0 1 1 *' }, traps: { enabled: false }, database: join(dir, 'bb.db') },
+    }));
+    app = await startApp({ config: cfg.load(), configPath: cfg.file, stateDir: cfg.dir, logLevel: 'silent' });
+  });
+  after(async () => { await app?.stop(); await agent?.close(); });
+
+  it('a pool moved to another backend is written there', async () => {
+    await app.controller.settle();
+    await waitFor('the first membership file', () => existsSync(join(cfg.dir, 'pools-a', 'web.members')));
+    const first = app.backendFor('web');
+    cfg.write((c) => { c.pools![0]!.backend = { type: 'file', dir: join(cfg.dir, 'pools-b') }; });
+    const result = await app.reloader.reloadNow('test');
+    assert.equal(result.ok, true, result.configError ?? '');
+    assert.ok(result.changed.includes('pools'));
+    assert.notEqual(app.backendFor('web'), first, 'a new backend for the new spec');
+    await waitFor('the membership file in the new directory', () => existsSync(join(cfg.dir, 'pools-b', 'web.members')));
+    assert.match(readFileSync(join(cfg.dir, 'pools-b', 'web.members'), 'utf8'), /web-1/);
+  });
+
+  it('API tokens and protectReads added by a reload are enforced at once; so is shadow mode', async () => {
+    const before = (await (await fetch(`${app.url}/api/pools`)).json()) as { name: string; shadow: boolean }[];
+    assert.equal(before[0]!.shadow, false);
+    cfg.write((c) => {
+      c.pools![0]!.backend = { type: 'file', dir: join(cfg.dir, 'pools-b') };
+      c.settings!.api = { tokens: [{ name: 'ops', token: TOKEN }], protectReads: true };
+      c.settings!.mode = 'shadow';
+    });
+    const result = await app.reloader.reloadNow('test');
+    assert.equal(result.ok, true, result.configError ?? '');
+    assert.equal((await fetch(`${app.url}/api/pools`)).status, 401, 'reads need the new token');
+    const pools = await fetch(`${app.url}/api/pools`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(pools.status, 200);
+    assert.equal(((await pools.json()) as { shadow: boolean }[])[0]!.shadow, true, 'the pool is in shadow mode');
+  });
 });
