@@ -81,6 +81,7 @@ describe('a full disk under the running app', { timeout: 180_000 }, () => {
     await banner.waitFor({ state: 'visible', timeout: 15_000 });
     assert.match(await banner.innerText(), /DEGRADED .*database or disk is full.*BB_ERR_STORAGE/);
     assert.equal(await page.getByTestId('overall-status').getAttribute('data-level'), 'crit');
+    await page.screenshot({ path: '/tmp/wall-storage-degraded.png' });
 
     fs.free();
     await waitFor('the kept records to be written', async () => (await get<ApiEvent[]>('/api/events')).some((e) => e.type === 'storage-recovered'), 60_000, 250);

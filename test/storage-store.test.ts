@@ -61,7 +61,7 @@ describe('drain store: a full disk', () => {
 
     clock.advance(2_000); // first retry: still full
     assert.equal(store.health().status, 'degraded');
-    assert.match(store.health().problems[0]!.message, /retry 1 failed/);
+    assert.match(store.health().problems[0]!.message, /full \(SQLITE_FULL\) \(1 retry failed alike\)$/);
     assert.equal(notices.length, 1, 'a failed retry is not a new notice');
     fs.free();
     clock.advance(3_999); // the second retry waits twice as long

@@ -311,7 +311,9 @@ export class DrainStore {
       this.tell(done);
     } catch (err) {
       this.attempt++;
-      if (this.problem) this.problem = { ...this.problem, message: `${this.firstMessage} (retry ${this.attempt} failed: ${reasonOf(err)})` };
+      const reason = reasonOf(err);
+      const again = this.firstMessage.endsWith(reason) ? `${this.attempt} ${this.attempt === 1 ? 'retry' : 'retries'} failed alike` : `retry ${this.attempt} failed: ${reason}`;
+      if (this.problem) this.problem = { ...this.problem, message: `${this.firstMessage} (${again})` };
       this.scheduleRetry();
     }
   }
