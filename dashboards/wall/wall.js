@@ -37,7 +37,9 @@ function renderHeader(s) {
   const problems = s.health?.problems ?? [];
   const storage = $('storage-banner');
   storage.hidden = problems.length === 0;
-  setText(storage, problems.length ? `DEGRADED · ${problems.map((p) => `${p.message} [${p.code}]`).join(' · ')}` : '');
+  const said = problems.map((p) => `${p.message} [${p.code}]`).join(' · ');
+  setText(storage, problems.length ? `DEGRADED · ${said}` : '');
+  setAttr(storage, 'title', problems.length ? said : null);
   const overall = $('overall');
   setAttr(overall, 'data-level', a.level);
   setAttr(document.body, 'data-status', a.level);
