@@ -464,6 +464,30 @@ describe('gates: a pool removed and re-added by reload', () => {
   });
 });
 
+describe('gates: a member removed from its pool by reload', () => {
+  it('keeps its drain record until a reload finds it back past the hold-down', async () => {
+    const s = new Scenario();
+    let topology = s.topology;
+    s.controller = new DrainController({
+      topology: () => topology, settings: () => s.config.settings, view: () => assessPower(topology, s.facts, s.clock.now(), 15_000),
+      facts: s.facts, store: s.store, backendFor: () => s.backend, events: s.events, clock: s.clock, log: pino({ level: 'silent' }),
+    });
+    await tripBank(s);
+    const smaller: Config = { ...s.config, pools: s.config.pools.map((p) => (p.name === 'scanners' ? { ...p, members: p.members.filter((n) => n !== 'scan-057') } : p)) };
+    topology = new Topology(smaller);
+    await s.reconcile();
+    assert.ok(s.drained().includes('scan-057'));
+    restore(s);
+    const [early] = s.controller.readmit(HOLD_DOWN);
+    assert.equal(early!.kept.find((k) => k.node === 'scan-057')?.gate, 'hold-down');
+    s.clock.advance(HOLD_DOWN);
+    poll(s);
+    const [onTime] = s.controller.readmit(HOLD_DOWN);
+    assert.ok(onTime!.readmitted.includes('scan-057'));
+    assert.ok(!s.drained().includes('scan-057'));
+  });
+});
+
 /** A backend that keeps what was applied and what someone set by hand, as HAProxy's runtime state does. */
 class HandEditedBackend implements PoolBackend {
   readonly kind = 'haproxy';

@@ -83,7 +83,9 @@ export function decide(input: GateInput): GateOutcome {
   const put = (node: string, state: MemberState, gate: GateName, message: string, change: MemberDecision['change'] = 'none') =>
     decisions.set(node, { node, state, change, gate: { name: gate, message } });
 
-  for (const node of pool.members) {
+  // Drained nodes a reload took out of the pool still have their way back.
+  const formerMembers = [...input.records.keys()].filter((n) => !pool.members.includes(n));
+  for (const node of [...pool.members, ...formerMembers]) {
     const hold = input.holds.get(node);
     const record = input.records.get(node);
     if (hold?.mode === 'out') {
