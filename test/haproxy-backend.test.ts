@@ -144,6 +144,10 @@ describe('HAProxy backend (real HAProxy)', () => {
     const after = await backend.readState(POOL);
     assert.deepEqual(sorted(after.active), ['scan-01']);
     assert.deepEqual([...after.out].sort(), [['scan-03', 'MAINT (forced)'], ['scan-04', 'DRAIN (forced)']], 'a held member\'s state is left as the operator set it');
+    // Held in HAProxy by someone else, then set ready by hand before the apply: never forced back out.
+    await hx.command(`set server ${POOL}/scan-03 state ready`);
+    await backend.apply(POOL, [{ node: 'scan-01', state: 'active', reason: null, since: null }, { node: 'scan-03', state: 'held', reason: 'held in haproxy', since: null, external: true }]);
+    assert.equal((await hx.adminStates()).get('scan-03'), 0, 'left as it is now');
   });
 
   it('maps node names to server names through the "servers" map, both ways', async () => {

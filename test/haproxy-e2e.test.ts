@@ -2,6 +2,7 @@
 // Breakerbox (the real app, real SNMP, real poller) drives HAProxy's runtime API, and real requests
 // through the frontend show who gets traffic. A bank trip puts its 20 scanners in maint; an HAProxy
 // restart forgets that and Breakerbox puts it back; a reload after the fault clears re-admits them.
+// A server an operator sets to maint by hand on HAProxy's socket is left alone and shown held by haproxy.
 //
 // HAProxy's health checks are off here on purpose: the only thing keeping traffic away from the
 // unpowered scanners is Breakerbox's maint (the demo runs with checks on; maint overrides them).
@@ -14,9 +15,8 @@ import { poolServers, startLocalHaproxy, withLocalHaproxy, type LocalHaproxy } f
 import type { ApiEvent, ApiNode, ApiPool } from '../src/http/api-types.js';
 import { demoConfig, waitFor } from './helpers/demo-config.js';
 import { freePort, get, parseAdminStates, rawCommand } from './helpers/haproxy.js';
+import { freeUdpPort } from './helpers/ports.js';
 
-const SNMP_PORT = 23_161; // traps on 23_162
-const NODE_HTTP_PORT = 23_180;
 const POOL = 'scanners';
 const SCANNERS = Array.from({ length: 80 }, (_, i) => `scan-${String(i + 1).padStart(3, '0')}`);
 const SINGLE = SCANNERS.slice(56, 76); // scan-057..scan-076: single-corded on bank 1 of dal3-r07-a
@@ -61,12 +61,13 @@ describe('scanners behind a real HAProxy, driven by Breakerbox', () => {
   const show = (tally: Map<string, number>) => JSON.stringify([...tally].sort());
 
   before(async () => {
-    const demo = demoConfig({ snmpPort: SNMP_PORT, pollInterval: '1s', holdDown: '2s' });
+    const demo = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort(), pollInterval: '1s', holdDown: '2s' });
     stateDir = demo.stateDir;
-    const servers = poolServers(demo.config, POOL, NODE_HTTP_PORT);
+    const nodeHttpPort = await freePort();
+    const servers = poolServers(demo.config, POOL, nodeHttpPort);
     addressOf = new Map(servers.map((s) => [s.name, s.address]));
     hx = await startLocalHaproxy({ servers, backend: POOL, frontendPort: await freePort(), check: false });
-    const config = withLocalHaproxy(demo.config, { pool: POOL, socketPath: hx.socketPath, httpPort: NODE_HTTP_PORT });
+    const config = withLocalHaproxy(demo.config, { pool: POOL, socketPath: hx.socketPath, httpPort: nodeHttpPort });
     assert.equal(config.pools.find((p) => p.name === 'storage')!.backend.type, 'file', 'storage keeps its file backend');
     app = await startApp({ config, stateDir, logLevel: process.env.LOG_LEVEL ?? 'silent' });
     await waitFor('every node polled normal', async () => (await api<ApiNode[]>('/api/nodes')).every((n) => n.power === 'normal' && n.reachable === true));
@@ -98,6 +99,26 @@ describe('scanners behind a real HAProxy, driven by Breakerbox', () => {
     for (const s of OTHERS) assert.ok((tally.get(s) ?? 0) > 0, `${s} must still serve: ${show(tally)}`);
   });
 
+  it('a server an operator sets to maint by hand stays in maint; the API shows it held by haproxy', async () => {
+    await rawCommand(hx!.socketPath, `set server ${POOL}/scan-003 state maint`);
+    const held = await waitFor('scan-003 held by haproxy in /api/pools', async () => {
+      const m = (await api<ApiPool[]>('/api/pools')).find((p) => p.name === POOL)!.members.find((x) => x.node === 'scan-003')!;
+      return m.state === 'held' && m;
+    });
+    assert.equal(held.by, 'haproxy');
+    assert.equal(held.external, true);
+    assert.equal(held.gate?.name, 'external-hold');
+    assert.match(held.reason!, /held in haproxy \(MAINT \(forced\)\), not by Breakerbox/);
+    // A reload answers after every pool has been reconciled and applied: the hand-set maint survived it.
+    await api<ReloadReply>('/api/reload', { method: 'POST' });
+    assert.ok(inMaint(await adminStates(), ['scan-003']), 'still in maint');
+    assert.ok(inMaint(await adminStates(), SINGLE), "Breakerbox's own drains still in maint");
+    const events = await api<ApiEvent[]>('/api/events');
+    assert.ok(events.some((e) => e.type === 'external-hold' && e.subject === POOL && /scan-003/.test(e.message)));
+    const tally = await hits(40);
+    assert.equal(tally.get('scan-003') ?? 0, 0, `scan-003 must get no traffic: ${show(tally)}`);
+  });
+
   it('an HAProxy restart forgets maint; Breakerbox sees the drift and restores it within seconds', async (t) => {
     const since = await lastEventId();
     await hx!.restart();
@@ -116,7 +137,9 @@ describe('scanners behind a real HAProxy, driven by Breakerbox', () => {
     assert.ok(drift.time - restartedAt < 3_000, `drift noticed after ${drift.time - restartedAt} ms; events: ${seen}`);
     assert.ok(took < 8_000, `maint restored after ${took} ms; events: ${seen}`);
     assert.match(drift.message, /haproxy backend of pool scanners no longer matches/);
-    assert.ok(allReady(await adminStates(), OTHERS), 'the other 60 ready');
+    assert.ok(allReady(await adminStates(), OTHERS), "the other 60 ready: the operator's maint of scan-003 went with the restart and is not Breakerbox's to restore");
+    await waitFor('scan-003 active again in /api/pools', async () =>
+      (await api<ApiPool[]>('/api/pools')).find((p) => p.name === POOL)!.members.find((x) => x.node === 'scan-003')!.state === 'active');
 
     const tally = await hits(60);
     for (const s of SINGLE) assert.equal(tally.get(s) ?? 0, 0, `${s} must get no traffic after the restart: ${show(tally)}`);
@@ -131,6 +154,10 @@ describe('scanners behind a real HAProxy, driven by Breakerbox', () => {
     });
     const latest = Math.max(...nodes.map((n) => n.reachableSince!));
     await new Promise((r) => setTimeout(r, Math.max(0, latest + 2_000 + 300 - Date.now()))); // past the 2 s hold-down
+    // An operator takes scan-004 out by hand meanwhile: the re-admission must not bring it back.
+    await rawCommand(hx!.socketPath, `set server ${POOL}/scan-004 state maint`);
+    await waitFor('scan-004 held by haproxy', async () =>
+      (await api<ApiPool[]>('/api/pools')).find((p) => p.name === POOL)!.members.find((x) => x.node === 'scan-004')!.by === 'haproxy');
     // One reload re-admits them all; on a starved machine a node whose poll timed out restarts its hold-down,
     // and a later reload takes it back (each kept one must say why).
     const readmitted = new Set<string>();
@@ -147,8 +174,11 @@ describe('scanners behind a real HAProxy, driven by Breakerbox', () => {
     assert.deepEqual([...readmitted].sort(), SINGLE);
     if (reloads.length > 1) t.diagnostic(`re-admitted over ${reloads.length} reloads: ${JSON.stringify(reloads)}`);
 
-    await waitFor('all 80 ready in HAProxy', async () => allReady(await adminStates(), SCANNERS), 5_000, 100);
+    await waitFor('the 20 ready in HAProxy', async () => allReady(await adminStates(), SINGLE), 5_000, 100);
     assert.deepEqual(await drained(), []);
+    assert.ok(inMaint(await adminStates(), ['scan-004']), "the operator's maint left alone by the re-admission");
+    await rawCommand(hx!.socketPath, `set server ${POOL}/scan-004 state ready`);
+    assert.ok(allReady(await adminStates(), SCANNERS), 'all 80 ready');
     const tally = await hits(160);
     assert.ok((tally.get('scan-057') ?? 0) > 0, `scan-057 serves again: ${show(tally)}`);
     for (const s of SCANNERS) assert.ok((tally.get(s) ?? 0) > 0, `${s} got no traffic: ${show(tally)}`);

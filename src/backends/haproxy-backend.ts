@@ -101,7 +101,7 @@ export class HaproxyBackend implements PoolBackend {
     const known = members.filter((m) => before.has(this.serverOf(m.node)));
 
     const changes = known
-      .filter((m) => !satisfied(m.state, before.get(this.serverOf(m.node))!))
+      .filter((m) => !satisfied(m, before.get(this.serverOf(m.node))!))
       .map((m) => ({ node: m.node, server: this.serverOf(m.node), target: targetOf(m.state) }))
       .sort((a, b) => (a.target === b.target ? 0 : a.target === 'ready' ? -1 : 1));
     const replies = new Map<string, string>();
@@ -119,7 +119,7 @@ export class HaproxyBackend implements PoolBackend {
         problems.push(`${label(m.node, server)} disappeared`);
         continue;
       }
-      if (satisfied(m.state, now)) continue;
+      if (satisfied(m, now)) continue;
       const said = replies.get(m.node);
       problems.push(`${label(m.node, server)} is ${describeAdmin(now.adminState)}, wanted ${targetOf(m.state)}${said ? ` (HAProxy said: ${explain(said)})` : ''}`);
     }
@@ -162,10 +162,12 @@ function targetOf(state: MemberState): Target {
 /**
  * Whether a member's server already is what its state asks: active → no maint/drain flag;
  * drained → forced maintenance (an operator's drain is upgraded to maint); held → anything out
- * of service (the operator's choice of drain or maint is left alone).
+ * of service (the operator's choice of drain or maint is left alone); held in HAProxy by someone
+ * else → whatever it is now (it may have been set ready since it was read: never forced back).
  */
-function satisfied(state: MemberState, server: ServerState): boolean {
-  switch (state) {
+function satisfied(member: MembershipEntry, server: ServerState): boolean {
+  if (member.external) return true;
+  switch (member.state) {
     case 'active': return adminActive(server.adminState);
     case 'drained': return (server.adminState & ADMIN.FMAINT) !== 0;
     case 'held': return !adminActive(server.adminState);

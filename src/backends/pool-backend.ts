@@ -5,6 +5,8 @@ export interface MembershipEntry {
   state: MemberState;
   reason: string | null;
   since: number | null;
+  /** Held out of service in the backend itself by someone else: left exactly as it is there. */
+  external?: boolean;
 }
 
 /** What a backend holds for a pool, read back from the backend itself. */

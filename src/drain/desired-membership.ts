@@ -13,6 +13,7 @@ export function desiredMembership(
 ): MembershipEntry[] {
   return pool.members.map((node): MembershipEntry => {
     const d = decisions.get(node)!;
+    if (d.gate.name === 'external-hold') return { node, state: 'held', reason: d.gate.message, since: null, external: true };
     if (d.state === 'held') return { node, state: 'held', reason: d.gate.message, since: holds.get(node)?.since ?? null };
     const record = records.get(node);
     if (d.state === 'drained' && record) return { node, state: 'drained', reason: record.reason, since: record.since };
