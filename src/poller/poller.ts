@@ -169,7 +169,7 @@ export class Poller {
         if (this.devices.get(k) !== device || client !== device.client) return; // past its deadline, or removed
         if (parts.ok) store.recordPduParts(name, clock.now(), parts.value);
         else if (parts.kind === 'limit') this.misbehave(k, device, parts.error);
-        else store.recordPdu(name, clock.now(), { ok: false, error: parts.error, malformed: parts.kind === 'malformed' });
+        else store.recordPdu(name, clock.now(), { ok: false, error: parts.error, answered: parts.kind === 'malformed' });
       };
       await this.withDeadline(device, quick(), release);
     });
@@ -213,8 +213,11 @@ export class Poller {
         return this.record(device, { kind: device.target.kind, result: { ok: false, error: SNMP_FAILURE_TEXT.timeout, kind: 'timeout' } } as Outcome);
       }
       if (!outcome.result.ok && outcome.result.kind === 'limit') return this.misbehave(k, device, outcome.result.error);
-      device.slow = !outcome.result.ok && outcome.result.kind === 'timeout';
-      this.record(device, outcome);
+      // Answering in more than half the timeout, or not at all: the device is slow, even if it answered in time.
+      device.slow = (client.latencyMs ?? 0) > this.settings.timeoutMs / 2 || (!outcome.result.ok && outcome.result.kind === 'timeout');
+      // Requests timed out, but others were answered: the device is there (never dark), its reading unusable.
+      const partly = !outcome.result.ok && outcome.result.kind === 'timeout' && received !== undefined && (client.received ?? 0) > received;
+      this.record(device, outcome, partly);
     })
       .catch((err) => this.options.log.error({ err: err instanceof Error ? err.name : 'unknown', device: k }, 'poll failed unexpectedly'))
       .finally(() => { device.inFlight = null; });
@@ -264,7 +267,7 @@ export class Poller {
     return { kind: 'pdu', result: await readDevice(client, device.profile, { limits: target.limits }) };
   }
 
-  private record(device: Scheduled, outcome: Outcome): void {
+  private record(device: Scheduled, outcome: Outcome, partly = false): void {
     const { store, clock, events } = this.options;
     const { target } = device;
     const at = clock.now();
@@ -275,7 +278,9 @@ export class Poller {
         events?.add({ type: 'device-behaving', severity: 'info', subject: target.name, message: `${target.name} polled cleanly again; its readings are used again` });
       }
     }
-    const failed = (r: { error: string; kind?: string }) => ({ ok: false as const, error: r.error, malformed: r.kind === 'malformed' });
+    const failed = (r: { error: string; kind?: string }) => (partly
+      ? { ok: false as const, error: SNMP_FAILURE_TEXT.partial, answered: true }
+      : { ok: false as const, error: r.error, answered: r.kind === 'malformed' });
     if (outcome.kind === 'node') {
       const r = outcome.result;
       if (r.ok && outcome.walked) device.walkless = r.value.interfaces === null && r.value.cpuLoad === null ? 1 : 0;

@@ -42,6 +42,8 @@ export interface SnmpClient {
   close(): void;
   /** Datagrams received from the device so far, well-formed or not: tells a slow device from a silent one. */
   readonly received?: number;
+  /** How long the device takes to answer one request, ms (a moving average of the latest answers). */
+  readonly latencyMs?: number;
 }
 
 /** "10.0.0.1:1161" → host and port (161 by default). */
@@ -65,6 +67,7 @@ export class NetSnmpClient implements SnmpClient {
   private readonly session: snmp.Session;
   private bulk = true;
   received = 0;
+  latencyMs = 0;
   /** Datagrams that could not be parsed even after repair: a request timing out after one is a malformed answer, not silence. */
   private malformed = 0;
 
@@ -101,8 +104,10 @@ export class NetSnmpClient implements SnmpClient {
       if (oids.length === 0) return resolve({ ok: true, value: [] });
       const malformedBefore = this.malformed;
       try {
+        const sent = Date.now();
         this.session[op](oids, (error: Error | null, varbinds?: snmp.Varbind[]) => {
           if (error) return resolve(this.describe(error, malformedBefore));
+          this.answeredAfter(Date.now() - sent);
           resolve({ ok: true, value: (varbinds ?? []).map(toVarbind) });
         });
       } catch (error) {
@@ -121,8 +126,11 @@ export class NetSnmpClient implements SnmpClient {
       try {
         const prefix = `${oid}.`;
         let last: string | null = null;
+        let asked = Date.now();
         // walk(), not subtree(): net-snmp's subtree filter splits every OID twice; this callback ends the walk itself.
         this.session.walk(oid, options.maxRepetitions ?? 20, (varbinds: snmp.Varbind[]) => {
+          this.answeredAfter(Date.now() - asked);
+          asked = Date.now();
           for (const vb of varbinds) {
             // endOfMibView, an OID outside the subtree, or one that does not advance (some agents answer past
             // their MIB with the request's own OID): the walk is over.
@@ -160,6 +168,11 @@ export class NetSnmpClient implements SnmpClient {
       cursor = vb.oid;
     }
     return { ok: true, value: out };
+  }
+
+  /** Wall-clock time on purpose: this is the network's latency, which no injected clock models. */
+  private answeredAfter(ms: number): void {
+    this.latencyMs = this.latencyMs === 0 ? ms : 0.7 * this.latencyMs + 0.3 * ms;
   }
 
   /** A fixed text for the error; a timeout after an unparseable answer from the device is a malformed answer. */

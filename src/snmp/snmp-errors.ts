@@ -4,7 +4,7 @@ import snmp from 'net-snmp';
 
 export type SnmpFailureKind =
   | 'timeout' | 'community' | 'version' | 'v3-auth' | 'v3-user' | 'v3-time' | 'v3-decrypt' | 'v3-engine' | 'v3-level'
-  | 'cipher' | 'malformed' | 'agent-error' | 'no-such-name' | 'cancelled' | 'network' | 'limit' | 'unknown';
+  | 'cipher' | 'malformed' | 'partial' | 'agent-error' | 'no-such-name' | 'cancelled' | 'network' | 'limit' | 'unknown';
 
 /** The fixed text of each kind; nothing from the wire or the library is ever appended (except safe codes). */
 export const SNMP_FAILURE_TEXT: Readonly<Record<SnmpFailureKind, string>> = {
@@ -19,6 +19,7 @@ export const SNMP_FAILURE_TEXT: Readonly<Record<SnmpFailureKind, string>> = {
   'v3-level': 'SNMPv3 security level not supported by the agent',
   cipher: 'this cipher (DES) is disabled in Node.js\'s OpenSSL 3: use AES, or start node with --openssl-legacy-provider',
   malformed: 'malformed response',
+  partial: 'answered only in part (other requests timed out)',
   'agent-error': 'the agent answered with an error',
   'no-such-name': 'the agent answered noSuchName',
   cancelled: 'request cancelled',

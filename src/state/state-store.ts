@@ -34,8 +34,11 @@ export interface Misbehaving {
   lastAt: number;
 }
 
-/** A poll that failed; `malformed`: the device answered, but with a message that could not be read (reachable, data unusable). */
-export type FailedPoll = { ok: false; error: string; malformed?: boolean };
+/**
+ * A poll that failed; `answered`: the device did answer (a malformed message, or only some requests),
+ * so it is reachable, but the poll yields no usable reading.
+ */
+export type FailedPoll = { ok: false; error: string; answered?: boolean };
 
 /** The freshest facts about every device, each with its time. Observations in, changes out. */
 export class StateStore {
@@ -56,10 +59,10 @@ export class StateStore {
 
   recordPdu(name: string, at: number, outcome: { ok: true; reading: DeviceReading } | FailedPoll): void {
     const before = this.pdus.get(name);
-    // A malformed answer proves the device is there, but nothing it said (nor an older reading) speaks for now.
+    // An answer proves the device is there, but nothing it said (nor an older reading) speaks for now.
     const facts: PduFacts = outcome.ok
       ? { name, reachable: true, lastPollAt: at, lastOkAt: at, error: null, reading: outcome.reading }
-      : outcome.malformed
+      : outcome.answered
         ? { name, reachable: true, lastPollAt: at, lastOkAt: before?.lastOkAt ?? null, error: outcome.error, reading: null }
         : { name, reachable: false, lastPollAt: at, lastOkAt: before?.lastOkAt ?? null, error: outcome.error, reading: before?.reading ?? null };
     this.pdus.set(name, facts);
@@ -92,7 +95,7 @@ export class StateStore {
 
   recordNode(name: string, at: number, outcome: { ok: true; reading: NodeReading } | FailedPoll): void {
     const before = this.nodes.get(name);
-    if (!outcome.ok && outcome.malformed) {
+    if (!outcome.ok && outcome.answered) {
       this.nodes.set(name, {
         name, reachable: true, lastPollAt: at, lastOkAt: before?.lastOkAt ?? null, error: outcome.error, reading: before?.reading ?? null,
         reachableSince: before?.reachable === true && before.reachableSince !== null ? before.reachableSince : at, lastRebootAt: before?.lastRebootAt ?? null,
