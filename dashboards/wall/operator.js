@@ -59,7 +59,8 @@ function allowed(m) {
   return {
     'hold-out': m.state !== 'held',
     'hold-in': !m.pinned,
-    release: m.state === 'held' || !!m.pinned,
+    // A member held in the backend by hand is released there, not through Breakerbox.
+    release: (m.state === 'held' && !m.external) || !!m.pinned,
     drain: m.state === 'active' && !m.pinned,
   };
 }
