@@ -2,11 +2,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseConfigText } from '../src/config/load-config.js';
+import pino from 'pino';
+import { systemClock } from '../src/clock.js';
+import { FairLimiter } from '../src/poller/fair-limiter.js';
+import { backoffDelay, deadlineFor, limitsFor, MAX_BACKOFF_MS } from '../src/poller/poll-limits.js';
+import { Poller } from '../src/poller/poller.js';
 import { readNode } from '../src/poller/read-node.js';
 import { Simulator } from '../src/sim/simulator.js';
 import { NetSnmpClient } from '../src/snmp/snmp-client.js';
 import { StateStore } from '../src/state/state-store.js';
 import { waitFor } from './helpers/demo-config.js';
+import { FakeSnmpClient } from './helpers/fake-snmp.js';
 import { startSnmpd } from './helpers/snmpd.js';
 
 const client = (port: number, host = '127.0.0.1') => new NetSnmpClient({ host, port, credentials: { version: '2c', community: 'public' }, timeoutMs: 1_000, retries: 0 });
@@ -71,5 +77,100 @@ nodes: [{name: n1, rack: r1, address: "127.9.4.1:${port}", psus: [{pdu: p, outle
       c.close();
       await sim.stop();
     }
+  });
+});
+
+describe('fair polling slots', () => {
+  const gate = () => {
+    let open!: () => void;
+    const opened = new Promise<void>((r) => { open = r; });
+    return { open, opened };
+  };
+
+  it('a trap confirmation starts at once while routine polls hold every slot, and goes ahead of waiting ones', async () => {
+    const limiter = new FairLimiter(1);
+    const order: string[] = [];
+    const hold = gate();
+    const first = limiter.run('routine', false, async () => { order.push('routine-1'); await hold.opened; });
+    const second = limiter.run('routine', false, async () => { order.push('routine-2'); });
+    const confirm = limiter.run('confirm', false, async () => { order.push('confirm'); });
+    await confirm;
+    assert.deepEqual(order, ['routine-1', 'confirm'], 'the confirmation did not wait for the routine poll');
+    hold.open();
+    await Promise.all([first, second]);
+    assert.deepEqual(order, ['routine-1', 'confirm', 'routine-2']);
+  });
+
+  it('slow devices hold at most a quarter of the slots; the others pass them', async () => {
+    const limiter = new FairLimiter(4);
+    const hold = gate();
+    const started: string[] = [];
+    const runs = [
+      limiter.run('routine', true, async () => { started.push('slow-1'); await hold.opened; }),
+      limiter.run('routine', true, async () => { started.push('slow-2'); await hold.opened; }),
+      limiter.run('routine', false, async () => { started.push('fast'); }),
+    ];
+    await runs[2];
+    assert.deepEqual(started, ['slow-1', 'fast'], 'the second slow device waits; the fast one does not');
+    assert.equal(limiter.active().slow, 1);
+    hold.open();
+    await Promise.all(runs);
+    assert.deepEqual(started, ['slow-1', 'fast', 'slow-2']);
+  });
+
+  it('a released slot (a poll past its deadline) is free at once', async () => {
+    const limiter = new FairLimiter(1);
+    const hold = gate();
+    let second = false;
+    const first = limiter.run('routine', false, async (release) => { release(); await hold.opened; });
+    await limiter.run('routine', false, async () => { second = true; });
+    assert.ok(second);
+    hold.open();
+    await first;
+    assert.deepEqual(limiter.active(), { routine: 0, confirm: 0, slow: 0 });
+  });
+});
+
+describe('poll bounds', () => {
+  it('a deadline leaves room for one request with every retry, within the interval', () => {
+    assert.equal(deadlineFor(null, 2_000, 1, 30_000), 12_000);
+    assert.equal(deadlineFor(null, 2_000, 1, 1_000), 6_000, 'never shorter than a failed request and a margin');
+    assert.equal(deadlineFor(5_000, 2_000, 1, 30_000), 5_000, 'as configured');
+  });
+  it('backoff doubles per strike up to five minutes', () => {
+    assert.deepEqual([0, 1, 2, 3].map((n) => backoffDelay(30_000, n)), [30_000, 60_000, 120_000, 240_000]);
+    assert.equal(backoffDelay(30_000, 10), MAX_BACKOFF_MS);
+  });
+  it('rows per table follow the configured size, within the global cap', () => {
+    const l = limitsFor({ outlets: 24, banks: 2, phases: 3 }, { pollDeadline: null, maxRowsPerTable: 300, maxValueBytes: 512 });
+    assert.deepEqual(l.maxRows, { outlets: 300, banks: 64, phases: 64 });
+    assert.equal(limitsFor({ outlets: 8, banks: 1, phases: 1 }, { pollDeadline: null, maxRowsPerTable: 1_000, maxValueBytes: 512 }).maxRows.outlets, 128);
+    assert.equal(l.maxRowsDefault, 300);
+    assert.equal(l.maxValueBytes, 512);
+  });
+});
+
+describe('Poller.configure', () => {
+  it('new SNMP settings reach every device at its next poll, with a new session', async () => {
+    const made: { name: string; timeoutMs: number; retries: number }[] = [];
+    const store = new StateStore();
+    const poller = new Poller({
+      store, clock: systemClock, log: pino({ level: 'silent' }), timeoutMs: 2_000, retries: 1, concurrency: 4,
+      connect: (target, timeoutMs, retries) => {
+        made.push({ name: target.name, timeoutMs, retries });
+        return new FakeSnmpClient({ '1.3.6.1.2.1.1.3.0': 100, '1.3.6.1.2.1.1.1.0': 'Linux' });
+      },
+    });
+    const target = (name: string) => ({ kind: 'node' as const, name, address: `127.0.0.1:${1000 + made.length}`, credentials: { version: '2c' as const, community: 'public' }, intervalMs: 1_000 });
+    poller.setTargets([target('a'), target('b')]);
+    await Promise.all([poller.pollNow('node', 'a'), poller.pollNow('node', 'b')]);
+    assert.deepEqual(made.map((m) => m.timeoutMs), [2_000, 2_000]);
+    poller.configure({ timeoutMs: 500, retries: 3, concurrency: 2 });
+    await Promise.all([poller.pollNow('node', 'a'), poller.pollNow('node', 'b')]);
+    assert.deepEqual(made.slice(2), [{ name: 'a', timeoutMs: 500, retries: 3 }, { name: 'b', timeoutMs: 500, retries: 3 }]);
+    await poller.pollNow('node', 'a');
+    assert.equal(made.length, 4, 'the new session is kept');
+    assert.equal(store.node('a')?.reachable, true);
+    poller.stop();
   });
 });

@@ -191,8 +191,9 @@ export class Poller {
       const started = this.options.clock.now();
       void this.run(k, device, 'routine').then(() => {
         const elapsed = this.options.clock.now() - started;
-        const wait = backoffDelay(device.target.intervalMs, device.strikes);
-        if (this.devices.get(k) === device) this.schedule(k, Math.max(0, wait - elapsed));
+        // A misbehaving device waits its whole backoff after the poll; others keep their interval.
+        const wait = device.strikes > 0 ? backoffDelay(device.target.intervalMs, device.strikes) : Math.max(0, device.target.intervalMs - elapsed);
+        if (this.devices.get(k) === device) this.schedule(k, wait);
       });
     }, delayMs);
   }
