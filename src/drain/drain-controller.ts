@@ -62,6 +62,8 @@ export class DrainController {
   /** Members Breakerbox took out and now lets back (re-admitted, released, superseded by a hold in) until a backend has them. */
   private readonly returning = new Map<string, Set<string>>();
   private readonly removedSaid = new Set<string>();
+  /** Per pool, members someone else holds out of service in the backend, as last read, with how. */
+  private readonly externalSeen = new Map<string, Map<string, string>>();
   private frozen: FrozenDomain[] = [];
   private debounceTimer: { at: number; timer: { cancel(): void } } | null = null;
   private readonly queue: WorkQueue;
@@ -240,11 +242,8 @@ export class DrainController {
 
   /** Members out of service in the backend that Breakerbox did not take out: someone else's. */
   private externalOf(pool: string, state: BackendState | null): Map<string, string> {
-    if (state === null) {
-      // Not read now: as the last reconcile saw them.
-      const before = [...(this.decisions.get(pool)?.values() ?? [])].filter((d) => d.gate.name === 'external-hold');
-      return new Map(before.map((d) => [d.node, d.gate.message]));
-    }
+    // Not read now: as the last read saw them.
+    if (state === null) return this.externalSeen.get(pool) ?? new Map();
     const records = this.drains.get(pool);
     const holds = this.holds.get(pool);
     const returning = this.returning.get(pool);
@@ -254,6 +253,7 @@ export class DrainController {
       const ours = (record && !record.shadow) || holds?.get(node)?.mode === 'out' || returning?.has(node) || this.sync.tookOut(pool, node);
       if (!ours) external.set(node, how);
     }
+    this.externalSeen.set(pool, external);
     return external;
   }
 
@@ -286,8 +286,8 @@ export class DrainController {
 
     const read = await this.sync.read(poolName, backend);
     let decisions = outcome.decisions;
-    const external = read.fresh ? this.externalOf(poolName, read.state) : null;
     const before = this.externalOf(poolName, null);
+    const external = read.fresh ? this.externalOf(poolName, read.state) : null;
     if (external && (external.size !== before.size || [...external.keys()].some((n) => !before.has(n)))) {
       // Someone took members out in the backend, or put them back: decide again with that.
       const again = this.evaluate(pool, this.deps.view(), this.deps.clock.now(), opts, external, kind);
