@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
 import snmp from 'net-snmp';
 import { compareOids, NetSnmpClient, parseAddress } from '../src/snmp/snmp-client.js';
@@ -74,6 +75,34 @@ describe('undecodable varbind values', () => {
       assert.equal(out.length, msg.length, 'same size');
     });
   }
+});
+
+describe('an answer net-snmp cannot parse', () => {
+  // Answers every request with its own request id and a varbind whose name runs past its varbind: no repair in place is possible.
+  const responder = dgram.createSocket('udp4');
+  before(async () => {
+    responder.on('message', (msg, rinfo) => {
+      const pdu = msg.indexOf(0xa0, 5);
+      const reqId = msg.subarray(pdu + 2, pdu + 4 + msg[pdu + 3]!);
+      const vb = Buffer.from([0x30, 0x04, 0x06, 0x20, 0x2b, 0x06]);
+      const body = Buffer.concat([reqId, Buffer.from([0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, vb.length]), vb]);
+      const inner = Buffer.concat([Buffer.from([0x02, 0x01, 0x01, 0x04, 0x01, 0x70, 0xa2, body.length]), body]);
+      responder.send(Buffer.concat([Buffer.from([0x30, inner.length]), inner]), rinfo.port, rinfo.address);
+    });
+    await new Promise<void>((r) => responder.bind(0, '127.0.0.1', () => r()));
+  });
+  after(() => responder.close());
+
+  it('is a malformed response from a device that is there, not silence', async () => {
+    const c = new NetSnmpClient({ host: '127.0.0.1', port: responder.address().port, credentials: { version: '2c', community: 'p' }, timeoutMs: 300, retries: 0 });
+    try {
+      const r = await c.get(['1.3.6.1.2.1.1.1.0']);
+      assert.ok(!r.ok);
+      assert.equal(r.kind, 'malformed');
+      assert.equal(r.error, 'malformed response');
+      assert.equal(c.received, 1);
+    } finally { c.close(); }
+  });
 });
 
 describe('a real net-snmp agent (child process) behaving badly', () => {
