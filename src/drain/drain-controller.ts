@@ -15,6 +15,7 @@ import { StorageError, type DrainRecord, type DrainStore, type Hold } from './dr
 import { decide, type GateOutcome, type MemberDecision } from './gates.js';
 import { frozenDomains, type FrozenDomain } from './mass-failure.js';
 import { OperatorError } from './operator-error.js';
+import { Ownership } from './ownership.js';
 import type { Blocked } from './safety-rules.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -59,16 +60,13 @@ export class DrainController {
   private readonly conditionSince = new Map<string, Map<string, number>>();
   private readonly decisions = new Map<string, Map<string, MemberDecision>>();
   private readonly blocked = new Map<string, Blocked[]>();
-  /** Members Breakerbox took out and now lets back (re-admitted, released, superseded by a hold in) until a backend has them. */
-  private readonly returning = new Map<string, Set<string>>();
   private readonly removedSaid = new Set<string>();
-  /** Per pool, members someone else holds out of service in the backend, as last read, with how. */
-  private readonly externalSeen = new Map<string, Map<string, string>>();
   private frozen: FrozenDomain[] = [];
   private debounceTimer: { at: number; timer: { cancel(): void } } | null = null;
   private readonly queue: WorkQueue;
   private readonly sync: BackendSync;
   private readonly notices: DrainNotices;
+  private readonly ownership = new Ownership();
 
   constructor(private readonly deps: DrainControllerDeps) {
     for (const r of deps.store.drains()) this.bucket(this.drains, r.pool).set(r.node, r);
@@ -144,7 +142,7 @@ export class DrainController {
     recorded(() => this.deps.store.holdByOperator(hold, { time: hold.since, who: by, action: `hold-${mode}`, pool, node, why: reason }));
     this.bucket(this.holds, pool).set(node, hold);
     // An operator's decision supersedes Breakerbox's own mark.
-    if (this.drains.get(pool)?.delete(node)) this.letBack(pool, node);
+    if (this.drains.get(pool)?.delete(node)) this.ownership.letBack(pool, node);
     this.deps.events.add({ type: 'hold', severity: 'info', subject: pool, message: `${by} holds ${node} ${mode === 'out' ? 'out of' : 'in'} pool ${pool}: ${reason}` });
     this.enqueue(pool);
     return hold;
@@ -155,7 +153,7 @@ export class DrainController {
     this.member(pool, node);
     const audit = { time: this.deps.clock.now(), who: by, action: 'release', pool, node, why: reason };
     if (!recorded(() => this.deps.store.releaseByOperator(pool, node, audit))) throw new OperatorError(`${node} is not held in pool ${pool}`, 404, 'BB_ERR_NOT_HELD');
-    if (this.holds.get(pool)?.get(node)?.mode === 'out') this.letBack(pool, node);
+    if (this.holds.get(pool)?.get(node)?.mode === 'out') this.ownership.letBack(pool, node);
     this.holds.get(pool)?.delete(node);
     this.deps.events.add({ type: 'release', severity: 'info', subject: pool, message: `${by} released ${node} in pool ${pool}: ${reason}` });
     this.enqueue(pool);
@@ -202,7 +200,7 @@ export class DrainController {
       this.deps.store.deleteDrains(outcome.readmitted.map((node) => ({ pool, node })));
       for (const node of outcome.readmitted) {
         records.delete(node);
-        this.letBack(pool, node);
+        this.ownership.letBack(pool, node);
       }
       if (outcome.readmitted.length > 0) {
         this.deps.events.add({ type: 'readmit', severity: 'info', subject: pool, message: `${nameRanges(outcome.readmitted)} re-admitted to pool ${pool}: power normal and answering for the hold-down` });
@@ -222,7 +220,7 @@ export class DrainController {
   // ---- the loop --------------------------------------------------------------------------
 
   /** Every member through the gates, with what is known now; `external` from the backend as last read. */
-  private evaluate(pool: PoolConfig, view: PowerView, now: number, opts: { readmitting: boolean; holdDownMs: number }, external = this.externalOf(pool.name, null), backendKind = ''): GateOutcome {
+  private evaluate(pool: PoolConfig, view: PowerView, now: number, opts: { readmitting: boolean; holdDownMs: number }, external = this.ownership.external(pool.name), backendKind = ''): GateOutcome {
     const topology = this.deps.topology();
     const frozenBy = new Map<string, string>();
     for (const d of this.frozen) for (const n of d.nodes) frozenBy.set(n, d.message);
@@ -240,21 +238,12 @@ export class DrainController {
     });
   }
 
-  /** Members out of service in the backend that Breakerbox did not take out: someone else's. */
-  private externalOf(pool: string, state: BackendState | null): Map<string, string> {
-    // Not read now: as the last read saw them.
-    if (state === null) return this.externalSeen.get(pool) ?? new Map();
-    const records = this.drains.get(pool);
-    const holds = this.holds.get(pool);
-    const returning = this.returning.get(pool);
-    const external = new Map<string, string>();
-    for (const [node, how] of state.out) {
-      const record = records?.get(node);
-      const ours = (record && !record.shadow) || holds?.get(node)?.mode === 'out' || returning?.has(node) || this.sync.tookOut(pool, node);
-      if (!ours) external.set(node, how);
-    }
-    this.externalSeen.set(pool, external);
-    return external;
+  /** From a fresh read of the backend: members out of service there that Breakerbox did not take out. */
+  private externalFrom(pool: string, state: BackendState): Map<string, string> {
+    return this.ownership.read(pool, state, (node) => {
+      const record = this.drains.get(pool)?.get(node);
+      return (record !== undefined && !record.shadow) || this.holds.get(pool)?.get(node)?.mode === 'out' || this.sync.tookOut(pool, node);
+    });
   }
 
   private async reconcile(poolName: string): Promise<void> {
@@ -273,7 +262,7 @@ export class DrainController {
     // Decided and committed first, with the backend as last read: a drain never waits for a backend.
     const now = this.deps.clock.now();
     const view = this.deps.view();
-    const outcome = this.evaluate(pool, view, now, opts, this.externalOf(poolName, null), kind);
+    const outcome = this.evaluate(pool, view, now, opts, this.ownership.external(poolName), kind);
     this.conditionSince.set(poolName, outcome.conditionSince);
     this.scheduleDebounce(outcome.debounceEndsAt, now);
     const admitted = [...outcome.decisions.values()].filter((d) => d.change === 'drain').map((d) => d.node);
@@ -286,8 +275,8 @@ export class DrainController {
 
     const read = await this.sync.read(poolName, backend);
     let decisions = outcome.decisions;
-    const before = this.externalOf(poolName, null);
-    const external = read.fresh ? this.externalOf(poolName, read.state) : null;
+    const before = this.ownership.external(poolName);
+    const external = read.fresh && read.state ? this.externalFrom(poolName, read.state) : null;
     if (external && (external.size !== before.size || [...external.keys()].some((n) => !before.has(n)))) {
       // Someone took members out in the backend, or put them back: decide again with that.
       const again = this.evaluate(pool, this.deps.view(), this.deps.clock.now(), opts, external, kind);
@@ -299,7 +288,7 @@ export class DrainController {
     }
     const entries = desiredMembership(pool, decisions, this.bucket(this.drains, poolName), this.bucket(this.holds, poolName), view);
     const own = entries.filter((e) => e.state !== 'active' && decisions.get(e.node)?.gate.name !== 'external-hold').map((e) => e.node);
-    if (await this.sync.apply(poolName, backend, entries, read.fresh ? read.state : null, own)) this.returning.delete(poolName);
+    if (await this.sync.apply(poolName, backend, entries, read.fresh ? read.state : null, own)) this.ownership.applied(poolName);
   }
 
   private drainNow(pool: PoolConfig, admitted: string[], view: PowerView, now: number, shadow: boolean): void {
@@ -349,12 +338,6 @@ export class DrainController {
     let m = map.get(pool);
     if (!m) map.set(pool, (m = new Map()));
     return m;
-  }
-
-  private letBack(pool: string, node: string): void {
-    let set = this.returning.get(pool);
-    if (!set) this.returning.set(pool, (set = new Set()));
-    set.add(node);
   }
 }
 
