@@ -14,6 +14,9 @@ export const areas = {
 const chosen = (process.env.MUTATE_AREAS ?? Object.keys(areas).join(',')).split(',').map((a) => a.trim()).filter(Boolean);
 for (const a of chosen) if (!(a in areas)) throw new Error(`MUTATE_AREAS: unknown area "${a}" (known: ${Object.keys(areas).join(', ')})`);
 
+/** Where the reports go: one name per choice of areas, so partial runs do not overwrite the full one. */
+export const reportBase = `reports/mutation/${process.env.MUTATE_AREAS ? chosen.join('-') : 'mutation'}`;
+
 // One list of unit test files: the globs of `npm run test:unit`.
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const unitTests = pkg.scripts['test:unit'].split(/\s+/).filter((arg) => arg.startsWith('test/') && arg.endsWith('.ts'));
@@ -30,8 +33,8 @@ export default {
   coverageAnalysis: 'perTest',
   mutate: chosen.flatMap((a) => areas[a]),
   // The sandbox needs the sources, tests and config files, not build output, state or old reports.
-  ignorePatterns: ['dist', 'var', 'reports', 'bench', 'dashboards', '.ci', '*.log'],
-  tempDirName: '.stryker-tmp',
+  ignorePatterns: ['dist', 'var', 'reports', 'bench', 'dashboards', '.ci', '.stryker-tmp', '*.log'],
+  tempDirName: `.stryker-tmp/${process.env.MUTATE_AREAS ? chosen.join('-') : 'all'}`,
   cleanTempDir: true,
   // Two cores are shared: at most two test processes at once; a slow machine must not turn survivors into timeouts.
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 2),
@@ -40,7 +43,8 @@ export default {
   reporters: ['clear-text', 'progress-append-only', 'json', 'html'],
   // The survivors are listed compactly by scripts/mutation-report.ts; the full diffs are in the HTML report.
   clearTextReporter: { allowColor: false, reportMutants: false, reportTests: false, reportScoreTable: true },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: `${reportBase}.json` },
+  htmlReporter: { fileName: `${reportBase}.html` },
+  incrementalFile: `${reportBase}.incremental.json`,
   thresholds: { high: 85, low: 70, break: null },
 };

@@ -1,6 +1,6 @@
 // Reads Stryker's JSON report and prints, per area of stryker.config.mjs, the share of mutants the unit tests kill,
 // then every mutant that survived, by file and line. Exits 1 when an area is below the target.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../src/paths.js';
@@ -18,9 +18,13 @@ interface Mutant {
 interface Report { files: Record<string, { source: string; mutants: Mutant[] }> }
 
 const root = packageRoot();
-const reportFile = process.argv[2] ?? join(root, 'reports/mutation/mutation.json');
+const { areas, reportBase } = await import(pathToFileURL(join(root, 'stryker.config.mjs')).href) as { areas: Record<string, string[]>; reportBase: string };
+const reportFile = process.argv[2] ?? join(root, `${reportBase}.json`);
+if (!existsSync(reportFile)) {
+  console.error(`no mutation report at ${reportFile}: run npm run mutate (with the same MUTATE_AREAS) first`);
+  process.exit(2);
+}
 const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
-const { areas } = await import(pathToFileURL(join(root, 'stryker.config.mjs')).href) as { areas: Record<string, string[]> };
 
 /** "src/drain/**\/*.ts" → a RegExp over repository-relative paths. */
 function globToRegExp(glob: string): RegExp {
