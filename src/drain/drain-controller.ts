@@ -60,7 +60,6 @@ export class DrainController {
   private readonly conditionSince = new Map<string, Map<string, number>>();
   private readonly decisions = new Map<string, Map<string, MemberDecision>>();
   private readonly blocked = new Map<string, Blocked[]>();
-  private readonly removedSaid = new Set<string>();
   private frozen: FrozenDomain[] = [];
   private debounceTimer: { at: number; timer: { cancel(): void } } | null = null;
   private readonly queue: WorkQueue;
@@ -86,7 +85,7 @@ export class DrainController {
   }
 
   enqueueAll(): void {
-    this.noteRemovedPools();
+    this.notices.poolsRemoved(this.removedPools(), (pool) => this.records(pool).map((r) => r.node));
     this.queue.addAll(this.deps.topology().pools.keys());
   }
 
@@ -321,17 +320,6 @@ export class DrainController {
     const before = this.frozen;
     this.frozen = frozenDomains(this.deps.topology(), this.deps.view(), this.deps.facts, this.deps.settings().massFailure);
     this.notices.frozen(before, this.frozen);
-  }
-
-  /** A pool removed by a reload: its drain records are kept, and the event says so once. */
-  private noteRemovedPools(): void {
-    const removed = this.removedPools();
-    for (const pool of removed) {
-      if (this.removedSaid.has(pool)) continue;
-      this.removedSaid.add(pool);
-      this.notices.poolRemoved(pool, this.records(pool).map((r) => r.node));
-    }
-    for (const pool of this.removedSaid) if (!removed.includes(pool)) this.removedSaid.delete(pool);
   }
 
   private bucket<T>(map: Map<string, Map<string, T>>, pool: string): Map<string, T> {

@@ -10,6 +10,7 @@ const BLOCKED_REPEAT_MS = 10 * 60_000;
 /** The events a reconcile owes: refusals, freezes and their end, holds seen in a backend and their end, a pool gone. */
 export class DrainNotices {
   private readonly blockedSaid = new Map<string, number>();
+  private readonly removedSaid = new Set<string>();
 
   constructor(private readonly events: EventLog, private readonly clock: Clock) {}
 
@@ -64,11 +65,18 @@ export class DrainNotices {
     }
   }
 
-  poolRemoved(pool: string, nodes: readonly string[]): void {
-    this.events.add({
-      type: 'pool-removed', severity: 'warning', subject: pool,
-      message: `pool ${pool} is no longer configured: ${nameRanges(nodes)} keep their drain records and stay out if it returns, until a reload re-admits them past the hold-down`,
-      chain: { cause: `pool ${pool} removed from the configuration`, impact: `${nodes.length} drain record${nodes.length === 1 ? '' : 's'} without a pool`, action: 'kept and shown; no backend touched' },
-    });
+  /** Pools a reload removed while they had drain records: said once per removal. */
+  poolsRemoved(removed: readonly string[], nodesOf: (pool: string) => string[]): void {
+    for (const pool of removed) {
+      if (this.removedSaid.has(pool)) continue;
+      this.removedSaid.add(pool);
+      const nodes = nodesOf(pool);
+      this.events.add({
+        type: 'pool-removed', severity: 'warning', subject: pool,
+        message: `pool ${pool} is no longer configured: ${nameRanges(nodes)} keep their drain records and stay out if it returns, until a reload re-admits them past the hold-down`,
+        chain: { cause: `pool ${pool} removed from the configuration`, impact: `${nodes.length} drain record${nodes.length === 1 ? '' : 's'} without a pool`, action: 'kept and shown; no backend touched' },
+      });
+    }
+    for (const pool of this.removedSaid) if (!removed.includes(pool)) this.removedSaid.delete(pool);
   }
 }
