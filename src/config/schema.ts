@@ -171,7 +171,7 @@ export const settingsSchema = z.object({
   snmpTimeout: duration.default(2_000),
   snmpRetries: z.number().int().min(0).max(5).default(1),
   pollConcurrency: z.number().int().min(1).max(1024).default(32),
-  /** The whole poll of one device must end within this; null: 3 × timeout × (retries + 1), within the poll interval. */
+  /** The whole poll of one device must end within this; null: 3 × timeout × (retries + 1) capped at the poll interval, but never under timeout × (retries + 2). */
   pollDeadline: duration.nullable().default(null),
   /** Rows per walked table of a device; tables sized by a PDU's outlets, banks or phases get 16 per unit (at least 64), within this. */
   maxRowsPerTable: z.number().int().min(16).max(20_000).default(1_000),
