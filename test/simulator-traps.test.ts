@@ -1,6 +1,7 @@
 // The simulator's traps: what a real APC rack PDU would send for each fault, caught by a net-snmp
 // receiver, each from the simulated PDU's own address (the receiver attributes traps by UDP source).
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -9,10 +10,11 @@ import pino from 'pino';
 import { configSchema, type Config, type ConfigInput } from '../src/config/schema.js';
 import { TrapSender } from '../src/sim/trap-sender.js';
 import { Simulator, trapTargetFromSettings } from '../src/sim/simulator.js';
+import { freeUdpPort } from './helpers/ports.js';
 
-// Ports of our own (below Linux's ephemeral range): agents on PORT, the trap receiver on TRAP_PORT.
-const PORT = 22_300 + (process.pid % 50);
-const TRAP_PORT = 22_350 + (process.pid % 50);
+// Free ports: agents on PORT, the trap receiver on TRAP_PORT.
+const PORT = await freeUdpPort();
+const TRAP_PORT = await freeUdpPort();
 
 const A_HOST = '127.9.0.1';
 const B_HOST = '127.9.0.2';
@@ -71,25 +73,54 @@ interface Received {
 }
 
 const received: Received[] = [];
+const arrivals = new EventEmitter();
 let receiver: { close(cb?: () => void): void; listener: { sockets: Record<string, import('node:dgram').Socket> } } | null = null;
 
 function text(v: unknown): string {
   return Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
 }
 
-/** Waits until `count` traps have arrived since `from`; returns them. */
-async function trapsAfter(from: number, count: number, withinMs = 3_000): Promise<Received[]> {
-  const end = Date.now() + withinMs;
-  while (received.length - from < count && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  const got = received.slice(from);
-  assert.equal(got.length, count, `expected ${count} traps, got ${got.length}: ${got.map((t) => `${t.source} ${t.trapOid}`).join(', ')}`);
+/** Resolves when a trap arrives for which `done` (given every trap since `from`) is true; fails after `withinMs`. */
+function arrived(from: number, done: (got: Received[]) => boolean, what: string, withinMs = 10_000): Promise<Received[]> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const got = received.slice(from);
+      if (!done(got)) return false;
+      clearTimeout(give);
+      arrivals.off('trap', check);
+      resolve(got);
+      return true;
+    };
+    const give = setTimeout(() => {
+      arrivals.off('trap', check);
+      reject(new Error(`${what}: got ${received.slice(from).map((t) => `${t.source} ${t.trapOid}`).join(', ') || 'nothing'}`));
+    }, withinMs);
+    arrivals.on('trap', check);
+    check();
+  });
+}
+
+/** The `count` traps since `from`, once they have arrived (and no more came with them). */
+async function trapsAfter(from: number, count: number): Promise<Received[]> {
+  const got = await arrived(from, (g) => g.length >= count, `expected ${count} traps`);
+  assert.equal(got.length, count, `expected ${count} traps, got ${got.map((t) => `${t.source} ${t.trapOid}`).join(', ')}`);
   return got;
 }
 
-/** Nothing more arrives for a while. */
-async function quietAfter(from: number, ms = 400): Promise<void> {
-  await new Promise((r) => setTimeout(r, ms));
-  assert.deepEqual(received.slice(from).map((t) => `${t.source} ${t.trapOid}`), []);
+const MARK_OUTLET = 47; // unused, on pdu-a's bank 2
+
+/**
+ * Nothing arrived since `from` from what was done before: a marker (outlet 47 of pdu-a switched off)
+ * is queued behind any trap the simulator raised, so whatever came before the marker was sent.
+ */
+async function quietAfter(from: number): Promise<void> {
+  const isMark = (t: Received, oid: string) => t.source === A_HOST && t.trapOid === oid && t.values.get(MTRAPARGS_INTEGER) === MARK_OUTLET;
+  const mark = sim.injectFault({ kind: 'outlet-off', pdu: 'pdu-a', outlet: MARK_OUTLET });
+  const got = await arrived(from, (g) => g.some((t) => isMark(t, TRAP.outletOff)), 'the marker trap');
+  assert.deepEqual(got.slice(0, got.findIndex((t) => isMark(t, TRAP.outletOff))).map((t) => `${t.source} ${t.trapOid}`), []);
+  const at = received.length;
+  sim.clearFault(mark.id);
+  await arrived(at, (g) => g.some((t) => isMark(t, TRAP.outletOn)), 'the marker cleared');
 }
 
 async function get(host: string, oids: string[]): Promise<unknown[] | null> {
@@ -110,6 +141,7 @@ before(async () => {
     if (err || !n) return;
     const values = new Map<string, unknown>(n.pdu.varbinds.map((v) => [v.oid, v.value]));
     received.push({ source: n.rinfo.address, trapOid: String(values.get(SNMP_TRAP_OID)), values, order: n.pdu.varbinds.map((v) => v.oid) });
+    arrivals.emit('trap');
   }) as typeof receiver;
   // The bind is asynchronous: 'listening' has not fired yet.
   await Promise.all(Object.values(receiver!.listener.sockets).map((s) => new Promise((r) => s.once('listening', r))));
@@ -260,7 +292,7 @@ describe('trap target', () => {
     await sender.send({ name: 'outletOff', oid: TRAP.outletOff, varbinds: [] }, 100);
     sender.close();
     sender.close();
-    await quietAfter(from, 200);
+    await quietAfter(from);
   });
 });
 

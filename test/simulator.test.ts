@@ -9,11 +9,12 @@ import { loadConfigFile } from '../src/config/load-config.js';
 import { configSchema, type Config, type ConfigInput } from '../src/config/schema.js';
 import { bankOfOutlet, computePower, driftStep, NO_DRIFT, phaseOfBank, type Drift } from '../src/sim/physics.js';
 import { parseFaultSpec, SimFaultError, Simulator } from '../src/sim/simulator.js';
+import { freeUdpPort } from './helpers/ports.js';
 
 const run = promisify(execFile);
 // A port of our own, so a demo or another test run on this machine does not collide with us;
 // below Linux's ephemeral range, where client sockets bound to 0.0.0.0 would block our binds.
-const PORT = 20_000 + (process.pid % 12_000);
+const PORT = await freeUdpPort();
 
 const SYS_DESCR = '.1.3.6.1.2.1.1.1.0';
 const SYS_OBJECT_ID = '.1.3.6.1.2.1.1.2.0';
