@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeClock } from '../src/clock.js';
-import { decide, type AccessRequest, type AccessSettings } from '../src/http/access.js';
+import type { IncomingMessage } from 'node:http';
+import { decide, fromHttp, type AccessRequest, type AccessSettings } from '../src/http/access.js';
 import { SessionStore, sessionFromCookie } from '../src/http/sessions.js';
 
 const ALICE = { name: 'alice', token: 'alice-token-0123456789' };
@@ -38,6 +39,9 @@ const rows: [string, AccessRequest, AccessSettings, Want][] = [
   ['an allowed name with its port', req({ host: 'noc.example:8080' }), settings({ hosts: ['noc.example:8080'] }), { caller: 'anonymous' }],
   ['an allowed name on another port', req({ host: 'noc.example:8081' }), settings({ hosts: ['noc.example:8080'] }), { status: 421, code: 'BB_ERR_BAD_HOST' }],
   ['loopback names are replaced by the configured list', req({ host: '127.0.0.1:8080' }), settings({ hosts: ['noc.example'] }), { status: 421, code: 'BB_ERR_BAD_HOST' }],
+  ['a name hidden after a colon', req({ host: 'evil.example:localhost' }), settings(), { status: 421, code: 'BB_ERR_BAD_HOST' }],
+  ['a port with junk after it', req({ host: 'localhost:8080x' }), settings(), { status: 421, code: 'BB_ERR_BAD_HOST' }],
+  ['only a port', req({ host: ':8080' }), settings(), { status: 421, code: 'BB_ERR_BAD_HOST' }],
   // Origin, Referer, Sec-Fetch-Site on changes
   ['a change from another origin', post({ origin: 'http://evil.example' }), settings(), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
   ['a change from another port of this host', post({ origin: 'http://127.0.0.1:9999' }), settings(), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
@@ -45,6 +49,10 @@ const rows: [string, AccessRequest, AccessSettings, Want][] = [
   ['a change from the same origin', post({ origin: 'http://127.0.0.1:8080' }), settings(), { caller: 'local' }],
   ['same origin behind https on 443', post({ host: 'noc.example', origin: 'https://noc.example' }), settings({ hosts: ['noc.example'] }), { caller: 'local' }],
   ['https origin against an explicit :443 Host', post({ host: 'noc.example:443', origin: 'https://noc.example' }), settings({ hosts: ['noc.example'] }), { caller: 'local' }],
+  ['http origin against an explicit :80 Host', post({ host: 'noc.example:80', origin: 'http://noc.example' }), settings({ hosts: ['noc.example'] }), { caller: 'local' }],
+  ['http origin against a :443 Host', post({ host: 'noc.example:443', origin: 'http://noc.example' }), settings({ hosts: ['noc.example'] }), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
+  ['an origin of another scheme with the same host:port', post({ origin: 'ftp://127.0.0.1:8080' }), settings(), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
+  ['a listed origin with the cookie', post({ session: live, origin: 'https://noc.example' }), settings({ ...tokens, origins: ['https://noc.example'] }), { caller: 'alice' }],
   ['a listed origin (reverse proxy)', post({ origin: 'https://noc.example' }), settings({ origins: ['https://noc.example'] }), { caller: 'local' }],
   ['a referer from another origin, no Origin', post({ referer: 'http://evil.example/page' }), settings(), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
   ['a referer from the same origin', post({ referer: 'http://127.0.0.1:8080/?operator' }), settings(), { caller: 'local' }],
@@ -52,6 +60,8 @@ const rows: [string, AccessRequest, AccessSettings, Want][] = [
   ['Sec-Fetch-Site cross-site', post({ fetchSite: 'cross-site' }), settings(), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
   ['Sec-Fetch-Site same-site', post({ fetchSite: 'same-site' }), settings(), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
   ['Sec-Fetch-Site same-origin', post({ fetchSite: 'same-origin' }), settings(), { caller: 'local' }],
+  ['Sec-Fetch-Site none (typed by the user)', post({ fetchSite: 'none' }), settings(), { caller: 'local' }],
+  ['Sec-Fetch-Site none with the cookie is no evidence', post({ fetchSite: 'none', session: live }), settings(tokens), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
   ['no browser evidence (curl, the CLI)', post(), settings(), { caller: 'local' }],
   ['a read from another origin stays a read', req({ origin: 'http://evil.example' }), settings(), { caller: 'anonymous' }],
   ['the live connection from another origin', req({ origin: 'http://evil.example', socket: true }), settings(), { status: 403, code: 'BB_ERR_BAD_ORIGIN' }],
@@ -63,6 +73,7 @@ const rows: [string, AccessRequest, AccessSettings, Want][] = [
   ['a PUT as text', req({ method: 'PUT', contentType: 'text/plain' }), settings(), { status: 415, code: 'BB_ERR_NOT_JSON' }],
   ['a PATCH as text', req({ method: 'PATCH', contentType: 'text/plain' }), settings(), { status: 415, code: 'BB_ERR_NOT_JSON' }],
   ['"application/jsonp" is not JSON', post({ contentType: 'application/jsonp' }), settings(), { status: 415, code: 'BB_ERR_NOT_JSON' }],
+  ['JSON named only in a parameter', post({ contentType: 'text/plain; x=application/json' }), settings(), { status: 415, code: 'BB_ERR_NOT_JSON' }],
   ['JSON with a charset', post({ contentType: 'application/json; charset=utf-8' }), settings(), { caller: 'local' }],
   ['a DELETE without a body', req({ method: 'DELETE' }), settings(), { caller: 'local' }],
   ['a DELETE with a text body', req({ method: 'DELETE', hasBody: true, contentType: 'text/plain' }), settings(), { status: 415, code: 'BB_ERR_NOT_JSON' }],
@@ -98,6 +109,10 @@ const rows: [string, AccessRequest, AccessSettings, Want][] = [
   ['a change, no tokens, another host', post({ remoteAddress: '10.0.0.9' }), settings(), { status: 401, code: 'BB_ERR_UNAUTHORIZED' }],
   ['a change, no tokens, a v4-mapped other host', post({ remoteAddress: '::ffff:10.0.0.9' }), settings(), { status: 401, code: 'BB_ERR_UNAUTHORIZED' }],
   ['a change, tokens set, loopback without one', post(), settings(tokens), { status: 401, code: 'BB_ERR_UNAUTHORIZED' }],
+  ['a change from a look-alike of loopback v4', post({ remoteAddress: '10.127.0.1' }), settings(), { status: 401, code: 'BB_ERR_UNAUTHORIZED' }],
+  ['a change from a look-alike of loopback v6', post({ remoteAddress: '::123' }), settings(), { status: 401, code: 'BB_ERR_UNAUTHORIZED' }],
+  ['HEAD is a read', req({ method: 'HEAD', remoteAddress: '10.0.0.9' }), settings(tokens), { caller: 'anonymous' }],
+  ['GET is a read', req({ method: 'GET', remoteAddress: '10.0.0.9' }), settings(tokens), { caller: 'anonymous' }],
   ['HEAD and OPTIONS are reads', req({ method: 'OPTIONS', origin: 'http://evil.example' }), settings(), { caller: 'anonymous' }],
 ];
 
@@ -110,10 +125,22 @@ describe('access decision', () => {
     });
   }
   it('every refusal says what to change', () => {
-    const host = decide(req({ host: 'evil.example' }), settings(), sessions);
-    assert.ok(!host.ok && host.error.includes('settings.api.hosts') && host.error.includes('evil.example'), JSON.stringify(host));
-    const origin = decide(post({ origin: 'http://evil.example' }), settings(), sessions);
-    assert.ok(!origin.ok && origin.error.includes('settings.api.origins'), JSON.stringify(origin));
+    const error = (r: AccessRequest, s = settings()) => {
+      const v = decide(r, s, sessions);
+      return v.ok ? 'allowed' : v.error;
+    };
+    assert.match(error(req({ host: 'evil.example' })), /^Host "evil\.example" is not a name .*settings\.api\.hosts$/);
+    assert.ok(error(req({ host: `${'x'.repeat(500)}.example` })).length < 250, 'a long Host is cut short');
+    assert.match(error(req({ host: undefined })), /^Host "" /);
+    assert.match(error(post({ origin: 'http://evil.example' })), /^changes may not come from a page of another origin \(http:\/\/evil\.example\).*settings\.api\.origins$/);
+    assert.match(error(post({ referer: 'http://evil.example/x' })), /\(http:\/\/evil\.example\/x\)/);
+    assert.match(error(post({ fetchSite: 'cross-site' })), /\(cross-site\)/);
+    assert.match(error(req({ origin: 'http://evil.example', socket: true })), /^the live connection may not come from a page of another origin/);
+    assert.match(error(post({ contentType: 'text/plain' })), /JSON only \(Content-Type: application\/json\)/);
+    assert.match(error(post({ bearer: 'x' }), settings(tokens)), /^unknown token$/);
+    assert.match(error(post({ session: live }), settings(tokens)), /login cookie must come from the wall/);
+    assert.match(error(post(), settings(tokens)), /^changes need a bearer token/);
+    assert.match(error(req(), settings({ ...tokens, protectReads: true })), /^reads need a bearer token or a wall login/);
   });
   it('a cookie-authorised read names its session; a token-authorised one does not', () => {
     const byCookie = decide(req({ session: live }), settings({ ...tokens, protectReads: true }), sessions);
@@ -139,6 +166,10 @@ describe('login sessions', () => {
     const b = store.create(ALICE, 1_000);
     assert.equal(store.lookup(b.id, [{ name: 'alice', token: 'alice-rotated-0123456789' }]), null, 'same name, new token: logged out');
     assert.equal(store.lookup(b.id, [ALICE]), null, 'and stays out');
+    const e = store.create(ALICE, 1_000);
+    assert.equal(store.lookup(e.id, [{ name: 'bob', token: ALICE.token }]), null, 'same token, renamed: logged out');
+    const f = store.create(ALICE, 1_000);
+    assert.equal(store.lookup(f.id, [{ name: 'bob', token: 'bob-token-0123456789' }, ALICE]), 'alice', 'one of several tokens');
     const d = store.create(ALICE, 1_000);
     assert.equal(store.revoke(d.id), true);
     assert.equal(store.lookup(d.id, [ALICE]), null);
@@ -157,8 +188,34 @@ describe('login sessions', () => {
   });
   it('read the session id from a Cookie header among others', () => {
     assert.equal(sessionFromCookie('a=1; bb_session=abc; b=2'), 'abc');
+    assert.equal(sessionFromCookie('bb_session=abc ;b=2'), 'abc');
     assert.equal(sessionFromCookie('xbb_session=abc'), undefined);
     assert.equal(sessionFromCookie('bb_session='), undefined);
     assert.equal(sessionFromCookie(undefined), undefined);
+  });
+});
+
+describe('what the seam reads from a request', () => {
+  const incoming = (method: string | undefined, headers: Record<string, string | string[]>, remoteAddress = '127.0.0.1') =>
+    ({ method, headers, socket: { remoteAddress } }) as unknown as IncomingMessage;
+  it('takes every header it decides on, and nothing else', () => {
+    const r = fromHttp(incoming('post', {
+      host: 'localhost:8080', origin: 'http://localhost:8080', referer: 'http://localhost:8080/', 'sec-fetch-site': 'same-origin',
+      'content-type': 'application/json', 'content-length': '2', authorization: `Bearer ${ALICE.token} `, cookie: 'bb_session=abc',
+    }, '::1'), false);
+    assert.deepEqual(r, {
+      method: 'POST', host: 'localhost:8080', origin: 'http://localhost:8080', referer: 'http://localhost:8080/', fetchSite: 'same-origin',
+      contentType: 'application/json', hasBody: true, bearer: ALICE.token, session: 'abc', remoteAddress: '::1', socket: false, open: false,
+    });
+  });
+  it('a body is a length above zero or a chunked transfer; a token only as "Bearer"', () => {
+    assert.equal(fromHttp(incoming('DELETE', { 'content-length': '0' }), false).hasBody, false);
+    assert.equal(fromHttp(incoming('DELETE', {}), false).hasBody, false);
+    assert.equal(fromHttp(incoming('DELETE', { 'transfer-encoding': 'chunked' }), false).hasBody, true);
+    assert.equal(fromHttp(incoming('GET', { authorization: 'Basic YWxpY2U6eA==' }), false).bearer, undefined);
+    assert.equal(fromHttp(incoming(undefined, {}), true).method, 'GET');
+    assert.equal(fromHttp(incoming('GET', {}), true).open, true);
+    assert.equal(fromHttp(incoming('GET', { origin: ['http://a', 'http://b'], 'sec-fetch-site': ['cross-site', 'none'] }), false).origin, 'http://a');
+    assert.equal(fromHttp(incoming('GET', { 'sec-fetch-site': ['cross-site', 'none'] }), false).fetchSite, 'cross-site');
   });
 });

@@ -120,7 +120,8 @@ export function socketMiddleware(settings: () => AccessSettings, sessions: Sessi
   };
 }
 
-function fromHttp(req: IncomingMessage, open: boolean): AccessRequest {
+/** What the seam needs from an HTTP request (or a socket.io handshake's). */
+export function fromHttp(req: IncomingMessage, open: boolean): AccessRequest {
   const h = req.headers;
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   return {
@@ -149,14 +150,14 @@ function refuse(status: number, code: ErrorCode, error: string): Verdict {
 
 /** "name" or "name:port", lower case; IPv6 in brackets. */
 function splitHost(host: string): { name: string; port: string | null } {
-  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(host.trim().toLowerCase());
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(host.toLowerCase());
   return m ? { name: m[1]!, port: m[2] ?? null } : { name: '', port: null };
 }
 
 function hostAllowed(host: string | undefined, allowed: readonly string[]): boolean {
   if (!host) return false;
   const h = splitHost(host);
-  return h.name !== '' && allowed.some((entry) => {
+  return allowed.some((entry) => {
     const a = splitHost(entry);
     return a.name === h.name && (a.port === null || a.port === h.port);
   });
