@@ -132,9 +132,9 @@ describe('fair polling slots', () => {
 });
 
 describe('poll bounds', () => {
-  it('a deadline leaves room for one request with every retry, within the interval', () => {
-    assert.equal(deadlineFor(null, 2_000, 1, 30_000), 12_000);
-    assert.equal(deadlineFor(null, 2_000, 1, 1_000), 6_000, 'never shorter than a failed request and a margin');
+  it('a deadline is the interval, or a few requests with every retry when longer', () => {
+    assert.equal(deadlineFor(null, 2_000, 1, 30_000), 30_000, 'the interval');
+    assert.equal(deadlineFor(null, 2_000, 1, 1_000), 16_000, 'never shorter than a few requests that each use every retry');
     assert.equal(deadlineFor(5_000, 2_000, 1, 30_000), 5_000, 'as configured');
   });
   it('backoff doubles per strike up to five minutes', () => {

@@ -24,13 +24,12 @@ export function limitsFor(size: { outlets: number; banks: number; phases: number
 }
 
 /**
- * A poll's deadline: room for a few requests that each use every retry, so a silent device still
- * fails as "no answer" first, and never much past its interval.
+ * A poll's deadline: its interval, or room for a few requests that each use every retry when that is
+ * longer. Generous on purpose: a device past it is misbehaving, and a slow but honest one must not be.
  */
 export function deadlineFor(configured: number | null | undefined, timeoutMs: number, retries: number, intervalMs: number): number {
   if (configured) return configured;
-  const oneRequest = timeoutMs * (retries + 1);
-  return Math.max(oneRequest + timeoutMs, Math.min(intervalMs, 3 * oneRequest));
+  return Math.max(intervalMs, 4 * timeoutMs * (retries + 1));
 }
 
 /** The wait after `strikes` polls in a row broke a bound: the interval doubled each time, up to a maximum. */
