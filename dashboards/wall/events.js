@@ -29,7 +29,7 @@ export function createEventFeed(root, { max = 40, now = () => Date.now() } = {})
     li.innerHTML = `
       <time class="mono" datetime="${new Date(ev.time).toISOString()}">${esc(eventTime(ev.time, now()))}</time>
       <div class="ev-body">
-        <div class="ev-head"><span class="ev-type">${esc(ev.type)}</span><span class="ev-msg">${esc(ev.message)}</span></div>
+        <div class="ev-head"><span class="ev-type">${esc(ev.type)}</span>${ev.count > 1 ? `<span class="ev-count" data-testid="event-count">×${ev.count}</span>` : ''}<span class="ev-msg">${esc(ev.message)}</span></div>
         ${chain}
       </div>`;
     return li;
@@ -37,6 +37,11 @@ export function createEventFeed(root, { max = 40, now = () => Date.now() } = {})
 
   function add(ev, fresh) {
     if (!ev || typeof ev.id !== 'number' || items.has(ev.id)) return false;
+    // A folded repeat supersedes the entry it counts on from: one line, with its count.
+    if (typeof ev.replaces === 'number') {
+      items.get(ev.replaces)?.el.remove();
+      items.delete(ev.replaces);
+    }
     const el = element(ev);
     if (fresh) {
       el.classList.add('fresh');

@@ -7,7 +7,9 @@ import type { ApiEvent } from '../http/api-types.js';
 export const ACTION_TYPES: ReadonlySet<string> = new Set([
   'drain', 'would-drain', 'drain-blocked', 'readmit', 'reload', 'hold', 'release',
   'backend-error', 'backend-drift', 'backend-recovered', 'monitoring-fault', 'monitoring-recovered',
-  'storage-failed', 'storage-recovered', 'config-rejected',
+  'storage-failed', 'storage-recovered', 'config-rejected', 'config-needs-restart',
+  'external-hold', 'external-release', 'pool-removed', 'device-misbehaving', 'device-behaving',
+  'trap-receiver-down', 'trap-receiver-rebind-failed', 'trap-receiver-stopped',
 ]);
 
 export function isActionEvent(event: Pick<ApiEvent, 'type' | 'chain'>): boolean {
