@@ -214,10 +214,11 @@ export class Poller {
         return this.record(device, { kind: device.target.kind, result: { ok: false, error: SNMP_FAILURE_TEXT.timeout, kind: 'timeout' } } as Outcome);
       }
       if (!outcome.result.ok && outcome.result.kind === 'limit') return this.misbehave(k, device, outcome.result.error);
-      // Answering in more than half the timeout, or not at all: the device is slow, even if it answered in time.
-      device.slow = (client.latencyMs ?? 0) > this.settings.timeoutMs / 2 || (!outcome.result.ok && outcome.result.kind === 'timeout');
       // Requests timed out, but others were answered: the device is there (never dark), its reading unusable.
       const partly = !outcome.result.ok && outcome.result.kind === 'timeout' && received !== undefined && (client.received ?? 0) > received;
+      // Answering in more than half the timeout, or only in part: the device is slow, even if it answered in time.
+      // A silent one is not: its poll ends at its first timeout, and its silence is what a power loss looks like.
+      device.slow = (client.latencyMs ?? 0) > this.settings.timeoutMs / 2 || partly;
       this.record(device, outcome, partly);
     })
       .catch((err) => this.options.log.error({ err: err instanceof Error ? err.name : 'unknown', device: k }, 'poll failed unexpectedly'))
