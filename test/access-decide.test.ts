@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeClock } from '../src/clock.js';
 import type { IncomingMessage } from 'node:http';
-import { decide, fromHttp, type AccessRequest, type AccessSettings } from '../src/http/access.js';
+import type { Request, Response } from 'express';
+import type { Socket } from 'socket.io';
+import { accessMiddleware, caller, decide, fromHttp, socketAllowRequest, socketMiddleware, type AccessRequest, type AccessSettings } from '../src/http/access.js';
 import { SessionStore, sessionFromCookie } from '../src/http/sessions.js';
 
 const ALICE = { name: 'alice', token: 'alice-token-0123456789' };
@@ -217,5 +219,75 @@ describe('what the seam reads from a request', () => {
     assert.equal(fromHttp(incoming('GET', {}), true).open, true);
     assert.equal(fromHttp(incoming('GET', { origin: ['http://a', 'http://b'], 'sec-fetch-site': ['cross-site', 'none'] }), false).origin, 'http://a');
     assert.equal(fromHttp(incoming('GET', { 'sec-fetch-site': ['cross-site', 'none'] }), false).fetchSite, 'cross-site');
+  });
+});
+
+// The adapters hand the same decision to Express and socket.io; plain objects stand in for their
+// request, response and socket here (test/access.test.ts runs them for real).
+describe('the seam as Express middleware and socket.io guards', () => {
+  const protect = () => settings({ ...tokens, protectReads: true });
+  const incoming = (method: string, headers: Record<string, string>) =>
+    ({ method, headers: { host: '127.0.0.1:8080', ...headers }, socket: { remoteAddress: '127.0.0.1' } }) as unknown as IncomingMessage;
+
+  function http(method: string, path: string, headers: Record<string, string> = {}) {
+    const out: { status?: number; body?: unknown; redirect?: [number, string]; passed: boolean } = { passed: false };
+    const req = { ...incoming(method, headers), path, originalUrl: path } as unknown as Request;
+    const res = {
+      locals: {},
+      status(n: number) { out.status = n; return this; },
+      json(b: unknown) { out.body = b; },
+      redirect(code: number, url: string) { out.redirect = [code, url]; },
+    } as unknown as Response;
+    accessMiddleware(protect, sessions, (r) => r.path === '/login.html')(req, res, () => { out.passed = true; });
+    return { ...out, caller: caller(res) };
+  }
+
+  it('lets through with the caller named, or answers JSON, or sends a page to the login', () => {
+    assert.deepEqual(http('GET', '/api/pools', { cookie: `bb_session=${live}` }), { passed: true, caller: 'alice' });
+    assert.deepEqual(http('GET', '/login.html'), { passed: true, caller: 'anonymous' });
+    assert.deepEqual(http('GET', '/?operator'.replace('?operator', '')), { passed: false, redirect: [302, '/login.html?next=%2F'], caller: 'anonymous' });
+    assert.deepEqual(http('HEAD', '/index.html').redirect, [302, '/login.html?next=%2Findex.html']);
+    for (const path of ['/wall.js', '/a/', '/x.htmlx', '/api/pools']) {
+      const r = http('GET', path);
+      assert.deepEqual([r.passed, r.redirect, r.status, (r.body as { code: string }).code], [false, undefined, 401, 'BB_ERR_UNAUTHORIZED'], path);
+      assert.match((r.body as { error: string }).error, /reads need/);
+    }
+    assert.deepEqual(http('POST', '/', { 'content-type': 'text/plain' }).status, 415);
+    const host = http('GET', '/', { host: 'evil.example' });
+    assert.deepEqual([host.status, host.redirect, (host.body as { code: string }).code], [421, undefined, 'BB_ERR_BAD_HOST']);
+  });
+
+  it('refuses a socket.io handshake for its Host or Origin before any socket exists; credentials come later', () => {
+    const allow = (headers: Record<string, string>) => {
+      let answer: [string | null | undefined, boolean] = ['never called', false];
+      socketAllowRequest(protect, sessions)(incoming('GET', headers), (err, ok) => { answer = [err, ok]; });
+      return answer;
+    };
+    assert.deepEqual(allow({}), [null, true]);
+    const host = allow({ host: 'evil.example' });
+    assert.equal(host[1], false);
+    assert.match(String(host[0]), /^BB_ERR_BAD_HOST: Host "evil\.example"/);
+    const origin = allow({ origin: 'http://evil.example' });
+    assert.equal(origin[1], false);
+    assert.match(String(origin[0]), /^BB_ERR_BAD_ORIGIN: the live connection/);
+  });
+
+  it('admits a socket.io connection by its auth token, its Authorization header or the cookie, and names who', () => {
+    const connect = (auth: unknown, headers: Record<string, string> = {}, method = 'GET') => {
+      const socket = { handshake: { auth, headers: { host: '127.0.0.1:8080', ...headers } }, request: incoming(method, headers), data: undefined } as unknown as Socket;
+      const seen: { err: (Error & { data?: unknown }) | undefined | 'never called' } = { err: 'never called' };
+      socketMiddleware(protect, sessions)(socket, (e) => { seen.err = e; });
+      return { err: seen.err, data: socket.data as unknown };
+    };
+    assert.deepEqual(connect({ token: ALICE.token }), { err: undefined, data: { caller: 'alice', session: null } });
+    assert.deepEqual(connect({ token: '' }, { authorization: `Bearer ${ALICE.token}` }).data, { caller: 'alice', session: null });
+    assert.deepEqual(connect({ token: 42 }, { authorization: `Bearer ${ALICE.token}` }).data, { caller: 'alice', session: null });
+    assert.deepEqual(connect(undefined, { cookie: `bb_session=${live}` }).data, { caller: 'alice', session: live });
+    assert.deepEqual(connect({}, { cookie: `bb_session=${live}` }, 'POST').data, { caller: 'alice', session: live }, 'a handshake is a read, whatever its method');
+    const refused = connect({});
+    assert.ok(refused.err instanceof Error, 'refused');
+    assert.deepEqual([refused.err.message, refused.err.data, refused.data], ['reads need a bearer token or a wall login (POST /api/login)', { code: 'BB_ERR_UNAUTHORIZED', status: 401 }, undefined]);
+    const bad = connect({ token: 'mallory-token-0123456789' }, { cookie: `bb_session=${live}` });
+    assert.deepEqual(bad.err instanceof Error ? bad.err.data : bad.err, { code: 'BB_ERR_UNAUTHORIZED', status: 401 }, 'a wrong token is not rescued by the cookie');
   });
 });
