@@ -232,3 +232,54 @@ pools: [{name: p, members: [n], backend: {type: file, dir: d}, drain: {minHealth
     assert.equal(s.traps.port, 0);
   });
 });
+
+describe('bounds', () => {
+  const NODE = 'nodes: [{name: n, rack: r1, address: 10.0.0.2, psus: [{pdu: a, outlet: 1}]}]';
+  const pool = (backend: string) => `${pdu('')}\n${NODE}\npools: [{name: p, members: [n], backend: ${backend}}]`;
+  const SECRET = 'x'.repeat(16);
+  const accepted: [name: string, lines: string][] = [
+    ['3 phases', pdu(', phases: 3')],
+    ['an HAProxy backend name and server names', pool('{type: haproxy, socket: /run/h.sock, backend: be_web, servers: {n: web-01}}')],
+    ['a webhook secret of 16 characters, 10 retries', pool(`{type: webhook, url: "https://lb/hook", secret: ${SECRET}, retries: 10}`)],
+    ['a webhook with no retries', pool('{type: webhook, url: "https://lb/hook", retries: 0}')],
+    ['the largest rows per table, value size, receive buffer', 'settings: {maxRowsPerTable: 20000, maxValueBytes: 65536, traps: {receiveBuffer: 16777216}}'],
+    ['the smallest rows per table, value size, receive buffer', 'settings: {maxRowsPerTable: 16, maxValueBytes: 64, traps: {receiveBuffer: 65536}}'],
+    ['simulator HTTP ports', 'settings: {simulatorHttpPort: 65535}'],
+    ['mass failure from 3 PDUs', 'settings: {massFailure: {minPdus: 3}}'],
+    ['an API token', 'settings: {api: {tokens: [{name: ops, token: 0123456789abcdef0123}]}}'],
+    ['two sites', 'sites: [{name: Lab, rows: [{name: row 1, racks: [r1]}]}, {name: Annex, rows: [{name: row 1, racks: [r2]}]}]'],
+  ];
+  for (const [name, lines] of accepted) {
+    it(`accepted: ${name}`, () => assert.ok(lines.startsWith('sites:') ? parseConfigText(`${lines}\n`, 'lab.yaml') : load(lines)));
+  }
+  const refused: [lines: string, problem: string][] = [
+    [pdu(', phases: 4'), 'pdus[0].phases: Too big: expected number to be <=3'],
+    [pdu(', phases: 0'), 'pdus[0].phases: Too small: expected number to be >=1'],
+    [pool(`{type: webhook, url: "https://lb/hook", secret: ${SECRET.slice(1)}}`), 'pools[0].backend.secret: Too small: expected string to have >=16 characters'],
+    [pool('{type: webhook, url: "https://lb/hook", retries: 11}'), 'pools[0].backend.retries: Too big: expected number to be <=10'],
+    ['settings: {maxRowsPerTable: 20001}', 'settings.maxRowsPerTable: Too big: expected number to be <=20000'],
+    ['settings: {maxRowsPerTable: 15}', 'settings.maxRowsPerTable: Too small: expected number to be >=16'],
+    ['settings: {maxValueBytes: 65537}', 'settings.maxValueBytes: Too big: expected number to be <=65536'],
+    ['settings: {maxValueBytes: 63}', 'settings.maxValueBytes: Too small: expected number to be >=64'],
+    ['settings: {traps: {receiveBuffer: 65535}}', 'settings.traps.receiveBuffer: Too small: expected number to be >=65536'],
+    ['settings: {simulatorHttpPort: 0}', 'settings.simulatorHttpPort: Too small: expected number to be >=1'],
+    ['settings: {massFailure: {minPdus: 0}}', 'settings.massFailure.minPdus: Too small: expected number to be >=1'],
+    ['settings: {api: {tokens: [{name: ops, token: short}]}}', 'settings.api.tokens[0].token: Too small: expected string to have >=16 characters'],
+  ];
+  for (const [lines, problem] of refused) {
+    it(`refused: ${problem}`, () => assert.deepEqual(problems(lines), [`lab.yaml:${lines.includes('\n') ? 4 : 2}: ${problem}`]));
+  }
+  it('no site at all is refused', () => {
+    assert.throws(() => parseConfigText('sites: []\n', 'lab.yaml'), (err: unknown) => err instanceof ConfigError
+      && err.problems.map((p) => `${p.line}: ${p.path}: ${p.message}`).join() === '1: sites: Too small: expected array to have >=1 items');
+  });
+  it('an API section given in part keeps reads open and sessions at 12 hours', () => {
+    const api = load('settings: {api: {tokens: []}}').settings.api;
+    assert.deepEqual([api.protectReads, api.sessionLifetime], [false, 12 * 3_600_000]);
+    assert.equal(load('settings: {}').settings.api.sessionLifetime, 43_200_000);
+  });
+  it('an origin whose scheme only contains "http" is refused', () => {
+    assert.deepEqual(problems('settings: {api: {origins: ["xhttp://noc"]}}'),
+      ['lab.yaml:2: settings.api.origins[0]: an origin such as "https://noc.example.com" (scheme, host, optional port; no path)']);
+  });
+});
