@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeClock } from '../src/clock.js';
+import { settingsSchema } from '../src/config/schema.js';
 import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import type { Socket } from 'socket.io';
@@ -289,5 +290,32 @@ describe('the seam as Express middleware and socket.io guards', () => {
     assert.deepEqual([refused.err.message, refused.err.data, refused.data], ['reads need a bearer token or a wall login (POST /api/login)', { code: 'BB_ERR_UNAUTHORIZED', status: 401 }, undefined]);
     const bad = connect({ token: 'mallory-token-0123456789' }, { cookie: `bb_session=${live}` });
     assert.deepEqual(bad.err instanceof Error ? bad.err.data : bad.err, { code: 'BB_ERR_UNAUTHORIZED', status: 401 }, 'a wrong token is not rescued by the cookie');
+  });
+});
+
+describe('settings.api as configured', () => {
+  const api = (input: Record<string, unknown>) => settingsSchema.safeParse({ api: input });
+  it('defaults to the loopback names, no other origins, 12-hour logins (an existing config keeps working)', () => {
+    const parsed = settingsSchema.parse({});
+    assert.deepEqual([parsed.api.hosts, parsed.api.origins, parsed.api.sessionLifetime], [LOOPBACK_HOSTS, [], 43_200_000]);
+    assert.deepEqual(settingsSchema.parse({ api: { protectReads: true } }).api.hosts, LOOPBACK_HOSTS);
+  });
+  it('takes host names with or without a port, in any case; refuses anything else', () => {
+    const ok = api({ hosts: ['NOC.example.com', 'noc:8443', '[::1]:8080', '10.1.2.3'] });
+    assert.deepEqual(ok.success ? ok.data.api.hosts : ok.error.issues, ['noc.example.com', 'noc:8443', '[::1]:8080', '10.1.2.3']);
+    for (const bad of [[], ['http://noc.example.com'], ['noc/x'], ['*'], ['noc:port']]) assert.equal(api({ hosts: bad }).success, false, JSON.stringify(bad));
+  });
+  it('takes origins as scheme://host[:port] and nothing more', () => {
+    const ok = api({ origins: ['https://noc.example.com', 'http://noc.example.com:8080/', 'HTTPS://NOC.example.com:443'] });
+    assert.deepEqual(ok.success ? ok.data.api.origins : ok.error.issues, ['https://noc.example.com', 'http://noc.example.com:8080', 'https://noc.example.com']);
+    for (const bad of ['noc.example.com', 'https://noc.example.com/wall', 'ftp://noc.example.com', 'https://user:pw@noc.example.com', 'https://noc.example.com/?x=1', 'null']) {
+      const r = api({ origins: [bad] });
+      assert.equal(r.success, false, bad);
+      if (!r.success) assert.match(r.error.issues[0]!.message, /an origin such as/);
+    }
+  });
+  it('reads the login lifetime as a duration', () => {
+    const r = api({ sessionLifetime: '30m' });
+    assert.equal(r.success ? r.data.api.sessionLifetime : null, 1_800_000);
   });
 });
