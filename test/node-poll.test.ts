@@ -174,3 +174,30 @@ describe('Poller.configure', () => {
     poller.stop();
   });
 });
+
+describe('Poller.stop', () => {
+  it('polls still waiting for a slot open no session once the poller stops', async () => {
+    const made: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    const poller = new Poller({
+      store: new StateStore(), clock: systemClock, log: pino({ level: 'silent' }), timeoutMs: 2_000, retries: 0, concurrency: 1,
+      connect: (target) => {
+        made.push(target.name);
+        // Every device answers only when told: the ones polling hold every slot while the others wait.
+        const fake = new FakeSnmpClient({ '1.3.6.1.2.1.1.3.0': 100 });
+        return Object.assign(fake, { get: async (oids: string[]) => { await held; return FakeSnmpClient.prototype.get.call(fake, oids); } });
+      },
+    });
+    const names = Array.from({ length: 8 }, (_, i) => `n${i}`);
+    poller.setTargets(names.map((name) => ({ kind: 'node' as const, name, address: '127.0.0.1:1161', credentials: { version: '2c' as const, community: 'public' }, intervalMs: 60_000 })));
+    const polls = names.map((n) => poller.pollNow('node', n));
+    await waitFor('the slots taken', async () => made.length > 0);
+    const polling = made.length;
+    assert.ok(polling < names.length, 'some polls wait for a slot');
+    poller.stop();
+    release();
+    await Promise.all(polls);
+    assert.equal(made.length, polling, 'no waiting poll opened a session after the stop');
+  });
+});

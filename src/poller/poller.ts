@@ -201,6 +201,8 @@ export class Poller {
   private run(k: string, device: Scheduled, lane: Lane): Promise<void> {
     if (device.inFlight) return device.inFlight;
     device.inFlight = this.limit.run(lane, device.slow, async (release) => {
+      // Removed (or the poller stopped) while waiting for a slot: no session is opened for it again.
+      if (this.devices.get(k) !== device) return;
       device.inFlightSince = this.options.clock.now();
       const client = this.clientOf(device);
       const received = client.received;
