@@ -7,6 +7,7 @@ import type { ApiEvent, ApiNode, ApiPool } from '../src/http/api-types.js';
 import type { TrapRecord } from '../src/traps/trap-pipeline.js';
 import { demoConfig, waitFor } from './helpers/demo-config.js';
 import { netSnmp } from './helpers/net-snmp-tools.js';
+import { freeUdpPort } from './helpers/ports.js';
 import { recordingsDir } from './helpers/snmpsim.js';
 
 describe('traps in the demo', () => {
@@ -19,12 +20,13 @@ describe('traps in the demo', () => {
 
   before(async () => {
     // A poll interval far longer than the test: whatever happens fast happens by trap.
-    const snmpPort = 23200 + (process.pid % 50);
-    const demo = demoConfig({ snmpPort, pollInterval: '60s', holdDown: '1s' });
+    const demo = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort(), pollInterval: '60s', holdDown: '1s' });
     demo.config.settings.traps.mibDirs = [`${recordingsDir()}/../mibs`];
+    // One poll a minute: a first poll lost to a short timeout on a busy machine would leave nothing to wait for.
+    demo.config.settings.snmpTimeout = 2_000;
     app = await startApp({ config: demo.config, stateDir: demo.stateDir, logLevel: 'silent' });
     trapTarget = `127.0.0.1:${demo.config.settings.traps.port}`;
-    await waitFor('first polls', async () => (await api<ApiNode[]>('/api/nodes')).every((n) => n.power === 'normal'), 20_000);
+    await waitFor('first polls', async () => (await api<ApiNode[]>('/api/nodes')).every((n) => n.power === 'normal'), 60_000);
   });
   after(async () => { await app?.stop(); });
 
