@@ -108,8 +108,8 @@ describe('where a refused request goes', () => {
 });
 
 describe('the live connection', () => {
-  function connect(headers: Record<string, string>, method = 'GET') {
-    const incoming = { method, headers: { host: '127.0.0.1:8080', ...headers }, socket: { remoteAddress: '127.0.0.1' } } as unknown as IncomingMessage;
+  function connect(headers: Record<string, string>, method = 'GET', remoteAddress = '127.0.0.1') {
+    const incoming = { method, headers: { host: '127.0.0.1:8080', ...headers }, socket: { remoteAddress } } as unknown as IncomingMessage;
     const socket = { handshake: { auth: {}, headers: incoming.headers }, request: incoming, data: undefined } as unknown as Socket;
     let err: (Error & { data?: unknown }) | undefined | 'never called' = 'never called';
     socketMiddleware(() => settings(), none as SessionStore)(socket, (e) => { err = e; });
@@ -127,5 +127,7 @@ describe('the live connection', () => {
     assert.equal(connect({ origin: 'http://127.0.0.1:8080' }), undefined);
     assert.equal(connect({}), undefined);
     assert.equal(connect({}, 'POST'), undefined, 'a handshake is a read, whatever its method');
+    // Not loopback and no credentials: let in only because it is a read and reads are not protected.
+    assert.equal(connect({}, 'POST', '192.0.2.5'), undefined, 'a remote handshake is a read too');
   });
 });
