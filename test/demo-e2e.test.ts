@@ -90,10 +90,11 @@ describe('Dallas demo', () => {
     assert.equal(result.readmitted.length + result.kept.length, 20);
 
     // Past the hold-down they all come back (a reload again if a slow machine made one miss a poll).
+    let last = '';
     await waitFor('all re-admitted', async () => {
-      await api('/api/reload', { method: 'POST' });
+      last = (await api<{ outcome: string }>('/api/reload', { method: 'POST' })).outcome;
       return (await drainedNames()).length === 0;
-    }, 30_000, 1_000);
+    }, 30_000, 1_000).catch((err: Error) => { throw new Error(`${err.message}; the last reload said: ${last}`); });
     await waitFor('the membership file complete', async () => (await membersFile()).length === 80);
   });
 
