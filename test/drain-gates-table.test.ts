@@ -83,6 +83,18 @@ describe('decide: the way back', () => {
   });
 });
 
+describe('decide: only members count for the safety rules', () => {
+  // Two members, one lost; a record of a node a reload took out of the pool must not fill the cap or the floor.
+  const lost = (over: Partial<GateInput>) => one(input({
+    pool: pool(['a', 'b'], over.pool?.drain), records: new Map([['gone', record('gone')]]), health: (n) => h(n, n === 'gone' ? 'lost' : 'normal'),
+    condition: (n) => (n === 'a' ? 'a lost' : null), ...over,
+  }), 'a');
+  it('max-drained-fraction: a former member\'s record takes no room under the cap', () =>
+    assert.equal(lost({ pool: pool(['a', 'b'], { maxDrainedFraction: 0.5 }) }).gate, 'drain'));
+  it('min-healthy: a former member\'s record is not out of rotation', () =>
+    assert.equal(lost({ pool: pool(['a', 'b'], { minHealthy: { count: 1, fraction: 0 } }) }).gate, 'drain'));
+});
+
 describe('decide: drain policy, debounce and drain', () => {
   it('not assessed yet / power normal / not a drain under the policy', () => {
     const i = input({ pool: pool(['a', 'b', 'c'], { on: ['lost', 'ups-battery'] }), health: (n) => (n === 'a' ? undefined : n === 'b' ? h('b', 'normal') : h('c', 'degraded', true, 'one feed down')) });

@@ -127,9 +127,12 @@ export function decide(input: GateInput): GateOutcome {
     candidates.push(node);
   }
 
-  const heldOut = [...decisions.values()].filter((d) => d.state === 'held').length;
+  // Only members count: a drain record of a node a reload took out of the pool neither sits in rotation nor in the cap.
+  const members = new Set(pool.members);
+  const heldOut = [...decisions.values()].filter((d) => d.state === 'held' && members.has(d.node)).length;
+  const drained = [...input.records.keys()].filter((n) => members.has(n)).length;
   const { admitted, blocked } = applySafetyRules({
-    pool, active: pool.members.length - input.records.size - heldOut, drained: input.records.size, recentDrains: input.recentDrains, frozen: input.frozen,
+    pool, active: pool.members.length - drained - heldOut, drained, recentDrains: input.recentDrains, frozen: input.frozen,
   }, candidates);
   for (const b of blocked) for (const node of b.nodes) put(node, 'active', b.rule satisfies SafetyRuleName, `${input.condition(node)}; drain blocked by rule ${b.rule}: ${b.message}`);
   for (const node of admitted) {
