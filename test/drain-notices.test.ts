@@ -142,7 +142,7 @@ describe('DrainNotices.external', () => {
 
   it('says members held in the backend when they appear, from the first reconcile on', () => {
     const { notices, said } = setUp();
-    notices.external('web', 'haproxy', undefined, members(decision('w-1', 'external-hold'), decision('w-2', 'external-hold'), decision('w-3', 'healthy')));
+    notices.external('web', 'haproxy', undefined, members(decision('w-1', 'external-hold'), decision('w-2', 'external-hold'), decision('w-3', 'power-normal')));
     assert.deepEqual(said, [{
       type: 'external-hold', severity: 'warning', subject: 'web',
       message: 'w-1, w-2 taken out of pool web in haproxy, not by Breakerbox: held there and left alone',
@@ -152,7 +152,7 @@ describe('DrainNotices.external', () => {
 
   it('says nothing while the same members stay held', () => {
     const { notices, said } = setUp();
-    const now = members(decision('w-1', 'external-hold'), decision('w-2', 'healthy'));
+    const now = members(decision('w-1', 'external-hold'), decision('w-2', 'power-normal'));
     notices.external('web', 'haproxy', now, now);
     assert.deepEqual(said, []);
   });
@@ -160,8 +160,8 @@ describe('DrainNotices.external', () => {
   it('says a release, "it" for one and "them" for more; a member gone from the pool is not released', () => {
     const { notices, said } = setUp();
     const before = members(decision('w-1', 'external-hold'), decision('w-2', 'external-hold'), decision('w-3', 'external-hold'));
-    notices.external('web', 'haproxy', before, members(decision('w-1', 'healthy'), decision('w-2', 'external-hold')));
-    notices.external('web', 'haproxy', before, members(decision('w-1', 'healthy'), decision('w-3', 'healthy'), decision('w-2', 'external-hold')));
+    notices.external('web', 'haproxy', before, members(decision('w-1', 'power-normal'), decision('w-2', 'external-hold')));
+    notices.external('web', 'haproxy', before, members(decision('w-1', 'power-normal'), decision('w-3', 'power-normal'), decision('w-2', 'external-hold')));
     assert.deepEqual(said, [
       {
         type: 'external-release', severity: 'info', subject: 'web',
