@@ -8,7 +8,7 @@ import { DrainController } from './drain/drain-controller.js';
 import { DrainStore } from './drain/drain-store.js';
 import { resolve } from 'node:path';
 import { EventLog } from './events/event-log.js';
-import { assessPower, type PowerView } from './health/power-health.js';
+import { PowerHealth, type PowerView } from './health/power-health.js';
 import { Topology } from './health/topology.js';
 import { startHttp, type HttpServer } from './http/server.js';
 import type { ReadModel } from './http/snapshot.js';
@@ -65,14 +65,17 @@ export async function startApp(options: AppOptions): Promise<App> {
   const events = new EventLog(clock, log.child({ module: 'events' }));
   const backends = new Backends(stateDir, clock);
   const backendFor = (pool: string): PoolBackend => backends.for(pool, topology.pools.get(pool)?.backend ?? { type: 'file', dir: 'var/pools' });
-  // Power health is derived from the facts: computed once per change of facts (or of time, at most
-  // every 250 ms, since age makes facts stale), not once per pool and caller.
-  let cached: { version: number; at: number; topology: Topology; view: PowerView } | null = null;
+  // Power health follows the facts: each change re-assesses only what it reaches, and the pools of
+  // the nodes whose health changed are looked at again (facts going stale count as changes).
+  const staleMs = (c: Config) => c.settings.pollInterval * c.settings.staleAfterPolls;
+  let health = new PowerHealth(topology, store, staleMs(config), clock.now());
+  const refreshHealth = () => {
+    const changed = health.update(clock.now());
+    if (changed.size > 0) controller.powerChanged(changed);
+  };
   const view = (): PowerView => {
-    const now = clock.now();
-    if (cached && cached.version === store.version && cached.topology === topology && now - cached.at < 250) return cached.view;
-    cached = { version: store.version, at: now, topology, view: assessPower(topology, store, now, config.settings.pollInterval * config.settings.staleAfterPolls) };
-    return cached.view;
+    refreshHealth();
+    return health.view;
   };
   // A database that cannot be written is said loudly, once, and again when it is back.
   const drainStore = new DrainStore(config.settings.database === ':memory:' ? ':memory:' : resolve(stateDir, config.settings.database), {
@@ -127,6 +130,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     config = next;
     topology = nextTopology;
     store.retain(new Set(next.pdus.map((p) => p.name)), new Set(next.nodes.map((n) => n.name)));
+    health = new PowerHealth(nextTopology, store, staleMs(next), clock.now());
     if (tickChanged && tick) scheduleTick();
     // Backends follow the pools' specs by themselves (Backends.for); API tokens, mode and shadow are read live.
     controller.enqueueAll();
@@ -172,7 +176,12 @@ export async function startApp(options: AppOptions): Promise<App> {
   }
 
   const unwatch = watchFacts(store, () => topology, events);
-  store.onChange(() => { controller.enqueueAll(); http.changed(); });
+  store.onChange((change) => {
+    health.touch(change);
+    controller.factChanged(change);
+    refreshHealth();
+    http.changed();
+  });
   events.subscribe((e) => http.pushEvent(e));
   pushWall = () => http.changed();
   scheduleTick();

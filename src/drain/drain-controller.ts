@@ -61,6 +61,8 @@ export class DrainController {
   private readonly decisions = new Map<string, Map<string, MemberDecision>>();
   private readonly blocked = new Map<string, Blocked[]>();
   private frozen: FrozenDomain[] = [];
+  /** The power view (and its version) the frozen domains were last found from. */
+  private frozenFrom: { view: PowerView; version: number | undefined } | null = null;
   private debounceTimer: { at: number; timer: { cancel(): void } } | null = null;
   private readonly queue: WorkQueue;
   private readonly sync: BackendSync;
@@ -73,7 +75,10 @@ export class DrainController {
     // The rate limit remembers drains from before a restart.
     for (const { pool, time } of deps.store.drainTimesSince(deps.clock.now() - MINUTE)) this.recent.set(pool, [...(this.recent.get(pool) ?? []), time]);
     this.queue = new WorkQueue(
-      async (pool) => { this.noteFrozen(); await this.reconcile(pool); },
+      async (pool) => {
+        if (this.noteFrozen()) this.enqueueAll();
+        await this.reconcile(pool);
+      },
       (pool, err) => this.deps.log.error({ err: (err as Error).message, pool }, 'reconcile failed'),
     );
     this.sync = new BackendSync({ events: deps.events, clock: deps.clock, log: deps.log, enqueue: (pool) => this.enqueue(pool) });
@@ -82,6 +87,25 @@ export class DrainController {
 
   enqueue(pool: string): void {
     this.queue.add(pool);
+  }
+
+  /** Power health changed for these nodes: their pools are looked at again, every pool when the frozen domains changed. */
+  powerChanged(nodes: Iterable<string>): void {
+    if (this.noteFrozen()) return this.enqueueAll();
+    const topology = this.deps.topology();
+    for (const node of nodes) this.queue.addAll(topology.poolsOfNode(node));
+  }
+
+  /**
+   * A device's facts changed beyond its power health: a node's answers decide its re-admission,
+   * a UPS's battery decides pools that drain on it.
+   */
+  factChanged(change: { kind: 'pdu' | 'node'; name: string }): void {
+    const topology = this.deps.topology();
+    if (change.kind === 'node') return this.queue.addAll(topology.poolsOfNode(change.name));
+    for (const pdu of topology.pdusFedFrom(change.name)) {
+      for (const node of topology.nodesFedBy(pdu.name)) this.queue.addAll(topology.poolsOfNode(node.name));
+    }
   }
 
   enqueueAll(): void {
@@ -316,10 +340,16 @@ export class DrainController {
     this.debounceTimer = { at, timer: this.deps.clock.setTimeout(() => { this.debounceTimer = null; this.enqueueAll(); }, at - now) };
   }
 
-  private noteFrozen(): void {
+  /** Finds the frozen domains again when power health changed since last time; true when they changed. */
+  private noteFrozen(): boolean {
+    const view = this.deps.view();
+    if (this.frozenFrom?.view === view && view.version !== undefined && this.frozenFrom.version === view.version) return false;
+    this.frozenFrom = { view, version: view.version };
     const before = this.frozen;
-    this.frozen = frozenDomains(this.deps.topology(), this.deps.view(), this.deps.facts, this.deps.settings().massFailure);
+    this.frozen = frozenDomains(this.deps.topology(), view, this.deps.facts, this.deps.settings().massFailure);
     this.notices.frozen(before, this.frozen);
+    const key = (ds: FrozenDomain[]) => ds.map((d) => `${d.domain}:${[...d.nodes].join(',')}`).join('|');
+    return key(before) !== key(this.frozen);
   }
 
   private bucket<T>(map: Map<string, Map<string, T>>, pool: string): Map<string, T> {

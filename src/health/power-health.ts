@@ -31,6 +31,8 @@ export interface PduHealth {
 export interface PowerView {
   nodes: Map<string, NodeHealth>;
   pdus: Map<string, PduHealth>;
+  /** Bumped by a live view (PowerHealth) whenever an entry changes; what is derived from it can be cached against it. */
+  version?: number;
 }
 
 export interface Facts {
@@ -39,73 +41,198 @@ export interface Facts {
 }
 
 /**
- * Power health of every node from topology and facts: a pure function of its inputs.
+ * Power health of every node from topology and facts, assessed in one go: a pure function of its inputs.
  * `staleMs`: facts older than this are unknown, never "fine".
  */
 export function assessPower(topology: Topology, facts: Facts, now: number, staleMs: number): PowerView {
-  const fresh = (f: { lastPollAt: number | null } | undefined) => f?.lastPollAt != null && now - f.lastPollAt <= staleMs;
-  const nodeReachable = (name: string): boolean | null => {
-    const f = facts.node(name);
-    return fresh(f) ? f!.reachable : null;
-  };
-  const pduReading = (name: string) => {
-    const f = facts.pdu(name);
-    return fresh(f) && f!.reachable ? f!.reading : null;
-  };
+  return new PowerHealth(topology, facts, staleMs, now).view;
+}
 
-  // Pass 1: feeds from readings alone.
-  const direct = (pdu: string, outlet: number): PsuHealth => {
-    const reading = pduReading(pdu);
-    if (!reading) return { pdu, outlet, feed: 'unknown', reason: `${pdu} not answering`, cause: null };
-    const o = reading.outlets.find((x) => x.index === outlet);
-    const pduConfig = topology.pdus.get(pdu);
-    const bankIndex = o?.bank ?? (pduConfig ? topology.configuredBank(pduConfig, outlet) : null);
-    const bank = reading.banks.find((b) => b.index === bankIndex);
-    if (bank?.breaker === 'tripped' && o?.state !== 'on') {
-      const cause = `bank ${bank.index} breaker tripped on ${pdu}`;
-      return { pdu, outlet, feed: 'down', reason: cause, cause };
-    }
-    if (o?.state === 'on') return { pdu, outlet, feed: 'up', reason: `outlet ${outlet} on`, cause: null };
-    if (o?.state === 'off') {
-      const cause = `outlet ${outlet} switched off on ${pdu}`;
-      return { pdu, outlet, feed: 'down', reason: cause, cause };
-    }
-    const volts = [...reading.inlets, ...reading.phases].map((p) => p.voltage).filter((v) => v.quality === 'ok');
-    if (volts.length > 0 && volts.every((v) => v.value! < 10)) {
-      const cause = `inlet of ${pdu} without voltage`;
-      return { pdu, outlet, feed: 'down', reason: cause, cause };
-    }
-    return { pdu, outlet, feed: 'unknown', reason: `outlet ${outlet} state unknown on ${pdu}`, cause: null };
-  };
-  const directFeeds = new Map<string, PsuHealth[]>();
-  for (const node of topology.nodes.values()) directFeeds.set(node.name, node.psus.map((p) => direct(p.pdu, p.outlet)));
+/** A change of one device's facts, as the state store announces it. */
+export interface FactTouch {
+  kind: 'pdu' | 'node';
+  name: string;
+}
 
-  // Pass 2: a silent PDU whose dependants are all silent too has lost power, not just its network.
-  const pdus = new Map<string, PduHealth>();
-  for (const pdu of topology.pdus.values()) {
-    const f = facts.pdu(pdu.name);
+/**
+ * Power health kept up to date by changes: a changed fact re-assesses only the PSUs, PDUs and nodes
+ * it can reach, and facts going stale are found by their expiry time, not by a sweep. After any
+ * sequence of `touch` and `update(now)` the view equals a fresh assessment at `now` (tested so).
+ * The view's maps are updated in place; each entry is replaced, never changed.
+ */
+export class PowerHealth {
+  readonly view: PowerView = { nodes: new Map(), pdus: new Map(), version: 0 };
+  /** Feeds from readings alone, per node (pass 1). */
+  private readonly direct = new Map<string, PsuHealth[]>();
+  private readonly dirtyPdus = new Set<string>();
+  private readonly dirtyNodes = new Set<string>();
+  /** When each fresh device's facts go stale (its lastPollAt + staleMs). */
+  private readonly expiries = new ExpiryHeap();
+
+  constructor(private readonly topology: Topology, private readonly facts: Facts, private readonly staleMs: number, now: number) {
+    for (const name of topology.pdus.keys()) this.dirtyPdus.add(name);
+    for (const name of topology.nodes.keys()) this.dirtyNodes.add(name);
+    this.update(now);
+  }
+
+  /** A device's facts changed: it is re-assessed at the next update. */
+  touch(change: FactTouch): void {
+    if (change.kind === 'pdu' ? this.topology.pdus.has(change.name) : this.topology.nodes.has(change.name)) {
+      (change.kind === 'pdu' ? this.dirtyPdus : this.dirtyNodes).add(change.name);
+    }
+  }
+
+  /** Brings the view to `now`: touched devices and those whose facts went stale. Returns the nodes whose health changed. */
+  update(now: number): Set<string> {
+    for (const e of this.expiries.popUntil(now)) {
+      if (this.facts[e.kind](e.name)?.lastPollAt === e.lastPollAt) (e.kind === 'pdu' ? this.dirtyPdus : this.dirtyNodes).add(e.name);
+    }
+    const changed = new Set<string>();
+    if (this.dirtyPdus.size === 0 && this.dirtyNodes.size === 0) return changed;
+    const fresh = (f: { lastPollAt: number | null } | undefined) => f?.lastPollAt != null && now - f.lastPollAt <= this.staleMs;
+
+    // Pass 1: the feeds of every node on a touched PDU, and the nodes touched themselves.
+    const recombine = new Set<string>(this.dirtyNodes);
+    const darkCheck = new Set<string>(this.dirtyPdus);
+    for (const pdu of this.dirtyPdus) {
+      this.expire('pdu', pdu, fresh);
+      for (const node of this.topology.nodesFedBy(pdu)) recombine.add(node.name);
+    }
+    for (const node of this.dirtyNodes) this.expire('node', node, fresh);
+    for (const name of recombine) {
+      const node = this.topology.nodes.get(name)!;
+      const before = this.direct.get(name);
+      const feeds = node.psus.map((p) => directFeed(this.topology, this.facts, fresh, p.pdu, p.outlet));
+      this.direct.set(name, feeds);
+      // A node's feeds and answers decide whether each PDU feeding it is dark.
+      if (this.dirtyNodes.has(name) || !before || feeds.some((f, i) => !samePsu(f, before[i]!))) for (const p of node.psus) darkCheck.add(p.pdu);
+    }
+    this.dirtyPdus.clear();
+    this.dirtyNodes.clear();
+
+    // Pass 2: a silent PDU whose dependants are all silent too has lost power, not just its network.
+    for (const pdu of darkCheck) {
+      const health = this.pduHealth(pdu, fresh);
+      const before = this.view.pdus.get(pdu);
+      if (before && before.reachable === health.reachable && before.dark === health.dark) continue;
+      this.view.pdus.set(pdu, health);
+      this.view.version!++;
+      if (before?.dark !== health.dark) for (const node of this.topology.nodesFedBy(pdu)) recombine.add(node.name);
+    }
+
+    for (const name of recombine) {
+      const psus = this.direct.get(name)!.map((psu): PsuHealth => {
+        if (psu.feed !== 'unknown' || !this.view.pdus.get(psu.pdu)?.dark) return psu;
+        const cause = `${psu.pdu} and every node it alone feeds stopped answering`;
+        return { ...psu, feed: 'down', reason: cause, cause };
+      });
+      const f = this.facts.node(name);
+      const reachable = fresh(f) ? f!.reachable : null;
+      const health: NodeHealth = { name, ...combine(psus, reachable), reachable, psus };
+      const before = this.view.nodes.get(name);
+      if (before && sameNode(before, health)) continue;
+      this.view.nodes.set(name, health);
+      this.view.version!++;
+      changed.add(name);
+    }
+    return changed;
+  }
+
+  private pduHealth(name: string, fresh: (f: { lastPollAt: number | null } | undefined) => boolean): PduHealth {
+    const f = this.facts.pdu(name);
     const reachable = fresh(f) ? f!.reachable : null;
     let dark = false;
     if (reachable === false) {
-      const dependants = topology.nodesFedBy(pdu.name).filter((n) =>
-        directFeeds.get(n.name)!.every((psu) => psu.pdu === pdu.name || psu.feed !== 'up'));
-      dark = dependants.length > 0 && dependants.every((n) => nodeReachable(n.name) === false);
+      const dependants = this.topology.nodesFedBy(name).filter((n) => this.direct.get(n.name)!.every((psu) => psu.pdu === name || psu.feed !== 'up'));
+      dark = dependants.length > 0 && dependants.every((n) => {
+        const nf = this.facts.node(n.name);
+        return fresh(nf) && nf!.reachable === false;
+      });
     }
-    pdus.set(pdu.name, { name: pdu.name, reachable, dark });
+    return { name, reachable, dark };
   }
 
-  const nodes = new Map<string, NodeHealth>();
-  for (const node of topology.nodes.values()) {
-    const psus = directFeeds.get(node.name)!.map((psu): PsuHealth => {
-      if (psu.feed !== 'unknown' || !pdus.get(psu.pdu)?.dark) return psu;
-      const cause = `${psu.pdu} and every node it alone feeds stopped answering`;
-      return { ...psu, feed: 'down', reason: cause, cause };
-    });
-    const reachable = nodeReachable(node.name);
-    const { power, reason } = combine(psus, reachable);
-    nodes.set(node.name, { name: node.name, power, reachable, psus, reason });
+  /** Remembers when a device's fresh facts go stale. */
+  private expire(kind: 'pdu' | 'node', name: string, fresh: (f: { lastPollAt: number | null } | undefined) => boolean): void {
+    const f = this.facts[kind](name);
+    if (fresh(f)) this.expiries.push({ at: f!.lastPollAt! + this.staleMs, kind, name, lastPollAt: f!.lastPollAt! });
   }
-  return { nodes, pdus };
+}
+
+/** A PSU's feed from its PDU's reading alone. */
+function directFeed(topology: Topology, facts: Facts, fresh: (f: { lastPollAt: number | null } | undefined) => boolean, pdu: string, outlet: number): PsuHealth {
+  const f = facts.pdu(pdu);
+  const reading = fresh(f) && f!.reachable ? f!.reading : null;
+  if (!reading) return { pdu, outlet, feed: 'unknown', reason: `${pdu} not answering`, cause: null };
+  const o = reading.outlets.find((x) => x.index === outlet);
+  const pduConfig = topology.pdus.get(pdu);
+  const bankIndex = o?.bank ?? (pduConfig ? topology.configuredBank(pduConfig, outlet) : null);
+  const bank = reading.banks.find((b) => b.index === bankIndex);
+  if (bank?.breaker === 'tripped' && o?.state !== 'on') {
+    const cause = `bank ${bank.index} breaker tripped on ${pdu}`;
+    return { pdu, outlet, feed: 'down', reason: cause, cause };
+  }
+  if (o?.state === 'on') return { pdu, outlet, feed: 'up', reason: `outlet ${outlet} on`, cause: null };
+  if (o?.state === 'off') {
+    const cause = `outlet ${outlet} switched off on ${pdu}`;
+    return { pdu, outlet, feed: 'down', reason: cause, cause };
+  }
+  const volts = [...reading.inlets, ...reading.phases].map((p) => p.voltage).filter((v) => v.quality === 'ok');
+  if (volts.length > 0 && volts.every((v) => v.value! < 10)) {
+    const cause = `inlet of ${pdu} without voltage`;
+    return { pdu, outlet, feed: 'down', reason: cause, cause };
+  }
+  return { pdu, outlet, feed: 'unknown', reason: `outlet ${outlet} state unknown on ${pdu}`, cause: null };
+}
+
+const samePsu = (a: PsuHealth, b: PsuHealth) => a.feed === b.feed && a.reason === b.reason && a.cause === b.cause && a.pdu === b.pdu && a.outlet === b.outlet;
+const sameNode = (a: NodeHealth, b: NodeHealth) => a.power === b.power && a.reachable === b.reachable && a.reason === b.reason
+  && a.psus.length === b.psus.length && a.psus.every((p, i) => samePsu(p, b.psus[i]!));
+
+interface Expiry {
+  at: number;
+  kind: 'pdu' | 'node';
+  name: string;
+  lastPollAt: number;
+}
+
+/** A binary min-heap of expiries by time. */
+class ExpiryHeap {
+  private readonly items: Expiry[] = [];
+
+  push(e: Expiry): void {
+    const a = this.items;
+    a.push(e);
+    for (let i = a.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      if (a[parent]!.at <= a[i]!.at) break;
+      [a[parent], a[i]] = [a[i]!, a[parent]!];
+      i = parent;
+    }
+  }
+
+  /** Removes and returns every expiry before `now` (stale means older than staleMs, so at < now). */
+  popUntil(now: number): Expiry[] {
+    const out: Expiry[] = [];
+    const a = this.items;
+    while (a.length > 0 && a[0]!.at < now) {
+      out.push(a[0]!);
+      const last = a.pop()!;
+      if (a.length === 0) break;
+      a[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l]!.at < a[m]!.at) m = l;
+        if (r < a.length && a[r]!.at < a[m]!.at) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i]!, a[m]!];
+        i = m;
+      }
+    }
+    return out;
+  }
 }
 
 /** Node power from its PSUs' feeds; a node that answers has power from somewhere. */

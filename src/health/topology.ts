@@ -8,6 +8,7 @@ export class Topology {
   private readonly fedBy = new Map<string, NodeConfig[]>();
   private readonly poolsOf = new Map<string, string[]>();
   private readonly outletUse = new Map<string, { node: string; psu: number }>();
+  private readonly downstream = new Map<string, PduConfig[]>();
   /** Power domains: each site and each row, with its PDUs. */
   readonly domains: readonly { name: string; pdus: readonly string[] }[];
 
@@ -23,6 +24,7 @@ export class Topology {
         this.outletUse.set(`${psu.pdu}#${psu.outlet}`, { node: node.name, psu: i + 1 });
       });
     }
+    for (const p of config.pdus) if (p.upstream) this.downstream.set(p.upstream, [...(this.downstream.get(p.upstream) ?? []), p]);
     const pdusByRack = new Map<string, string[]>();
     for (const p of config.pdus) pdusByRack.set(p.rack, [...(pdusByRack.get(p.rack) ?? []), p.name]);
     const pdusIn = (racks: readonly string[]) => racks.flatMap((r) => pdusByRack.get(r) ?? []);
@@ -38,6 +40,11 @@ export class Topology {
   /** Nodes with at least one PSU on this PDU. */
   nodesFedBy(pdu: string): readonly NodeConfig[] {
     return this.fedBy.get(pdu) ?? [];
+  }
+
+  /** PDUs fed through this UPS (their `upstream`). */
+  pdusFedFrom(ups: string): readonly PduConfig[] {
+    return this.downstream.get(ups) ?? [];
   }
 
   poolsOfNode(node: string): readonly string[] {

@@ -71,7 +71,8 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
     socket.emit('snapshot', snapshot(deps.readModel));
   });
 
-  const live = throttledSnapshots(deps.clock, () => io.emit('snapshot', snapshot(deps.readModel)));
+  // Built only for walls that are watching: one that connects later gets its own on connect.
+  const live = throttledSnapshots(deps.clock, () => { if (io.of('/').sockets.size > 0) io.emit('snapshot', snapshot(deps.readModel)); });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
