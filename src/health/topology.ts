@@ -9,6 +9,7 @@ export class Topology {
   private readonly poolsOf = new Map<string, string[]>();
   private readonly outletUse = new Map<string, { node: string; psu: number }>();
   private readonly downstream = new Map<string, PduConfig[]>();
+  private readonly racks = new Map<string, { pdus: string[]; nodes: string[] }>();
   /** Power domains: each site and each row, with its PDUs. */
   readonly domains: readonly { name: string; pdus: readonly string[] }[];
 
@@ -24,6 +25,9 @@ export class Topology {
         this.outletUse.set(`${psu.pdu}#${psu.outlet}`, { node: node.name, psu: i + 1 });
       });
     }
+    const rack = (name: string) => this.racks.get(name) ?? this.racks.set(name, { pdus: [], nodes: [] }).get(name)!;
+    for (const p of config.pdus) rack(p.rack).pdus.push(p.name);
+    for (const n of config.nodes) rack(n.rack).nodes.push(n.name);
     for (const p of config.pdus) if (p.upstream) this.downstream.set(p.upstream, [...(this.downstream.get(p.upstream) ?? []), p]);
     const pdusByRack = new Map<string, string[]>();
     for (const p of config.pdus) pdusByRack.set(p.rack, [...(pdusByRack.get(p.rack) ?? []), p.name]);
@@ -40,6 +44,11 @@ export class Topology {
   /** Nodes with at least one PSU on this PDU. */
   nodesFedBy(pdu: string): readonly NodeConfig[] {
     return this.fedBy.get(pdu) ?? [];
+  }
+
+  /** The PDUs and nodes configured in a rack, in config order. */
+  inRack(rack: string): { readonly pdus: readonly string[]; readonly nodes: readonly string[] } {
+    return this.racks.get(rack) ?? { pdus: [], nodes: [] };
   }
 
   /** PDUs fed through this UPS (their `upstream`). */

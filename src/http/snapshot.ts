@@ -41,6 +41,9 @@ export function pdusView(rm: ReadModel): ApiPdu[] {
     const live = health?.reachable === true ? reading : null;
     const v = (m: Measure) => (live ? value(m) : null);
     const outlets = reading?.outlets.map((o) => o.index) ?? range(pdu.outlets);
+    const outletAt = byIndex(reading?.outlets);
+    const liveOutletAt = byIndex(live?.outlets);
+    const liveBankAt = byIndex(live?.banks);
     const banks = reading?.banks.map((b) => b.index) ?? range(pdu.banks);
     return {
       name: pdu.name,
@@ -69,12 +72,12 @@ export function pdusView(rm: ReadModel): ApiPdu[] {
       ats: live?.ats ? flatten(live.ats) : null,
       phases: (reading?.phases ?? []).map((p) => ({ index: p.index, current: v(p.current), voltage: v(p.voltage), power: v(p.power) })),
       banks: banks.map((index) => {
-        const b = live?.banks.find((x) => x.index === index);
+        const b = liveBankAt.get(index);
         return { index, breaker: b?.breaker ?? 'unknown', breakerInferred: b?.breakerInferred ?? false, current: b ? value(b.current) : null };
       }),
       outlets: outlets.map((index) => {
-        const o = reading?.outlets.find((x) => x.index === index);
-        const now = live?.outlets.find((x) => x.index === index);
+        const o = outletAt.get(index);
+        const now = liveOutletAt.get(index);
         return {
           index, name: o?.name ?? null, state: now?.state ?? 'unknown',
           bank: o?.bank ?? topology.configuredBank(pdu, index),
@@ -95,6 +98,12 @@ function flatten(section: object): Record<string, string | number | null> {
   return Object.fromEntries(Object.entries(section).map(([k, x]) => [k, typeof x === 'object' && x !== null && 'quality' in x ? value(x as Measure) : (x as string)]));
 }
 
+/** Rows by index, the first of a repeated index winning (as a search would). */
+function byIndex<T extends { index: number }>(rows: readonly T[] | undefined): Map<number, T> {
+  const out = new Map<number, T>();
+  for (const r of rows ?? []) if (!out.has(r.index)) out.set(r.index, r);
+  return out;
+}
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 export function nodesView(rm: ReadModel): ApiNode[] {
@@ -179,15 +188,15 @@ export function servicesView(rm: ReadModel, pools: ApiPool[] = poolsView(rm)): A
 }
 
 export function sitesView(rm: ReadModel): ApiSite[] {
-  const config = rm.config();
-  return config.sites.map((site) => ({
+  const topology = rm.topology();
+  return rm.config().sites.map((site) => ({
     name: site.name,
     rows: site.rows.map((row) => ({
       name: row.name,
       racks: row.racks.map((rack) => ({
         name: rack,
-        pdus: config.pdus.filter((p) => p.rack === rack).map((p) => p.name),
-        nodes: config.nodes.filter((n) => n.rack === rack).map((n) => n.name),
+        pdus: [...topology.inRack(rack).pdus],
+        nodes: [...topology.inRack(rack).nodes],
       })),
     })),
   }));
