@@ -14,8 +14,12 @@ export const areas = {
 const chosen = (process.env.MUTATE_AREAS ?? Object.keys(areas).join(',')).split(',').map((a) => a.trim()).filter(Boolean);
 for (const a of chosen) if (!(a in areas)) throw new Error(`MUTATE_AREAS: unknown area "${a}" (known: ${Object.keys(areas).join(', ')})`);
 
-/** Where the reports go: one name per choice of areas, so partial runs do not overwrite the full one. */
-export const reportBase = `reports/mutation/${process.env.MUTATE_AREAS ? chosen.join('-') : 'mutation'}`;
+// MUTATE_FILES=src/drain/work-queue.ts,src/drain/gates.ts narrows a run to some files (while writing their tests).
+const files = (process.env.MUTATE_FILES ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+const runName = files.length > 0 ? files.map((f) => f.replace(/^.*\//, '').replace(/\.ts$/, '')).join('-') : process.env.MUTATE_AREAS ? chosen.join('-') : 'all';
+
+/** Where the reports go: one name per choice of areas or files, so partial runs do not overwrite the full one. */
+export const reportBase = `reports/mutation/${runName === 'all' ? 'mutation' : runName}`;
 
 // One list of unit test files: the globs of `npm run test:unit`.
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -31,10 +35,10 @@ export default {
     forceBail: true,
   },
   coverageAnalysis: 'perTest',
-  mutate: chosen.flatMap((a) => areas[a]),
+  mutate: files.length > 0 ? files : chosen.flatMap((a) => areas[a]),
   // The sandbox needs the sources, tests and config files, not build output, state or old reports.
   ignorePatterns: ['dist', 'var', 'reports', 'bench', 'dashboards', '.ci', '.stryker-tmp', '*.log'],
-  tempDirName: `.stryker-tmp/${process.env.MUTATE_AREAS ? chosen.join('-') : 'all'}`,
+  tempDirName: `.stryker-tmp/${runName}`,
   cleanTempDir: true,
   // Two cores are shared: at most two test processes at once; a slow machine must not turn survivors into timeouts.
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 2),
