@@ -68,10 +68,12 @@ export async function startApp(options: AppOptions): Promise<App> {
   // Power health follows the facts: each change re-assesses only what it reaches, and the pools of
   // the nodes whose health changed are looked at again (facts going stale count as changes).
   const staleMs = (c: Config) => c.settings.pollInterval * c.settings.staleAfterPolls;
+  let wallHealth: (nodes: Set<string>, pdus: string[]) => void = () => {};
   let health = new PowerHealth(topology, store, staleMs(config), clock.now());
   const refreshHealth = () => {
     const changed = health.update(clock.now());
     if (changed.size > 0) controller.powerChanged(changed);
+    wallHealth(changed, health.takeChangedPdus());
   };
   const view = (): PowerView => {
     refreshHealth();
@@ -110,11 +112,11 @@ export async function startApp(options: AppOptions): Promise<App> {
   }
 
   // Staleness arrives with time, not with a new fact: re-assess every poll interval (read anew each time, so a reload changes it).
-  let pushWall = () => {};
+  let resyncWall = () => {};
   let tick: { cancel(): void } | null = null;
   const scheduleTick = () => {
     tick?.cancel();
-    tick = clock.setTimeout(() => { controller.enqueueAll(); pushWall(); scheduleTick(); }, config.settings.pollInterval);
+    tick = clock.setTimeout(() => { controller.enqueueAll(); scheduleTick(); }, config.settings.pollInterval);
   };
 
   // A reload: everything that depends on a setting is built from the validated config first, then swapped in.
@@ -134,6 +136,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (tickChanged && tick) scheduleTick();
     // Backends follow the pools' specs by themselves (Backends.for); API tokens, mode and shadow are read live.
     controller.enqueueAll();
+    resyncWall();
   };
   const reloader = new Reloader({
     configPath: options.configPath ?? null, currentConfig: () => config, applyConfig, simulating: simulator !== null,
@@ -176,14 +179,18 @@ export async function startApp(options: AppOptions): Promise<App> {
   }
 
   const unwatch = watchFacts(store, () => topology, events);
+  const feed = http.feed;
+  wallHealth = (nodes, pdus) => { if (nodes.size > 0 || pdus.length > 0) feed.healthChanged(nodes, pdus); };
+  resyncWall = () => feed.resync();
   store.onChange((change) => {
     health.touch(change);
     controller.factChanged(change);
+    if (change.kind === 'pdu') feed.markPdu(change.name);
+    else feed.markNode(change.name);
     refreshHealth();
-    http.changed();
   });
+  controller.onPoolChanged((pool) => feed.markPool(pool));
   events.subscribe((e) => http.pushEvent(e));
-  pushWall = () => http.changed();
   scheduleTick();
 
   poller.start();

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
 import { startApp, type App } from '../src/app.js';
-import { FakeClock } from '../src/clock.js';
 import { parseConfigText } from '../src/config/load-config.js';
 import type { Config } from '../src/config/schema.js';
 import { freeUdpPort } from './helpers/ports.js';
@@ -249,43 +248,5 @@ describe('access seam (real app, raw HTTP, socket.io)', () => {
       const same = await connect({ token: TOKEN, headers: { origin: `http://${hostHeader}` } });
       assert.equal(same.snapshot?.pdus?.length, 1, 'the same origin is let in');
     });
-  });
-});
-
-describe('snapshot pushes follow the injected clock', () => {
-  it('at most one per second of clock time, however many changes', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'bb-access-clock-'));
-    const clock = new FakeClock();
-    const app = await startApp({ config: await labConfig(dir, false), stateDir: dir, logLevel: 'silent', simulate: false, clock });
-    const socket = io(`http://127.0.0.1:${app.port}`, { transports: ['websocket'], reconnection: false, forceNew: true });
-    try {
-      const seen: string[] = [];
-      socket.on('snapshot', () => seen.push('snapshot'));
-      socket.on('event', (e: { message: string }) => seen.push(e.message));
-      const next = (what: 'snapshot' | 'event') => new Promise((resolve) => socket.once(what, resolve));
-      await next('snapshot');
-      seen.length = 0;
-      const add = async (m: string) => {
-        const arrived = next('event');
-        app.events.add({ type: 'sim-fault', severity: 'info', subject: 'test', message: m });
-        await arrived;
-      };
-      const advance = async (ms: number) => {
-        const pushed = next('snapshot');
-        clock.advance(ms);
-        await pushed;
-      };
-      await add('one');
-      await advance(0);
-      await add('two');
-      clock.advance(999);
-      await add('three');
-      assert.deepEqual(seen, ['one', 'snapshot', 'two', 'three'], 'no second push within the second');
-      await advance(1);
-      assert.deepEqual(seen, ['one', 'snapshot', 'two', 'three', 'snapshot']);
-    } finally {
-      socket.close();
-      await app.stop();
-    }
   });
 });

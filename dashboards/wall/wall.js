@@ -1,4 +1,5 @@
-// The NOC wall: one socket.io connection; every `snapshot` re-renders, every `event` joins the feed.
+// The NOC wall: one socket.io connection; a `snapshot` on connect, then `delta`s of what changed, each
+// applied to the wall's copy and re-rendered; every `event` joins the feed.
 import { assess, createPools, createRacks, renderServices, setAttr, setText } from './render.js';
 import { createEventFeed } from './events.js';
 import { createFaultPanel } from './faults.js';
@@ -81,13 +82,60 @@ function onSnapshot(s) {
   if (!s || !Array.isArray(s.pdus)) return;
   // A fetched snapshot and a pushed one may cross: never step back to an older one.
   if (snap && typeof s.time === 'number' && typeof snap.time === 'number' && s.time < snap.time) return;
+  // A fetched snapshot carries no feed version: the deltas that follow still apply to it.
+  if (typeof s.version === 'number') version = s.version;
   snap = s;
+  render();
+  feed.fromSnapshot(s.events ?? []);
+}
+
+// ---- deltas -----------------------------------------------------------------------------------
+let version = -1;
+
+/** Applies what changed (whole entities, by name) to the wall's copy; asks for a snapshot if it cannot. */
+function onDelta(d) {
+  if (!snap || !d || typeof d.to !== 'number' || d.to <= version) return;
+  for (const kind of ['pdus', 'nodes', 'pools', 'services']) {
+    if (!Array.isArray(d[kind])) continue;
+    const at = new Map(snap[kind].map((x, i) => [x.name, i]));
+    for (const x of d[kind]) {
+      if (at.has(x.name)) snap[kind][at.get(x.name)] = x;
+      else if (kind === 'pools') snap.pools.push(x);
+      // A thing the wall never heard of: its copy is not the server's, so start again from a snapshot.
+      else return resync();
+    }
+  }
+  if (Array.isArray(d.removedPools)) snap.pools = snap.pools.filter((p) => !d.removedPools.includes(p.name));
+  if (Array.isArray(d.poolOrder)) {
+    const rank = new Map(d.poolOrder.map((name, i) => [name, i]));
+    snap.pools.sort((a, b) => (rank.get(a.name) ?? Infinity) - (rank.get(b.name) ?? Infinity));
+  }
+  for (const key of ['reload', 'health', 'sim', 'pollIntervalMs']) if (d[key] !== undefined) snap[key] = d[key];
+  snap.time = d.time;
+  version = d.to;
+  render();
+}
+
+/** A live event joins the feed and the wall's copy of the latest ones (which the operator panel reads). */
+function onEvent(ev) {
+  feed.push(ev);
+  if (!snap || !ev) return;
+  snap.events = [...(snap.events ?? []).filter((e) => e.id !== ev.id && e.id !== ev.replaces), ev].slice(-40);
+  operator.update(snap);
+}
+
+let socket = null;
+function resync() {
+  socket?.emit('resync');
+}
+
+function render() {
+  const s = snap;
   skew = typeof s.time === 'number' ? s.time - Date.now() : 0;
   renderHeader(s);
   racks.update(s);
   pools.update(s);
   renderServices($('services'), s);
-  feed.fromSnapshot(s.events);
   faults.update(s);
   operator.update(s);
   document.body.classList.add('ready');
@@ -132,7 +180,10 @@ if (typeof window.io !== 'function') {
   $('overall').querySelector('.status-detail').innerHTML = `cannot load <span class="mono">${esc('/socket.io/socket.io.js')}</span>`;
 } else {
   // The login cookie goes with the handshake by itself; a token entered for changes is offered too.
-  const socket = window.io({ transports: ['websocket', 'polling'], auth: (cb) => cb(storedToken() ? { token: storedToken() } : {}) });
+  // A wall for part of the site says which in its address: ?site=…&row=…&rack=…
+  const params = new URLSearchParams(location.search);
+  const query = Object.fromEntries(['site', 'row', 'rack'].filter((k) => params.get(k)).map((k) => [k, params.get(k)]));
+  socket = window.io({ transports: ['websocket', 'polling'], query, auth: (cb) => cb(storedToken() ? { token: storedToken() } : {}) });
   socket.on('connect', () => { feed.reset(); connection('live', 'live'); });
   socket.on('disconnect', () => connection('down', 'disconnected'));
   socket.on('connect_error', (err) => {
@@ -140,8 +191,9 @@ if (typeof window.io !== 'function') {
     else connection('down', 'reconnecting');
   });
   socket.on('snapshot', onSnapshot);
-  socket.on('event', (ev) => feed.push(ev));
-  window.breakerbox = { socket, get snapshot() { return snap; } };
+  socket.on('delta', onDelta);
+  socket.on('event', onEvent);
+  window.breakerbox = { socket, resync, get snapshot() { return snap; }, get version() { return version; } };
 }
 tick();
 setInterval(tick, 250);

@@ -68,6 +68,7 @@ export class DrainController {
   private readonly sync: BackendSync;
   private readonly notices: DrainNotices;
   private readonly ownership = new Ownership();
+  private readonly poolListeners = new Set<(pool: string) => void>();
 
   constructor(private readonly deps: DrainControllerDeps) {
     for (const r of deps.store.drains()) this.bucket(this.drains, r.pool).set(r.node, r);
@@ -77,7 +78,11 @@ export class DrainController {
     this.queue = new WorkQueue(
       async (pool) => {
         if (this.noteFrozen()) this.enqueueAll();
-        await this.reconcile(pool);
+        try {
+          await this.reconcile(pool);
+        } finally {
+          this.poolChanged(pool);
+        }
       },
       (pool, err) => this.deps.log.error({ err: (err as Error).message, pool }, 'reconcile failed'),
     );
@@ -87,6 +92,22 @@ export class DrainController {
 
   enqueue(pool: string): void {
     this.queue.add(pool);
+  }
+
+  /** Called with a pool whose members' states, holds, records or blocks may have changed (after each reconcile). */
+  onPoolChanged(listener: (pool: string) => void): () => void {
+    this.poolListeners.add(listener);
+    return () => this.poolListeners.delete(listener);
+  }
+
+  private poolChanged(pool: string): void {
+    for (const listener of this.poolListeners) {
+      try {
+        listener(pool);
+      } catch (err) {
+        this.deps.log.error({ err: (err as Error).message, pool }, 'pool change listener failed');
+      }
+    }
   }
 
   /** Power health changed for these nodes: their pools are looked at again, every pool when the frozen domains changed. */
@@ -295,6 +316,8 @@ export class DrainController {
     this.notices.blocked(poolName, outcome.blocked);
     this.decisions.set(poolName, outcome.decisions);
     if (!backend) return;
+    // Decided: the wall need not wait for the backend to show it.
+    if (admitted.length > 0) this.poolChanged(poolName);
 
     const read = await this.sync.read(poolName, backend);
     let decisions = outcome.decisions;

@@ -66,6 +66,8 @@ export class PowerHealth {
   private readonly direct = new Map<string, PsuHealth[]>();
   private readonly dirtyPdus = new Set<string>();
   private readonly dirtyNodes = new Set<string>();
+  /** PDUs whose health changed since `takeChangedPdus` last asked. */
+  private readonly changedPdus = new Set<string>();
   /** When each fresh device's facts go stale (its lastPollAt + staleMs). */
   private readonly expiries = new ExpiryHeap();
 
@@ -117,6 +119,7 @@ export class PowerHealth {
       if (before && before.reachable === health.reachable && before.dark === health.dark) continue;
       this.view.pdus.set(pdu, health);
       this.view.version!++;
+      this.changedPdus.add(pdu);
       if (before?.dark !== health.dark) for (const node of this.topology.nodesFedBy(pdu)) recombine.add(node.name);
     }
 
@@ -136,6 +139,13 @@ export class PowerHealth {
       changed.add(name);
     }
     return changed;
+  }
+
+  /** The PDUs whose reachability or darkness changed since the last call (for the wall's deltas). */
+  takeChangedPdus(): string[] {
+    const out = [...this.changedPdus];
+    this.changedPdus.clear();
+    return out;
   }
 
   private pduHealth(name: string, fresh: (f: { lastPollAt: number | null } | undefined) => boolean): PduHealth {

@@ -156,6 +156,10 @@ export interface ApiProblem { code: string; message: string }
 
 /** Everything the wall needs, pushed on connect and whenever state changes (throttled). */
 export interface ApiSnapshot {
+  /** The wall feed's version this snapshot is at: deltas from it follow (absent from /api/snapshot). */
+  version?: number;
+  /** The part of the site it covers (a wall's subscription); absent or empty: all of it. */
+  scope?: { site?: string; row?: string; rack?: string };
   time: number;
   sites: ApiSite[];
   pdus: ApiPdu[];
@@ -168,4 +172,26 @@ export interface ApiSnapshot {
   sim: { enabled: boolean; faults: ApiSimFault[] };
   /** Breakerbox's own health, as /api/health says it: the wall shows a banner while degraded. */
   health: { status: 'ok' | 'degraded'; problems: ApiProblem[] };
+}
+
+/**
+ * What changed since version `from`, pushed to the wall per short tick: whole entities, replacing
+ * those of the same name (so applying one twice is harmless). Absent keys did not change.
+ */
+export interface ApiDelta {
+  from: number;
+  to: number;
+  time: number;
+  pdus?: ApiPdu[];
+  nodes?: ApiNode[];
+  pools?: ApiPool[];
+  services?: ApiService[];
+  /** Pools no longer shown (a removed pool whose records were all cleared). */
+  removedPools?: string[];
+  /** The pools' order, sent when the set of pools changed. */
+  poolOrder?: string[];
+  reload?: ApiReloadInfo;
+  health?: ApiSnapshot['health'];
+  sim?: ApiSnapshot['sim'];
+  pollIntervalMs?: number;
 }

@@ -13,7 +13,7 @@ import type { DrainStore } from '../drain/drain-store.js';
 import { simRoutes, type SimControl } from './sim-routes.js';
 import { trapRoutes, type TrapView } from './trap-routes.js';
 import type { ReadModel } from './snapshot.js';
-import { snapshot } from './snapshot.js';
+import { WallFeed } from './wall-feed.js';
 import type { Reloader } from '../reload/reloader.js';
 
 export interface HttpDeps {
@@ -31,13 +31,12 @@ export interface HttpServer {
   server: Server;
   url: string;
   port: number;
-  /** Tell the wall something changed; snapshots are pushed at most once a second. */
-  changed(): void;
+  /** The walls' live feed: mark what changed; deltas go out per short tick. */
+  feed: WallFeed;
   pushEvent(event: ApiEvent): void;
   close(): Promise<void>;
 }
 
-const SNAPSHOT_MIN_INTERVAL_MS = 1_000;
 /** What needs no credentials: the login itself and the page that asks for it. */
 const OPEN = new Set(['POST /api/login', 'POST /api/logout', ...['/login.html', '/login.js', '/wall.css'].flatMap((f) => [`GET ${f}`, `HEAD ${f}`])]);
 
@@ -54,7 +53,7 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
   }));
   app.use('/api', apiRoutes(deps.readModel, deps.reloader, deps.drainStore));
   app.use('/api', operatorRoutes(deps.readModel.controller, deps.drainStore));
-  if (deps.sim) app.use('/api/sim', simRoutes(deps.sim, () => live.changed()));
+  if (deps.sim) app.use('/api/sim', simRoutes(deps.sim, () => feed.poke()));
   if (deps.traps) app.use('/api/traps', trapRoutes(deps.traps));
   app.use(express.static(deps.wallDir, { index: 'index.html', maxAge: 0 }));
   app.use('/api', (_req: Request, res: Response) => { res.status(404).json({ error: 'no such endpoint', code: 'BB_ERR_NOT_FOUND' }); });
@@ -67,12 +66,9 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
   const server = createServer(app);
   const io = new SocketServer(server, { serveClient: true, cors: { origin: false }, allowRequest: socketAllowRequest(api, sessions) });
   io.use(socketMiddleware(api, sessions));
-  io.on('connection', (socket) => {
-    socket.emit('snapshot', snapshot(deps.readModel));
-  });
-
-  // Built only for walls that are watching: one that connects later gets its own on connect.
-  const live = throttledSnapshots(deps.clock, () => { if (io.of('/').sockets.size > 0) io.emit('snapshot', snapshot(deps.readModel)); });
+  // Built only for walls that are watching: one that connects gets a snapshot, then deltas.
+  const feed = new WallFeed(io, deps.readModel, deps.clock);
+  io.on('connection', (socket) => feed.connect(socket));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -85,29 +81,12 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
     server,
     port: boundPort,
     url: `http://${shownHost}:${boundPort}`,
-    changed: live.changed,
-    pushEvent: (event) => { io.emit('event', event); live.changed(); },
+    feed,
+    pushEvent: (event) => { io.emit('event', event); feed.poke(); },
     close: async () => {
-      live.cancel();
+      feed.stop();
       await new Promise<void>((resolve) => { void io.close(() => resolve()); });
       server.closeAllConnections?.();
-    },
-  };
-}
-
-/** Coalesces change notices into at most one push per interval. */
-function throttledSnapshots(clock: Clock, push: () => void): { changed(): void; cancel(): void } {
-  let timer: { cancel(): void } | null = null;
-  let last = -Infinity;
-  return {
-    changed() {
-      if (timer) return;
-      const wait = Math.max(0, last + SNAPSHOT_MIN_INTERVAL_MS - clock.now());
-      timer = clock.setTimeout(() => { timer = null; last = clock.now(); push(); }, wait);
-    },
-    cancel() {
-      timer?.cancel();
-      timer = null;
     },
   };
 }

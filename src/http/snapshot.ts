@@ -1,4 +1,4 @@
-import type { Config } from '../config/schema.js';
+import type { Config, NodeConfig, PduConfig, PoolConfig, ServiceConfig } from '../config/schema.js';
 import type { DrainController } from '../drain/drain-controller.js';
 import type { EventLog } from '../events/event-log.js';
 import type { PowerView } from '../health/power-health.js';
@@ -33,60 +33,63 @@ const value = (m: Measure): number | null => (m.quality === 'ok' ? m.value : nul
 export function pdusView(rm: ReadModel): ApiPdu[] {
   const topology = rm.topology();
   const view = rm.view();
-  return rm.config().pdus.map((pdu): ApiPdu => {
-    const facts = rm.store.pdu(pdu.name);
-    const health = view.pdus.get(pdu.name);
-    const reading = facts?.reading ?? null;
-    // Only a fresh, answered read speaks for now; older numbers are not shown as current.
-    const live = health?.reachable === true ? reading : null;
-    const v = (m: Measure) => (live ? value(m) : null);
-    const outlets = reading?.outlets.map((o) => o.index) ?? range(pdu.outlets);
-    const outletAt = byIndex(reading?.outlets);
-    const liveOutletAt = byIndex(live?.outlets);
-    const liveBankAt = byIndex(live?.banks);
-    const banks = reading?.banks.map((b) => b.index) ?? range(pdu.banks);
-    return {
-      name: pdu.name,
-      kind: reading?.kind ?? null,
-      rack: pdu.rack,
-      feed: pdu.feed ?? null,
-      address: pdu.address,
-      vendor: reading?.identity.vendor ?? null,
-      model: reading?.identity.model ?? null,
-      serial: reading?.identity.serial ?? null,
-      firmware: reading?.identity.firmware ?? null,
-      profile: reading?.profile ?? null,
-      reachable: health?.reachable ?? null,
-      dark: health?.dark ?? false,
-      misbehaving: misbehavingOf(rm.store.misbehaving('pdu', pdu.name)),
-      lastPollAt: facts?.lastPollAt ?? null,
-      lastOkAt: facts?.lastOkAt ?? null,
-      error: facts?.error ?? null,
-      configured: { outlets: pdu.outlets, banks: pdu.banks, phases: pdu.phases },
-      power: live ? value(live.power) : null,
-      badValues: reading?.badValues ?? 0,
-      loadState: live ? live.loadState : null,
-      inlets: (reading?.inlets ?? []).map((i) => ({ index: i.index, name: i.name, voltage: v(i.voltage), current: v(i.current), power: v(i.power), energy: v(i.energy), frequency: v(i.frequency) })),
-      sensors: (reading?.sensors ?? []).map((x) => ({ index: x.index, kind: x.kind, name: x.name, value: v(x.value) })),
-      ups: live?.ups ? flatten(live.ups) : null,
-      ats: live?.ats ? flatten(live.ats) : null,
-      phases: (reading?.phases ?? []).map((p) => ({ index: p.index, current: v(p.current), voltage: v(p.voltage), power: v(p.power) })),
-      banks: banks.map((index) => {
-        const b = liveBankAt.get(index);
-        return { index, breaker: b?.breaker ?? 'unknown', breakerInferred: b?.breakerInferred ?? false, current: b ? value(b.current) : null };
-      }),
-      outlets: outlets.map((index) => {
-        const o = outletAt.get(index);
-        const now = liveOutletAt.get(index);
-        return {
-          index, name: o?.name ?? null, state: now?.state ?? 'unknown',
-          bank: o?.bank ?? topology.configuredBank(pdu, index),
-          current: now ? value(now.current) : null, power: now ? value(now.power) : null,
-          feeds: topology.outletFeeds(pdu.name, index),
-        };
-      }),
-    };
-  });
+  return rm.config().pdus.map((pdu) => pduView(rm, topology, view, pdu));
+}
+
+/** One PDU (or UPS, or ATS) as the API and the wall show it. */
+export function pduView(rm: ReadModel, topology: Topology, view: PowerView, pdu: PduConfig): ApiPdu {
+  const facts = rm.store.pdu(pdu.name);
+  const health = view.pdus.get(pdu.name);
+  const reading = facts?.reading ?? null;
+  // Only a fresh, answered read speaks for now; older numbers are not shown as current.
+  const live = health?.reachable === true ? reading : null;
+  const v = (m: Measure) => (live ? value(m) : null);
+  const outlets = reading?.outlets.map((o) => o.index) ?? range(pdu.outlets);
+  const outletAt = byIndex(reading?.outlets);
+  const liveOutletAt = byIndex(live?.outlets);
+  const liveBankAt = byIndex(live?.banks);
+  const banks = reading?.banks.map((b) => b.index) ?? range(pdu.banks);
+  return {
+    name: pdu.name,
+    kind: reading?.kind ?? null,
+    rack: pdu.rack,
+    feed: pdu.feed ?? null,
+    address: pdu.address,
+    vendor: reading?.identity.vendor ?? null,
+    model: reading?.identity.model ?? null,
+    serial: reading?.identity.serial ?? null,
+    firmware: reading?.identity.firmware ?? null,
+    profile: reading?.profile ?? null,
+    reachable: health?.reachable ?? null,
+    dark: health?.dark ?? false,
+    misbehaving: misbehavingOf(rm.store.misbehaving('pdu', pdu.name)),
+    lastPollAt: facts?.lastPollAt ?? null,
+    lastOkAt: facts?.lastOkAt ?? null,
+    error: facts?.error ?? null,
+    configured: { outlets: pdu.outlets, banks: pdu.banks, phases: pdu.phases },
+    power: live ? value(live.power) : null,
+    badValues: reading?.badValues ?? 0,
+    loadState: live ? live.loadState : null,
+    inlets: (reading?.inlets ?? []).map((i) => ({ index: i.index, name: i.name, voltage: v(i.voltage), current: v(i.current), power: v(i.power), energy: v(i.energy), frequency: v(i.frequency) })),
+    sensors: (reading?.sensors ?? []).map((x) => ({ index: x.index, kind: x.kind, name: x.name, value: v(x.value) })),
+    ups: live?.ups ? flatten(live.ups) : null,
+    ats: live?.ats ? flatten(live.ats) : null,
+    phases: (reading?.phases ?? []).map((p) => ({ index: p.index, current: v(p.current), voltage: v(p.voltage), power: v(p.power) })),
+    banks: banks.map((index) => {
+      const b = liveBankAt.get(index);
+      return { index, breaker: b?.breaker ?? 'unknown', breakerInferred: b?.breakerInferred ?? false, current: b ? value(b.current) : null };
+    }),
+    outlets: outlets.map((index) => {
+      const o = outletAt.get(index);
+      const now = liveOutletAt.get(index);
+      return {
+        index, name: o?.name ?? null, state: now?.state ?? 'unknown',
+        bank: o?.bank ?? topology.configuredBank(pdu, index),
+        current: now ? value(now.current) : null, power: now ? value(now.power) : null,
+        feeds: topology.outletFeeds(pdu.name, index),
+      };
+    }),
+  };
 }
 
 function misbehavingOf(m: { reason: string; since: number } | undefined): ApiPdu['misbehaving'] {
@@ -109,82 +112,93 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 export function nodesView(rm: ReadModel): ApiNode[] {
   const topology = rm.topology();
   const view = rm.view();
-  return rm.config().nodes.map((node): ApiNode => {
-    const health = view.nodes.get(node.name);
-    const facts = rm.store.node(node.name);
-    return {
-      name: node.name,
-      rack: node.rack,
-      kind: node.kind,
-      power: health?.power ?? 'unknown',
-      reachable: health?.reachable ?? null,
-      reason: health?.reason ?? 'not assessed yet',
-      pools: [...topology.poolsOfNode(node.name)],
-      psus: (health?.psus ?? []).map((p) => ({ pdu: p.pdu, outlet: p.outlet, feed: p.feed, reason: p.reason })),
-      uptimeSeconds: facts?.reachable && facts.reading?.uptimeTicks != null ? Math.floor(facts.reading.uptimeTicks / 100) : null,
-      load1: facts?.reading?.load1 ?? null,
-      cpuLoad: facts?.reading?.cpuLoad ?? null,
-      interfaces: facts?.reading?.interfaces ?? null,
-      reachableSince: facts?.reachableSince ?? null,
-      lastRebootAt: facts?.lastRebootAt ?? null,
-    };
-  });
+  return rm.config().nodes.map((node) => nodeView(rm, topology, view, node));
+}
+
+/** One server: its power, its PSUs' feeds and what it answers. */
+export function nodeView(rm: ReadModel, topology: Topology, view: PowerView, node: NodeConfig): ApiNode {
+  const health = view.nodes.get(node.name);
+  const facts = rm.store.node(node.name);
+  return {
+    name: node.name,
+    rack: node.rack,
+    kind: node.kind,
+    power: health?.power ?? 'unknown',
+    reachable: health?.reachable ?? null,
+    reason: health?.reason ?? 'not assessed yet',
+    pools: [...topology.poolsOfNode(node.name)],
+    psus: (health?.psus ?? []).map((p) => ({ pdu: p.pdu, outlet: p.outlet, feed: p.feed, reason: p.reason })),
+    uptimeSeconds: facts?.reachable && facts.reading?.uptimeTicks != null ? Math.floor(facts.reading.uptimeTicks / 100) : null,
+    load1: facts?.reading?.load1 ?? null,
+    cpuLoad: facts?.reading?.cpuLoad ?? null,
+    interfaces: facts?.reading?.interfaces ?? null,
+    reachableSince: facts?.reachableSince ?? null,
+    lastRebootAt: facts?.lastRebootAt ?? null,
+  };
 }
 
 export function poolsView(rm: ReadModel): ApiPool[] {
   const view = rm.view();
-  const configured = rm.config().pools.map((pool): ApiPool => {
-    const records = new Map(rm.controller.records(pool.name).map((r) => [r.node, r]));
-    const holds = new Map(rm.controller.holdsIn(pool.name).map((h) => [h.node, h]));
-    const decisions = new Map(rm.controller.decisionsIn(pool.name).map((d) => [d.node, d]));
-    const blockedBy = rm.controller.blockedIn(pool.name);
-    const blockedRule = new Map(blockedBy.flatMap((b) => b.nodes.map((n) => [n, b.rule] as const)));
-    const shadow = rm.controller.isShadow(pool.name);
-    const members = pool.members.map((node): ApiMember => {
-      const record = records.get(node);
-      const hold = holds.get(node);
-      const power = view.nodes.get(node)?.power ?? 'unknown';
-      const decision = decisions.get(node);
-      const gate = decision ? { gate: { name: decision.gate.name, message: decision.gate.message } } : {};
-      if (hold?.mode === 'out') return { node, state: 'held', reason: `held out by ${hold.by}: ${hold.reason}`, since: hold.since, power, by: hold.by, ...gate };
-      if (decision?.gate.name === 'external-hold' && !record) return { node, state: 'held', reason: decision.gate.message, since: null, power, by: decision.heldBy ?? pool.backend.type, external: true, ...gate };
-      if (record && !record.shadow) return { node, state: 'drained', reason: record.reason, since: record.since, power, by: record.by, ...gate };
-      const health = view.nodes.get(node);
-      const reason = record ? `would be drained (shadow mode): ${record.reason}`
-        : hold ? `pinned in by ${hold.by}: ${hold.reason}`
-          : blockedRule.has(node) ? `drain blocked by ${blockedRule.get(node)}`
-            : health && health.power !== 'normal' ? health.reason : null;
-      return { node, state: 'active', reason, since: record?.since ?? hold?.since ?? null, power, ...(record ? { wouldDrain: true } : {}), ...(hold ? { pinned: true, by: hold.by } : {}), ...gate };
-    });
-    const count = (state: string) => members.filter((m) => m.state === state).length;
-    return {
-      name: pool.name, members, active: count('active'), drained: count('drained'), held: count('held'), total: members.length,
-      maxDrainedFraction: pool.drain.maxDrainedFraction, blocked: blockedBy[0] ?? null, blockedBy, shadow,
-      wouldDrain: members.filter((m) => m.wouldDrain).length,
-    };
+  const configured = rm.config().pools.map((pool) => poolView(rm, view, pool));
+  return [...configured, ...rm.controller.removedPools().map((name) => removedPoolView(rm, view, name))];
+}
+
+/** One pool: each member's state as the drain controller holds it, and the safety rules in force. */
+export function poolView(rm: ReadModel, view: PowerView, pool: PoolConfig): ApiPool {
+  const records = new Map(rm.controller.records(pool.name).map((r) => [r.node, r]));
+  const holds = new Map(rm.controller.holdsIn(pool.name).map((h) => [h.node, h]));
+  const decisions = new Map(rm.controller.decisionsIn(pool.name).map((d) => [d.node, d]));
+  const blockedBy = rm.controller.blockedIn(pool.name);
+  const blockedRule = new Map(blockedBy.flatMap((b) => b.nodes.map((n) => [n, b.rule] as const)));
+  const shadow = rm.controller.isShadow(pool.name);
+  const members = pool.members.map((node): ApiMember => {
+    const record = records.get(node);
+    const hold = holds.get(node);
+    const power = view.nodes.get(node)?.power ?? 'unknown';
+    const decision = decisions.get(node);
+    const gate = decision ? { gate: { name: decision.gate.name, message: decision.gate.message } } : {};
+    if (hold?.mode === 'out') return { node, state: 'held', reason: `held out by ${hold.by}: ${hold.reason}`, since: hold.since, power, by: hold.by, ...gate };
+    if (decision?.gate.name === 'external-hold' && !record) return { node, state: 'held', reason: decision.gate.message, since: null, power, by: decision.heldBy ?? pool.backend.type, external: true, ...gate };
+    if (record && !record.shadow) return { node, state: 'drained', reason: record.reason, since: record.since, power, by: record.by, ...gate };
+    const health = view.nodes.get(node);
+    const reason = record ? `would be drained (shadow mode): ${record.reason}`
+      : hold ? `pinned in by ${hold.by}: ${hold.reason}`
+        : blockedRule.has(node) ? `drain blocked by ${blockedRule.get(node)}`
+          : health && health.power !== 'normal' ? health.reason : null;
+    return { node, state: 'active', reason, since: record?.since ?? hold?.since ?? null, power, ...(record ? { wouldDrain: true } : {}), ...(hold ? { pinned: true, by: hold.by } : {}), ...gate };
   });
-  // A pool removed by a reload whose drain records are kept: shown with just those members.
-  const removed = rm.controller.removedPools().map((name): ApiPool => {
-    const members = rm.controller.records(name).map((r): ApiMember => ({
-      node: r.node, state: r.shadow ? 'active' : 'drained', reason: `${r.reason} (pool no longer configured: record kept)`, since: r.since,
-      power: view.nodes.get(r.node)?.power ?? 'unknown', by: r.by, ...(r.shadow ? { wouldDrain: true } : {}),
-    }));
-    const drained = members.filter((m) => m.state === 'drained').length;
-    return {
-      name, members, active: members.length - drained, drained, held: 0, total: members.length, maxDrainedFraction: 0,
-      blocked: null, blockedBy: [], shadow: false, wouldDrain: members.length - drained, removed: true,
-    };
-  });
-  return [...configured, ...removed];
+  const count = (state: string) => members.filter((m) => m.state === state).length;
+  return {
+    name: pool.name, members, active: count('active'), drained: count('drained'), held: count('held'), total: members.length,
+    maxDrainedFraction: pool.drain.maxDrainedFraction, blocked: blockedBy[0] ?? null, blockedBy, shadow,
+    wouldDrain: members.filter((m) => m.wouldDrain).length,
+  };
+}
+
+/** A pool removed by a reload whose drain records are kept: shown with just those members. */
+export function removedPoolView(rm: ReadModel, view: PowerView, name: string): ApiPool {
+  const members = rm.controller.records(name).map((r): ApiMember => ({
+    node: r.node, state: r.shadow ? 'active' : 'drained', reason: `${r.reason} (pool no longer configured: record kept)`, since: r.since,
+    power: view.nodes.get(r.node)?.power ?? 'unknown', by: r.by, ...(r.shadow ? { wouldDrain: true } : {}),
+  }));
+  const drained = members.filter((m) => m.state === 'drained').length;
+  return {
+    name, members, active: members.length - drained, drained, held: 0, total: members.length, maxDrainedFraction: 0,
+    blocked: null, blockedBy: [], shadow: false, wouldDrain: members.length - drained, removed: true,
+  };
 }
 
 export function servicesView(rm: ReadModel, pools: ApiPool[] = poolsView(rm)): ApiService[] {
-  return rm.config().services.map((s): ApiService => {
-    const mine = pools.filter((p) => s.pools.includes(p.name));
-    const down = mine.some((p) => p.members.every((m) => m.state !== 'active' || m.power === 'lost'));
-    const reduced = mine.some((p) => p.members.some((m) => m.state !== 'active' || m.power !== 'normal'));
-    return { name: s.name, pools: s.pools, status: down ? 'down' : reduced ? 'reduced' : 'ok' };
-  });
+  const byName = new Map(pools.map((p) => [p.name, p]));
+  return rm.config().services.map((s) => serviceView(s, byName));
+}
+
+/** A service is down when one of its pools has no powered member left in, reduced when one has any member out or degraded. */
+export function serviceView(s: ServiceConfig, pools: ReadonlyMap<string, ApiPool>): ApiService {
+  const mine = s.pools.flatMap((name) => pools.get(name) ?? []);
+  const down = mine.some((p) => p.members.every((m) => m.state !== 'active' || m.power === 'lost'));
+  const reduced = mine.some((p) => p.members.some((m) => m.state !== 'active' || m.power !== 'normal'));
+  return { name: s.name, pools: s.pools, status: down ? 'down' : reduced ? 'reduced' : 'ok' };
 }
 
 export function sitesView(rm: ReadModel): ApiSite[] {

@@ -1,0 +1,444 @@
+// The wall's live feed: a snapshot when a wall connects, then only what changed, batched per short tick.
+//
+// Every change to what a wall shows marks the thing it changed (a PDU, a node, a pool); a tick builds
+// just the marked things, compares each with what the walls were last sent and sends the ones that
+// differ, as one delta from version N to N+1. Deltas carry whole entities, so applying one twice is
+// harmless, and a wall that connects between two ticks loses nothing. A wall that falls behind (its
+// socket's send buffer backs up) is skipped and sent a fresh snapshot once it drains, instead of
+// queueing deltas it cannot keep up with. A wall may ask for part of the site (a site, a row, a rack);
+// it is sent only that part. A topology change (a reload) sends every wall a fresh snapshot.
+import type { Server as SocketServer, Socket } from 'socket.io';
+import type { Clock } from '../clock.js';
+import type { Topology } from '../health/topology.js';
+import type { ApiDelta, ApiPool, ApiSite, ApiSnapshot } from './api-types.js';
+import { healthView, nodeView, pduView, poolView, reloadView, removedPoolView, serviceView, type ReadModel } from './snapshot.js';
+
+/** How long changes gather before they are sent. */
+export const TICK_MS = 100;
+/** A wall is sent its singletons (reload countdown, health) and a share of the sweep at least this often. */
+const HEARTBEAT_MS = 1_000;
+/** A socket with more packets than this waiting to be written is behind: skipped, then resynced. */
+const BEHIND_PACKETS = 8;
+/** A snapshot built for one wall serves others that connect within this long, if nothing changed. */
+const SNAPSHOT_REUSE_MS = 1_000;
+const BEHIND_ROOM = 'behind';
+
+/** The part of the site a wall shows; empty: all of it. */
+export interface WallScope { site?: string; row?: string; rack?: string }
+
+interface ScopeSets { key: string; scope: WallScope; racks: Set<string> | null; pdus: Set<string> | null; nodes: Set<string> | null; pools: Set<string> | null; services: Set<string> | null }
+
+type Kind = 'pdus' | 'nodes' | 'pools';
+
+export class WallFeed {
+  /** The version of the state the walls were last sent. */
+  version = 0;
+  private readonly dirty: Record<Kind, Set<string>> = { pdus: new Set(), nodes: new Set(), pools: new Set() };
+  /** What the walls were last sent, per entity and per singleton, as JSON. Forgotten while nobody watches. */
+  private readonly sent: Record<Kind | 'services' | 'single', Map<string, string>> = {
+    pdus: new Map(), nodes: new Map(), pools: new Map(), services: new Map(), single: new Map(),
+  };
+  /** The pools as last built, for the services' status. */
+  private readonly poolObjects = new Map<string, ApiPool>();
+  private poolOrder = '';
+  private resyncAll = false;
+  private timer: { cancel(): void } | null = null;
+  private heartbeat: { cancel(): void } | null = null;
+  private readonly scopes = new Map<string, ScopeSets>();
+  private scopesOf: Topology | null = null;
+  /** The entities the sweep re-checks, a share per tick, so a change nobody marked still reaches the walls. */
+  private sweepCursor = 0;
+  private sweepList: { of: Topology; items: (readonly [Kind, string])[] } | null = null;
+  private lastSweepAt: number;
+  private cached: { key: string; at: number; version: number; marks: number; snapshot: ApiSnapshot } | null = null;
+  private marks = 0;
+  /** Whether some wall has been sent a snapshot since the feed last forgot (nobody watching). */
+  private watching = false;
+  private stopped = false;
+
+  constructor(private readonly io: SocketServer, private readonly rm: ReadModel, private readonly clock: Clock) {
+    this.lastSweepAt = clock.now();
+  }
+
+  /** A wall connected (past the access check): it is sent its snapshot and then its deltas. */
+  connect(socket: Socket): void {
+    const scope = scopeOf(socket.handshake.query);
+    const sets = this.scopeSets(scope);
+    // What changed before now goes to the walls already watching, so they and this snapshot agree.
+    if (this.watching) this.flush();
+    else this.forget();
+    this.watching = true;
+    void socket.join(roomOf(sets.key));
+    (socket.data as { scope?: string }).scope = sets.key;
+    this.sendSnapshot(socket, sets);
+    socket.on('resync', () => this.sendSnapshot(socket, this.scopeSets(scope)));
+    this.beat();
+  }
+
+  markPdu(name: string): void { this.mark('pdus', name); }
+  markNode(name: string): void { this.mark('nodes', name); }
+  markPool(name: string): void { this.mark('pools', name); }
+
+  /** Power health changed for these nodes: they and their pools. */
+  healthChanged(nodes: Iterable<string>, pdus: Iterable<string>): void {
+    const topology = this.rm.topology();
+    for (const node of nodes) {
+      this.mark('nodes', node);
+      for (const pool of topology.poolsOfNode(node)) this.mark('pools', pool);
+    }
+    for (const pdu of pdus) this.mark('pdus', pdu);
+  }
+
+  /** Something outside the entities changed (reload info, health, the simulator's faults). */
+  poke(): void {
+    this.marks++;
+    this.schedule();
+  }
+
+  /** The topology changed: every wall gets a fresh snapshot at the next tick. */
+  resync(): void {
+    this.resyncAll = true;
+    this.poke();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+    this.heartbeat?.cancel();
+    this.timer = this.heartbeat = null;
+  }
+
+  private mark(kind: Kind, name: string): void {
+    this.dirty[kind].add(name);
+    this.marks++;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer || this.stopped) return;
+    this.timer = this.clock.setTimeout(() => { this.timer = null; this.flush(); }, TICK_MS);
+  }
+
+  /** While walls watch, a tick at least every second: singletons, the sweep, and walls catching up. */
+  private beat(): void {
+    if (this.heartbeat || this.stopped) return;
+    this.heartbeat = this.clock.setTimeout(() => {
+      this.heartbeat = null;
+      if (this.watchers() === 0) return;
+      this.flush();
+      this.beat();
+    }, HEARTBEAT_MS);
+  }
+
+  private watchers(): number {
+    return this.io.of('/').sockets.size;
+  }
+
+  /** Sends what changed since the last tick to every wall that keeps up. */
+  flush(): void {
+    this.timer?.cancel();
+    this.timer = null;
+    if (this.watchers() === 0) return this.forget();
+    if (this.resyncAll) return this.resyncEveryone();
+    const rm = this.rm;
+    const view = rm.view(); // may itself find health changes, which mark entities
+    const topology = rm.topology();
+    const now = this.clock.now();
+    this.sweep(topology, now);
+    const delta: ApiDelta = { from: this.version, to: this.version + 1, time: now };
+
+    const pdus = this.take('pdus');
+    for (const name of pdus) {
+      const pdu = topology.pdus.get(name);
+      if (pdu) this.diff('pdus', name, pduView(rm, topology, view, pdu), delta);
+    }
+    for (const name of this.take('nodes')) {
+      const node = topology.nodes.get(name);
+      if (node) this.diff('nodes', name, nodeView(rm, topology, view, node), delta);
+    }
+    const removedPools = rm.controller.removedPools();
+    const removed = new Set(removedPools);
+    const order = [...topology.pools.keys(), ...removedPools];
+    const pools = this.take('pools');
+    const orderKey = order.join('\n');
+    if (orderKey !== this.poolOrder) {
+      // A removed pool appeared or went: its name joins or leaves, and the walls get the new order.
+      const before = new Set(this.poolOrder === '' ? [] : this.poolOrder.split('\n'));
+      for (const name of order) if (!before.has(name)) pools.add(name);
+      const now = new Set(order);
+      for (const name of before) if (!now.has(name)) this.gone(name, delta);
+      delta.poolOrder = order;
+      this.poolOrder = orderKey;
+    }
+    let poolsChanged = delta.poolOrder !== undefined;
+    for (const name of pools) {
+      const pool = topology.pools.get(name);
+      const built = pool ? poolView(rm, view, pool) : removed.has(name) ? removedPoolView(rm, view, name) : null;
+      if (!built) continue;
+      this.poolObjects.set(name, built);
+      if (this.diff('pools', name, built, delta)) poolsChanged = true;
+    }
+    if (poolsChanged) {
+      for (const pool of order) {
+        if (this.poolObjects.has(pool)) continue;
+        const p = topology.pools.get(pool);
+        this.poolObjects.set(pool, p ? poolView(rm, view, p) : removedPoolView(rm, view, pool));
+      }
+      for (const s of rm.config().services) this.diff('services', s.name, serviceView(s, this.poolObjects), delta);
+    }
+    this.single('reload', reloadView(rm), delta);
+    this.single('health', healthView(rm), delta);
+    this.single('sim', rm.simFaults(), delta);
+    this.single('pollIntervalMs', rm.config().settings.pollInterval, delta);
+
+    this.catchUp();
+    if (!hasChanges(delta)) return;
+    this.version++;
+    this.markBehind();
+    for (const sets of this.liveScopes()) {
+      const mine = sets.pdus === null ? delta : scoped(delta, sets, removed);
+      this.io.to(roomOf(sets.key)).except(BEHIND_ROOM).emit('delta', mine);
+    }
+  }
+
+  /** A fresh snapshot for one wall (of its part of the site), at the current version. */
+  snapshotFor(sets: ScopeSets): ApiSnapshot {
+    const now = this.clock.now();
+    const c = this.cached;
+    if (c && c.key === sets.key && c.version === this.version && c.marks === this.marks && now - c.at < SNAPSHOT_REUSE_MS) return c.snapshot;
+    const rm = this.rm;
+    const view = rm.view();
+    const topology = rm.topology();
+    const config = rm.config();
+    const inScope = (set: Set<string> | null, name: string) => set === null || set.has(name);
+    // A removed pool whose drain records are kept is shown on every wall, whatever its scope: there are few.
+    const removed = rm.controller.removedPools();
+    this.poolOrder = [...topology.pools.keys(), ...removed].join('\n');
+    const pools = [
+      ...config.pools.filter((p) => inScope(sets.pools, p.name)).map((p) => poolView(rm, view, p)),
+      ...removed.map((name) => removedPoolView(rm, view, name)),
+    ];
+    const byName = new Map(pools.map((p) => [p.name, p]));
+    for (const p of pools) this.poolObjects.set(p.name, p);
+    const snapshot: ApiSnapshot = {
+      version: this.version,
+      scope: sets.scope,
+      time: now,
+      sites: scopedSites(config.sites, topology, sets),
+      pdus: config.pdus.filter((p) => inScope(sets.pdus, p.name)).map((p) => pduView(rm, topology, view, p)),
+      nodes: config.nodes.filter((n) => inScope(sets.nodes, n.name)).map((n) => nodeView(rm, topology, view, n)),
+      pools,
+      services: config.services.filter((s) => inScope(sets.services, s.name)).map((s) => serviceView(s, byName)),
+      events: rm.events.latest(40),
+      reload: reloadView(rm),
+      pollIntervalMs: config.settings.pollInterval,
+      sim: rm.simFaults(),
+      health: healthView(rm),
+    };
+    // Every wall now has what this snapshot says (changes before it were flushed first): the baseline.
+    for (const kind of ['pdus', 'nodes', 'pools', 'services'] as const) for (const x of snapshot[kind]) this.sent[kind].set(x.name, JSON.stringify(x));
+    for (const key of ['reload', 'health', 'sim', 'pollIntervalMs'] as const) this.sent.single.set(key, JSON.stringify(snapshot[key]));
+    this.cached = { key: sets.key, at: now, version: this.version, marks: this.marks, snapshot };
+    return snapshot;
+  }
+
+  private sendSnapshot(socket: Socket, sets: ScopeSets): void {
+    socket.emit('snapshot', this.snapshotFor(sets));
+  }
+
+  /** Nobody watches: nothing is built, and what was sent is forgotten (the next wall starts from a snapshot). */
+  private forget(): void {
+    for (const set of Object.values(this.dirty)) set.clear();
+    for (const map of Object.values(this.sent)) map.clear();
+    this.poolObjects.clear();
+    this.poolOrder = '';
+    this.resyncAll = false;
+    this.cached = null;
+    this.watching = false;
+  }
+
+  private resyncEveryone(): void {
+    this.forget();
+    this.watching = true;
+    this.scopes.clear();
+    this.version++;
+    for (const socket of this.io.of('/').sockets.values()) {
+      const key = (socket.data as { scope?: string }).scope ?? '';
+      void socket.leave(BEHIND_ROOM);
+      this.sendSnapshot(socket, this.scopeSets(parseKey(key)));
+    }
+  }
+
+  private take(kind: Kind): Set<string> {
+    const out = new Set(this.dirty[kind]);
+    this.dirty[kind].clear();
+    return out;
+  }
+
+  /** Adds the entity to the delta when it differs from what was last sent; says whether it did. */
+  private diff(kind: Kind | 'services', name: string, value: { name: string }, delta: ApiDelta): boolean {
+    const json = JSON.stringify(value);
+    if (this.sent[kind].get(name) === json) return false;
+    this.sent[kind].set(name, json);
+    ((delta[kind] ??= []) as unknown[]).push(value);
+    return true;
+  }
+
+  private gone(pool: string, delta: ApiDelta): void {
+    this.sent.pools.delete(pool);
+    this.poolObjects.delete(pool);
+    (delta.removedPools ??= []).push(pool);
+  }
+
+  private single<K extends 'reload' | 'health' | 'sim' | 'pollIntervalMs'>(key: K, value: NonNullable<ApiDelta[K]>, delta: ApiDelta): void {
+    const json = JSON.stringify(value);
+    if (this.sent.single.get(key) === json) return;
+    this.sent.single.set(key, json);
+    delta[key] = value;
+  }
+
+  /** Re-checks a share of every entity, sized so that all are re-checked once per poll interval. */
+  private sweep(topology: Topology, now: number): void {
+    const total = topology.pdus.size + topology.nodes.size + topology.pools.size;
+    if (total === 0) return;
+    const interval = Math.max(1, this.rm.config().settings.pollInterval);
+    const share = Math.min(total, Math.ceil((total * (now - this.lastSweepAt)) / interval));
+    if (share <= 0) return;
+    this.lastSweepAt = now;
+    if (this.sweepList?.of !== topology) {
+      this.sweepList = { of: topology, items: [...topology.pdus.keys()].map((n) => ['pdus', n] as const) };
+      for (const n of topology.nodes.keys()) this.sweepList.items.push(['nodes', n]);
+      for (const n of topology.pools.keys()) this.sweepList.items.push(['pools', n]);
+    }
+    const items = this.sweepList.items;
+    for (let i = 0; i < share; i++) {
+      const [kind, name] = items[(this.sweepCursor + i) % total]!;
+      this.dirty[kind].add(name);
+    }
+    this.sweepCursor = (this.sweepCursor + share) % total;
+  }
+
+  /** Walls whose send buffer backs up stop getting deltas. */
+  private markBehind(): void {
+    for (const socket of this.io.of('/').sockets.values()) {
+      if (writeBacklog(socket) > BEHIND_PACKETS) void socket.join(BEHIND_ROOM);
+    }
+  }
+
+  /** Walls that were behind and have drained get a fresh snapshot. */
+  private catchUp(): void {
+    const behind = this.io.of('/').adapter.rooms.get(BEHIND_ROOM);
+    if (!behind || behind.size === 0) return;
+    for (const id of [...behind]) {
+      const socket = this.io.of('/').sockets.get(id);
+      if (!socket || writeBacklog(socket) > 0) continue;
+      void socket.leave(BEHIND_ROOM);
+      this.sendSnapshot(socket, this.scopeSets(parseKey((socket.data as { scope?: string }).scope ?? '')));
+    }
+  }
+
+  private *liveScopes(): Iterable<ScopeSets> {
+    const rooms = this.io.of('/').adapter.rooms;
+    for (const sets of this.scopes.values()) if ((rooms.get(roomOf(sets.key))?.size ?? 0) > 0) yield sets;
+  }
+
+  /** The names a scope covers, found once per topology. */
+  private scopeSets(scope: WallScope): ScopeSets {
+    const topology = this.rm.topology();
+    if (this.scopesOf !== topology) {
+      this.scopes.clear();
+      this.scopesOf = topology;
+    }
+    const key = keyOf(scope);
+    const known = this.scopes.get(key);
+    if (known) return known;
+    const sets = key === '' ? { key, scope, racks: null, pdus: null, nodes: null, pools: null, services: null } : scopeNames(this.rm, topology, scope, key);
+    this.scopes.set(key, sets);
+    return sets;
+  }
+}
+
+function scopeNames(rm: ReadModel, topology: Topology, scope: WallScope, key: string): ScopeSets {
+  const racks = new Set<string>();
+  for (const site of rm.config().sites) {
+    if (scope.site !== undefined && site.name !== scope.site) continue;
+    for (const row of site.rows) {
+      if (scope.row !== undefined && row.name !== scope.row) continue;
+      for (const rack of row.racks) if (scope.rack === undefined || rack === scope.rack) racks.add(rack);
+    }
+  }
+  const pdus = new Set<string>();
+  const nodes = new Set<string>();
+  for (const rack of racks) {
+    for (const p of topology.inRack(rack).pdus) pdus.add(p);
+    for (const n of topology.inRack(rack).nodes) nodes.add(n);
+  }
+  const pools = new Set<string>();
+  for (const n of nodes) for (const p of topology.poolsOfNode(n)) pools.add(p);
+  const services = new Set(rm.config().services.filter((s) => s.pools.some((p) => pools.has(p))).map((s) => s.name));
+  return { key, scope, racks, pdus, nodes, pools, services };
+}
+
+function scopedSites(sites: readonly { name: string; rows: readonly { name: string; racks: readonly string[] }[] }[], topology: Topology, sets: ScopeSets): ApiSite[] {
+  const racks = sets.racks;
+  return sites.map((site) => ({
+    name: site.name,
+    rows: site.rows.map((row) => ({
+      name: row.name,
+      racks: row.racks.filter((r) => racks === null || racks.has(r)).map((rack) => ({ name: rack, pdus: [...topology.inRack(rack).pdus], nodes: [...topology.inRack(rack).nodes] })),
+    })).filter((row) => racks === null || row.racks.length > 0),
+  })).filter((site) => racks === null || site.rows.length > 0);
+}
+
+/** The part of a delta a scoped wall shows (removed pools go to every wall). */
+function scoped(delta: ApiDelta, sets: ScopeSets, removed: ReadonlySet<string>): ApiDelta {
+  const out: ApiDelta = { from: delta.from, to: delta.to, time: delta.time };
+  const keep = <T extends { name: string }>(list: T[] | undefined, set: Set<string> | null, also: ReadonlySet<string> = new Set()): T[] | undefined => {
+    const kept = list?.filter((x) => set === null || set.has(x.name) || also.has(x.name));
+    return kept && kept.length > 0 ? kept : undefined;
+  };
+  const pdus = keep(delta.pdus, sets.pdus);
+  const nodes = keep(delta.nodes, sets.nodes);
+  const pools = keep(delta.pools, sets.pools, removed);
+  const services = keep(delta.services, sets.services);
+  if (pdus) out.pdus = pdus;
+  if (nodes) out.nodes = nodes;
+  if (pools) out.pools = pools;
+  if (services) out.services = services;
+  if (delta.removedPools) out.removedPools = delta.removedPools;
+  if (delta.poolOrder) out.poolOrder = delta.poolOrder.filter((p) => sets.pools === null || sets.pools.has(p) || removed.has(p));
+  for (const k of ['reload', 'health', 'sim', 'pollIntervalMs'] as const) if (delta[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = delta[k];
+  return out;
+}
+
+function hasChanges(d: ApiDelta): boolean {
+  return d.pdus !== undefined || d.nodes !== undefined || d.pools !== undefined || d.services !== undefined || d.removedPools !== undefined
+    || d.poolOrder !== undefined || d.reload !== undefined || d.health !== undefined || d.sim !== undefined || d.pollIntervalMs !== undefined;
+}
+
+/** Packets queued on the socket's connection but not yet written. */
+function writeBacklog(socket: Socket): number {
+  return (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+}
+
+function scopeOf(query: Record<string, unknown>): WallScope {
+  const one = (v: unknown) => (typeof v === 'string' && v !== '' ? v : Array.isArray(v) && typeof v[0] === 'string' && v[0] !== '' ? v[0] : undefined);
+  const scope: WallScope = {};
+  const site = one(query.site);
+  const row = one(query.row);
+  const rack = one(query.rack);
+  if (site !== undefined) scope.site = site;
+  if (row !== undefined) scope.row = row;
+  if (rack !== undefined) scope.rack = rack;
+  return scope;
+}
+
+const keyOf = (scope: WallScope): string => (scope.site === undefined && scope.row === undefined && scope.rack === undefined ? '' : JSON.stringify([scope.site ?? null, scope.row ?? null, scope.rack ?? null]));
+
+function parseKey(key: string): WallScope {
+  if (key === '') return {};
+  const [site, row, rack] = JSON.parse(key) as (string | null)[];
+  return { ...(site != null ? { site } : {}), ...(row != null ? { row } : {}), ...(rack != null ? { rack } : {}) };
+}
+
+const roomOf = (key: string) => `scope:${key}`;

@@ -1,0 +1,279 @@
+// The wall's live feed, on a real app and real socket.io clients, in fake time: a snapshot on connect,
+// then deltas of only what changed, batched per tick; scoped walls; resyncs.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { io, type Socket } from 'socket.io-client';
+import { startApp, type App } from '../src/app.js';
+import { FakeClock } from '../src/clock.js';
+import { parseConfigText } from '../src/config/load-config.js';
+import type { ApiDelta, ApiSnapshot } from '../src/http/api-types.js';
+import { TICK_MS } from '../src/http/wall-feed.js';
+import { nodeReading, pduReading } from './helpers/synthetic-readings.js';
+import { freeUdpPort } from './helpers/ports.js';
+
+function siteConfig(dir: string, port: number, extraPool = false): string {
+  return `sites: [{name: Lab, rows: [{name: row 1, racks: [r1]}, {name: row 2, racks: [r2]}]}]
+pdus:
+  - {name: pdu-1, rack: r1, address: "127.9.1.1:${port}", outlets: 8, banks: 2}
+  - {name: pdu-2, rack: r2, address: "127.9.1.2:${port}", outlets: 8, banks: 2}
+nodes:
+  - {name: web-1, rack: r1, address: "127.9.2.1:${port}", psus: [{pdu: pdu-1, outlet: 1}]}
+  - {name: web-2, rack: r1, address: "127.9.2.2:${port}", psus: [{pdu: pdu-1, outlet: 5}]}
+  - {name: db-1, rack: r2, address: "127.9.2.3:${port}", psus: [{pdu: pdu-2, outlet: 1}]}
+  - {name: db-2, rack: r2, address: "127.9.2.4:${port}", psus: [{pdu: pdu-2, outlet: 5}]}
+pools:
+  - {name: web, members: [web-1, web-2], backend: {type: file, dir: "${dir}/pools"}}
+  - {name: db, members: [db-1, db-2], backend: {type: file, dir: "${dir}/pools"}}
+${extraPool ? '  - {name: db-read, members: [db-2], backend: {type: file, dir: "' + dir + '/pools"}}' : ''}
+services:
+  - {name: shop, pools: [web]}
+  - {name: ledger, pools: [db]}
+settings:
+  pollInterval: 1h
+  reload: {schedule: "0 0 1 1 *"}
+  http: {port: 0, host: 127.0.0.1}
+  traps: {enabled: false}
+  database: "${dir}/breakerbox.db"
+`;
+}
+
+/** A wall's socket that records every snapshot and delta it is sent, in order. */
+class Wall {
+  readonly got: ({ snapshot: ApiSnapshot } | { delta: ApiDelta })[] = [];
+  readonly socket: Socket;
+  private waiters: (() => void)[] = [];
+  constructor(port: number, query: Record<string, string> = {}, transport: 'websocket' | 'polling' = 'websocket') {
+    this.socket = io(`http://127.0.0.1:${port}`, { transports: [transport], reconnection: false, forceNew: true, query });
+    this.socket.on('snapshot', (snapshot: ApiSnapshot) => this.arrive({ snapshot }));
+    this.socket.on('delta', (delta: ApiDelta) => this.arrive({ delta }));
+  }
+  private arrive(m: { snapshot: ApiSnapshot } | { delta: ApiDelta }): void {
+    this.got.push(m);
+    for (const w of this.waiters.splice(0)) w();
+  }
+  /** Waits until `n` messages have arrived in all. */
+  async count(n: number): Promise<void> {
+    while (this.got.length < n) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+  /** Waits for a delta, at or after message number `from`, that satisfies `pred`, and returns it. */
+  async until(pred: (d: ApiDelta) => boolean, from: number): Promise<ApiDelta> {
+    for (let i = from; ; i++) {
+      await this.count(i + 1);
+      const m = this.got[i]!;
+      if ('delta' in m && pred(m.delta)) return m.delta;
+    }
+  }
+  get deltas(): ApiDelta[] { return this.got.flatMap((m) => ('delta' in m ? [m.delta] : [])); }
+  get snapshots(): ApiSnapshot[] { return this.got.flatMap((m) => ('snapshot' in m ? [m.snapshot] : [])); }
+  close(): void { this.socket.close(); }
+}
+
+describe('wall feed', () => {
+  let dir: string;
+  let app: App;
+  let clock: FakeClock;
+  let port: number;
+  let file: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bb-wall-feed-'));
+    port = await freeUdpPort();
+    file = join(dir, 'breakerbox.yaml');
+    await writeFile(file, siteConfig(dir, port));
+    clock = new FakeClock();
+    app = await startApp({ config: parseConfigText(siteConfig(dir, port), file), configPath: file, stateDir: dir, logLevel: 'silent', simulate: false, clock });
+    app.poller.stop(); // facts come from the test alone
+    allOn();
+    for (const n of app.config().nodes) app.store.recordNode(n.name, clock.now(), { ok: true, reading: nodeReading });
+  });
+
+  const allOn = () => {
+    for (const pdu of app.config().pdus) app.store.recordPdu(pdu.name, clock.now(), { ok: true, reading: pduReading(topology, pdu, Array(8).fill('on')) });
+  };
+  const topology = { configuredBank: (_: unknown, i: number) => (i <= 4 ? 1 : 2) } as never;
+  after(async () => {
+    await app.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Lets a tick pass in fake time and the controller finish what it enqueued. */
+  const tick = async () => {
+    await app.controller.settle();
+    clock.advance(TICK_MS);
+  };
+
+  it('sends a snapshot on connect, then one delta per tick of only what changed', async () => {
+    const wall = new Wall(app.port);
+    try {
+      await wall.count(1);
+      const first = wall.snapshots[0]!;
+      assert.equal(typeof first.version, 'number');
+      assert.deepEqual(first.pdus.map((p) => p.name), ['pdu-1', 'pdu-2']);
+      assert.deepEqual(first.nodes.map((n) => n.name), ['web-1', 'web-2', 'db-1', 'db-2']);
+
+      // Two changes inside one tick: one delta, with the pool and the service they touch, nothing else.
+      app.controller.hold('web', 'web-1', 'out', 'disk swap', 'alice');
+      app.controller.hold('web', 'web-2', 'in', 'canary', 'alice');
+      await app.controller.settle();
+      clock.advance(TICK_MS - 1);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(wall.got.length, 1, 'nothing before the tick ends');
+      clock.advance(1);
+      await wall.count(2);
+      const d = wall.deltas[0]!;
+      assert.equal(d.from, first.version);
+      assert.equal(d.to, first.version! + 1);
+      assert.deepEqual(d.pools?.map((p) => p.name), ['web']);
+      assert.deepEqual(d.pools![0]!.members.map((m) => m.state), ['held', 'active']);
+      assert.deepEqual(d.services?.map((s) => `${s.name}:${s.status}`), ['shop:reduced']);
+      assert.equal(d.pdus, undefined);
+      assert.equal(d.nodes, undefined);
+
+      // A bank trip on pdu-2: that PDU, the node it fed, its pool and service; nothing in the other rack.
+      const pdu2 = app.config().pdus.find((p) => p.name === 'pdu-2')!;
+      const bank2Off = ['on', 'on', 'on', 'on', 'off', 'off', 'off', 'off'] as const;
+      app.store.recordPdu('pdu-2', clock.now(), { ok: true, reading: pduReading(topology, pdu2, bank2Off) });
+      await tick();
+      await wall.count(3);
+      const f = wall.deltas[1]!;
+      assert.equal(f.from, d.to);
+      assert.deepEqual(f.pdus?.map((p) => p.name), ['pdu-2']);
+      assert.deepEqual(f.pdus![0]!.banks.map((b) => b.breaker), ['ok', 'tripped']);
+      assert.deepEqual(f.nodes?.map((n) => `${n.name}:${n.power}`), ['db-2:lost']);
+      assert.ok(!f.pools?.some((p) => p.name === 'web'), 'the web pool did not change');
+      assert.ok(f.pools?.some((p) => p.name === 'db'), 'the db pool did');
+
+      // A node answering as before is marked but unchanged: it is never sent again.
+      const sent = wall.got.length;
+      app.store.recordNode('db-1', clock.now(), { ok: true, reading: nodeReading });
+      await tick();
+      allOn();
+      await tick();
+      await wall.until((x) => x.nodes?.some((n) => n.name === 'db-2' && n.power === 'normal') ?? false, sent);
+      const later = wall.deltas.slice(sent - 1);
+      assert.ok(later.every((x) => !x.nodes?.some((n) => n.name === 'db-1')), 'db-1 did not change');
+      assert.ok(later.every((x, k) => k === 0 || x.from === later[k - 1]!.to), 'versions follow on');
+      const beforeRelease = wall.got.length;
+      app.controller.release('web', 'web-1', 'done', 'alice');
+      app.controller.release('web', 'web-2', 'done', 'alice');
+      await tick();
+      const r = await wall.until((x) => x.pools?.some((p) => p.name === 'web') ?? false, beforeRelease);
+      assert.deepEqual(r.pools?.find((p) => p.name === 'web')?.members.map((m) => m.state), ['active', 'active']);
+      assert.deepEqual(r.services?.map((s) => `${s.name}:${s.status}`), ['shop:ok']);
+    } finally {
+      wall.close();
+    }
+  });
+
+  it('a wall scoped to a rack gets only that rack, its pools and services', async () => {
+    const rack = new Wall(app.port, { rack: 'r2' });
+    const all = new Wall(app.port);
+    try {
+      await rack.count(1);
+      await all.count(1);
+      const s = rack.snapshots[0]!;
+      assert.deepEqual(s.scope, { rack: 'r2' });
+      assert.deepEqual(s.pdus.map((p) => p.name), ['pdu-2']);
+      assert.deepEqual(s.nodes.map((n) => n.name), ['db-1', 'db-2']);
+      assert.deepEqual(s.pools.map((p) => p.name), ['db']);
+      assert.deepEqual(s.services.map((x) => x.name), ['ledger']);
+      assert.deepEqual(s.sites.map((site) => site.rows.map((row) => row.name)), [['row 2']]);
+
+      // A change outside the rack reaches the whole-site wall only; one inside reaches both.
+      app.controller.hold('web', 'web-1', 'out', 'scope test', 'bob');
+      await tick();
+      await all.until((d) => d.pools?.some((p) => p.name === 'web') ?? false, 1);
+      const rackFrom = rack.got.length;
+      app.controller.hold('db', 'db-1', 'out', 'scope test', 'bob');
+      await tick();
+      const mine = await rack.until((d) => d.pools?.some((p) => p.name === 'db') ?? false, rackFrom);
+      assert.equal(mine.pools?.find((p) => p.name === 'db')?.members.find((m) => m.node === 'db-1')?.state, 'held');
+      const [rackAt, allAt] = [rack.got.length, all.got.length];
+      app.controller.release('web', 'web-1', 'done', 'bob');
+      app.controller.release('db', 'db-1', 'done', 'bob');
+      await tick();
+      await rack.until((d) => d.pools?.some((p) => p.name === 'db' && p.held === 0) ?? false, rackAt);
+      await all.until((d) => d.pools?.some((p) => p.name === 'web' && p.held === 0) ?? false, allAt);
+      const inRack = new Set(['pdu-2', 'db-1', 'db-2', 'db', 'ledger']);
+      const named = rack.deltas.flatMap((d) => [...(d.pdus ?? []), ...(d.nodes ?? []), ...(d.pools ?? []), ...(d.services ?? [])].map((x) => x.name));
+      assert.ok(named.length > 0 && named.every((n) => inRack.has(n)), `the rack's wall heard only of its rack: ${named.join(', ')}`);
+      assert.ok(all.deltas.some((d) => d.pools?.some((p) => p.name === 'web')), 'the whole-site wall heard of the web pool');
+    } finally {
+      rack.close();
+      all.close();
+    }
+  });
+
+  it('a wall that asks is resynced, and a reload that changes the topology resyncs every wall', async () => {
+    const wall = new Wall(app.port);
+    try {
+      await wall.count(1);
+      wall.socket.emit('resync');
+      await wall.count(2);
+      assert.ok('snapshot' in wall.got[1]!, 'a resync is answered with a snapshot');
+
+      const before = wall.snapshots.at(-1)!.version!;
+      await writeFile(file, siteConfig(dir, port, true));
+      const result = await app.reloader.reloadNow('test');
+      assert.match(result.outcome, /applied|ok|reloaded/i, result.outcome);
+      app.poller.stop();
+      await tick();
+      await wall.count(3);
+      assert.ok('snapshot' in wall.got.at(-1)!, 'a topology change is sent as a snapshot');
+      const fresh = wall.snapshots.at(-1)!;
+      assert.ok(fresh.version! > before, 'a newer version');
+      assert.deepEqual(fresh.pools.map((p) => p.name), ['web', 'db', 'db-read']);
+    } finally {
+      wall.close();
+    }
+  });
+
+  it('a wall that falls behind is skipped, then resynced with a snapshot instead of queued deltas', async () => {
+    const steady = new Wall(app.port);
+    // Long-polling, so a wall that stops asking leaves its packets waiting on the server.
+    const slow = new Wall(app.port, {}, 'polling');
+    try {
+      await steady.count(1);
+      await slow.count(1);
+      const engine = slow.socket.io.engine as unknown as { transport: { readyState: string; pause(done: () => void): void; _poll(): void } };
+      const paused = new Promise<void>((resolve) => engine.transport.pause(resolve));
+      app.controller.hold('web', 'web-2', 'out', 'pause', 'carol'); // a delta answers the pending poll, so the pause completes
+      await tick();
+      await paused;
+      const received = slow.got.length;
+      for (let i = 0; i < 12; i++) {
+        const at = steady.got.length;
+        if (i % 2 === 0) app.controller.release('web', 'web-2', `round ${i}`, 'carol');
+        else app.controller.hold('web', 'web-2', 'out', `round ${i}`, 'carol');
+        await tick();
+        await steady.until((d) => d.pools?.some((p) => p.name === 'web') ?? false, at);
+      }
+      const at = steady.got.length;
+      app.controller.release('web', 'web-2', 'done', 'carol');
+      await tick();
+      const last = await steady.until((d) => d.pools?.some((p) => p.name === 'web' && p.held === 0) ?? false, at);
+
+      // Polling again: what was queued arrives, then a snapshot at the current version.
+      engine.transport.readyState = 'open';
+      engine.transport._poll();
+      await slow.count(received + 1);
+      // Every queued delta arrives in the answer to that one poll (the server's buffer is empty once
+      // it is sent); the feed's heartbeat then finds the wall caught up.
+      await new Promise((resolve) => setImmediate(resolve));
+      clock.advance(1_000);
+      await slow.count(slow.got.length + 1);
+      assert.ok('snapshot' in slow.got.at(-1)!, 'the wall that caught up is sent a snapshot');
+      const queued = slow.got.slice(received, -1).length;
+      assert.ok(queued <= 10, `no more than the backlog bound was queued for the slow wall (${queued} of 13 deltas)`);
+      const fresh = slow.snapshots.at(-1)!;
+      assert.ok(fresh.version! >= last.to, 'the snapshot is current');
+      assert.deepEqual(fresh.pools.find((p) => p.name === 'web')?.members.map((m) => m.state), last.pools!.find((p) => p.name === 'web')!.members.map((m) => m.state));
+    } finally {
+      steady.close();
+      slow.close();
+    }
+  });
+});
