@@ -9,7 +9,8 @@ import { io, type Socket } from 'socket.io-client';
 import { startApp, type App } from '../src/app.js';
 import { FakeClock } from '../src/clock.js';
 import { parseConfigText } from '../src/config/load-config.js';
-import type { ApiDelta, ApiSnapshot } from '../src/http/api-types.js';
+import type { ApiDelta, ApiPool, ApiSnapshot } from '../src/http/api-types.js';
+import { applyPatch, unpack } from '../dashboards/wall/patch.js';
 import { TICK_MS } from '../src/http/wall-feed.js';
 import { nodeReading, pduReading } from './helpers/synthetic-readings.js';
 import { freeUdpPort } from './helpers/ports.js';
@@ -47,10 +48,24 @@ class Wall {
   private waiters: (() => void)[] = [];
   constructor(port: number, query: Record<string, string> = {}, transport: 'websocket' | 'polling' = 'websocket') {
     this.socket = io(`http://127.0.0.1:${port}`, { transports: [transport], reconnection: false, forceNew: true, query });
-    this.socket.on('snapshot', (snapshot: ApiSnapshot) => this.arrive({ snapshot }));
-    this.socket.on('delta', (delta: ApiDelta) => this.arrive({ delta }));
+    this.socket.on('snapshot', (snapshot: ApiSnapshot) => this.arrive({ snapshot: unpack(snapshot) }));
+    this.socket.on('delta', (delta: ApiDelta) => this.arrive({ delta: unpack(delta) }));
   }
+  /** The wall's copy: the last snapshot with every delta since applied, as the wall applies them. */
+  state: ApiSnapshot | null = null;
   private arrive(m: { snapshot: ApiSnapshot } | { delta: ApiDelta }): void {
+    if ('snapshot' in m) this.state = structuredClone(m.snapshot);
+    else if (this.state) {
+      for (const kind of ['pdus', 'nodes', 'pools', 'services'] as const) {
+        for (const x of m.delta[kind] ?? []) {
+          const list = this.state[kind] as { name: string }[];
+          const i = list.findIndex((y) => y.name === x.name);
+          const next = '$p' in x ? applyPatch(list[i], x) : x;
+          if (i >= 0) list[i] = next!;
+          else list.push(next!);
+        }
+      }
+    }
     this.got.push(m);
     for (const w of this.waiters.splice(0)) w();
   }
@@ -66,6 +81,12 @@ class Wall {
       if ('delta' in m && pred(m.delta)) return m.delta;
     }
   }
+  /** Waits until the wall's copy satisfies `pred` (after some message at or after number `from`). */
+  async untilState(pred: (s: ApiSnapshot) => boolean, from: number): Promise<void> {
+    await this.count(from + 1);
+    for (let n = this.got.length; !pred(this.state!); n = this.got.length) await this.count(n + 1);
+  }
+  pool(name: string): ApiPool { return this.state!.pools.find((p) => p.name === name)!; }
   get deltas(): ApiDelta[] { return this.got.flatMap((m) => ('delta' in m ? [m.delta] : [])); }
   get snapshots(): ApiSnapshot[] { return this.got.flatMap((m) => ('snapshot' in m ? [m.snapshot] : [])); }
   close(): void { this.socket.close(); }
@@ -127,8 +148,9 @@ describe('wall feed', () => {
       assert.equal(d.from, first.version);
       assert.equal(d.to, first.version! + 1);
       assert.deepEqual(d.pools?.map((p) => p.name), ['web']);
-      assert.deepEqual(d.pools![0]!.members.map((m) => m.state), ['held', 'active']);
-      assert.deepEqual(d.services?.map((s) => `${s.name}:${s.status}`), ['shop:reduced']);
+      assert.deepEqual(d.services?.map((s) => s.name), ['shop']);
+      assert.deepEqual(wall.pool('web').members.map((m) => m.state), ['held', 'active']);
+      assert.deepEqual(wall.state!.services.map((s) => `${s.name}:${s.status}`), ['shop:reduced', 'ledger:ok']);
       assert.equal(d.pdus, undefined);
       assert.equal(d.nodes, undefined);
 
@@ -141,8 +163,16 @@ describe('wall feed', () => {
       const f = wall.deltas[1]!;
       assert.equal(f.from, d.to);
       assert.deepEqual(f.pdus?.map((p) => p.name), ['pdu-2']);
-      assert.deepEqual(f.pdus![0]!.banks.map((b) => b.breaker), ['ok', 'tripped']);
-      assert.deepEqual(f.nodes?.map((n) => `${n.name}:${n.power}`), ['db-2:lost']);
+      assert.deepEqual(f.nodes?.map((n) => n.name), ['db-2']);
+      const pdu = wall.state!.pdus.find((p) => p.name === 'pdu-2')!;
+      assert.deepEqual(pdu.banks.map((b) => b.breaker), ['ok', 'tripped']);
+      assert.deepEqual(pdu.outlets.map((o) => o.state), bank2Off);
+      assert.equal(wall.state!.nodes.find((n) => n.name === 'db-2')!.power, 'lost');
+      // Sent as a patch of what changed, smaller than the PDU itself; applied, it is what a fresh snapshot says.
+      assert.ok('$p' in f.pdus![0]!, 'a patch, not the whole PDU');
+      assert.ok(JSON.stringify(f.pdus![0]).length < JSON.stringify(pdu).length / 2);
+      const fresh = await (await fetch(`${app.url}/api/pdus`)).json() as ApiSnapshot['pdus'];
+      assert.deepEqual(pdu, fresh.find((p) => p.name === 'pdu-2'));
       assert.ok(!f.pools?.some((p) => p.name === 'web'), 'the web pool did not change');
       assert.ok(f.pools?.some((p) => p.name === 'db'), 'the db pool did');
 
@@ -152,7 +182,7 @@ describe('wall feed', () => {
       await tick();
       allOn();
       await tick();
-      await wall.until((x) => x.nodes?.some((n) => n.name === 'db-2' && n.power === 'normal') ?? false, sent);
+      await wall.untilState((s) => s.nodes.find((n) => n.name === 'db-2')!.power === 'normal', sent);
       const later = wall.deltas.slice(sent - 1);
       assert.ok(later.every((x) => !x.nodes?.some((n) => n.name === 'db-1')), 'db-1 did not change');
       assert.ok(later.every((x, k) => k === 0 || x.from === later[k - 1]!.to), 'versions follow on');
@@ -160,9 +190,9 @@ describe('wall feed', () => {
       app.controller.release('web', 'web-1', 'done', 'alice');
       app.controller.release('web', 'web-2', 'done', 'alice');
       await tick();
-      const r = await wall.until((x) => x.pools?.some((p) => p.name === 'web') ?? false, beforeRelease);
-      assert.deepEqual(r.pools?.find((p) => p.name === 'web')?.members.map((m) => m.state), ['active', 'active']);
-      assert.deepEqual(r.services?.map((s) => `${s.name}:${s.status}`), ['shop:ok']);
+      await wall.untilState((s) => s.pools.find((p) => p.name === 'web')!.held === 0, beforeRelease);
+      assert.deepEqual(wall.pool('web').members.map((m) => m.state), ['active', 'active']);
+      assert.deepEqual(wall.state!.services.map((s) => `${s.name}:${s.status}`), ['shop:ok', 'ledger:reduced']);
     } finally {
       wall.close();
     }
@@ -189,14 +219,14 @@ describe('wall feed', () => {
       const rackFrom = rack.got.length;
       app.controller.hold('db', 'db-1', 'out', 'scope test', 'bob');
       await tick();
-      const mine = await rack.until((d) => d.pools?.some((p) => p.name === 'db') ?? false, rackFrom);
-      assert.equal(mine.pools?.find((p) => p.name === 'db')?.members.find((m) => m.node === 'db-1')?.state, 'held');
+      await rack.untilState((s) => s.pools.find((p) => p.name === 'db')!.held === 1, rackFrom);
+      assert.equal(rack.pool('db').members.find((m) => m.node === 'db-1')?.state, 'held');
       const [rackAt, allAt] = [rack.got.length, all.got.length];
       app.controller.release('web', 'web-1', 'done', 'bob');
       app.controller.release('db', 'db-1', 'done', 'bob');
       await tick();
-      await rack.until((d) => d.pools?.some((p) => p.name === 'db' && p.held === 0) ?? false, rackAt);
-      await all.until((d) => d.pools?.some((p) => p.name === 'web' && p.held === 0) ?? false, allAt);
+      await rack.untilState((s) => s.pools.find((p) => p.name === 'db')!.held === 0, rackAt);
+      await all.untilState((s) => s.pools.find((p) => p.name === 'web')!.held === 0, allAt);
       const inRack = new Set(['pdu-2', 'db-1', 'db-2', 'db', 'ledger']);
       const named = rack.deltas.flatMap((d) => [...(d.pdus ?? []), ...(d.nodes ?? []), ...(d.pools ?? []), ...(d.services ?? [])].map((x) => x.name));
       assert.ok(named.length > 0 && named.every((n) => inRack.has(n)), `the rack's wall heard only of its rack: ${named.join(', ')}`);
@@ -254,7 +284,7 @@ describe('wall feed', () => {
       const at = steady.got.length;
       app.controller.release('web', 'web-2', 'done', 'carol');
       await tick();
-      const last = await steady.until((d) => d.pools?.some((p) => p.name === 'web' && p.held === 0) ?? false, at);
+      await steady.untilState((s) => s.pools.find((p) => p.name === 'web')!.held === 0, at);
 
       // Polling again: what was queued arrives, then a snapshot at the current version.
       engine.transport.readyState = 'open';
@@ -269,8 +299,8 @@ describe('wall feed', () => {
       const queued = slow.got.slice(received, -1).length;
       assert.ok(queued <= 10, `no more than the backlog bound was queued for the slow wall (${queued} of 13 deltas)`);
       const fresh = slow.snapshots.at(-1)!;
-      assert.ok(fresh.version! >= last.to, 'the snapshot is current');
-      assert.deepEqual(fresh.pools.find((p) => p.name === 'web')?.members.map((m) => m.state), last.pools!.find((p) => p.name === 'web')!.members.map((m) => m.state));
+      assert.ok(fresh.version! >= steady.deltas.at(-1)!.to, 'the snapshot is current');
+      assert.deepEqual(fresh.pools.find((p) => p.name === 'web'), steady.pool('web'));
     } finally {
       steady.close();
       slow.close();

@@ -6,6 +6,7 @@ import { createFaultPanel } from './faults.js';
 import { call, storedToken, toLogin } from './api.js';
 import { createOperator } from './operator.js';
 import { clockTime, countdown, duration, esc } from './format.js';
+import { applyPatch, unpack } from './patch.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -92,15 +93,16 @@ function onSnapshot(s) {
 // ---- deltas -----------------------------------------------------------------------------------
 let version = -1;
 
-/** Applies what changed (whole entities, by name) to the wall's copy; asks for a snapshot if it cannot. */
-function onDelta(d) {
+/** Applies what changed (patches or whole entities, by name) to the wall's copy; asks for a snapshot if it cannot. */
+function onDelta(message) {
+  const d = unpack(message);
   if (!snap || !d || typeof d.to !== 'number' || d.to <= version) return;
   for (const kind of ['pdus', 'nodes', 'pools', 'services']) {
     if (!Array.isArray(d[kind])) continue;
     const at = new Map(snap[kind].map((x, i) => [x.name, i]));
     for (const x of d[kind]) {
-      if (at.has(x.name)) snap[kind][at.get(x.name)] = x;
-      else if (kind === 'pools') snap.pools.push(x);
+      if (at.has(x.name)) snap[kind][at.get(x.name)] = '$p' in x ? applyPatch(snap[kind][at.get(x.name)], x) : x;
+      else if (kind === 'pools' && !('$p' in x)) snap.pools.push(x);
       // A thing the wall never heard of: its copy is not the server's, so start again from a snapshot.
       else return resync();
     }
@@ -190,7 +192,7 @@ if (typeof window.io !== 'function') {
     if (err?.data?.code === 'BB_ERR_UNAUTHORIZED') toLogin();
     else connection('down', 'reconnecting');
   });
-  socket.on('snapshot', onSnapshot);
+  socket.on('snapshot', (s) => onSnapshot(unpack(s)));
   socket.on('delta', onDelta);
   socket.on('event', onEvent);
   window.breakerbox = { socket, resync, get snapshot() { return snap; }, get version() { return version; } };

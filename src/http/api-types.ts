@@ -174,18 +174,22 @@ export interface ApiSnapshot {
   health: { status: 'ok' | 'degraded'; problems: ApiProblem[] };
 }
 
+/** What changed in one entity the wall has: `$p` is a patch (src/http/patch.ts) of its fields. */
+export interface ApiPatch { name: string; $p: Record<string, unknown> }
+
 /**
- * What changed since version `from`, pushed to the wall per short tick: whole entities, replacing
- * those of the same name (so applying one twice is harmless). Absent keys did not change.
+ * What changed since version `from`, pushed to the wall per short tick: per entity, a patch of what
+ * changed in it, or the whole entity when the wall may not have it (applying either twice is harmless).
+ * Absent keys did not change.
  */
 export interface ApiDelta {
   from: number;
   to: number;
   time: number;
-  pdus?: ApiPdu[];
-  nodes?: ApiNode[];
-  pools?: ApiPool[];
-  services?: ApiService[];
+  pdus?: (ApiPdu | ApiPatch)[];
+  nodes?: (ApiNode | ApiPatch)[];
+  pools?: (ApiPool | ApiPatch)[];
+  services?: (ApiService | ApiPatch)[];
   /** Pools no longer shown (a removed pool whose records were all cleared). */
   removedPools?: string[];
   /** The pools' order, sent when the set of pools changed. */

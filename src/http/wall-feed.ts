@@ -11,6 +11,7 @@ import type { Server as SocketServer, Socket } from 'socket.io';
 import type { Clock } from '../clock.js';
 import type { Topology } from '../health/topology.js';
 import type { ApiDelta, ApiPool, ApiSite, ApiSnapshot } from './api-types.js';
+import { diff, pack, type Json } from './patch.js';
 import { healthView, nodeView, pduView, poolView, reloadView, removedPoolView, serviceView, type ReadModel } from './snapshot.js';
 
 /** How long changes gather before they are sent. */
@@ -34,10 +35,10 @@ export class WallFeed {
   /** The version of the state the walls were last sent. */
   version = 0;
   private readonly dirty: Record<Kind, Set<string>> = { pdus: new Set(), nodes: new Set(), pools: new Set() };
-  /** What the walls were last sent, per entity and per singleton, as JSON. Forgotten while nobody watches. */
-  private readonly sent: Record<Kind | 'services' | 'single', Map<string, string>> = {
-    pdus: new Map(), nodes: new Map(), pools: new Map(), services: new Map(), single: new Map(),
-  };
+  /** What the walls were last sent, per entity; forgotten while nobody watches. Changes are sent as patches of these. */
+  private readonly sent: Record<Kind | 'services', Map<string, Json>> = { pdus: new Map(), nodes: new Map(), pools: new Map(), services: new Map() };
+  /** The singletons (reload, health, …) as last sent, as JSON. */
+  private readonly sentSingle = new Map<string, string>();
   /** The pools as last built, for the services' status. */
   private readonly poolObjects = new Map<string, ApiPool>();
   private poolOrder = '';
@@ -52,6 +53,8 @@ export class WallFeed {
   private lastSweepAt: number;
   private cached: { key: string; at: number; version: number; marks: number; snapshot: ApiSnapshot } | null = null;
   private marks = 0;
+  /** The last snapshot as sent, its repeated strings said once. */
+  private compact: { of: ApiSnapshot; message: object } | null = null;
   /** Whether some wall has been sent a snapshot since the feed last forgot (nobody watching). */
   private watching = false;
   private stopped = false;
@@ -197,7 +200,7 @@ export class WallFeed {
     this.markBehind();
     for (const sets of this.liveScopes()) {
       const mine = sets.pdus === null ? delta : scoped(delta, sets, removed);
-      this.io.to(roomOf(sets.key)).except(BEHIND_ROOM).emit('delta', mine);
+      this.io.to(roomOf(sets.key)).except(BEHIND_ROOM).emit('delta', pack(mine));
     }
   }
 
@@ -236,20 +239,23 @@ export class WallFeed {
       health: healthView(rm),
     };
     // Every wall now has what this snapshot says (changes before it were flushed first): the baseline.
-    for (const kind of ['pdus', 'nodes', 'pools', 'services'] as const) for (const x of snapshot[kind]) this.sent[kind].set(x.name, JSON.stringify(x));
-    for (const key of ['reload', 'health', 'sim', 'pollIntervalMs'] as const) this.sent.single.set(key, JSON.stringify(snapshot[key]));
+    for (const kind of ['pdus', 'nodes', 'pools', 'services'] as const) for (const x of snapshot[kind]) this.sent[kind].set(x.name, x as unknown as Json);
+    for (const key of ['reload', 'health', 'sim', 'pollIntervalMs'] as const) this.sentSingle.set(key, JSON.stringify(snapshot[key]));
     this.cached = { key: sets.key, at: now, version: this.version, marks: this.marks, snapshot };
     return snapshot;
   }
 
   private sendSnapshot(socket: Socket, sets: ScopeSets): void {
-    socket.emit('snapshot', this.snapshotFor(sets));
+    const snapshot = this.snapshotFor(sets);
+    if (this.compact?.of !== snapshot) this.compact = { of: snapshot, message: pack(snapshot) };
+    socket.emit('snapshot', this.compact.message);
   }
 
   /** Nobody watches: nothing is built, and what was sent is forgotten (the next wall starts from a snapshot). */
   private forget(): void {
     for (const set of Object.values(this.dirty)) set.clear();
     for (const map of Object.values(this.sent)) map.clear();
+    this.sentSingle.clear();
     this.poolObjects.clear();
     this.poolOrder = '';
     this.resyncAll = false;
@@ -275,12 +281,15 @@ export class WallFeed {
     return out;
   }
 
-  /** Adds the entity to the delta when it differs from what was last sent; says whether it did. */
+  /** Adds what changed in the entity to the delta (all of it if the walls never had it); says whether anything did. */
   private diff(kind: Kind | 'services', name: string, value: { name: string }, delta: ApiDelta): boolean {
-    const json = JSON.stringify(value);
-    if (this.sent[kind].get(name) === json) return false;
-    this.sent[kind].set(name, json);
-    ((delta[kind] ??= []) as unknown[]).push(value);
+    const now = value as unknown as Json;
+    const before = this.sent[kind].get(name);
+    const patch = diff(before, now);
+    if (patch === undefined) return false;
+    this.sent[kind].set(name, now);
+    const entry = before !== undefined && isPatch(patch) ? { name, ...(patch as object) } : value;
+    ((delta[kind] ??= []) as unknown[]).push(entry);
     return true;
   }
 
@@ -292,8 +301,8 @@ export class WallFeed {
 
   private single<K extends 'reload' | 'health' | 'sim' | 'pollIntervalMs'>(key: K, value: NonNullable<ApiDelta[K]>, delta: ApiDelta): void {
     const json = JSON.stringify(value);
-    if (this.sent.single.get(key) === json) return;
-    this.sent.single.set(key, json);
+    if (this.sentSingle.get(key) === json) return;
+    this.sentSingle.set(key, json);
     delta[key] = value;
   }
 
@@ -410,6 +419,8 @@ function scoped(delta: ApiDelta, sets: ScopeSets, removed: ReadonlySet<string>):
   for (const k of ['reload', 'health', 'sim', 'pollIntervalMs'] as const) if (delta[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = delta[k];
   return out;
 }
+
+const isPatch = (p: Json): boolean => typeof p === 'object' && p !== null && !Array.isArray(p) && '$p' in p;
 
 function hasChanges(d: ApiDelta): boolean {
   return d.pdus !== undefined || d.nodes !== undefined || d.pools !== undefined || d.services !== undefined || d.removedPools !== undefined
