@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
@@ -48,6 +49,8 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
   // Every route, files included, passes the one access check before anything parses its body.
   app.use(accessMiddleware(api, sessions, (req) => OPEN.has(`${req.method} ${req.path}`)));
   app.use(express.json({ limit: '64kb' }));
+  // Lists of a large site are megabytes of JSON: compressed for clients that accept it.
+  app.use(compression());
   app.use('/api', loginRoutes(api, sessions, deps.log, (session) => {
     for (const socket of io.sockets.sockets.values()) if ((socket.data as { session?: unknown }).session === session) socket.disconnect(true);
   }));
@@ -57,10 +60,11 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
   if (deps.traps) app.use('/api/traps', trapRoutes(deps.traps));
   app.use(express.static(deps.wallDir, { index: 'index.html', maxAge: 0 }));
   app.use('/api', (_req: Request, res: Response) => { res.status(404).json({ error: 'no such endpoint', code: 'BB_ERR_NOT_FOUND' }); });
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: Error & { status?: number; type?: string; code?: unknown }, _req: Request, res: Response, _next: NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) deps.log.error({ err }, 'request failed');
-    res.status(status).json({ error: status === 500 ? 'internal error' : err.message, code: status === 500 ? 'BB_ERR_INTERNAL' : 'BB_ERR_BAD_REQUEST' });
+    const code = typeof err.code === 'string' && err.code.startsWith('BB_ERR_') ? err.code : 'BB_ERR_BAD_REQUEST';
+    res.status(status).json({ error: status === 500 ? 'internal error' : err.message, code: status === 500 ? 'BB_ERR_INTERNAL' : code });
   });
 
   const server = createServer(app);
