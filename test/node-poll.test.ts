@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseConfigText } from '../src/config/load-config.js';
 import pino from 'pino';
-import { systemClock } from '../src/clock.js';
+import { FakeClock, systemClock } from '../src/clock.js';
 import { FairLimiter } from '../src/poller/fair-limiter.js';
 import { backoffDelay, deadlineFor, limitsFor, MAX_BACKOFF_MS } from '../src/poller/poll-limits.js';
-import { Poller } from '../src/poller/poller.js';
+import { firstPollSpread, Poller } from '../src/poller/poller.js';
 import { readNode } from '../src/poller/read-node.js';
 import { Simulator } from '../src/sim/simulator.js';
 import { NetSnmpClient } from '../src/snmp/snmp-client.js';
@@ -199,5 +199,42 @@ describe('Poller.stop', () => {
     release();
     await Promise.all(polls);
     assert.equal(made.length, polling, 'no waiting poll opened a session after the stop');
+  });
+});
+
+describe('first polls', () => {
+  it('are spread evenly over 10 ms per device (at least 1 s, at most the interval), then keep their phase', async () => {
+    const clock = new FakeClock();
+    const t0 = clock.now();
+    const started: { name: string; at: number }[] = [];
+    const poller = new Poller({
+      store: new StateStore(), clock, log: pino({ level: 'silent' }), timeoutMs: 1_000, retries: 0, concurrency: 1_000,
+      connect: (target) => {
+        const fake = new FakeSnmpClient({ '1.3.6.1.2.1.1.3.0': 100 });
+        return Object.assign(fake, { get: async (oids: string[]) => { started.push({ name: target.name, at: clock.now() - t0 }); return FakeSnmpClient.prototype.get.call(fake, oids); } });
+      },
+    });
+    const names = Array.from({ length: 400 }, (_, i) => `n${i}`);
+    poller.setTargets(names.map((name) => ({ kind: 'node' as const, name, address: '127.0.0.1:1161', credentials: { version: '2c' as const, community: 'public' }, intervalMs: 30_000 })));
+    assert.equal(firstPollSpread(30_000, 400), 4_000);
+    assert.equal(firstPollSpread(30_000, 10), 1_000, 'at least a second');
+    assert.equal(firstPollSpread(30_000, 11_000), 30_000, 'at most the interval');
+    poller.start();
+    for (let ms = 0; ms < 4_000; ms += 10) {
+      clock.advance(10);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const first = new Map<string, number>();
+    for (const s of started) if (!first.has(s.name)) first.set(s.name, s.at);
+    assert.equal(first.size, 400, 'every device polled within the spread');
+    // No burst: at most 2 first polls in any 10 ms, and every second of the spread has about a quarter of them.
+    const perSlot = new Map<number, number>();
+    for (const at of first.values()) perSlot.set(Math.floor(at / 10), (perSlot.get(Math.floor(at / 10)) ?? 0) + 1);
+    assert.ok(Math.max(...perSlot.values()) <= 2, `at most 2 per 10 ms, got ${Math.max(...perSlot.values())}`);
+    for (let s = 0; s < 4; s++) {
+      const n = [...first.values()].filter((at) => at >= s * 1_000 && at < (s + 1) * 1_000).length;
+      assert.ok(n >= 95 && n <= 105, `second ${s}: ${n} first polls`);
+    }
+    poller.stop();
   });
 });

@@ -113,7 +113,11 @@ export class Poller {
 
   start(): void {
     this.running = true;
-    for (const [k, device] of this.devices) this.schedule(k, this.jitter(device.target));
+    // First polls evenly spread, so a thousand devices do not all start at once and keep their
+    // phases afterwards (no herd at :00): device i of n starts at i/n of the spread.
+    const n = this.devices.size;
+    let i = 0;
+    for (const [k, device] of this.devices) this.schedule(k, Math.floor((i++ * firstPollSpread(device.target.intervalMs, n)) / n));
   }
 
   stop(): void {
@@ -321,11 +325,17 @@ export class Poller {
     this.devices.delete(k);
   }
 
-  /** Spreads first polls over a second so a restart does not burst every device at once. */
+  /** A device added while running starts somewhere in the spread, so a reload that adds many does not burst either. */
   private jitter(target: PollTarget): number {
-    return Math.floor(Math.random() * Math.min(1_000, target.intervalMs));
+    return Math.floor(Math.random() * firstPollSpread(target.intervalMs, this.devices.size));
   }
 }
+
+/** Over how long the first polls of `devices` spread: 10 ms per device, at least a second, at most the interval. */
+export function firstPollSpread(intervalMs: number, devices: number): number {
+  return Math.min(intervalMs, Math.max(1_000, devices * FIRST_POLL_GAP_MS));
+}
+const FIRST_POLL_GAP_MS = 10;
 
 function defaultConnect(target: PollTarget, timeoutMs: number, retries: number): SnmpClient {
   const { host, port } = parseAddress(target.address);
