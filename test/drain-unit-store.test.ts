@@ -5,7 +5,7 @@
 // deleted or replaced is found and re-created from memory; the rate-limit history is kept exactly an
 // hour; the audit trail is capped; and nothing is written or scheduled after close.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -571,6 +571,114 @@ describe('DrainStore: the database file deleted or replaced', () => {
     assert.equal(store.health().status, 'ok');
     assert.equal(notices[1]!.message, `the database ${path} was re-created from memory (2 drain records, 1 holds, 1 audit entries)`);
     assert.deepEqual(readdirSync(join(path, '..')).filter((f) => f.includes('.replaced-')), ['breakerbox.db.replaced-2026-01-01T00-00-07-000Z']);
+    assert.deepEqual(nodesOnDisk(path), ['scan-001', 'scan-002']);
+    store.close();
+  });
+
+  /** What the database at `path` holds, read by a store opened on it afresh (after the first is closed). */
+  const reopened = (path: string, now: number) => {
+    const again = new DrainStore(path, { clock: new FakeClock(now) });
+    try {
+      const byNode = <T extends { node: string }>(xs: T[]) => [...xs].sort((a, b) => a.node.localeCompare(b.node));
+      return { drains: byNode(again.drains()), holds: byNode(again.holds()), audit: again.auditTrail(Infinity), times: again.drainTimesSince(0) };
+    } finally {
+      again.close();
+    }
+  };
+
+  it('deleted, then a file that is no database put at the path before the retry: kept aside as it is, the database re-created', () => {
+    const { path, store, clock, notices } = open();
+    fill(store, clock);
+    const t0 = clock.now();
+    deleteDatabase(path);
+    clock.advance(5_000);
+    const message = `the database file ${path} vanished while in use; re-creating it from memory`;
+    assert.deepEqual(notices, [{ ...degraded(message), message: `${message}. ${KEPT}` }]);
+    store.putDrains([record('scan-003')]);
+    const foreign = Buffer.from('an operator\'s restored something, not a database; '.repeat(20));
+    writeFileSync(path, foreign);
+
+    clock.advance(2_000); // 2026-01-01T00:00:07.000Z
+    assert.deepEqual(store.health(), { status: 'ok', problems: [] });
+    assert.deepEqual(notices.slice(1), [{
+      status: 'ok', problems: [],
+      message: `the database ${path} was re-created from memory (3 drain records, 1 holds, 1 audit entries)`,
+    }]);
+    const aside = `${path}.replaced-2026-01-01T00-00-07-000Z`;
+    assert.deepEqual(readdirSync(join(path, '..')).filter((f) => f.includes('.replaced-')), ['breakerbox.db.replaced-2026-01-01T00-00-07-000Z']);
+    assert.deepEqual(readFileSync(aside), foreign, 'kept byte for byte');
+
+    store.putDrains([record('scan-004')]);
+    assert.deepEqual(nodesOnDisk(path), ['scan-001', 'scan-002', 'scan-003', 'scan-004'], 'the new file takes writes');
+    clock.advance(5_000);
+    assert.equal(notices.length, 2, 'and the check takes it for the store\'s own');
+    const inMemory = { drains: store.drains(), holds: store.holds(), audit: store.auditTrail(Infinity), times: store.drainTimesSince(0) };
+    store.close();
+
+    assert.deepEqual(reopened(path, clock.now()), inMemory);
+    assert.deepEqual(inMemory.drains.map((r) => r.node), ['scan-001', 'scan-002', 'scan-003', 'scan-004']);
+    assert.deepEqual(inMemory.holds, [hold('scan-010')]);
+    assert.deepEqual(inMemory.audit.map((a) => `${a.id}:${a.who}`), ['1:alice']);
+    assert.deepEqual(inMemory.times, [{ pool: 'scanners', time: t0 }, { pool: 'scanners', time: t0 + 1 }]);
+    assert.deepEqual(readFileSync(aside), foreign);
+  });
+
+  it('deleted, then another Breakerbox database put at the path before the retry: kept aside unchanged, not adopted', () => {
+    const { path, store, clock, notices } = open();
+    fill(store, clock);
+    deleteDatabase(path);
+    clock.advance(5_000);
+    assert.match(notices[0]!.message, /vanished while in use/);
+
+    // A backup restored by hand: a database of the same schema, with a drain record and a hold of its own.
+    const backup = join(path, '..', 'backup.db');
+    const other = new DrainStore(backup, { clock: new FakeClock() });
+    other.putDrains([record('scan-099')]);
+    other.putHold(hold('scan-098', 'in'));
+    other.audit(auditBy('restorer'));
+    other.close();
+    rmSync(`${backup}.lock`);
+    const bytes = readFileSync(backup);
+    renameSync(backup, path);
+
+    clock.advance(2_000); // 2026-01-01T00:00:07.000Z
+    assert.deepEqual(store.health(), { status: 'ok', problems: [] });
+    assert.equal(notices.length, 2);
+    assert.equal(notices[1]!.message, `the database ${path} was re-created from memory (2 drain records, 1 holds, 1 audit entries)`);
+    const aside = `${path}.replaced-2026-01-01T00-00-07-000Z`;
+    assert.deepEqual(readFileSync(aside), bytes, 'not written to');
+    assert.deepEqual(nodesOnDisk(aside), ['scan-099'], 'its drain record still there');
+    assert.deepEqual(peek(aside, 'SELECT node, mode FROM holds'), [{ node: 'scan-098', mode: 'in' }]);
+    assert.deepEqual(auditOnDisk(aside), ['1:restorer']);
+
+    assert.deepEqual(nodesOnDisk(path), ['scan-001', 'scan-002'], 'exactly the store\'s records');
+    assert.deepEqual(peek(path, 'SELECT node, mode FROM holds'), [{ node: 'scan-010', mode: 'out' }]);
+    assert.deepEqual(auditOnDisk(path), ['1:alice']);
+    const inMemory = { drains: store.drains(), holds: store.holds(), audit: store.auditTrail(Infinity), times: store.drainTimesSince(0) };
+    store.close();
+    assert.deepEqual(reopened(path, clock.now()), inMemory);
+  });
+
+  it('deleted, a re-create that fails leaves an empty file, then that file is swapped for another before the next retry: kept aside', () => {
+    const { path, store, clock, notices } = open();
+    fill(store, clock);
+    deleteDatabase(path);
+    mkdirSync(`${path}-journal`); // a new database cannot be started at the path
+    clock.advance(5_000);
+    clock.advance(2_000);
+    clock.advance(4_000);
+    assert.match(store.health().problems[0]!.message, /vanished while in use; re-creating it from memory \(retry 2 failed: unable to open database file \(SQLITE_CANTOPEN\)\)$/);
+    assert.equal(existsSync(path), true, 'the failed tries left an empty file');
+    assert.deepEqual(readdirSync(join(path, '..')).filter((f) => f.includes('.replaced-')), [], 'the store\'s own: not kept aside');
+
+    rmSync(`${path}-journal`, { recursive: true });
+    rmSync(path);
+    writeFileSync(path, 'put back by hand'); // may well get the inode just freed
+    clock.advance(8_000); // 2026-01-01T00:00:19.000Z
+    assert.equal(store.health().status, 'ok');
+    assert.equal(notices[1]!.message, `the database ${path} was re-created from memory (2 drain records, 1 holds, 1 audit entries)`);
+    assert.deepEqual(readdirSync(join(path, '..')).filter((f) => f.includes('.replaced-')), ['breakerbox.db.replaced-2026-01-01T00-00-19-000Z']);
+    assert.equal(readFileSync(`${path}.replaced-2026-01-01T00-00-19-000Z`, 'utf8'), 'put back by hand');
     assert.deepEqual(nodesOnDisk(path), ['scan-001', 'scan-002']);
     store.close();
   });

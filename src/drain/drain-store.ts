@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { systemClock, type Clock } from '../clock.js';
 import { moveAside, removeLeftovers, StoreFile, type StoreContents, type StoreOp } from './store-file.js';
 import { DatabaseLock } from './store-lock.js';
@@ -60,6 +61,21 @@ const CHECK_EVERY_MS = 5_000;
 const AUDIT_KEPT = 10_000; // what a re-created file gets back of the audit trail
 const DRAIN_TIMES_KEPT_MS = 60 * 60_000;
 
+/**
+ * What a path names now, or null: inode, size and change time, so a file put there after the store's own
+ * was deleted is told apart even on a reused inode (nothing holds the store's own open to prevent that).
+ */
+const fingerprint = (path: string): string | null => {
+  try {
+    const s = statSync(path, { bigint: true });
+    return `${s.dev}:${s.ino}:${s.size}:${s.ctimeNs}`;
+  } catch {
+    return null;
+  }
+};
+/** Nothing at the path, or just what a failed re-create left there. */
+const sameFile = (now: string | null, leftover: string | null) => now === null || now === leftover;
+
 const key = (pool: string, node: string) => `${pool}\u0000${node}`;
 const reasonOf = (err: unknown) => {
   const e = err as { message?: string; code?: string };
@@ -88,7 +104,10 @@ export class DrainStore {
   private readonly pending: StoreOp[] = [];
   private problem: StorageProblem | null = null;
   private firstMessage = '';
+  /** The file at the path is not (or no longer) the one opened: the retry re-creates it. */
   private moved: 'vanished' | 'replaced' | null = null;
+  /** What a re-create that failed left at the path (SQLite may make an empty file): the store's own, not kept aside. */
+  private leftover: string | null = null;
   private attempt = 0;
   private retryTimer: { cancel(): void } | null = null;
   private checkTimer: { cancel(): void } | null = null;
@@ -297,7 +316,7 @@ export class DrainStore {
       const moved = this.moved ?? (this.file ? this.file.moved() : 'vanished');
       let done: string;
       if (moved) {
-        this.recreate(moved);
+        this.recreate();
         done = `the database ${this.path} was re-created from memory (${this.drainMap.size} drain records, ${this.holdMap.size} holds, ${this.auditLog.length} audit entries)`;
       } else {
         if (this.pending.length > 0) this.file!.apply(this.pending);
@@ -318,17 +337,26 @@ export class DrainStore {
     }
   }
 
-  /** A fresh file at the path, filled from memory; a file someone put there is kept beside it. */
-  private recreate(moved: 'vanished' | 'replaced'): void {
+  /**
+   * A fresh file at the path, filled from memory; a file someone put there is kept beside it. What is
+   * at the path is looked at again on every try, whatever was found before: a file can appear there
+   * (a backup put back) after the store's own vanished, or between two tries.
+   */
+  private recreate(): void {
+    // Asked while the old connection is still open: its file's inode cannot be reused by a newcomer.
+    const stranger = this.file ? this.file.moved() === 'replaced' : !sameFile(fingerprint(this.path), this.leftover);
     this.file?.close();
     this.file = null;
     removeLeftovers(this.path); // held by the lock: nobody else's
-    if (moved === 'replaced') {
-      moveAside(this.path, `replaced-${new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-')}`);
-      this.moved = 'vanished'; // what is at the path from now on is ours
+    if (stranger) moveAside(this.path, `replaced-${new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-')}`);
+    this.leftover = null;
+    try {
+      this.file = new StoreFile(this.path);
+    } catch (err) {
+      this.leftover = fingerprint(this.path);
+      throw err;
     }
-    this.file = new StoreFile(this.path);
-    this.file.fill(this.contents());
+    this.file.fill(this.contents()); // if this fails the file stays open, and is known as ours by it
   }
 
   private contents(): StoreContents {
