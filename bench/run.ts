@@ -1,8 +1,9 @@
-// npm run bench [-- --trials N] [--polls N] [--walk-polls N] [--trap-trials N] [--trap-rates R1,R2,…] [--trap-step-ms MS] [--trap-receivers breakerbox,snmptrapd,snmptrapd-stock,node-dgram] [--only fault-to-drain|pdu-poll-cpu|traps|reconcile]: prints figures measured on this machine, in this run.
+// npm run bench [-- --trials N] [--polls N] [--walk-polls N] [--trap-trials N] [--trap-rates R1,R2,…] [--trap-step-ms MS] [--trap-receivers breakerbox,snmptrapd,snmptrapd-stock,node-dgram] [--wall-clients N] [--only fault-to-drain|pdu-poll-cpu|traps|reconcile|wall]: prints figures measured on this machine, in this run.
 import { parseArgs } from 'node:util';
 import { faultToDrain } from './fault-to-drain.js';
 import { formatPduPollCpu, pduPollCpu } from './pdu-poll-cpu.js';
 import { formatReconcile, reconcileBench } from './reconcile.js';
+import { formatWallFanout, wallFanout } from './wall-fanout.js';
 import { DEFAULT_RATES, formatTrapLatency, formatTrapThroughput, RECEIVERS, trapLatency, trapThroughput, type ReceiverName } from './traps.js';
 
 const { values } = parseArgs({
@@ -14,6 +15,7 @@ const { values } = parseArgs({
     'trap-rates': { type: 'string' },
     'trap-step-ms': { type: 'string', default: '2000' },
     'trap-receivers': { type: 'string', default: RECEIVERS.join(',') },
+    'wall-clients': { type: 'string', default: '200' },
     only: { type: 'string' },
   },
 });
@@ -26,7 +28,7 @@ const trapRates = values['trap-rates'] !== undefined ? values['trap-rates'].spli
 const trapStepMs = Number(values['trap-step-ms']);
 const trapReceivers = values['trap-receivers'].split(',').filter(Boolean) as ReceiverName[];
 if (trapReceivers.some((r) => !RECEIVERS.includes(r))) throw new Error(`--trap-receivers: some of ${RECEIVERS.join(', ')}`);
-const benches = ['fault-to-drain', 'pdu-poll-cpu', 'traps', 'reconcile'];
+const benches = ['fault-to-drain', 'pdu-poll-cpu', 'traps', 'reconcile', 'wall'];
 if (values.only && !benches.includes(values.only)) throw new Error(`--only: one of ${benches.join(', ')}`);
 const wanted = (name: string) => !values.only || values.only === name;
 
@@ -72,4 +74,9 @@ if (wanted('traps')) {
 if (wanted('reconcile')) {
   if (!values.only) console.log('');
   console.log(formatReconcile(await reconcileBench()));
+}
+
+if (wanted('wall')) {
+  if (!values.only) console.log('');
+  console.log(formatWallFanout(await wallFanout(Number(values['wall-clients']), Math.max(3, Math.min(trials, 10)))));
 }

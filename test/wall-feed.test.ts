@@ -135,16 +135,15 @@ describe('wall feed', () => {
       assert.deepEqual(first.pdus.map((p) => p.name), ['pdu-1', 'pdu-2']);
       assert.deepEqual(first.nodes.map((n) => n.name), ['web-1', 'web-2', 'db-1', 'db-2']);
 
-      // Two changes inside one tick: one delta, with the pool and the service they touch, nothing else.
+      // Two changes in one turn, after a quiet spell: one delta at once, with the pool and the service they touch, nothing else.
       app.controller.hold('web', 'web-1', 'out', 'disk swap', 'alice');
       app.controller.hold('web', 'web-2', 'in', 'canary', 'alice');
       await app.controller.settle();
-      clock.advance(TICK_MS - 1);
-      await new Promise((resolve) => setImmediate(resolve));
-      assert.equal(wall.got.length, 1, 'nothing before the tick ends');
-      clock.advance(1);
+      const t1 = clock.now();
+      clock.advance(0);
       await wall.count(2);
       const d = wall.deltas[0]!;
+      assert.equal(d.time, t1, 'sent at once');
       assert.equal(d.from, first.version);
       assert.equal(d.to, first.version! + 1);
       assert.deepEqual(d.pools?.map((p) => p.name), ['web']);
@@ -158,9 +157,13 @@ describe('wall feed', () => {
       const pdu2 = app.config().pdus.find((p) => p.name === 'pdu-2')!;
       const bank2Off = ['on', 'on', 'on', 'on', 'off', 'off', 'off', 'off'] as const;
       app.store.recordPdu('pdu-2', clock.now(), { ok: true, reading: pduReading(topology, pdu2, bank2Off) });
-      await tick();
+      // Within a tick of the last delta: this one waits for the tick to end.
+      await app.controller.settle();
+      clock.advance(TICK_MS - 1);
+      clock.advance(1);
       await wall.count(3);
       const f = wall.deltas[1]!;
+      assert.equal(f.time, t1 + TICK_MS, 'at most one delta per tick');
       assert.equal(f.from, d.to);
       assert.deepEqual(f.pdus?.map((p) => p.name), ['pdu-2']);
       assert.deepEqual(f.nodes?.map((n) => n.name), ['db-2']);

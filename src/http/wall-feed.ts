@@ -14,7 +14,7 @@ import type { ApiDelta, ApiPool, ApiSite, ApiSnapshot } from './api-types.js';
 import { diff, pack, type Json } from './patch.js';
 import { healthView, nodeView, pduView, poolView, reloadView, removedPoolView, serviceView, type ReadModel } from './snapshot.js';
 
-/** How long changes gather before they are sent. */
+/** At most one delta per this long: changes within it gather into one. */
 export const TICK_MS = 100;
 /** A wall is sent its singletons (reload countdown, health) and a share of the sweep at least this often. */
 const HEARTBEAT_MS = 1_000;
@@ -53,6 +53,7 @@ export class WallFeed {
   private lastSweepAt: number;
   private cached: { key: string; at: number; version: number; marks: number; snapshot: ApiSnapshot } | null = null;
   private marks = 0;
+  private lastFlushAt = -Infinity;
   /** The last snapshot as sent, its repeated strings said once. */
   private compact: { of: ApiSnapshot; message: object } | null = null;
   /** Whether some wall has been sent a snapshot since the feed last forgot (nobody watching). */
@@ -117,9 +118,11 @@ export class WallFeed {
     this.schedule();
   }
 
+  /** The first change after a quiet spell goes out at once (with whatever else this turn of the loop changed); then at most one delta per tick. */
   private schedule(): void {
     if (this.timer || this.stopped) return;
-    this.timer = this.clock.setTimeout(() => { this.timer = null; this.flush(); }, TICK_MS);
+    const wait = Math.max(0, this.lastFlushAt + TICK_MS - this.clock.now());
+    this.timer = this.clock.setTimeout(() => { this.timer = null; this.flush(); }, wait);
   }
 
   /** While walls watch, a tick at least every second: singletons, the sweep, and walls catching up. */
@@ -142,6 +145,7 @@ export class WallFeed {
     this.timer?.cancel();
     this.timer = null;
     if (this.watchers() === 0) return this.forget();
+    this.lastFlushAt = this.clock.now();
     if (this.resyncAll) return this.resyncEveryone();
     const rm = this.rm;
     const view = rm.view(); // may itself find health changes, which mark entities
