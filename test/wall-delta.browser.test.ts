@@ -130,4 +130,24 @@ describe('NOC wall on deltas equals a fresh load (browser, real app)', { timeout
     assert.equal(await live.evaluate(() => (window as unknown as { wallMark?: number }).wallMark), 7, 'the live page was never reloaded');
     assert.deepEqual(pageErrors, [], 'no errors in the page');
   });
+
+  it('a wall for one rack shows that rack alone, and follows it live', async () => {
+    const rack = await browser!.newPage({ viewport: { width: 1920, height: 1080 } });
+    try {
+      await rack.goto(`${app!.url}/?rack=r07`);
+      await rack.waitForFunction(() => document.body.classList.contains('ready'), undefined, { timeout: 30_000 });
+      const pdus = await rack.$$eval('[data-testid^="pdu-dal3-"]', (els) => els.map((e) => e.getAttribute('data-testid')));
+      assert.deepEqual(pdus, ['pdu-dal3-r07-a', 'pdu-dal3-r07-b']);
+      assert.deepEqual(await rack.$$eval('[data-testid^="rack-"]', (els) => els.map((e) => e.getAttribute('data-testid'))), ['rack-r07']);
+      await live.getByTestId('fault-kind').selectOption('bank-trip');
+      await live.getByTestId('fault-pdu').selectOption(PDU);
+      await live.getByTestId('fault-bank').selectOption('1');
+      await live.getByTestId('fault-inject').click();
+      await rack.waitForSelector(`[data-testid="bank-${PDU}-1"][data-breaker="tripped"]`, { timeout: 30_000 });
+      await live.getByTestId('fault-list').locator('[data-testid^="fault-clear-"]').first().click();
+      await rack.waitForSelector(`[data-testid="bank-${PDU}-1"][data-breaker="ok"]`, { timeout: 30_000 });
+    } finally {
+      await rack.close();
+    }
+  });
 });

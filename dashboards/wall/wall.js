@@ -25,8 +25,14 @@ const operator = createOperator({
   toggle: $('operator-toggle'),
   dialog: $('token-dialog'),
   now: serverNow,
-  // After an operator's change, show it at once rather than at the next pushed snapshot.
-  refresh: async () => onSnapshot(await call('GET', '/api/snapshot')),
+  // After an operator's change, a fresh snapshot of what this wall shows (its part of the site).
+  refresh: () => new Promise((resolve) => {
+    if (!socket?.connected) return resolve();
+    const done = () => { clearTimeout(timer); resolve(); };
+    const timer = setTimeout(() => { socket.off('snapshot', done); resolve(); }, 5_000);
+    socket.once('snapshot', done);
+    resync();
+  }),
   toast,
 });
 
