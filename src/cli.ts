@@ -8,6 +8,7 @@ import type { Config } from './config/schema.js';
 import {
   DEFAULT_FRONTEND_PORT, DEFAULT_NODE_HTTP_PORT, HAPROXY_INSTALL_HINT, findHaproxy, poolServers, startLocalHaproxy, withLocalHaproxy,
 } from './demo/local-haproxy.js';
+import { largeSiteConfig, parseSize } from './demo/large-site.js';
 import { simRoutes } from './http/sim-routes.js';
 import { createLogger } from './log.js';
 import { demoConfigPath } from './paths.js';
@@ -20,6 +21,8 @@ const USAGE = `Usage: breakerbox <command> [options]
 Commands:
   run [CONFIG]          Monitor and drain. Without CONFIG: the Dallas 3 demo, simulated.
   demo                  Same as "run" with the demo data center.
+                        --size large|medium|N: a generated site of N PDUs (large:
+                        1000) and ten servers per PDU, simulated.
                         --haproxy: route the "scanners" pool through a local HAProxy
                         (frontend http://127.0.0.1:8090/, --haproxy-port N): each
                         simulated scanner serves HTTP; drains set its server to maint.
@@ -58,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
       'auth-protocol': { type: 'string' }, 'auth-key': { type: 'string' }, 'priv-protocol': { type: 'string' }, 'priv-key': { type: 'string' },
       context: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' },
       url: { type: 'string' }, token: { type: 'string' }, pool: { type: 'string' }, mode: { type: 'string' }, reason: { type: 'string' },
-      haproxy: { type: 'boolean' }, 'haproxy-port': { type: 'string' },
+      haproxy: { type: 'boolean' }, 'haproxy-port': { type: 'string' }, size: { type: 'string' },
     },
   });
   const [command = 'run', file] = positionals;
@@ -99,13 +102,21 @@ async function main(argv: string[]): Promise<number> {
     case 'run':
     case 'demo': {
       const configPath = command === 'demo' ? demoConfigPath() : file ?? demoConfigPath();
+      if (values.size !== undefined && command !== 'demo') return usage('--size goes with "demo"');
+      if (values.size !== undefined && values.haproxy) return usage('--size and --haproxy: one or the other');
       if (values.haproxy || values['haproxy-port'] !== undefined) {
         if (command === 'run' && file) return usage('--haproxy runs the demo data center only: "breakerbox demo --haproxy"');
         if (!values.haproxy) return usage('--haproxy-port goes with --haproxy');
         return demoWithHaproxy(configPath, values['haproxy-port'], port, log);
       }
-      const config = loadConfigFile(configPath);
-      const app = await startApp({ config, configPath, log, ...(port ? { port: Number(port) } : {}) });
+      let size: number | null = null;
+      try {
+        size = values.size === undefined ? null : parseSize(values.size);
+      } catch (err) {
+        return usage((err as Error).message);
+      }
+      const config = size === null ? loadConfigFile(configPath) : largeSiteConfig({ pdus: size, stateDir: `var/scale-${size}` });
+      const app = await startApp({ config, ...(size === null ? { configPath } : {}), log, ...(port ? { port: Number(port) } : {}) });
       console.log(`Breakerbox is watching ${config.pdus.length} PDUs and ${config.nodes.length} nodes${config.settings.simulate ? ' (simulated)' : ''}. Wall: ${app.url}/`);
       process.on('SIGHUP', () => { void app.reloader.reloadNow('signal'); });
       await untilSignalled();
