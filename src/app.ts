@@ -21,6 +21,7 @@ import { SimFaultError, Simulator } from './sim/simulator.js';
 import { StateStore } from './state/state-store.js';
 import { watchFacts } from './events/fact-events.js';
 import { TrapService } from './traps/trap-service.js';
+import { ProcessMonitor } from './process-load.js';
 
 export interface AppOptions {
   config: Config;
@@ -143,9 +144,11 @@ export async function startApp(options: AppOptions): Promise<App> {
     controller, events, clock, log: log.child({ module: 'reload' }),
   });
 
+  const monitor = new ProcessMonitor();
   const readModel: ReadModel = {
     config: () => config, topology: () => topology, view, store, controller, events, reloader, now: () => clock.now(),
     problems: () => drainStore.health().problems,
+    load: () => ({ process: monitor.load(), polls: poller.load() }),
     simFaults: () => ({ enabled: simulator !== null, faults: simulator?.faults().map((f) => ({ id: f.id, spec: { ...f.spec }, since: f.since })) ?? [] }),
   };
   let http: HttpServer;
@@ -173,6 +176,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       },
     }, options.port ?? config.settings.http.port, options.host ?? config.settings.http.host);
   } catch (err) {
+    monitor.stop();
     await simulator?.stop();
     await traps.stop();
     throw err;
@@ -217,6 +221,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       await traps.stop();
       await simulator?.stop();
       drainStore.close();
+      monitor.stop();
     },
   };
 }

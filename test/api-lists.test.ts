@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { startApp, type App } from '../src/app.js';
+import type { ApiLoad } from '../src/http/api-types.js';
 import { FakeClock } from '../src/clock.js';
 import { parseConfigText } from '../src/config/load-config.js';
 import { nodeReading, pduReading } from './helpers/synthetic-readings.js';
@@ -87,8 +88,12 @@ describe('API lists', () => {
     assert.equal(names(await get('/api/nodes')).length, 12);
     assert.deepEqual(names(await get('/api/pools')), ['front', 'back']);
     assert.deepEqual(names(await get('/api/services')), ['shop', 'ledger']);
-    const health = (await get('/api/health')).json as { pdus: { total: number; reachable: number } };
+    const health = (await get('/api/health')).json as { pdus: { total: number; reachable: number } } & ApiLoad;
     assert.deepEqual(health.pdus, { total: 3, reachable: 3 });
+    // What Breakerbox costs and how its polls keep up (the poller is stopped here: no devices, no polls).
+    assert.ok(health.process.rssBytes > 10_000_000 && health.process.heapUsedBytes > 1_000_000, 'memory reported');
+    assert.ok(health.process.cpuPercent >= 0 && health.process.eventLoopLagMs.p99 >= 0 && health.process.windowSeconds > 0);
+    assert.deepEqual(health.polls, { pdu: { polls: 0, p50Ms: null, p99Ms: null, maxMs: null, p99OfInterval: null }, node: { polls: 0, p50Ms: null, p99Ms: null, maxMs: null, p99OfInterval: null }, running: 0, waiting: 0, devices: 0 });
   });
 
   it('filters by site, row and rack, and by state', async () => {

@@ -238,3 +238,40 @@ describe('first polls', () => {
     poller.stop();
   });
 });
+
+describe('poll load', () => {
+  it('reports due → recorded per kind, waiting for a slot included, against the interval', async () => {
+    const clock = new FakeClock();
+    let answer!: () => void;
+    const poller = new Poller({
+      store: new StateStore(), clock, log: pino({ level: 'silent' }), timeoutMs: 60_000, retries: 0, concurrency: 1,
+      connect: () => {
+        const fake = new FakeSnmpClient({ '1.3.6.1.2.1.1.3.0': 100 });
+        // Each device answers when told: one holds the only slot while the other waits.
+        return Object.assign(fake, { get: async (oids: string[]) => { await new Promise<void>((r) => { answer = r; }); return FakeSnmpClient.prototype.get.call(fake, oids); } });
+      },
+    });
+    const idle = poller.load();
+    assert.deepEqual([idle.node.polls, idle.node.p99Ms, idle.running, idle.waiting], [0, null, 0, 0]);
+    poller.setTargets(['a', 'b'].map((name) => ({ kind: 'node' as const, name, address: '127.0.0.1:1161', credentials: { version: '2c' as const, community: 'public' }, intervalMs: 10_000 })));
+    poller.start(); // first polls at 0 and 500 ms (two devices spread over one second)
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    clock.advance(500);
+    await settle();
+    assert.deepEqual([poller.load().running, poller.load().waiting, poller.load().devices], [1, 1, 2], 'a polls, b waits for the slot');
+    clock.advance(1_500); // a answers 2 s after it was due
+    answer();
+    await settle();
+    await settle();
+    clock.advance(3_000); // b got the slot at 2 s and answers 5 s after it was due
+    answer();
+    await settle();
+    await settle();
+    const load = poller.load();
+    assert.equal(load.node.polls, 2);
+    assert.deepEqual([load.node.p50Ms, load.node.p99Ms, load.node.maxMs], [2_000, 4_500, 4_500]);
+    assert.equal(load.node.p99OfInterval, 0.45, 'the slowest took 45% of its 10 s interval');
+    assert.equal(load.pdu.polls, 0);
+    poller.stop();
+  });
+});

@@ -199,3 +199,25 @@ export interface ApiDelta {
   sim?: ApiSnapshot['sim'];
   pollIntervalMs?: number;
 }
+
+/** How a kind of device's polls keep up: due → facts recorded, over the most recent polls. */
+export interface ApiPollTimes {
+  polls: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+  /** p99 as a share of the device's poll interval. */
+  p99OfInterval: number | null;
+}
+
+/** GET /api/health's `process` and `polls`: what Breakerbox costs, and whether its polls keep up. */
+export interface ApiLoad {
+  process: {
+    rssBytes: number;
+    heapUsedBytes: number;
+    windowSeconds: number;
+    cpuPercent: number;
+    eventLoopLagMs: { p50: number; p99: number; max: number };
+  };
+  polls: { pdu: ApiPollTimes; node: ApiPollTimes; running: number; waiting: number; devices: number };
+}

@@ -6,7 +6,7 @@ import type { Topology } from '../health/topology.js';
 import type { Measure } from '../model.js';
 import type { Reloader } from '../reload/reloader.js';
 import type { StateStore } from '../state/state-store.js';
-import type { ApiMember, ApiNode, ApiProblem, ApiPdu, ApiPool, ApiReloadInfo, ApiService, ApiSite, ApiSnapshot } from './api-types.js';
+import type { ApiLoad, ApiMember, ApiNode, ApiProblem, ApiPdu, ApiPool, ApiReloadInfo, ApiService, ApiSite, ApiSnapshot } from './api-types.js';
 
 /** What the read side of the API needs; the composition root provides it. */
 export interface ReadModel {
@@ -21,6 +21,8 @@ export interface ReadModel {
   simFaults(): { enabled: boolean; faults: { id: string; spec: Record<string, unknown>; since: number }[] };
   /** Faults of Breakerbox itself (a database it cannot write): health is degraded while any is listed. */
   problems(): ApiProblem[];
+  /** What Breakerbox itself costs and how its polls keep up. */
+  load(): ApiLoad;
 }
 
 export function healthView(rm: ReadModel): ApiSnapshot['health'] {

@@ -67,6 +67,11 @@ export class FairLimiter {
     return { routine: this.routine, confirm: this.confirming, slow: this.slowActive };
   }
 
+  /** Polls waiting for a slot. */
+  waitingCount(): number {
+    return this.waiting.length;
+  }
+
   private drain(): void {
     for (let i = 0; i < this.waiting.length;) {
       if (this.routine >= this.limit && (this.confirmsWaiting === 0 || this.confirming + this.routine >= this.limit + this.reserve)) return;

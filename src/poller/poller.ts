@@ -13,6 +13,7 @@ import type { DeviceReading } from '../model.js';
 import type { StateStore } from '../state/state-store.js';
 import { FairLimiter, type Lane } from './fair-limiter.js';
 import { backoffDelay, deadlineFor, type PollLimits } from './poll-limits.js';
+import { PollStats, type PollTimes } from './poll-stats.js';
 
 const WALK_RECHECK = 10;
 const FOLLOW_UP_MS = 250;
@@ -79,6 +80,7 @@ type Outcome =
 export class Poller {
   private readonly devices = new Map<string, Scheduled>();
   private readonly limit: FairLimiter;
+  private readonly stats = new PollStats();
   private running = false;
   private settings: { timeoutMs: number; retries: number; concurrency: number };
   /** Bumped by configure(): sessions made under older settings are replaced at their next poll. */
@@ -183,6 +185,12 @@ export class Poller {
   }
 
   /** Devices marked misbehaving now, by key (tests, diagnostics). */
+  /** How the polls keep up: due → recorded per kind, and the polls running and waiting now. */
+  load(): { pdu: PollTimes; node: PollTimes; running: number; waiting: number; devices: number } {
+    const active = this.limit.active();
+    return { ...this.stats.times(), running: active.routine + active.confirm, waiting: this.limit.waitingCount(), devices: this.devices.size };
+  }
+
   misbehaving(): string[] {
     return [...this.devices.entries()].filter(([, d]) => d.strikes > 0).map(([k]) => k);
   }
@@ -195,6 +203,7 @@ export class Poller {
       const started = this.options.clock.now();
       void this.run(k, device, 'routine').then(() => {
         const elapsed = this.options.clock.now() - started;
+        this.stats.record(device.target.kind, elapsed, device.target.intervalMs);
         // A misbehaving device waits its whole backoff after the poll; others keep their interval.
         const wait = device.strikes > 0 ? backoffDelay(device.target.intervalMs, device.strikes) : Math.max(0, device.target.intervalMs - elapsed);
         if (this.devices.get(k) === device) this.schedule(k, wait);
