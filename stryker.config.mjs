@@ -37,7 +37,7 @@ export default {
   coverageAnalysis: 'perTest',
   mutate: files.length > 0 ? files : chosen.flatMap((a) => areas[a]),
   // The sandbox needs the sources, tests and config files, not build output, state or old reports.
-  ignorePatterns: ['dist', 'var', 'reports', 'bench', 'dashboards', '.ci', '.stryker-tmp', '*.log'],
+  ignorePatterns: ['dist', 'var', 'reports', 'bench', '.ci', '.stryker-tmp', '*.log'],
   tempDirName: `.stryker-tmp/${runName}`,
   cleanTempDir: true,
   // Two cores are shared: at most two test processes at once; a slow machine must not turn survivors into timeouts.
