@@ -8,6 +8,10 @@ import { FairLimiter } from '../src/poller/fair-limiter.js';
 import { backoffDelay, deadlineFor, limitsFor, MAX_BACKOFF_MS } from '../src/poller/poll-limits.js';
 import { firstPollSpread, Poller } from '../src/poller/poller.js';
 import { readNode } from '../src/poller/read-node.js';
+import { apcRpdu2 } from '../src/profiles/apc-rpdu2.js';
+import type { Profile } from '../src/profiles/profile.js';
+import { readDevice } from '../src/profiles/read-device.js';
+import { servertechSentry3 } from '../src/profiles/servertech-sentry3.js';
 import { Simulator } from '../src/sim/simulator.js';
 import { NetSnmpClient } from '../src/snmp/snmp-client.js';
 import { StateStore } from '../src/state/state-store.js';
@@ -147,6 +151,33 @@ describe('poll bounds', () => {
     assert.equal(limitsFor({ outlets: 8, banks: 1, phases: 1 }, { pollDeadline: null, maxRowsPerTable: 1_000, maxValueBytes: 512 }).maxRows.outlets, 128);
     assert.equal(l.maxRowsDefault, 300);
     assert.equal(l.maxValueBytes, 512);
+    assert.deepEqual(l.expectedRows, { outlets: 24, banks: 2, phases: 3 });
+    assert.equal(limitsFor(null, { pollDeadline: null, maxRowsPerTable: 300, maxValueBytes: 512 }).expectedRows, undefined);
+  });
+  it('a column is walked in GETBULKs sized from the configured rows (one more to see its end), within 50 and the profile quirk', async () => {
+    const asked = async (profile: Profile, withLimits: boolean) => {
+      const client = new FakeSnmpClient({});
+      const repetitions = new Map<string, number | undefined>();
+      const subtree = client.subtree.bind(client);
+      Object.assign(client, { subtree: (oid: string, o: { maxRepetitions?: number } = {}) => { repetitions.set(oid, o.maxRepetitions); return subtree(oid); } });
+      const limits = limitsFor({ outlets: 48, banks: 2, phases: 1 }, { pollDeadline: null, maxRowsPerTable: 1_000, maxValueBytes: 512 });
+      await readDevice(client, profile, withLimits ? { limits } : {});
+      return repetitions;
+    };
+    const apc = await asked(apcRpdu2, true);
+    assert.equal(apc.get('1.3.6.1.4.1.318.1.1.26.9.2.3.1.3'), 49, 'outlet status: 48 rows and the end');
+    assert.equal(apc.get('1.3.6.1.4.1.318.1.1.26.8.3.1.4'), 3, 'bank status: 2 rows and the end');
+    assert.equal(apc.get('1.3.6.1.4.1.318.1.1.26.6.3.1.4'), 2, 'phase status: 1 row and the end');
+    assert.equal(apc.get('1.3.6.1.4.1.318.1.1.12.2.3.1.1.2'), 3, 'rPDULoadStatus, one table for banks and phases: the larger of the two and the end');
+    const big = limitsFor({ outlets: 96, banks: 2, phases: 3 }, { pollDeadline: null, maxRowsPerTable: 1_000, maxValueBytes: 512 });
+    const capped = new Map<string, number | undefined>();
+    const c = new FakeSnmpClient({});
+    const sub = c.subtree.bind(c);
+    Object.assign(c, { subtree: (oid: string, o: { maxRepetitions?: number } = {}) => { capped.set(oid, o.maxRepetitions); return sub(oid); } });
+    await readDevice(c, apcRpdu2, { limits: big });
+    assert.equal(capped.get('1.3.6.1.4.1.318.1.1.26.9.2.3.1.3'), 50, 'at most 50 rows a request');
+    assert.ok([...(await asked(servertechSentry3, true)).values()].every((n) => n !== undefined && n <= 4), 'the Sentry3 quirk (4) still caps');
+    assert.ok([...(await asked(apcRpdu2, false)).values()].every((n) => n === undefined), 'no configured size: the client default');
   });
 });
 

@@ -20,6 +20,7 @@ export function limitsFor(size: { outlets: number; banks: number; phases: number
     maxRows: size ? { outlets: rows(size.outlets), banks: rows(size.banks), phases: rows(size.phases) } : {},
     maxRowsDefault: settings.maxRowsPerTable,
     maxValueBytes: settings.maxValueBytes,
+    ...(size ? { expectedRows: { outlets: size.outlets, banks: size.banks, phases: size.phases } } : {}),
   };
 }
 

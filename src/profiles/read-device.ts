@@ -35,9 +35,17 @@ export interface ReadLimits {
   /** Rows per column feeding a part without a configured size. */
   maxRowsDefault: number;
   maxValueBytes: number;
+  /**
+   * Rows a column is expected to have, by part (the configured outlets, banks, phases): a column walks
+   * in one GETBULK of that many repetitions (and one more to see its end) instead of several of 20 that
+   * overshoot small tables. The agent may answer with fewer; the walk then simply asks again.
+   */
+  expectedRows?: Partial<Record<Collection, number>>;
 }
 
 const GET_CHUNK = 24;
+/** At most this many rows per GETBULK when sized from the configuration (about 2 KB of answer). */
+const MAX_REPETITIONS = 50;
 const UNKNOWN: Decoded = { quality: 'unknown', value: null };
 
 /** Reads one device through its profile: every needed column walked once, merged, normalized. Never throws. */
@@ -57,9 +65,15 @@ async function fetch(client: SnmpClient, profile: Profile, only?: readonly Colle
   const walkLimits = (column: string) => (limits
     ? { maxRows: Math.max(...(parts!.get(column) ?? [null]).map((c) => (c && limits.maxRows[c]) ?? limits.maxRowsDefault)), maxValueBytes: limits.maxValueBytes }
     : {});
+  const repetitions = (column: string) => {
+    const expected = limits?.expectedRows && (parts!.get(column) ?? []).map((c) => limits.expectedRows![c]);
+    if (!expected || expected.length === 0 || expected.some((n) => n === undefined)) return walkOptions.maxRepetitions;
+    const wanted = Math.min(MAX_REPETITIONS, Math.max(...(expected as number[])) + 1);
+    return Math.min(wanted, walkOptions.maxRepetitions ?? wanted);
+  };
   const [gets, walks] = await Promise.all([
     Promise.all(chunks.map((chunk) => client.get(chunk))),
-    Promise.all(columns.map((c) => client.subtree(c, { ...walkOptions, ...walkLimits(c) }))),
+    Promise.all(columns.map((c) => client.subtree(c, { ...walkOptions, maxRepetitions: repetitions(c), ...walkLimits(c) }))),
   ]);
   const out: Fetched = { columns: new Map(), scalars: new Map() };
   const valueBounds = { maxRows: Infinity, maxValueBytes: limits?.maxValueBytes ?? Infinity };

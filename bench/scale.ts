@@ -1,0 +1,327 @@
+// Breakerbox at growing sizes of the generated site (src/demo/large-site.ts: N PDUs, ten dual-corded
+// servers per PDU): Breakerbox runs as `breakerbox run` in a process of its own, the simulated PDUs and
+// servers in another (as real devices are other machines), and this process plays the walls. Per size:
+// memory and CPU, how the polls keep up against the interval, event-loop lag, API latency, the wall's
+// snapshot and a bank trip's delta, a bank trip → the last of N wall clients, and a trap-announced loss
+// of power → the membership file. Growth between sizes is printed and flagged when worse than linear.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { watch } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { get } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { io, type Socket } from 'socket.io-client';
+import { unpack } from '../dashboards/wall/patch.js';
+import { largeSiteText } from '../src/demo/large-site.js';
+import type { ApiLoad } from '../src/http/api-types.js';
+import { packageRoot } from '../src/paths.js';
+import { stopChild } from '../test/helpers/child-process.js';
+import { freeUdpPort } from '../test/helpers/ports.js';
+
+export interface ScaleOptions {
+  sizes: number[];
+  clients: number;
+  trials: number;
+  log?: (line: string) => void;
+}
+
+export interface ScaleResult {
+  pdus: number;
+  nodes: number;
+  /** Start → every PDU reachable, ms. */
+  firstCycleMs: number;
+  rssBytes: number;
+  simRssBytes: number;
+  /** Over the steady window (no fault, no wall), % of one core. */
+  cpuPercent: number;
+  simCpuPercent: number;
+  health: ApiLoad;
+  api: { healthMs: number; pdusPageMs: number; pdusAllMs: number; pdusAllBytes: number; pdusAllGzipBytes: number };
+  snapshotBytes: number;
+  rackSnapshotBytes: number;
+  /** Connect → the snapshot at the last of the clients, ms. */
+  connectAllMs: number;
+  tripDeltaBytes: number;
+  /** Bank trip injected → the delta showing it at the last client, ms, per trial. */
+  tripToLastClientMs: number[];
+  /** Second feed's bank trip (the servers lose power) → gone from the membership file, ms, per trial. */
+  lossToFileMs: number[];
+  /** After the trials, over the last complete window. */
+  loadAfter: ApiLoad;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Resolves with the first stdout line matching `pattern`; rejects if the child exits first. */
+function started(child: ChildProcess, pattern: RegExp, what: string): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let out: string | null = '';
+    let err = '';
+    // Read to the end (a pipe nobody reads blocks the child), keeping text only until the line is found.
+    child.stdout!.on('data', (d: Buffer) => {
+      if (out === null) return;
+      out += d.toString();
+      const m = out.match(pattern);
+      if (m) {
+        out = null;
+        resolve(m);
+      }
+    });
+    child.stderr!.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-4_000); });
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code}) before starting:\n${err}`)));
+  });
+}
+
+/** CPU seconds (user + system) and RSS of a process, from /proc. */
+async function procStat(pid: number): Promise<{ cpuSeconds: number; rssBytes: number }> {
+  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+  return { cpuSeconds: (Number(stat[11]) + Number(stat[12])) / 100, rssBytes: rssKb * 1024 };
+}
+
+async function timed(url: string, times: number): Promise<{ ms: number; bytes: number; gzipBytes: number }> {
+  const samples: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < times; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url, { headers: { 'accept-encoding': 'identity' } });
+    bytes = (await res.arrayBuffer()).byteLength;
+    samples.push(performance.now() - t0);
+  }
+  // fetch() would unzip: count the bytes on the wire with node:http.
+  const gzipBytes = await new Promise<number>((resolve, reject) => {
+    get(url, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+      let n = 0;
+      res.on('data', (c: Buffer) => { n += c.length; });
+      res.on('end', () => resolve(n));
+    }).on('error', reject);
+  });
+  return { ms: median(samples), bytes, gzipBytes };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)]!;
+}
+
+const health = async (url: string) => (await (await fetch(`${url}/api/health`)).json()) as ApiLoad & { pdus: { total: number; reachable: number } };
+
+function connect(url: string, query: Record<string, string> = {}): Promise<{ socket: Socket; snapshotBytes: number }> {
+  return new Promise((resolve, reject) => {
+    const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, query });
+    socket.once('snapshot', (s: object) => resolve({ socket, snapshotBytes: Buffer.byteLength(JSON.stringify(s)) }));
+    socket.once('connect_error', reject);
+    socket.once('disconnect', (why) => reject(new Error(`wall client disconnected before its snapshot: ${why}`)));
+  });
+}
+
+/** Resolves when every member in `gone` has left the pool's membership file. */
+function goneFromFile(dir: string, pool: string, gone: string[]): Promise<number> {
+  const file = join(dir, `${pool}.members`);
+  return new Promise((resolve) => {
+    let done = false;
+    const check = async () => {
+      const text = await readFile(file, 'utf8').catch(() => '');
+      const active = new Set(text.split('\n'));
+      if (!done && gone.every((n) => !active.has(n))) {
+        done = true;
+        watcher.close();
+        resolve(performance.now());
+      }
+    };
+    const watcher = watch(dir, () => void check());
+    void check();
+  });
+}
+
+export async function scaleBench(o: ScaleOptions): Promise<ScaleResult[]> {
+  const log = o.log ?? (() => {});
+  const root = packageRoot();
+  // Breakerbox runs from its build, as `npm start` does (compiled only if a source changed).
+  await new Promise<void>((resolve, reject) => {
+    spawn(process.execPath, [join(root, 'scripts/build-if-changed.mjs')], { stdio: 'inherit' }).once('exit', (c) => (c === 0 ? resolve() : reject(new Error('build failed'))));
+  });
+  const out: ScaleResult[] = [];
+  for (const pdus of o.sizes) out.push(await oneSize(root, pdus, { ...o, trials: Math.min(o.trials, pdus / 2) }, log));
+  return out;
+}
+
+async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: string) => void): Promise<ScaleResult> {
+  const dir = await mkdtemp(join(tmpdir(), `bb-scale-${pdus}-`));
+  const [agentPort, trapPort, httpPort, simPort] = [await freeUdpPort(), await freeUdpPort(), await freeTcpPort(), await freeTcpPort()];
+  const raw = parse(largeSiteText({ pdus, agentPort, trapPort, httpPort, stateDir: dir }));
+  raw.settings.simulate = false;
+  raw.settings.http.host = '127.0.0.1';
+  const configFile = join(dir, 'site.yaml');
+  await writeFile(configFile, stringify(raw, { lineWidth: 0 }));
+  const nodes = (raw.nodes as unknown[]).length;
+  const children: ChildProcess[] = [];
+  const sockets: Socket[] = [];
+  const cli = join(root, 'dist/src/cli.js');
+  try {
+    log(`${pdus} PDUs, ${nodes} nodes: starting the simulator`);
+    const sim = spawn(process.execPath, [cli, 'sim', configFile, '--port', String(simPort)], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+    children.push(sim);
+    await started(sim, /Simulating/, 'the simulator');
+    const simUrl = `http://127.0.0.1:${simPort}`;
+    log('  starting Breakerbox');
+    const t0 = performance.now();
+    const bb = spawn(process.execPath, [cli, 'run', configFile], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+    children.push(bb);
+    const url = (await started(bb, /Wall: (http:\/\/\S+?)\/?\s/, 'Breakerbox'))[1]!;
+    while ((await health(url)).pdus.reachable < pdus) await sleep(250);
+    const firstCycleMs = performance.now() - t0;
+    log(`  every PDU reachable after ${(firstCycleMs / 1000).toFixed(1)} s; steady window (one poll interval and a half, no wall open)`);
+
+    // Steady state, no wall open: a poll interval and a half, measured from outside and by Breakerbox itself.
+    const intervalMs = 30_000;
+    await sleep(intervalMs / 2);
+    const [b0, s0] = [await procStat(bb.pid!), await procStat(sim.pid!)];
+    const w0 = performance.now();
+    await sleep(intervalMs);
+    const [b1, s1] = [await procStat(bb.pid!), await procStat(sim.pid!)];
+    const wallS = (performance.now() - w0) / 1000;
+    const steady = await health(url);
+
+    const api = { healthMs: (await timed(`${url}/api/health`, 20)).ms, pdusPageMs: (await timed(`${url}/api/pdus?limit=50`, 20)).ms };
+    const all = await timed(`${url}/api/pdus`, 3);
+
+    // The walls: one scoped to a rack, then the clients, all of the site.
+    const rack = await connect(url, { rack: 'r001' });
+    rack.socket.close();
+    log(`  connecting ${o.clients} wall clients`);
+    const c0 = performance.now();
+    const conns = await Promise.all(Array.from({ length: o.clients }, () => connect(url)));
+    const connectAllMs = performance.now() - c0;
+    sockets.push(...conns.map((c) => c.socket));
+    await sleep(2_000);
+
+    // Trials: in a different rack each time, spread over the site, trip bank 1 of the rack's A strip (its
+    // servers keep power from B: the wall shows it, nothing drains), then bank 1 of its B strip (servers
+    // n01–n10 lose power: they leave their row's pool, at most 10 of its 200 members a trial).
+    const racks = pdus / 2;
+    const tripToLastClientMs: number[] = [];
+    const lossToFileMs: number[] = [];
+    let tripDeltaBytes = 0;
+    const pools = join(dir, 'pools');
+    for (let t = 0; t < o.trials; t++) {
+      const rackIndex = Math.floor(((t + 0.5) * racks) / o.trials);
+      const r = `r${String(rackIndex + 1).padStart(3, '0')}`;
+      const pool = `web-${String(Math.floor(rackIndex / 10) + 1).padStart(3, '0')}`;
+      const pduA = `${r}-a`;
+      const arrived = sockets.map((s, i) => new Promise<number>((resolve) => {
+        const on = (packed: object) => {
+          if (t === 0 && i === 0) tripDeltaBytes += Buffer.byteLength(JSON.stringify(packed));
+          // A PDU's entry in a delta is a patch of what changed: the trip is there as a breaker now "tripped".
+          const d = unpack(packed) as { pdus?: { name: string }[] };
+          if (d.pdus?.some((p) => p.name === pduA && JSON.stringify(p).includes('"tripped"'))) {
+            s.off('delta', on);
+            resolve(performance.now());
+          }
+        };
+        s.on('delta', on);
+      }));
+      const tA = performance.now();
+      await fetch(`${simUrl}/api/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'bank-trip', pdu: pduA, bank: 1 }) });
+      tripToLastClientMs.push(Math.max(...await Promise.all(arrived)) - tA);
+      await sleep(1_000);
+      const lost = Array.from({ length: 10 }, (_, i) => `${r}-n${String(i + 1).padStart(2, '0')}`);
+      const inFile = goneFromFile(pools, pool, lost);
+      const tB = performance.now();
+      await fetch(`${simUrl}/api/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'bank-trip', pdu: `${r}-b`, bank: 1 }) });
+      lossToFileMs.push((await inFile) - tB);
+      log(`  trial ${t + 1}: bank trip → last of ${o.clients} walls ${tripToLastClientMs.at(-1)!.toFixed(0)} ms; power lost → membership file ${lossToFileMs.at(-1)!.toFixed(0)} ms`);
+      await sleep(2_000);
+    }
+    await sleep(intervalMs);
+    const loadAfter = await health(url);
+    return {
+      pdus, nodes, firstCycleMs,
+      rssBytes: steady.process.rssBytes, simRssBytes: s1.rssBytes,
+      cpuPercent: (100 * (b1.cpuSeconds - b0.cpuSeconds)) / wallS,
+      simCpuPercent: (100 * (s1.cpuSeconds - s0.cpuSeconds)) / wallS,
+      health: steady,
+      api: { healthMs: api.healthMs, pdusPageMs: api.pdusPageMs, pdusAllMs: all.ms, pdusAllBytes: all.bytes, pdusAllGzipBytes: all.gzipBytes },
+      snapshotBytes: conns[0]!.snapshotBytes,
+      rackSnapshotBytes: rack.snapshotBytes,
+      connectAllMs,
+      tripDeltaBytes,
+      tripToLastClientMs,
+      lossToFileMs,
+      loadAfter,
+    };
+  } finally {
+    for (const s of sockets) s.close();
+    for (const c of children.reverse()) await stopChild(c, 10_000);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const TARGETS_AT_1000 = 'targets at 1,000 PDUs: RSS ≤ 300 MB, poll p99 ≤ 50% of the interval, loop lag p99 ≤ 20 ms, trip → last client p99 ≤ 100 ms, trip delta ≤ 5 KB, power lost → file p99 ≤ 50 ms';
+
+export function formatScale(results: ScaleResult[], clients: number): string {
+  const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
+  const kb = (b: number) => (b >= 1048576 ? `${(b / 1048576).toFixed(1)} MB` : `${(b / 1024).toFixed(1)} KB`);
+  const ms = (x: number | null) => (x === null ? '-' : `${x.toFixed(0)} ms`);
+  const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(0)}%`);
+  const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil(p * xs.length) - 1)]!;
+  const rows: [string, (r: ScaleResult) => string, ((r: ScaleResult) => number) | null][] = [
+    ['nodes', (r) => String(r.nodes), null],
+    ['first cycle (start → every PDU reachable)', (r) => ms(r.firstCycleMs), (r) => r.firstCycleMs],
+    ['Breakerbox RSS', (r) => mb(r.rssBytes), (r) => r.rssBytes],
+    ['Breakerbox CPU, steady (% of a core)', (r) => `${r.cpuPercent.toFixed(0)}%`, (r) => r.cpuPercent],
+    ['simulator RSS / CPU (its own process)', (r) => `${mb(r.simRssBytes)} / ${r.simCpuPercent.toFixed(0)}%`, null],
+    ['PDU poll due → recorded p99 (of 30 s)', (r) => `${ms(r.health.polls.pdu.p99Ms)} = ${pct(r.health.polls.pdu.p99OfInterval)}`, (r) => r.health.polls.pdu.p99Ms ?? 0],
+    ['node poll due → recorded p99 (of 60 s)', (r) => `${ms(r.health.polls.node.p99Ms)} = ${pct(r.health.polls.node.p99OfInterval)}`, (r) => r.health.polls.node.p99Ms ?? 0],
+    ['polls waiting for a slot (steady)', (r) => String(r.health.polls.waiting), null],
+    ['event-loop lag p99 / max, steady', (r) => `${r.health.process.eventLoopLagMs.p99} / ${r.health.process.eventLoopLagMs.max} ms`, (r) => r.health.process.eventLoopLagMs.p99],
+    ['event-loop lag p99 / max, walls and trips', (r) => `${r.loadAfter.process.eventLoopLagMs.p99} / ${r.loadAfter.process.eventLoopLagMs.max} ms`, null],
+    ['GET /api/health', (r) => ms(r.api.healthMs), (r) => r.api.healthMs],
+    ['GET /api/pdus?limit=50', (r) => ms(r.api.pdusPageMs), (r) => r.api.pdusPageMs],
+    ['GET /api/pdus (all)', (r) => `${ms(r.api.pdusAllMs)}, ${kb(r.api.pdusAllBytes)} (gzip ${kb(r.api.pdusAllGzipBytes)})`, (r) => r.api.pdusAllMs],
+    ['wall snapshot, whole site / one rack', (r) => `${kb(r.snapshotBytes)} / ${kb(r.rackSnapshotBytes)}`, (r) => r.snapshotBytes],
+    [`${clients} walls connect → last snapshot`, (r) => ms(r.connectAllMs), (r) => r.connectAllMs],
+    ['one bank trip, delta to each wall', (r) => kb(r.tripDeltaBytes), (r) => r.tripDeltaBytes],
+    [`bank trip → last of ${clients} walls p50 / p99`, (r) => `${ms(q(r.tripToLastClientMs, 0.5))} / ${ms(q(r.tripToLastClientMs, 0.99))}`, (r) => q(r.tripToLastClientMs, 0.5)],
+    ['power lost (trap) → membership file p50 / p99', (r) => `${ms(q(r.lossToFileMs, 0.5))} / ${ms(q(r.lossToFileMs, 0.99))}`, (r) => q(r.lossToFileMs, 0.5)],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length)) + 2;
+  const col = 30;
+  const lines = [`scale: the generated site at ${results.map((r) => r.pdus).join(', ')} PDUs (10 nodes per PDU), Breakerbox and the simulator in processes of their own, ${clients} walls in this one`];
+  lines.push(`  ${''.padEnd(width)}${results.map((r) => `${r.pdus} PDUs`.padEnd(col)).join('')}`);
+  for (const [name, show] of rows) lines.push(`  ${name.padEnd(width)}${results.map((r) => show(r).padEnd(col)).join('')}`);
+  // Growth: each figure's ratio between neighbouring sizes against the ratio of sizes; worse than linear is flagged.
+  lines.push('', '  growth between sizes (figure ratio / size ratio; ⚠ worse than linear):');
+  for (let i = 1; i < results.length; i++) {
+    const [a, b] = [results[i - 1]!, results[i]!];
+    const sizeRatio = b.pdus / a.pdus;
+    const parts: string[] = [];
+    for (const [name, , figure] of rows) {
+      if (!figure) continue;
+      const [fa, fb] = [figure(a), figure(b)];
+      if (fa <= 0) continue;
+      const ratio = fb / fa;
+      parts.push(`${name.split(/[,(]/)[0]!.trim()} ${ratio.toFixed(1)}×${ratio > sizeRatio * 1.25 && fb > 5 ? ' ⚠' : ''}`);
+    }
+    lines.push(`    ${a.pdus} → ${b.pdus} PDUs (${sizeRatio.toFixed(1)}×): ${parts.join('; ')}`);
+  }
+  lines.push('', `  ${TARGETS_AT_1000}`);
+  return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const sizes = (process.argv[2] ?? '16,126,500,1000').split(',').map(Number);
+  const clients = Number(process.argv[3] ?? 200);
+  console.log(formatScale(await scaleBench({ sizes, clients, trials: Number(process.argv[4] ?? 5), log: (l) => console.error(l) }), clients));
+}
