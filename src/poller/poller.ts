@@ -184,13 +184,13 @@ export class Poller {
     return true;
   }
 
-  /** Devices marked misbehaving now, by key (tests, diagnostics). */
   /** How the polls keep up: due → recorded per kind, and the polls running and waiting now. */
   load(): { pdu: PollTimes; node: PollTimes; running: number; waiting: number; devices: number } {
     const active = this.limit.active();
     return { ...this.stats.times(), running: active.routine + active.confirm, waiting: this.limit.waitingCount(), devices: this.devices.size };
   }
 
+  /** Devices marked misbehaving now, by key (tests, diagnostics). */
   misbehaving(): string[] {
     return [...this.devices.entries()].filter(([, d]) => d.strikes > 0).map(([k]) => k);
   }
