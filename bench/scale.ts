@@ -119,7 +119,7 @@ const health = async (url: string) => (await (await fetch(`${url}/api/health`)).
 
 function connect(url: string, query: Record<string, string> = {}): Promise<{ socket: Socket; snapshotBytes: number }> {
   return new Promise((resolve, reject) => {
-    const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, query });
+    const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, query, timeout: 120_000 });
     socket.once('snapshot', (s: object) => resolve({ socket, snapshotBytes: Buffer.byteLength(JSON.stringify(s)) }));
     socket.once('connect_error', reject);
     socket.once('disconnect', (why) => reject(new Error(`wall client disconnected before its snapshot: ${why}`)));
@@ -202,7 +202,9 @@ async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: 
     rack.socket.close();
     log(`  connecting ${o.clients} wall clients`);
     const c0 = performance.now();
-    const conns = await Promise.all(Array.from({ length: o.clients }, () => connect(url)));
+    // In batches of 25, as walls and laptops open over some seconds rather than in one instant.
+    const conns: Awaited<ReturnType<typeof connect>>[] = [];
+    while (conns.length < o.clients) conns.push(...await Promise.all(Array.from({ length: Math.min(25, o.clients - conns.length) }, () => connect(url))));
     const connectAllMs = performance.now() - c0;
     sockets.push(...conns.map((c) => c.socket));
     await sleep(2_000);
@@ -234,14 +236,18 @@ async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: 
         s.on('delta', on);
       }));
       const tA = performance.now();
-      await fetch(`${simUrl}/api/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'bank-trip', pdu: pduA, bank: 1 }) });
+      const inject = async (pdu: string) => ((await (await fetch(`${simUrl}/api/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'bank-trip', pdu, bank: 1 }) })).json()) as { id: string }).id;
+      const faultA = await inject(pduA);
       tripToLastClientMs.push(Math.max(...await Promise.all(arrived)) - tA);
       await sleep(1_000);
       const lost = Array.from({ length: 10 }, (_, i) => `${r}-n${String(i + 1).padStart(2, '0')}`);
       const inFile = goneFromFile(pools, pool, lost);
       const tB = performance.now();
-      await fetch(`${simUrl}/api/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'bank-trip', pdu: `${r}-b`, bank: 1 }) });
+      const faultB = await inject(`${r}-b`);
       lossToFileMs.push((await inFile) - tB);
+      // Breakers reset: tripped PDUs piling up in one row would read as a mass failure (and freeze
+      // drains, by design). The servers stay out of their pool until the next reload re-admits them.
+      for (const id of [faultA, faultB]) await fetch(`${simUrl}/api/sim/faults/${id}`, { method: 'DELETE' });
       log(`  trial ${t + 1}: bank trip → last of ${o.clients} walls ${tripToLastClientMs.at(-1)!.toFixed(0)} ms; power lost → membership file ${lossToFileMs.at(-1)!.toFixed(0)} ms`);
       await sleep(2_000);
     }
