@@ -72,7 +72,7 @@ brokenOther OBJECT-TYPE
 const ORPHAN_MIB = mib('ORPHAN-MIB', '    OBJECT-TYPE, Integer32 FROM SNMPv2-SMI\n    fooRoot FROM NO-SUCH-MIB', `
 orphan OBJECT IDENTIFIER ::= { fooRoot 1 }`);
 
-describe('MIB names from /work/shared/mibs', () => {
+describe('MIB names from ../shared/mibs', () => {
   let names: MibNames;
   let warnings: { obj: object; msg: string }[];
   let maxGapMs = 0;

@@ -17,13 +17,14 @@ import { NetSnmpClient } from '../src/snmp/snmp-client.js';
 import { StateStore } from '../src/state/state-store.js';
 import { waitFor } from './helpers/demo-config.js';
 import { FakeSnmpClient } from './helpers/fake-snmp.js';
+import { freeUdpPort } from './helpers/ports.js';
 import { startSnmpd } from './helpers/snmpd.js';
 
 const client = (port: number, host = '127.0.0.1') => new NetSnmpClient({ host, port, credentials: { version: '2c', community: 'public' }, timeoutMs: 1_000, retries: 0 });
 
 describe('node polling', () => {
   it('reads host uptime, load average and interfaces from Net-SNMP snmpd; an agent restart is not a reboot', async () => {
-    const port = 21900 + (process.pid % 50);
+    const port = await freeUdpPort();
     const store = new StateStore();
     let snmpd = await startSnmpd(port);
     const c = client(port);
@@ -56,7 +57,7 @@ describe('node polling', () => {
   });
 
   it('a simulated server that loses power comes back with its uptime restarted: a reboot', async () => {
-    const port = 21960 + (process.pid % 30);
+    const port = await freeUdpPort();
     const config = parseConfigText(`sites: [{name: Lab, rows: [{name: r, racks: [r1]}]}]
 pdus: [{name: p, rack: r1, address: "127.9.3.1:${port}", outlets: 4}]
 nodes: [{name: n1, rack: r1, address: "127.9.4.1:${port}", psus: [{pdu: p, outlet: 1}]}]
