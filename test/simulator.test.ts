@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import snmp from 'net-snmp';
 import { loadConfigFile } from '../src/config/load-config.js';
 import { configSchema, type Config, type ConfigInput } from '../src/config/schema.js';
-import { bankOfOutlet, computePower, driftStep, NO_DRIFT, phaseOfBank, type Drift } from '../src/sim/physics.js';
+import { bankOfOutlet, computePower, driftStep, NO_DRIFT, phaseOfBank, samePduPower, type Drift } from '../src/sim/physics.js';
 import { parseFaultSpec, SimFaultError, Simulator } from '../src/sim/simulator.js';
 import { freeUdpPort } from './helpers/ports.js';
 
@@ -157,6 +157,34 @@ describe('power model (pure)', () => {
       assert.ok(a.volts > 204 && a.volts < 212);
       for (const f of drift.load.values()) assert.ok(f >= 0.96 && f <= 1.04);
     }
+  });
+});
+
+describe('power model at scale', () => {
+  const config = smallConfig();
+
+  it('moves one share of the site per drift step: its PDUs and the nodes whose first PSU they feed', () => {
+    const a = driftStep(NO_DRIFT, config, () => 1, { index: 0, of: 2 });
+    assert.deepEqual([...a.voltage.keys()], ['pdu-a']);
+    assert.deepEqual([...a.load.keys()].sort(), ['bank2', 'dual', 'single']);
+    const b = driftStep(a, config, () => 0, { index: 1, of: 2 });
+    assert.deepEqual([...b.voltage.keys()].sort(), ['pdu-a', 'pdu-b']);
+    assert.equal(b.voltage.get('pdu-a'), a.voltage.get('pdu-a'), 'the other share keeps its value');
+    assert.ok(b.voltage.get('pdu-b')! < 208 && b.load.get('v3node')! < 1 && b.load.get('dual') === a.load.get('dual'));
+  });
+
+  it('tells which PDUs a change leaves reading the same (their agents are not rewritten)', () => {
+    const before = computePower(config, []);
+    const same = computePower(config, [{ kind: 'node-down', node: 'v3node' }]);
+    assert.ok(samePduPower(before.pdus.get('pdu-a'), same.pdus.get('pdu-a')!));
+    assert.ok(!samePduPower(before.pdus.get('pdu-b'), same.pdus.get('pdu-b')!), 'a node that went down draws nothing from pdu-b');
+    const trip = computePower(config, [{ kind: 'bank-trip', pdu: 'pdu-a', bank: 2 }]);
+    assert.ok(!samePduPower(before.pdus.get('pdu-a'), trip.pdus.get('pdu-a')!), 'a tripped bank');
+    const card = computePower(config, [{ kind: 'pdu-unreachable', pdu: 'pdu-b' }]);
+    assert.ok(!samePduPower(before.pdus.get('pdu-b'), card.pdus.get('pdu-b')!), 'a card that stopped answering');
+    const drift = driftStep(NO_DRIFT, config, () => 1, { index: 1, of: 2 });
+    assert.ok(!samePduPower(before.pdus.get('pdu-b'), computePower(config, [], drift).pdus.get('pdu-b')!), 'a drifted voltage');
+    assert.ok(!samePduPower(undefined, before.pdus.get('pdu-a')!), 'never written');
   });
 });
 

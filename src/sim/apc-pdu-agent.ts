@@ -40,6 +40,8 @@ function legacyLoadState(amps: number, ratingA: number): number {
 function toLegacyLoadState(rpdu2State: number): number {
   return [0, 2, 1, 3, 4][rpdu2State]!;
 }
+/** The outlet's name as the card shows it: the server and PSU it feeds, from the cabling. */
+const outletName = (o: OutletPower) => (o.feeds ? `${o.feeds.node} PSU${o.feeds.psu}` : `Outlet ${o.number}`);
 // A live load never rounds down to 0: 0 would read as a dead outlet.
 const tenths = (a: number) => (a > 0 ? Math.max(1, Math.round(a * 10)) : 0);
 const watts = (w: number) => (w > 0 ? Math.max(1, Math.round(w)) : 0);
@@ -53,6 +55,8 @@ export class ApcPduAgent {
   /** What the card last saw (the state its traps have told); null while it is dead. */
   private reported: PduAlarmState | null = null;
   private observed = false;
+  /** The tables that never change (identity, properties) are written once, at the first update. */
+  private wroteStatic = false;
 
   constructor(private readonly pdu: PduConfig, private readonly o: { now: () => number; log: Logger }) {
     this.id = apcIdentity(pdu);
@@ -84,7 +88,11 @@ export class ApcPduAgent {
   update(power: PduPower): ApcTrap[] {
     const now = this.o.now();
     this.meters.record(power, now);
-    this.writeIdent();
+    if (!this.wroteStatic) {
+      this.writeIdent();
+      for (const o of power.outlets) this.writeOutletProperties(o);
+      this.wroteStatic = true;
+    }
     this.writeDevice(power);
     this.writeLoad(power);
     for (const o of power.outlets) this.writeOutlet(o);
@@ -199,19 +207,25 @@ export class ApcPduAgent {
     }
   }
 
+  private writeOutletProperties(o: OutletPower): void {
+    const w = this.device.writer;
+    const n = o.number;
+    const name = outletName(o);
+    const layout = this.phaseLayout(o.phase);
+    w.row(M.rPDU2OutletSwitchedPropertiesTable, n, { index: n, module: 1, name, number: n, phaseLayout: layout, bank: o.bank });
+    w.row(M.rPDU2OutletMeteredPropertiesTable, n, {
+      index: n, module: 1, name, number: n, layout, powerRating: Math.round(OUTLET_A * NOMINAL_VOLTS), bank: o.bank,
+    });
+  }
+
   private writeOutlet(o: OutletPower): void {
     const w = this.device.writer;
     const n = o.number;
-    const name = o.feeds ? `${o.feeds.node} PSU${o.feeds.psu}` : `Outlet ${n}`;
-    const layout = this.phaseLayout(o.phase);
+    const name = outletName(o);
     const peak = this.meters.outletPeakW[n - 1]!;
     w.row(M.sPDUOutletControlTable, n, { index: n, pending: 2, ctl: o.on ? 1 : 2, ctlName: name });
-    w.row(M.rPDU2OutletSwitchedPropertiesTable, n, { index: n, module: 1, name, number: n, phaseLayout: layout, bank: o.bank });
     w.row(M.rPDU2OutletSwitchedStatusTable, n, {
       index: n, module: 1, name, number: n, state: o.on ? 2 : 1, commandPending: 2, externalLink: '',
-    });
-    w.row(M.rPDU2OutletMeteredPropertiesTable, n, {
-      index: n, module: 1, name, number: n, layout, powerRating: Math.round(OUTLET_A * NOMINAL_VOLTS), bank: o.bank,
     });
     w.row(M.rPDU2OutletMeteredStatusTable, n, {
       index: n, module: 1, name, number: n, state: loadState(o.amps, OUTLET_A), current: tenths(o.amps), power: watts(o.watts),

@@ -60,73 +60,96 @@ export function phaseOfBank(bank: number, phases: number): number {
   return ((bank - 1) % phases) + 1;
 }
 
-const key = (pdu: string, n: number) => `${pdu}#${n}`;
+/** Per PDU, what the cabling says about its outlets: found once per config. */
+interface PduWiring { pdu: PduConfig; feeds: ({ node: string; psu: number } | null)[] }
+const wirings = new WeakMap<object, Map<string, PduWiring>>();
+
+function wiringOf(config: Pick<Config, 'pdus' | 'nodes'>): Map<string, PduWiring> {
+  let wiring = wirings.get(config);
+  if (wiring) return wiring;
+  wiring = new Map(config.pdus.map((pdu) => [pdu.name, { pdu, feeds: new Array<{ node: string; psu: number } | null>(pdu.outlets + 1).fill(null) }]));
+  for (const node of config.nodes) {
+    node.psus.forEach((p, i) => {
+      const w = wiring!.get(p.pdu);
+      if (w && p.outlet <= w.pdu.outlets) w.feeds[p.outlet] = { node: node.name, psu: i + 1 };
+    });
+  }
+  wirings.set(config, wiring);
+  return wiring;
+}
 
 export function computePower(
   config: Pick<Config, 'pdus' | 'nodes'>,
   faults: readonly FaultSpec[],
   drift: Drift = NO_DRIFT,
 ): PowerSnapshot {
+  const wiring = wiringOf(config);
   const inletLost = new Set<string>();
   const unreachable = new Set<string>();
-  const tripped = new Set<string>();
-  const switchedOff = new Set<string>();
+  /** PDU → its tripped banks, its switched-off outlets. */
+  const tripped = new Map<string, Set<number>>();
+  const switchedOff = new Map<string, Set<number>>();
   const nodeDown = new Set<string>();
+  const add = (m: Map<string, Set<number>>, pdu: string, n: number) => (m.get(pdu) ?? m.set(pdu, new Set()).get(pdu)!).add(n);
   for (const f of faults) {
     if (f.kind === 'inlet-loss') inletLost.add(f.pdu);
     else if (f.kind === 'pdu-unreachable') unreachable.add(f.pdu);
-    else if (f.kind === 'bank-trip') tripped.add(key(f.pdu, f.bank));
-    else if (f.kind === 'outlet-off') switchedOff.add(key(f.pdu, f.outlet));
+    else if (f.kind === 'bank-trip') add(tripped, f.pdu, f.bank);
+    else if (f.kind === 'outlet-off') add(switchedOff, f.pdu, f.outlet);
     else nodeDown.add(f.node);
   }
 
-  const pduByName = new Map<string, PduConfig>(config.pdus.map((p) => [p.name, p]));
   const energized = (pduName: string, outlet: number): boolean => {
-    const pdu = pduByName.get(pduName);
+    const pdu = wiring.get(pduName)?.pdu;
     if (!pdu || outlet > pdu.outlets || inletLost.has(pduName)) return false;
-    return !tripped.has(key(pduName, bankOfOutlet(outlet, pdu.outlets, pdu.banks))) && !switchedOff.has(key(pduName, outlet));
+    return !tripped.get(pduName)?.has(bankOfOutlet(outlet, pdu.outlets, pdu.banks)) && !switchedOff.get(pduName)?.has(outlet);
   };
 
   // Each node's load is shared evenly by its energized PSUs; an unpowered node draws nothing.
   const nodes = new Map<string, NodePower>();
-  const outletAmps = new Map<string, number>();
-  const feeds = new Map<string, { node: string; psu: number }>();
+  /** PDU → amps drawn per outlet (index = outlet number). */
+  const outletAmps = new Map<string, Float64Array>();
   for (const node of config.nodes) {
     const live = node.psus.filter((p) => energized(p.pdu, p.outlet));
     const powered = live.length > 0 && !nodeDown.has(node.name);
     const amps = powered ? (node.amps ?? DEFAULT_AMPS[node.kind]) * (drift.load.get(node.name) ?? 1) : 0;
     nodes.set(node.name, { name: node.name, powered, amps, energizedPsus: live.length });
-    node.psus.forEach((p, i) => {
-      feeds.set(key(p.pdu, p.outlet), { node: node.name, psu: i + 1 });
-      if (powered && energized(p.pdu, p.outlet)) {
-        const k = key(p.pdu, p.outlet);
-        outletAmps.set(k, (outletAmps.get(k) ?? 0) + amps / live.length);
-      }
-    });
+    if (!powered) continue;
+    for (const p of live) {
+      const w = wiring.get(p.pdu)!;
+      const perOutlet = outletAmps.get(p.pdu) ?? outletAmps.set(p.pdu, new Float64Array(w.pdu.outlets + 1)).get(p.pdu)!;
+      perOutlet[p.outlet] = perOutlet[p.outlet]! + amps / live.length;
+    }
   }
 
   const pdus = new Map<string, PduPower>();
   for (const pdu of config.pdus) {
+    const { feeds } = wiring.get(pdu.name)!;
     const inlet = !inletLost.has(pdu.name);
     const volts = inlet ? (drift.voltage.get(pdu.name) ?? NOMINAL_VOLTS) : 0;
+    const perOutlet = outletAmps.get(pdu.name);
+    const bankAmps = new Array<number>(pdu.banks + 1).fill(0);
     const outlets: OutletPower[] = [];
     for (let n = 1; n <= pdu.outlets; n++) {
       const bank = bankOfOutlet(n, pdu.outlets, pdu.banks);
-      const amps = outletAmps.get(key(pdu.name, n)) ?? 0;
+      const amps = perOutlet?.[n] ?? 0;
+      bankAmps[bank] = bankAmps[bank]! + amps;
       outlets.push({
         number: n, bank, phase: phaseOfBank(bank, pdu.phases), on: energized(pdu.name, n),
-        amps, watts: amps * volts * POWER_FACTOR, feeds: feeds.get(key(pdu.name, n)) ?? null,
+        amps, watts: amps * volts * POWER_FACTOR, feeds: feeds[n] ?? null,
       });
     }
     const banks: BankPower[] = [];
+    const phaseAmps = new Array<number>(pdu.phases + 1).fill(0);
     for (let b = 1; b <= pdu.banks; b++) {
-      const amps = sum(outlets.filter((o) => o.bank === b).map((o) => o.amps));
-      banks.push({ number: b, phase: phaseOfBank(b, pdu.phases), tripped: tripped.has(key(pdu.name, b)), amps });
+      const phase = phaseOfBank(b, pdu.phases);
+      phaseAmps[phase] = phaseAmps[phase]! + bankAmps[b]!;
+      banks.push({ number: b, phase, tripped: tripped.get(pdu.name)?.has(b) ?? false, amps: bankAmps[b]! });
     }
     // Phase current is the sum of its banks' currents (loads treated as single-phase branches).
     const phases: PhasePower[] = [];
     for (let ph = 1; ph <= pdu.phases; ph++) {
-      const amps = sum(banks.filter((b) => b.phase === ph).map((b) => b.amps));
+      const amps = phaseAmps[ph]!;
       phases.push({ number: ph, volts, amps, watts: amps * volts * POWER_FACTOR, va: amps * volts });
     }
     pdus.set(pdu.name, {
@@ -141,15 +164,41 @@ export function computePower(
  * One step of a bounded random walk: voltage within ±1.5% of nominal, loads within ±4%.
  * Bounded multiplicative drift keeps a live load positive and a dead one at zero.
  */
-export function driftStep(prev: Drift, config: Pick<Config, 'pdus' | 'nodes'>, random: () => number = Math.random): Drift {
+export function driftStep(prev: Drift, config: Pick<Config, 'pdus' | 'nodes'>, random: () => number = Math.random, cohort: Cohort = ALL): Drift {
   const walk = (v: number, step: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v + (random() - 0.5) * 2 * step));
-  const voltage = new Map<string, number>();
-  for (const p of config.pdus) {
+  const voltage = new Map(prev.voltage);
+  const moved = new Set<string>();
+  config.pdus.forEach((p, i) => {
+    if (i % cohort.of !== cohort.index) return;
+    moved.add(p.name);
     voltage.set(p.name, walk(prev.voltage.get(p.name) ?? NOMINAL_VOLTS, 0.8, NOMINAL_VOLTS * 0.985, NOMINAL_VOLTS * 1.015));
-  }
-  const load = new Map<string, number>();
-  for (const n of config.nodes) load.set(n.name, walk(prev.load.get(n.name) ?? 1, 0.01, 0.96, 1.04));
+  });
+  const load = new Map(prev.load);
+  config.nodes.forEach((n, i) => {
+    const first = n.psus[0]?.pdu;
+    if (first !== undefined ? !moved.has(first) : i % cohort.of !== cohort.index) return;
+    load.set(n.name, walk(prev.load.get(n.name) ?? 1, 0.01, 0.96, 1.04));
+  });
   return { voltage, load };
+}
+
+/**
+ * The part of the site one drift step moves: the PDUs at positions `index`, `index + of`, … and the
+ * nodes whose first PSU they feed. A large site drifts a share per step, so a step rewrites a share of its agents.
+ */
+export interface Cohort { index: number; of: number }
+const ALL: Cohort = { index: 0, of: 1 };
+
+/** Whether a PDU reads the same in both (so its agent need not be rewritten). */
+export function samePduPower(a: PduPower | undefined, b: PduPower): boolean {
+  if (!a || a.answering !== b.answering || a.inlet !== b.inlet || a.volts !== b.volts || a.outlets.length !== b.outlets.length || a.banks.length !== b.banks.length) return false;
+  for (let i = 0; i < b.outlets.length; i++) {
+    const x = a.outlets[i]!;
+    const y = b.outlets[i]!;
+    if (x.on !== y.on || x.amps !== y.amps || x.feeds?.node !== y.feeds?.node || x.feeds?.psu !== y.feeds?.psu) return false;
+  }
+  for (let i = 0; i < b.banks.length; i++) if (a.banks[i]!.tripped !== b.banks[i]!.tripped) return false;
+  return true;
 }
 
 function sum(xs: number[]): number {

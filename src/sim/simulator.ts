@@ -9,7 +9,7 @@ import type { ApcTrap } from './apc-traps.js';
 import { checkFaultTarget, describeFault, parseFaultSpec, type Fault } from './faults.js';
 import { NodeAgent } from './node-agent.js';
 import { NodeHttp } from './node-http.js';
-import { computePower, driftStep, NO_DRIFT, type Drift, type PowerSnapshot } from './physics.js';
+import { computePower, driftStep, NO_DRIFT, samePduPower, type Drift, type PowerSnapshot } from './physics.js';
 import type { SnmpDevice } from './snmp-device.js';
 import { TrapSender, type TrapTarget } from './trap-sender.js';
 
@@ -59,7 +59,10 @@ export class Simulator {
   /** Traps go out one change at a time, in order; this is the tail of that queue. Never rejects. */
   private trapChain: Promise<void> = Promise.resolve();
   private drift: Drift = NO_DRIFT;
-  private power!: PowerSnapshot;
+  /** Each drift step moves one share of a large site (a hundred PDUs or so), in turn. */
+  private readonly driftShares: number;
+  private driftTurn = 0;
+  private power: PowerSnapshot | null = null;
   private timer: NodeJS.Timeout | null = null;
   private nextId = 1;
   private running = false;
@@ -68,6 +71,7 @@ export class Simulator {
     this.log = (options.log ?? pino({ level: 'silent' })).child({ module: 'sim' });
     this.now = options.now ?? Date.now;
     this.driftIntervalMs = options.driftIntervalMs ?? 5_000;
+    this.driftShares = Math.max(1, Math.ceil(config.pdus.length / 100));
     this.trapTarget = options.trapTarget !== undefined ? options.trapTarget : trapTargetFromSettings(config.settings?.traps);
     if (this.trapTarget && isIPv6(this.trapTarget.host)) {
       this.log.warn({ target: this.trapTarget.host }, 'simulated PDUs send traps over IPv4 only; not sending any to an IPv6 receiver');
@@ -153,7 +157,7 @@ export class Simulator {
 
   /** For tests and the wall: is this node powered (any PSU outlet energized and no node-down)? False if unknown. */
   nodePowered(name: string): boolean {
-    return this.power.nodes.get(name)?.powered ?? false;
+    return this.power?.nodes.get(name)?.powered ?? false;
   }
 
   /** "host:port" of a node's simulated HTTP server (answering while the node is up); null when they are off. */
@@ -162,20 +166,22 @@ export class Simulator {
   }
 
   /**
-   * Recomputes everything from the remaining faults and the drift, pushes it to the agents, then sends
-   * the traps the PDUs raised for the change.
+   * Recomputes everything from the remaining faults and the drift, pushes what changed to the agents
+   * (a PDU that reads the same is not rewritten), then sends the traps the PDUs raised for the change.
    */
   private apply(): void {
-    this.power = computePower(this.config, [...this.active.values()].map((f) => f.spec), this.drift);
+    const before = this.power;
+    const power = computePower(this.config, [...this.active.values()].map((f) => f.spec), this.drift);
+    this.power = power;
     const raised: [ApcPduAgent, ApcTrap[]][] = [];
     for (const [name, agent] of this.pdus) {
-      const p = this.power.pdus.get(name);
-      if (!p) continue;
+      const p = power.pdus.get(name);
+      if (!p || samePduPower(before?.pdus.get(name), p)) continue;
       const traps = agent.update(p);
       if (traps.length > 0) raised.push([agent, traps]);
     }
-    for (const [name, agent] of this.nodes) agent.setPowered(this.power.nodes.get(name)?.powered ?? false);
-    for (const [name, server] of this.https) server.setAlive(this.power.nodes.get(name)?.powered ?? false);
+    for (const [name, agent] of this.nodes) agent.setPowered(power.nodes.get(name)?.powered ?? false);
+    for (const [name, server] of this.https) server.setAlive(power.nodes.get(name)?.powered ?? false);
     if (raised.length > 0 && this.running && this.senders.size > 0) this.sendTraps(raised);
   }
 
@@ -217,7 +223,8 @@ export class Simulator {
 
   private tick(): void {
     try {
-      this.drift = driftStep(this.drift, this.config);
+      this.drift = driftStep(this.drift, this.config, Math.random, { index: this.driftTurn, of: this.driftShares });
+      this.driftTurn = (this.driftTurn + 1) % this.driftShares;
       this.apply();
     } catch (err) {
       this.log.error({ err }, 'simulator drift tick failed');
