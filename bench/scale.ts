@@ -126,6 +126,14 @@ function connect(url: string, query: Record<string, string> = {}): Promise<{ soc
   });
 }
 
+/** What a delta carries, per kind: entries and unpacked JSON bytes ("pdus 3 (2.1 KB), nodes 12 (1.0 KB)"). */
+function deltaParts(d: Record<string, unknown>): string {
+  return Object.entries(d).filter(([k]) => !['from', 'to', 'time'].includes(k)).map(([k, v]) => {
+    const n = Array.isArray(v) ? `${v.length} ` : '';
+    return `${k} ${n}(${(Buffer.byteLength(JSON.stringify(v)) / 1024).toFixed(1)} KB)`;
+  }).join(', ');
+}
+
 /** Resolves when every member in `gone` has left the pool's membership file. */
 function goneFromFile(dir: string, pool: string, gone: string[]): Promise<number> {
   const file = join(dir, `${pool}.members`);
@@ -216,6 +224,7 @@ async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: 
     const tripToLastClientMs: number[] = [];
     const lossToFileMs: number[] = [];
     let tripDeltaBytes = 0;
+    let tripDeltaParts = '';
     const pools = join(dir, 'pools');
     for (let t = 0; t < o.trials; t++) {
       const rackIndex = Math.floor(((t + 0.5) * racks) / o.trials);
@@ -228,7 +237,11 @@ async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: 
           const d = unpack(packed) as { pdus?: { name: string }[] };
           if (d.pdus?.some((p) => p.name === pduA && JSON.stringify(p).includes('"tripped"'))) {
             // The delta that carries the trip (with whatever else changed in the same tick).
-            if (i === 0) tripDeltaBytes = Math.max(tripDeltaBytes, Buffer.byteLength(JSON.stringify(packed)));
+            if (i === 0) {
+              const bytes = Buffer.byteLength(JSON.stringify(packed));
+              if (bytes > tripDeltaBytes) tripDeltaParts = deltaParts(d);
+              tripDeltaBytes = Math.max(tripDeltaBytes, bytes);
+            }
             s.off('delta', on);
             resolve(performance.now());
           }
@@ -248,6 +261,7 @@ async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: 
       // Breakers reset: tripped PDUs piling up in one row would read as a mass failure (and freeze
       // drains, by design). The servers stay out of their pool until the next reload re-admits them.
       for (const id of [faultA, faultB]) await fetch(`${simUrl}/api/sim/faults/${id}`, { method: 'DELETE' });
+      if (t === 0) log(`  the delta carrying the trip: ${tripDeltaParts}`);
       log(`  trial ${t + 1}: bank trip → last of ${o.clients} walls ${tripToLastClientMs.at(-1)!.toFixed(0)} ms; power lost → membership file ${lossToFileMs.at(-1)!.toFixed(0)} ms`);
       await sleep(2_000);
     }

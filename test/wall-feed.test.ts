@@ -11,7 +11,7 @@ import { FakeClock } from '../src/clock.js';
 import { parseConfigText } from '../src/config/load-config.js';
 import type { ApiDelta, ApiPool, ApiSnapshot } from '../src/http/api-types.js';
 import { applyPatch, unpack } from '../dashboards/wall/patch.js';
-import { TICK_MS } from '../src/http/wall-feed.js';
+import { ROUTINE_MS, TICK_MS } from '../src/http/wall-feed.js';
 import { nodeReading, pduReading } from './helpers/synthetic-readings.js';
 import { freeUdpPort } from './helpers/ports.js';
 
@@ -259,6 +259,55 @@ describe('wall feed', () => {
       const fresh = wall.snapshots.at(-1)!;
       assert.ok(fresh.version! > before, 'a newer version');
       assert.deepEqual(fresh.pools.map((p) => p.name), ['web', 'db', 'db-read']);
+    } finally {
+      wall.close();
+    }
+  });
+
+  it('routine readings wait for the routine tick; a change of state does not; a wall that connects meanwhile agrees with the others', async () => {
+    const wall = new Wall(app.port);
+    try {
+      await wall.count(1);
+      const pdu1 = app.config().pdus.find((p) => p.name === 'pdu-1')!;
+      const watts = (n: number) => ({ ...pduReading(topology, pdu1, Array(8).fill('on')), power: { value: n, quality: 'ok' as const } });
+      // A wall connecting flushed everything, routine readings too: the next routine tick is ROUTINE_MS away.
+      let at = wall.got.length;
+      app.store.recordPdu('pdu-1', clock.now(), { ok: true, reading: watts(1234) });
+      clock.advance(TICK_MS);
+      // A change of state meanwhile goes out at once, without the reading.
+      const pdu2 = app.config().pdus.find((p) => p.name === 'pdu-2')!;
+      app.store.recordPdu('pdu-2', clock.now(), { ok: true, reading: pduReading(topology, pdu2, ['on', 'on', 'on', 'on', 'off', 'off', 'off', 'off']) });
+      await app.controller.settle();
+      clock.advance(0);
+      const trip = await wall.until((d) => d.nodes?.some((n) => n.name === 'db-2') ?? false, at);
+      assert.ok(!trip.pdus?.some((p) => p.name === 'pdu-1'), 'the routine reading is not in the delta of the trip');
+      assert.ok(trip.pdus?.some((p) => p.name === 'pdu-2'), 'the PDU that feeds the node whose power changed is');
+      assert.equal(wall.state!.pdus.find((p) => p.name === 'pdu-1')!.power, 1000);
+
+      // A wall that connects now is sent the new reading, and so is the wall that watched: they agree.
+      at = wall.got.length;
+      const late = new Wall(app.port);
+      try {
+        await late.count(1);
+        assert.equal(late.snapshots[0]!.pdus.find((p) => p.name === 'pdu-1')!.power, 1234);
+        await wall.until((d) => d.pdus?.some((p) => p.name === 'pdu-1') ?? false, at);
+        assert.deepEqual(wall.state!.pdus, late.state!.pdus);
+      } finally {
+        late.close();
+      }
+
+      // Without a wall connecting, the reading waits for the routine tick, then goes.
+      at = wall.got.length;
+      app.store.recordPdu('pdu-1', clock.now(), { ok: true, reading: watts(1500) });
+      clock.advance(TICK_MS);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.ok(wall.deltas.slice(at).every((d) => !d.pdus?.some((p) => p.name === 'pdu-1')), 'not within a tick');
+      clock.advance(ROUTINE_MS);
+      await wall.until((d) => d.pdus?.some((p) => p.name === 'pdu-1') ?? false, at);
+      assert.equal(wall.state!.pdus.find((p) => p.name === 'pdu-1')!.power, 1500);
+      app.store.recordPdu('pdu-2', clock.now(), { ok: true, reading: pduReading(topology, pdu2, Array(8).fill('on')) });
+      allOn();
+      await tick();
     } finally {
       wall.close();
     }

@@ -2,7 +2,9 @@
 //
 // Every change to what a wall shows marks the thing it changed (a PDU, a node, a pool); a tick builds
 // just the marked things, compares each with what the walls were last sent and sends the ones that
-// differ, as one delta from version N to N+1. Deltas carry whole entities, so applying one twice is
+// differ, as one delta from version N to N+1. A change of state (a node's power health, a pool's
+// members, an event) goes out at once; routine readings (a poll that moved an outlet's amps) gather
+// for a second, so the delta that carries a trip carries little else. Deltas carry whole entities, so applying one twice is
 // harmless, and a wall that connects between two ticks loses nothing. A wall that falls behind (its
 // socket's send buffer backs up) is skipped and sent a fresh snapshot once it drains, instead of
 // queueing deltas it cannot keep up with. A wall may ask for part of the site (a site, a row, a rack);
@@ -16,8 +18,8 @@ import { healthView, nodeView, pduView, poolView, reloadView, removedPoolView, s
 
 /** At most one delta per this long: changes within it gather into one. */
 export const TICK_MS = 100;
-/** A wall is sent its singletons (reload countdown, health) and a share of the sweep at least this often. */
-const HEARTBEAT_MS = 1_000;
+/** Routine readings go out at most this often; a wall is sent its singletons (reload countdown, health) and a share of the sweep at least this often. */
+export const ROUTINE_MS = 1_000;
 /** A socket with more packets than this waiting to be written is behind: skipped, then resynced. */
 const BEHIND_PACKETS = 8;
 /** A snapshot built for one wall serves others that connect within this long, if nothing changed. */
@@ -34,7 +36,13 @@ type Kind = 'pdus' | 'nodes' | 'pools';
 export class WallFeed {
   /** The version of the state the walls were last sent. */
   version = 0;
+  /** Marked by routine readings: sent with the next routine tick. */
   private readonly dirty: Record<Kind, Set<string>> = { pdus: new Set(), nodes: new Set(), pools: new Set() };
+  /** Marked by a change of state: sent with the next tick. */
+  private readonly urgent: Record<Kind, Set<string>> = { pdus: new Set(), nodes: new Set(), pools: new Set() };
+  private poked = false;
+  private timerDue = Infinity;
+  private lastRoutineAt = -Infinity;
   /** What the walls were last sent, per entity; forgotten while nobody watches. Changes are sent as patches of these. */
   private readonly sent: Record<Kind | 'services', Map<string, Json>> = { pdus: new Map(), nodes: new Map(), pools: new Map(), services: new Map() };
   /** The singletons (reload, health, …) as last sent, as JSON. */
@@ -68,34 +76,42 @@ export class WallFeed {
   connect(socket: Socket): void {
     const scope = scopeOf(socket.handshake.query);
     const sets = this.scopeSets(scope);
-    // What changed before now goes to the walls already watching, so they and this snapshot agree.
-    if (this.watching) this.flush();
+    // Everything that changed before now goes to the walls already watching, so they and this snapshot agree.
+    if (this.watching) this.flush(true);
     else this.forget();
     this.watching = true;
+    this.lastRoutineAt = this.clock.now(); // the snapshot has every reading as of now
     void socket.join(roomOf(sets.key));
     (socket.data as { scope?: string }).scope = sets.key;
     this.sendSnapshot(socket, sets);
-    socket.on('resync', () => this.sendSnapshot(socket, this.scopeSets(scope)));
-    this.beat();
+    this.beat(true);
+    socket.on('resync', () => {
+      this.flush(true);
+      this.sendSnapshot(socket, this.scopeSets(scope));
+    });
   }
 
-  markPdu(name: string): void { this.mark('pdus', name); }
-  markNode(name: string): void { this.mark('nodes', name); }
-  markPool(name: string): void { this.mark('pools', name); }
+  /** A poll recorded new readings for the device (routine: they go out with the next routine tick). */
+  markPdu(name: string): void { this.mark('pdus', name, false); }
+  markNode(name: string): void { this.mark('nodes', name, false); }
+  /** A pool's members or drains changed. */
+  markPool(name: string): void { this.mark('pools', name, true); }
 
-  /** Power health changed for these nodes: they and their pools. */
+  /** Power health changed for these nodes: they, their pools and the PDUs that feed them; and these PDUs' reachability. */
   healthChanged(nodes: Iterable<string>, pdus: Iterable<string>): void {
     const topology = this.rm.topology();
     for (const node of nodes) {
-      this.mark('nodes', node);
-      for (const pool of topology.poolsOfNode(node)) this.mark('pools', pool);
+      this.mark('nodes', node, true);
+      for (const pool of topology.poolsOfNode(node)) this.mark('pools', pool, true);
+      for (const psu of topology.nodes.get(node)?.psus ?? []) this.mark('pdus', psu.pdu, true);
     }
-    for (const pdu of pdus) this.mark('pdus', pdu);
+    for (const pdu of pdus) this.mark('pdus', pdu, true);
   }
 
-  /** Something outside the entities changed (reload info, health, the simulator's faults). */
+  /** Something outside the entities changed (reload info, health, the simulator's faults, an event). */
   poke(): void {
     this.marks++;
+    this.poked = true;
     this.schedule();
   }
 
@@ -112,61 +128,82 @@ export class WallFeed {
     this.timer = this.heartbeat = null;
   }
 
-  private mark(kind: Kind, name: string): void {
-    this.dirty[kind].add(name);
+  private mark(kind: Kind, name: string, urgent: boolean): void {
+    (urgent ? this.urgent : this.dirty)[kind].add(name);
     this.marks++;
     this.schedule();
   }
 
-  /** The first change after a quiet spell goes out at once (with whatever else this turn of the loop changed); then at most one delta per tick. */
+  /**
+   * A change of state after a quiet spell goes out at once (with whatever else this turn of the loop
+   * changed), then at most one delta per tick; routine readings wait for the routine tick.
+   */
   private schedule(): void {
-    if (this.timer || this.stopped) return;
-    const wait = Math.max(0, this.lastFlushAt + TICK_MS - this.clock.now());
-    this.timer = this.clock.setTimeout(() => { this.timer = null; this.flush(); }, wait);
+    if (this.stopped) return;
+    const urgent = this.poked || Object.values(this.urgent).some((set) => set.size > 0);
+    const due = urgent ? this.lastFlushAt + TICK_MS : this.lastRoutineAt + ROUTINE_MS;
+    if (this.timer && this.timerDue <= due) return;
+    this.timer?.cancel();
+    this.timerDue = due;
+    this.timer = this.clock.setTimeout(() => { this.timer = null; this.timerDue = Infinity; this.flush(); }, Math.max(0, due - this.clock.now()));
   }
 
-  /** While walls watch, a tick at least every second: singletons, the sweep, and walls catching up. */
-  private beat(): void {
-    if (this.heartbeat || this.stopped) return;
+  /**
+   * While walls watch, a routine tick at least every second: readings, singletons, the sweep, and walls
+   * catching up. A snapshot just sent has everything: `restart` counts the second from now.
+   */
+  private beat(restart = false): void {
+    if (this.stopped || (this.heartbeat && !restart)) return;
+    this.heartbeat?.cancel();
     this.heartbeat = this.clock.setTimeout(() => {
       this.heartbeat = null;
       if (this.watchers() === 0) return;
-      this.flush();
+      this.flush(true);
       this.beat();
-    }, HEARTBEAT_MS);
+    }, ROUTINE_MS);
   }
 
   private watchers(): number {
     return this.io.of('/').sockets.size;
   }
 
-  /** Sends what changed since the last tick to every wall that keeps up. */
-  flush(): void {
+  /**
+   * Sends what changed since the last tick to every wall that keeps up: the changes of state, and the
+   * routine readings too when the routine tick is due or `all` (before a snapshot, which must not be
+   * ahead of what the other walls were sent).
+   */
+  flush(all = false): void {
     this.timer?.cancel();
     this.timer = null;
+    this.timerDue = Infinity;
+    this.poked = false;
     if (this.watchers() === 0) return this.forget();
-    this.lastFlushAt = this.clock.now();
+    const now = this.clock.now();
+    this.lastFlushAt = now;
     if (this.resyncAll) return this.resyncEveryone();
     const rm = this.rm;
     const view = rm.view(); // may itself find health changes, which mark entities
     const topology = rm.topology();
-    const now = this.clock.now();
-    this.sweep(topology, now);
+    const routine = all || now - this.lastRoutineAt >= ROUTINE_MS;
+    if (routine) {
+      this.lastRoutineAt = now;
+      this.sweep(topology, now);
+    }
     const delta: ApiDelta = { from: this.version, to: this.version + 1, time: now };
 
-    const pdus = this.take('pdus');
+    const pdus = this.take('pdus', routine);
     for (const name of pdus) {
       const pdu = topology.pdus.get(name);
       if (pdu) this.diff('pdus', name, pduView(rm, topology, view, pdu), delta);
     }
-    for (const name of this.take('nodes')) {
+    for (const name of this.take('nodes', routine)) {
       const node = topology.nodes.get(name);
       if (node) this.diff('nodes', name, nodeView(rm, topology, view, node), delta);
     }
     const removedPools = rm.controller.removedPools();
     const removed = new Set(removedPools);
     const order = [...topology.pools.keys(), ...removedPools];
-    const pools = this.take('pools');
+    const pools = this.take('pools', routine);
     const orderKey = order.join('\n');
     if (orderKey !== this.poolOrder) {
       // A removed pool appeared or went: its name joins or leaves, and the walls get the new order.
@@ -198,7 +235,9 @@ export class WallFeed {
     this.single('sim', rm.simFaults(), delta);
     this.single('pollIntervalMs', rm.config().settings.pollInterval, delta);
 
-    this.catchUp();
+    // Routine readings still waiting get their own tick; walls catch up on one (a snapshot is only as new as what all walls were sent).
+    if (routine) this.catchUp();
+    else if (Object.values(this.dirty).some((set) => set.size > 0)) this.schedule();
     if (!hasChanges(delta)) return;
     this.version++;
     this.markBehind();
@@ -257,7 +296,7 @@ export class WallFeed {
 
   /** Nobody watches: nothing is built, and what was sent is forgotten (the next wall starts from a snapshot). */
   private forget(): void {
-    for (const set of Object.values(this.dirty)) set.clear();
+    for (const set of [...Object.values(this.dirty), ...Object.values(this.urgent)]) set.clear();
     for (const map of Object.values(this.sent)) map.clear();
     this.sentSingle.clear();
     this.poolObjects.clear();
@@ -279,9 +318,14 @@ export class WallFeed {
     }
   }
 
-  private take(kind: Kind): Set<string> {
-    const out = new Set(this.dirty[kind]);
-    this.dirty[kind].clear();
+  /** The marked things of a kind, and the routine ones too on a routine tick. */
+  private take(kind: Kind, routine: boolean): Set<string> {
+    const out = new Set(this.urgent[kind]);
+    this.urgent[kind].clear();
+    if (routine) {
+      for (const name of this.dirty[kind]) out.add(name);
+      this.dirty[kind].clear();
+    }
     return out;
   }
 
