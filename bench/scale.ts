@@ -120,7 +120,8 @@ const health = async (url: string) => (await (await fetch(`${url}/api/health`)).
 function connect(url: string, query: Record<string, string> = {}): Promise<{ socket: Socket; snapshotBytes: number }> {
   return new Promise((resolve, reject) => {
     const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, query, timeout: 120_000 });
-    socket.once('snapshot', (s: object) => resolve({ socket, snapshotBytes: Buffer.byteLength(JSON.stringify(s)) }));
+    // Gzipped JSON on the wire: its bytes are what a wall downloads.
+    socket.once('snapshot', (s: Buffer) => resolve({ socket, snapshotBytes: s.length }));
     socket.once('connect_error', reject);
     socket.once('disconnect', (why) => reject(new Error(`wall client disconnected before its snapshot: ${why}`)));
   });
@@ -311,7 +312,7 @@ export function formatScale(results: ScaleResult[], clients: number): string {
     ['GET /api/health', (r) => ms(r.api.healthMs), (r) => r.api.healthMs],
     ['GET /api/pdus?limit=50', (r) => ms(r.api.pdusPageMs), (r) => r.api.pdusPageMs],
     ['GET /api/pdus (all)', (r) => `${ms(r.api.pdusAllMs)}, ${kb(r.api.pdusAllBytes)} (gzip ${kb(r.api.pdusAllGzipBytes)})`, (r) => r.api.pdusAllMs],
-    ['wall snapshot, whole site / one rack', (r) => `${kb(r.snapshotBytes)} / ${kb(r.rackSnapshotBytes)}`, (r) => r.snapshotBytes],
+    ['wall snapshot (gzip on the wire), site / one rack', (r) => `${kb(r.snapshotBytes)} / ${kb(r.rackSnapshotBytes)}`, (r) => r.snapshotBytes],
     [`${clients} walls connect → last snapshot`, (r) => ms(r.connectAllMs), (r) => r.connectAllMs],
     ['the delta carrying a bank trip (largest)', (r) => kb(r.tripDeltaBytes), (r) => r.tripDeltaBytes],
     [`bank trip → last of ${clients} walls p50 / p99`, (r) => `${ms(q(r.tripToLastClientMs, 0.5))} / ${ms(q(r.tripToLastClientMs, 0.99))}`, (r) => q(r.tripToLastClientMs, 0.5)],

@@ -12,6 +12,7 @@ import { startApp, type App } from '../src/app.js';
 import { parseConfigText } from '../src/config/load-config.js';
 import type { Config } from '../src/config/schema.js';
 import { freeUdpPort } from './helpers/ports.js';
+import { snapshotOf } from './helpers/wall-messages.js';
 
 const TOKEN = 'alice-token-0123456789';
 const ALICE = { name: 'alice', token: TOKEN };
@@ -179,7 +180,7 @@ describe('access seam (real app, raw HTTP, socket.io)', () => {
       let snapshots = 0;
       socket.on('snapshot', () => { snapshots++; });
       return new Promise((resolve) => {
-        socket.once('snapshot', (s: { pdus?: unknown[] }) => resolve({ snapshot: s, error: null, socket }));
+        socket.once('snapshot', (s: Buffer) => resolve({ snapshot: snapshotOf<{ pdus?: unknown[] }>(s), error: null, socket }));
         socket.once('connect_error', (err: Error & { data?: { code?: string } }) => {
           resolve({ snapshot: snapshots ? {} : null, error: { message: err.message, code: err.data?.code }, socket });
         });

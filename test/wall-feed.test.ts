@@ -13,6 +13,7 @@ import type { ApiDelta, ApiPool, ApiSnapshot } from '../src/http/api-types.js';
 import { applyPatch, unpack } from '../dashboards/wall/patch.js';
 import { ROUTINE_MS, TICK_MS } from '../src/http/wall-feed.js';
 import { nodeReading, pduReading } from './helpers/synthetic-readings.js';
+import { snapshotOf } from './helpers/wall-messages.js';
 import { freeUdpPort } from './helpers/ports.js';
 
 function siteConfig(dir: string, port: number, extraPool = false): string {
@@ -48,7 +49,7 @@ class Wall {
   private waiters: (() => void)[] = [];
   constructor(port: number, query: Record<string, string> = {}, transport: 'websocket' | 'polling' = 'websocket') {
     this.socket = io(`http://127.0.0.1:${port}`, { transports: [transport], reconnection: false, forceNew: true, query });
-    this.socket.on('snapshot', (snapshot: ApiSnapshot) => this.arrive({ snapshot: unpack(snapshot) }));
+    this.socket.on('snapshot', (data: Buffer) => this.arrive({ snapshot: snapshotOf<ApiSnapshot>(data) }));
     this.socket.on('delta', (delta: ApiDelta) => this.arrive({ delta: unpack(delta) }));
   }
   /** The wall's copy: the last snapshot with every delta since applied, as the wall applies them. */
@@ -86,13 +87,21 @@ class Wall {
     await this.count(from + 1);
     for (let n = this.got.length; !pred(this.state!); n = this.got.length) await this.count(n + 1);
   }
+  /** Waits for a snapshot at or after message number `from`, and returns it. */
+  async snapshotFrom(from: number): Promise<ApiSnapshot> {
+    for (let i = from; ; i++) {
+      await this.count(i + 1);
+      const m = this.got[i]!;
+      if ('snapshot' in m) return m.snapshot;
+    }
+  }
   pool(name: string): ApiPool { return this.state!.pools.find((p) => p.name === name)!; }
   get deltas(): ApiDelta[] { return this.got.flatMap((m) => ('delta' in m ? [m.delta] : [])); }
   get snapshots(): ApiSnapshot[] { return this.got.flatMap((m) => ('snapshot' in m ? [m.snapshot] : [])); }
   close(): void { this.socket.close(); }
 }
 
-describe('wall feed', () => {
+describe('wall feed', { timeout: 60_000 }, () => {
   let dir: string;
   let app: App;
   let clock: FakeClock;
@@ -244,19 +253,20 @@ describe('wall feed', () => {
     const wall = new Wall(app.port);
     try {
       await wall.count(1);
+      const asked = wall.got.length;
       wall.socket.emit('resync');
-      await wall.count(2);
-      assert.ok('snapshot' in wall.got[1]!, 'a resync is answered with a snapshot');
+      await wall.count(asked + 1);
+      assert.ok('snapshot' in wall.got[asked]!, 'a resync is answered with a snapshot');
 
       const before = wall.snapshots.at(-1)!.version!;
+      const reloadAt = wall.got.length;
       await writeFile(file, siteConfig(dir, port, true));
       const result = await app.reloader.reloadNow('test');
       assert.match(result.outcome, /applied|ok|reloaded/i, result.outcome);
       app.poller.stop();
       await tick();
-      await wall.count(3);
-      assert.ok('snapshot' in wall.got.at(-1)!, 'a topology change is sent as a snapshot');
-      const fresh = wall.snapshots.at(-1)!;
+      // A topology change is sent as a snapshot.
+      const fresh = await wall.snapshotFrom(reloadAt);
       assert.ok(fresh.version! > before, 'a newer version');
       assert.deepEqual(fresh.pools.map((p) => p.name), ['web', 'db', 'db-read']);
     } finally {
@@ -284,19 +294,23 @@ describe('wall feed', () => {
       assert.ok(trip.pdus?.some((p) => p.name === 'pdu-2'), 'the PDU that feeds the node whose power changed is');
       assert.equal(wall.state!.pdus.find((p) => p.name === 'pdu-1')!.power, 1000);
 
-      // A wall that connects now is sent the new reading, and so is the wall that watched: they agree.
-      at = wall.got.length;
+      // A wall that connects now is sent what the others were sent (the snapshot of a moment ago and the
+      // deltas since); the routine tick brings both the reading, and they agree.
       const late = new Wall(app.port);
       try {
         await late.count(1);
-        assert.equal(late.snapshots[0]!.pdus.find((p) => p.name === 'pdu-1')!.power, 1234);
-        await wall.until((d) => d.pdus?.some((p) => p.name === 'pdu-1') ?? false, at);
-        assert.deepEqual(wall.state!.pdus, late.state!.pdus);
+        clock.advance(ROUTINE_MS);
+        const has1234 = (x: ApiSnapshot) => x.pdus.find((p) => p.name === 'pdu-1')!.power === 1234;
+        await wall.untilState(has1234, at);
+        await late.untilState(has1234, 0);
+        assert.deepEqual(late.state!.pdus, wall.state!.pdus);
+        assert.deepEqual(late.state!.nodes, wall.state!.nodes);
+        assert.equal(late.snapshots.length, 1);
       } finally {
         late.close();
       }
 
-      // Without a wall connecting, the reading waits for the routine tick, then goes.
+      // The reading waits for the routine tick, then goes.
       at = wall.got.length;
       app.store.recordPdu('pdu-1', clock.now(), { ok: true, reading: watts(1500) });
       clock.advance(TICK_MS);
@@ -310,6 +324,40 @@ describe('wall feed', () => {
       await tick();
     } finally {
       wall.close();
+    }
+  });
+
+  it('walls that connect within a second share one encoded snapshot, and are sent the deltas since', async () => {
+    clock.advance(ROUTINE_MS); // no snapshot of an earlier test is reused
+    const raw: Buffer[] = [];
+    const first = new Wall(app.port);
+    first.socket.on('snapshot', (b: Buffer) => raw.push(b));
+    let second: Wall | null = null;
+    let third: Wall | null = null;
+    try {
+      await first.count(1);
+      app.controller.hold('db', 'db-1', 'out', 'shared snapshot', 'dave');
+      await tick();
+      await first.untilState((x) => x.pools.find((p) => p.name === 'db')!.held === 1, 1);
+      second = new Wall(app.port);
+      second.socket.on('snapshot', (b: Buffer) => raw.push(b));
+      await second.untilState((x) => x.pools.find((p) => p.name === 'db')!.held === 1, 0);
+      assert.ok(raw[1]!.equals(raw[0]!), 'the same bytes: encoded once');
+      assert.ok(second.deltas.some((d) => d.pools?.some((p) => p.name === 'db')), 'the hold reached it as a delta after the shared snapshot');
+      assert.deepEqual(second.state!.pools, first.state!.pools);
+
+      clock.advance(ROUTINE_MS);
+      third = new Wall(app.port);
+      third.socket.on('snapshot', (b: Buffer) => raw.push(b));
+      await third.count(1);
+      assert.ok(!raw[2]!.equals(raw[0]!), 'a second later: a fresh snapshot');
+      assert.equal(third.snapshots[0]!.pools.find((p) => p.name === 'db')!.held, 1);
+    } finally {
+      app.controller.release('db', 'db-1', 'done', 'dave');
+      await tick();
+      first.close();
+      second?.close();
+      third?.close();
     }
   });
 

@@ -2,7 +2,8 @@
 // (dashboards/wall/patch.js), gives exactly the new value, for random values and their random edits.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyPatch, unpack } from '../dashboards/wall/patch.js';
+import { gzipSync } from 'node:zlib';
+import { applyPatch, inflate, unpack } from '../dashboards/wall/patch.js';
 import { diff, pack, type Json } from '../src/http/patch.js';
 
 /** A small seeded generator (mulberry32), so a failure can be replayed. */
@@ -41,6 +42,15 @@ function edit(r: () => number, v: Json, depth = 0): Json {
 }
 
 describe('wall patches', () => {
+  it('a snapshot is inflated from gzipped JSON bytes (as the server sends it), whatever view of them arrives', async () => {
+    const message = pack({ pdus: [{ name: 'pdu-1', state: 'a long repeated string' }, { name: 'pdu-2', state: 'a long repeated string' }] });
+    const bytes = gzipSync(JSON.stringify(message));
+    assert.deepEqual(await inflate(bytes), message);
+    assert.deepEqual(await inflate(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)), message, 'an ArrayBuffer, as in a browser');
+    assert.deepEqual(await inflate(message), message, 'an object is taken as it is');
+    await assert.rejects(inflate(Buffer.from('not gzip')));
+  });
+
   it('applied, a patch gives the new value; equal values give no patch; the old value is left as it was', () => {
     const r = rng(20261205);
     for (let i = 0; i < 3000; i++) {

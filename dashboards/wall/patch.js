@@ -38,3 +38,10 @@ export function unpack(message) {
   };
   return put(message);
 }
+
+/** A snapshot as the server sends it: gzipped JSON, a binary message (ArrayBuffer or bytes) → the packed message. */
+export async function inflate(data) {
+  if (!(data instanceof ArrayBuffer || ArrayBuffer.isView(data))) return data;
+  const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return JSON.parse(await new Response(stream).text());
+}

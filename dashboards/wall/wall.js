@@ -6,7 +6,7 @@ import { createFaultPanel } from './faults.js';
 import { call, storedToken, toLogin } from './api.js';
 import { createOperator } from './operator.js';
 import { clockTime, countdown, duration, esc } from './format.js';
-import { applyPatch, unpack } from './patch.js';
+import { applyPatch, inflate, unpack } from './patch.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -28,9 +28,9 @@ const operator = createOperator({
   // After an operator's change, a fresh snapshot of what this wall shows (its part of the site).
   refresh: () => new Promise((resolve) => {
     if (!socket?.connected) return resolve();
-    const done = () => { clearTimeout(timer); resolve(); };
-    const timer = setTimeout(() => { socket.off('snapshot', done); resolve(); }, 5_000);
-    socket.once('snapshot', done);
+    const done = () => { clearTimeout(timer); snapshotApplied.delete(done); resolve(); };
+    const timer = setTimeout(done, 5_000);
+    snapshotApplied.add(done);
     resync();
   }),
   toast,
@@ -85,7 +85,15 @@ function tick() {
   }
 }
 
+/** Called once each when the next snapshot has been applied. */
+const snapshotApplied = new Set();
+
 function onSnapshot(s) {
+  applySnapshot(s);
+  for (const done of [...snapshotApplied]) done();
+}
+
+function applySnapshot(s) {
   if (!s || !Array.isArray(s.pdus)) return;
   // A fetched snapshot and a pushed one may cross: never step back to an older one.
   if (snap && typeof s.time === 'number' && typeof snap.time === 'number' && s.time < snap.time) return;
@@ -198,9 +206,14 @@ if (typeof window.io !== 'function') {
     if (err?.data?.code === 'BB_ERR_UNAUTHORIZED') toLogin();
     else connection('down', 'reconnecting');
   });
-  socket.on('snapshot', (s) => onSnapshot(unpack(s)));
-  socket.on('delta', onDelta);
-  socket.on('event', onEvent);
+  // A snapshot arrives gzipped and inflates asynchronously: every message is handled in arrival order.
+  let inOrder = Promise.resolve();
+  const queue = (handle) => (message) => {
+    inOrder = inOrder.then(() => handle(message)).catch((err) => console.error('wall: a message could not be applied', err));
+  };
+  socket.on('snapshot', queue(async (s) => onSnapshot(unpack(await inflate(s)))));
+  socket.on('delta', queue(onDelta));
+  socket.on('event', queue(onEvent));
   window.breakerbox = { socket, resync, get snapshot() { return snap; }, get version() { return version; } };
 }
 tick();

@@ -9,6 +9,11 @@
 // socket's send buffer backs up) is skipped and sent a fresh snapshot once it drains, instead of
 // queueing deltas it cannot keep up with. A wall may ask for part of the site (a site, a row, a rack);
 // it is sent only that part. A topology change (a reload) sends every wall a fresh snapshot.
+//
+// A snapshot goes on the wire packed, as JSON, gzipped (a binary message the wall inflates), and is
+// encoded once for every wall of its part of the site that connects within a second: those walls are
+// sent it and the deltas sent since, so a NOC's walls opening together cost one snapshot, not one each.
+import { gzipSync } from 'node:zlib';
 import type { Server as SocketServer, Socket } from 'socket.io';
 import type { Clock } from '../clock.js';
 import type { Topology } from '../health/topology.js';
@@ -22,12 +27,17 @@ export const TICK_MS = 100;
 export const ROUTINE_MS = 1_000;
 /** A socket with more packets than this waiting to be written is behind: skipped, then resynced. */
 const BEHIND_PACKETS = 8;
-/** A snapshot built for one wall serves others that connect within this long, if nothing changed. */
+/** A snapshot built for one wall serves others of its scope that connect within this long (with the deltas sent since). */
 const SNAPSHOT_REUSE_MS = 1_000;
+/** …unless more deltas than this have followed it. */
+const SNAPSHOT_REUSE_DELTAS = 50;
 const BEHIND_ROOM = 'behind';
 
 /** The part of the site a wall shows; empty: all of it. */
 export interface WallScope { site?: string; row?: string; rack?: string }
+
+/** A snapshot as sent to a scope's walls, and the deltas its walls were sent since. */
+interface SentSnapshot { version: number; at: number; payload: Buffer; deltas: object[] }
 
 interface ScopeSets { key: string; scope: WallScope; racks: Set<string> | null; pdus: Set<string> | null; nodes: Set<string> | null; pools: Set<string> | null; services: Set<string> | null }
 
@@ -59,11 +69,9 @@ export class WallFeed {
   private sweepCursor = 0;
   private sweepList: { of: Topology; items: (readonly [Kind, string])[] } | null = null;
   private lastSweepAt: number;
-  private cached: { key: string; at: number; version: number; marks: number; snapshot: ApiSnapshot } | null = null;
-  private marks = 0;
+  /** Per scope key, the last snapshot sent, for walls that connect soon after. */
+  private readonly snapshots = new Map<string, SentSnapshot>();
   private lastFlushAt = -Infinity;
-  /** The last snapshot as sent, its repeated strings said once. */
-  private compact: { of: ApiSnapshot; message: object } | null = null;
   /** Whether some wall has been sent a snapshot since the feed last forgot (nobody watching). */
   private watching = false;
   private stopped = false;
@@ -76,18 +84,19 @@ export class WallFeed {
   connect(socket: Socket): void {
     const scope = scopeOf(socket.handshake.query);
     const sets = this.scopeSets(scope);
-    // Everything that changed before now goes to the walls already watching, so they and this snapshot agree.
-    if (this.watching) this.flush(true);
-    else this.forget();
+    if (!this.watching) this.forget();
+    const flushFirst = this.watching;
     this.watching = true;
-    this.lastRoutineAt = this.clock.now(); // the snapshot has every reading as of now
+    this.sendSnapshot(socket, sets, flushFirst);
     void socket.join(roomOf(sets.key));
     (socket.data as { scope?: string }).scope = sets.key;
-    this.sendSnapshot(socket, sets);
     this.beat(true);
     socket.on('resync', () => {
-      this.flush(true);
-      this.sendSnapshot(socket, this.scopeSets(scope));
+      // Out of its room meanwhile: what goes to the other walls first is in its snapshot.
+      const room = roomOf(this.scopeSets(scope).key);
+      void socket.leave(room);
+      this.sendSnapshot(socket, this.scopeSets(scope), true);
+      void socket.join(room);
     });
   }
 
@@ -110,7 +119,6 @@ export class WallFeed {
 
   /** Something outside the entities changed (reload info, health, the simulator's faults, an event). */
   poke(): void {
-    this.marks++;
     this.poked = true;
     this.schedule();
   }
@@ -130,7 +138,6 @@ export class WallFeed {
 
   private mark(kind: Kind, name: string, urgent: boolean): void {
     (urgent ? this.urgent : this.dirty)[kind].add(name);
-    this.marks++;
     this.schedule();
   }
 
@@ -235,23 +242,47 @@ export class WallFeed {
     this.single('sim', rm.simFaults(), delta);
     this.single('pollIntervalMs', rm.config().settings.pollInterval, delta);
 
-    // Routine readings still waiting get their own tick; walls catch up on one (a snapshot is only as new as what all walls were sent).
-    if (routine) this.catchUp();
-    else if (Object.values(this.dirty).some((set) => set.size > 0)) this.schedule();
-    if (!hasChanges(delta)) return;
-    this.version++;
-    this.markBehind();
-    for (const sets of this.liveScopes()) {
-      const mine = sets.pdus === null ? delta : scoped(delta, sets, removed);
-      this.io.to(roomOf(sets.key)).except(BEHIND_ROOM).emit('delta', pack(mine));
+    // Routine readings still waiting get their own tick.
+    if (!routine && Object.values(this.dirty).some((set) => set.size > 0)) this.schedule();
+    if (hasChanges(delta)) {
+      this.version++;
+      this.markBehind();
+      const live = new Set<string>();
+      for (const sets of this.liveScopes()) {
+        const message = pack(sets.pdus === null ? delta : scoped(delta, sets, removed));
+        this.io.to(roomOf(sets.key)).except(BEHIND_ROOM).emit('delta', message);
+        this.snapshots.get(sets.key)?.deltas.push(message);
+        live.add(sets.key);
+      }
+      // A snapshot of a scope nobody watched while a delta went by would miss it.
+      for (const key of this.snapshots.keys()) if (!live.has(key)) this.snapshots.delete(key);
     }
+    // Walls that fell behind and drained catch up once everything went out (a snapshot is only as new as what all walls were sent).
+    if (routine) this.catchUp();
   }
 
-  /** A fresh snapshot for one wall (of its part of the site), at the current version. */
-  snapshotFor(sets: ScopeSets): ApiSnapshot {
+  /**
+   * Sends a wall its snapshot: the one its scope's walls were sent lately, with the deltas since, or a
+   * fresh one. A fresh one is built after everything that changed went to the walls already watching
+   * (`flushFirst`, unless that just happened), so they and it agree.
+   */
+  private sendSnapshot(socket: Socket, sets: ScopeSets, flushFirst: boolean): void {
     const now = this.clock.now();
-    const c = this.cached;
-    if (c && c.key === sets.key && c.version === this.version && c.marks === this.marks && now - c.at < SNAPSHOT_REUSE_MS) return c.snapshot;
+    let sent = this.snapshots.get(sets.key);
+    if (!sent || now - sent.at >= SNAPSHOT_REUSE_MS || sent.deltas.length > SNAPSHOT_REUSE_DELTAS) {
+      if (flushFirst) this.flush(true);
+      this.lastRoutineAt = now; // the snapshot has every reading as of now
+      const payload = gzipSync(JSON.stringify(pack(this.build(sets))), { level: 1 });
+      sent = { version: this.version, at: now, payload, deltas: [] };
+      this.snapshots.set(sets.key, sent);
+    }
+    socket.emit('snapshot', sent.payload);
+    for (const delta of sent.deltas) socket.emit('delta', delta);
+  }
+
+  /** A fresh snapshot for one wall (of its part of the site), at the current version; what every wall now has. */
+  private build(sets: ScopeSets): ApiSnapshot {
+    const now = this.clock.now();
     const rm = this.rm;
     const view = rm.view();
     const topology = rm.topology();
@@ -284,14 +315,7 @@ export class WallFeed {
     // Every wall now has what this snapshot says (changes before it were flushed first): the baseline.
     for (const kind of ['pdus', 'nodes', 'pools', 'services'] as const) for (const x of snapshot[kind]) this.sent[kind].set(x.name, x as unknown as Json);
     for (const key of ['reload', 'health', 'sim', 'pollIntervalMs'] as const) this.sentSingle.set(key, JSON.stringify(snapshot[key]));
-    this.cached = { key: sets.key, at: now, version: this.version, marks: this.marks, snapshot };
     return snapshot;
-  }
-
-  private sendSnapshot(socket: Socket, sets: ScopeSets): void {
-    const snapshot = this.snapshotFor(sets);
-    if (this.compact?.of !== snapshot) this.compact = { of: snapshot, message: pack(snapshot) };
-    socket.emit('snapshot', this.compact.message);
   }
 
   /** Nobody watches: nothing is built, and what was sent is forgotten (the next wall starts from a snapshot). */
@@ -302,7 +326,7 @@ export class WallFeed {
     this.poolObjects.clear();
     this.poolOrder = '';
     this.resyncAll = false;
-    this.cached = null;
+    this.snapshots.clear();
     this.watching = false;
   }
 
@@ -314,7 +338,7 @@ export class WallFeed {
     for (const socket of this.io.of('/').sockets.values()) {
       const key = (socket.data as { scope?: string }).scope ?? '';
       void socket.leave(BEHIND_ROOM);
-      this.sendSnapshot(socket, this.scopeSets(parseKey(key)));
+      this.sendSnapshot(socket, this.scopeSets(parseKey(key)), false);
     }
   }
 
@@ -390,7 +414,7 @@ export class WallFeed {
       const socket = this.io.of('/').sockets.get(id);
       if (!socket || writeBacklog(socket) > 0) continue;
       void socket.leave(BEHIND_ROOM);
-      this.sendSnapshot(socket, this.scopeSets(parseKey((socket.data as { scope?: string }).scope ?? '')));
+      this.sendSnapshot(socket, this.scopeSets(parseKey((socket.data as { scope?: string }).scope ?? '')), false);
     }
   }
 
