@@ -44,10 +44,14 @@ export interface ScaleResult {
   /** Connect → the snapshot at the last of the clients, ms. */
   connectAllMs: number;
   tripDeltaBytes: number;
-  /** Bank trip injected → the delta showing it at the last client, ms, per trial. */
+  /** Bank trip asked of the simulator → the delta showing it at the last client, ms, per trial. */
   tripToLastClientMs: number[];
-  /** Second feed's bank trip (the servers lose power) → gone from the membership file, ms, per trial. */
+  /** The same from the simulator's answer (the fault applied to its agents, the trap on its way): Breakerbox's part. */
+  tripAppliedToLastClientMs: number[];
+  /** Second feed's bank trip (the servers lose power) asked of the simulator → gone from the membership file, ms, per trial. */
   lossToFileMs: number[];
+  /** The same from the simulator's answer. */
+  lossAppliedToFileMs: number[];
   /** After the trials, over the last complete window. */
   loadAfter: ApiLoad;
 }
@@ -224,6 +228,8 @@ async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: 
     const racks = pdus / 2;
     const tripToLastClientMs: number[] = [];
     const lossToFileMs: number[] = [];
+    const tripAppliedToLastClientMs: number[] = [];
+    const lossAppliedToFileMs: number[] = [];
     let tripDeltaBytes = 0;
     let tripDeltaParts = '';
     const pools = join(dir, 'pools');
@@ -252,18 +258,24 @@ async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: 
       const tA = performance.now();
       const inject = async (pdu: string) => ((await (await fetch(`${simUrl}/api/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'bank-trip', pdu, bank: 1 }) })).json()) as { id: string }).id;
       const faultA = await inject(pduA);
-      tripToLastClientMs.push(Math.max(...await Promise.all(arrived)) - tA);
+      const tA1 = performance.now();
+      const lastClient = Math.max(...await Promise.all(arrived));
+      tripToLastClientMs.push(lastClient - tA);
+      tripAppliedToLastClientMs.push(lastClient - tA1);
       await sleep(1_000);
       const lost = Array.from({ length: 10 }, (_, i) => `${r}-n${String(i + 1).padStart(2, '0')}`);
       const inFile = goneFromFile(pools, pool, lost);
       const tB = performance.now();
       const faultB = await inject(`${r}-b`);
-      lossToFileMs.push((await inFile) - tB);
+      const tB1 = performance.now();
+      const gone = await inFile;
+      lossToFileMs.push(gone - tB);
+      lossAppliedToFileMs.push(gone - tB1);
       // Breakers reset: tripped PDUs piling up in one row would read as a mass failure (and freeze
       // drains, by design). The servers stay out of their pool until the next reload re-admits them.
       for (const id of [faultA, faultB]) await fetch(`${simUrl}/api/sim/faults/${id}`, { method: 'DELETE' });
       if (t === 0) log(`  the delta carrying the trip: ${tripDeltaParts}`);
-      log(`  trial ${t + 1}: bank trip → last of ${o.clients} walls ${tripToLastClientMs.at(-1)!.toFixed(0)} ms; power lost → membership file ${lossToFileMs.at(-1)!.toFixed(0)} ms`);
+      log(`  trial ${t + 1}: bank trip → last of ${o.clients} walls ${tripToLastClientMs.at(-1)!.toFixed(0)} ms (${tripAppliedToLastClientMs.at(-1)!.toFixed(0)} after the simulator applied it); power lost → membership file ${lossToFileMs.at(-1)!.toFixed(0)} ms (${lossAppliedToFileMs.at(-1)!.toFixed(0)})`);
       await sleep(2_000);
     }
     await sleep(intervalMs);
@@ -280,7 +292,9 @@ async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: 
       connectAllMs,
       tripDeltaBytes,
       tripToLastClientMs,
+      tripAppliedToLastClientMs,
       lossToFileMs,
+      lossAppliedToFileMs,
       loadAfter,
     };
   } finally {
@@ -316,7 +330,9 @@ export function formatScale(results: ScaleResult[], clients: number): string {
     [`${clients} walls connect → last snapshot`, (r) => ms(r.connectAllMs), (r) => r.connectAllMs],
     ['the delta carrying a bank trip (largest)', (r) => kb(r.tripDeltaBytes), (r) => r.tripDeltaBytes],
     [`bank trip → last of ${clients} walls p50 / p99`, (r) => `${ms(q(r.tripToLastClientMs, 0.5))} / ${ms(q(r.tripToLastClientMs, 0.99))}`, (r) => q(r.tripToLastClientMs, 0.5)],
+    [`  from the simulator's answer (fault applied)`, (r) => `${ms(q(r.tripAppliedToLastClientMs, 0.5))} / ${ms(q(r.tripAppliedToLastClientMs, 0.99))}`, (r) => q(r.tripAppliedToLastClientMs, 0.5)],
     ['power lost (trap) → membership file p50 / p99', (r) => `${ms(q(r.lossToFileMs, 0.5))} / ${ms(q(r.lossToFileMs, 0.99))}`, (r) => q(r.lossToFileMs, 0.5)],
+    [`  from the simulator's answer (fault applied)`, (r) => `${ms(q(r.lossAppliedToFileMs, 0.5))} / ${ms(q(r.lossAppliedToFileMs, 0.99))}`, (r) => q(r.lossAppliedToFileMs, 0.5)],
   ];
   const width = Math.max(...rows.map(([name]) => name.length)) + 2;
   const col = 30;

@@ -186,6 +186,23 @@ describe('power model at scale', () => {
     assert.ok(!samePduPower(before.pdus.get('pdu-b'), computePower(config, [], drift).pdus.get('pdu-b')!), 'a drifted voltage');
     assert.ok(!samePduPower(undefined, before.pdus.get('pdu-a')!), 'never written');
   });
+
+  it('keeps the objects of PDUs a change leaves as they were, and only those', () => {
+    const before = computePower(config, []);
+    const after = computePower(config, [{ kind: 'node-down', node: 'v3node' }], NO_DRIFT, before);
+    assert.equal(after.pdus.get('pdu-a'), before.pdus.get('pdu-a'), 'untouched: the same object');
+    assert.notEqual(after.pdus.get('pdu-b'), before.pdus.get('pdu-b'));
+    assert.deepEqual(after, computePower(config, [{ kind: 'node-down', node: 'v3node' }]), 'the same result as computed afresh');
+    // A fault on an unused outlet changes nothing it draws, yet the PDU is recomputed (the outlet reads off).
+    const off = computePower(config, [{ kind: 'outlet-off', pdu: 'pdu-a', outlet: 40 }], NO_DRIFT, before);
+    assert.notEqual(off.pdus.get('pdu-a'), before.pdus.get('pdu-a'));
+    assert.equal(off.pdus.get('pdu-a')!.outlets[39]!.on, false);
+    const back = computePower(config, [], NO_DRIFT, off);
+    assert.equal(back.pdus.get('pdu-a')!.outlets[39]!.on, true, 'cleared: recomputed again');
+    const drifted = computePower(config, [], driftStep(NO_DRIFT, config, () => 1, { index: 1, of: 2 }), before);
+    assert.equal(drifted.pdus.get('pdu-a'), before.pdus.get('pdu-a'));
+    assert.notEqual(drifted.pdus.get('pdu-b')!.volts, before.pdus.get('pdu-b')!.volts);
+  });
 });
 
 describe('fault specs', () => {

@@ -78,10 +78,15 @@ function wiringOf(config: Pick<Config, 'pdus' | 'nodes'>): Map<string, PduWiring
   return wiring;
 }
 
+/**
+ * `previous`, the snapshot this one follows: a PDU whose inputs (faults, voltage, the current its
+ * outlets draw) are unchanged keeps its object, so a change costs what it touches, not the site.
+ */
 export function computePower(
   config: Pick<Config, 'pdus' | 'nodes'>,
   faults: readonly FaultSpec[],
   drift: Drift = NO_DRIFT,
+  previous?: PowerSnapshot,
 ): PowerSnapshot {
   const wiring = wiringOf(config);
   const inletLost = new Set<string>();
@@ -128,6 +133,12 @@ export function computePower(
     const inlet = !inletLost.has(pdu.name);
     const volts = inlet ? (drift.voltage.get(pdu.name) ?? NOMINAL_VOLTS) : 0;
     const perOutlet = outletAmps.get(pdu.name);
+    const signature = faultSignature(pdu.name, inletLost, unreachable, tripped, switchedOff);
+    const before = previous?.pdus.get(pdu.name);
+    if (before && signatures.get(before) === signature && before.volts === volts && before.outlets.every((o) => o.amps === (perOutlet?.[o.number] ?? 0))) {
+      pdus.set(pdu.name, before);
+      continue;
+    }
     const bankAmps = new Array<number>(pdu.banks + 1).fill(0);
     const outlets: OutletPower[] = [];
     for (let n = 1; n <= pdu.outlets; n++) {
@@ -152,12 +163,22 @@ export function computePower(
       const amps = phaseAmps[ph]!;
       phases.push({ number: ph, volts, amps, watts: amps * volts * POWER_FACTOR, va: amps * volts });
     }
-    pdus.set(pdu.name, {
+    const power: PduPower = {
       name: pdu.name, inlet, answering: inlet && !unreachable.has(pdu.name), volts, outlets, banks, phases,
       amps: sum(phases.map((p) => p.amps)), watts: sum(phases.map((p) => p.watts)), va: sum(phases.map((p) => p.va)),
-    });
+    };
+    signatures.set(power, signature);
+    pdus.set(pdu.name, power);
   }
   return { pdus, nodes };
+}
+
+/** The faults a PDU was computed under, as text ('' for none, as for most). */
+const signatures = new WeakMap<PduPower, string>();
+function faultSignature(pdu: string, inletLost: Set<string>, unreachable: Set<string>, tripped: Map<string, Set<number>>, off: Map<string, Set<number>>): string {
+  if (!inletLost.has(pdu) && !unreachable.has(pdu) && !tripped.has(pdu) && !off.has(pdu)) return '';
+  const list = (set: Set<number> | undefined) => [...(set ?? [])].sort((a, b) => a - b).join(',');
+  return `${inletLost.has(pdu)}|${unreachable.has(pdu)}|${list(tripped.get(pdu))}|${list(off.get(pdu))}`;
 }
 
 /**
@@ -191,6 +212,7 @@ const ALL: Cohort = { index: 0, of: 1 };
 
 /** Whether a PDU reads the same in both (so its agent need not be rewritten). */
 export function samePduPower(a: PduPower | undefined, b: PduPower): boolean {
+  if (a === b) return true;
   if (!a || a.answering !== b.answering || a.inlet !== b.inlet || a.volts !== b.volts || a.outlets.length !== b.outlets.length || a.banks.length !== b.banks.length) return false;
   for (let i = 0; i < b.outlets.length; i++) {
     const x = a.outlets[i]!;

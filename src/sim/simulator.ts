@@ -59,7 +59,7 @@ export class Simulator {
   /** Traps go out one change at a time, in order; this is the tail of that queue. Never rejects. */
   private trapChain: Promise<void> = Promise.resolve();
   private drift: Drift = NO_DRIFT;
-  /** Each drift step moves one share of a large site (a hundred PDUs or so), in turn. */
+  /** Each drift step moves one share of a large site (fifty PDUs or so, and the servers they feed first), in turn. */
   private readonly driftShares: number;
   private driftTurn = 0;
   private power: PowerSnapshot | null = null;
@@ -71,7 +71,7 @@ export class Simulator {
     this.log = (options.log ?? pino({ level: 'silent' })).child({ module: 'sim' });
     this.now = options.now ?? Date.now;
     this.driftIntervalMs = options.driftIntervalMs ?? 5_000;
-    this.driftShares = Math.max(1, Math.ceil(config.pdus.length / 100));
+    this.driftShares = Math.max(1, Math.ceil(config.pdus.length / 50));
     this.trapTarget = options.trapTarget !== undefined ? options.trapTarget : trapTargetFromSettings(config.settings?.traps);
     if (this.trapTarget && isIPv6(this.trapTarget.host)) {
       this.log.warn({ target: this.trapTarget.host }, 'simulated PDUs send traps over IPv4 only; not sending any to an IPv6 receiver');
@@ -171,7 +171,7 @@ export class Simulator {
    */
   private apply(): void {
     const before = this.power;
-    const power = computePower(this.config, [...this.active.values()].map((f) => f.spec), this.drift);
+    const power = computePower(this.config, [...this.active.values()].map((f) => f.spec), this.drift, before ?? undefined);
     this.power = power;
     const raised: [ApcPduAgent, ApcTrap[]][] = [];
     for (const [name, agent] of this.pdus) {
