@@ -1,5 +1,6 @@
 import snmp from 'net-snmp';
 import type { SnmpCredentials } from '../config/schema.js';
+import { RoundTrips, type AttemptTimeouts } from './adaptive-timeout.js';
 import { classifySnmpError, failure, type SnmpFailure } from './snmp-errors.js';
 import { tolerantDgram } from './tolerant-dgram.js';
 
@@ -44,6 +45,8 @@ export interface SnmpClient {
   readonly received?: number;
   /** How long the device takes to answer one request, ms (a moving average of the latest answers). */
   readonly latencyMs?: number;
+  /** The timeouts its next request's attempts wait (adaptive-timeout.ts). */
+  readonly attempts?: AttemptTimeouts;
 }
 
 /** "10.0.0.1:1161" → host and port (161 by default). */
@@ -68,10 +71,13 @@ export class NetSnmpClient implements SnmpClient {
   private bulk = true;
   received = 0;
   latencyMs = 0;
+  private readonly roundTrips = new RoundTrips();
+  attempts: AttemptTimeouts;
   /** Datagrams that could not be parsed even after repair: a request timing out after one is a malformed answer, not silence. */
   private malformed = 0;
 
-  constructor(target: SnmpTarget) {
+  constructor(private readonly target: SnmpTarget) {
+    this.attempts = { timeoutMs: target.timeoutMs, backoff: 1 };
     const dgramModule = tolerantDgram({ onMessage: () => { this.received++; } });
     const base = { port: target.port, timeout: target.timeoutMs, retries: target.retries, backoff: 1, dgramModule };
     const c = target.credentials;
@@ -173,6 +179,12 @@ export class NetSnmpClient implements SnmpClient {
   /** Wall-clock time on purpose: this is the network's latency, which no injected clock models. */
   private answeredAfter(ms: number): void {
     this.latencyMs = this.latencyMs === 0 ? ms : 0.7 * this.latencyMs + 0.3 * ms;
+    // The requests sent from now on (the next page of a walk too) wait what the device's answers say.
+    this.roundTrips.add(ms);
+    this.attempts = this.roundTrips.timeouts(this.target.timeoutMs, this.target.retries);
+    const session = this.session as unknown as { timeout: number; backoff: number };
+    session.timeout = this.attempts.timeoutMs;
+    session.backoff = this.attempts.backoff;
   }
 
   /** A fixed text for the error; a timeout after an unparseable answer from the device is a malformed answer. */

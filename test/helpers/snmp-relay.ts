@@ -11,6 +11,8 @@ export interface SeenRequest {
 export interface SnmpRelay {
   port: number;
   requests: SeenRequest[];
+  /** Each answer is held this long before it goes back (a slow device); 0 by default. */
+  delayMs: number;
   close(): Promise<void>;
 }
 
@@ -30,20 +32,27 @@ export async function startSnmpRelay(agentPort: number, agentHost = '127.0.0.1')
     let back = upstream.get(key);
     if (!back) {
       back = createSocket('udp4');
-      back.on('message', (reply: Buffer) => front.send(reply, from.port, from.address));
+      back.on('message', (reply: Buffer) => {
+        if (relay.delayMs > 0) setTimeout(() => { if (!closed) front.send(reply, from.port, from.address); }, relay.delayMs);
+        else front.send(reply, from.port, from.address);
+      });
       upstream.set(key, back);
     }
     back.send(msg, agentPort, agentHost);
   });
   await new Promise<void>((resolve) => front.bind(0, '127.0.0.1', resolve));
-  return {
+  let closed = false;
+  const relay: SnmpRelay = {
     port: front.address().port,
     requests,
+    delayMs: 0,
     close: async () => {
+      closed = true;
       for (const s of upstream.values()) s.close();
       await new Promise<void>((resolve) => front.close(() => resolve()));
     },
   };
+  return relay;
 }
 
 /** Message ::= SEQUENCE { version, community, PDU }; PDU ::= [tag] { request-id, non-repeaters, max-repetitions, … }. */
