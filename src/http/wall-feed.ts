@@ -87,9 +87,9 @@ export class WallFeed {
     if (!this.watching) this.forget();
     const flushFirst = this.watching;
     this.watching = true;
+    (socket.data as { scope?: string }).scope = sets.key;
     this.sendSnapshot(socket, sets, flushFirst);
     void socket.join(roomOf(sets.key));
-    (socket.data as { scope?: string }).scope = sets.key;
     this.beat(true);
     socket.on('resync', () => {
       // Out of its room meanwhile: what goes to the other walls first is in its snapshot.
