@@ -102,11 +102,18 @@ describe('trap receiver under fuzzing', () => {
         for (let i = 0; i < 200 && sent < PACKETS; i++, sent++) sender.send(mutate(bases[sent % bases.length]!, r), port, '127.0.0.1');
         await new Promise((res) => setTimeout(res, 10));
       }
-      await waitFor(`the receiver to drain its queue (${JSON.stringify(receiver.stats)})`, () => receiver.stats.received >= PACKETS * 0.9, 30_000, 100).catch((e: Error) => { throw new Error(`${e.message} ${JSON.stringify(receiver.stats)}`); });
-      await new Promise((res) => setTimeout(res, 300));
+      // The receiver has taken every datagram the kernel kept once its count stops moving. How many the
+      // kernel kept depends on the machine's load (a busy CI host drops more), not on the receiver.
+      let seen = -1;
+      await waitFor('the receiver to drain its queue', () => {
+        const now = receiver.stats.received;
+        const still = now === seen && now > 0;
+        seen = now;
+        return still;
+      }, 30_000, 300).catch((e: Error) => { throw new Error(`${e.message} ${JSON.stringify(receiver.stats)}`); });
       const s = receiver.stats;
       const dropped = Object.values(s.dropped).reduce((a, b) => a + (b ?? 0), 0);
-      assert.ok(s.received >= PACKETS * 0.9, `received ${s.received}`);
+      assert.ok(s.received >= PACKETS / 2, `received ${s.received} of ${PACKETS}: most of the fuzz reached the receiver`);
       // Every packet is either accepted (a mutation that is still a valid trap) or dropped with a reason.
       assert.ok(s.accepted + dropped >= s.received * 0.99, `accounted ${s.accepted + dropped} of ${s.received}: ${JSON.stringify(s.dropped)}`);
       assert.ok((s.dropped.malformed ?? 0) > PACKETS / 10, 'malformed packets are counted');
