@@ -210,19 +210,6 @@ export function driftStep(prev: Drift, config: Pick<Config, 'pdus' | 'nodes'>, r
 export interface Cohort { index: number; of: number }
 const ALL: Cohort = { index: 0, of: 1 };
 
-/** Whether a PDU reads the same in both (so its agent need not be rewritten). */
-export function samePduPower(a: PduPower | undefined, b: PduPower): boolean {
-  if (a === b) return true;
-  if (!a || a.answering !== b.answering || a.inlet !== b.inlet || a.volts !== b.volts || a.outlets.length !== b.outlets.length || a.banks.length !== b.banks.length) return false;
-  for (let i = 0; i < b.outlets.length; i++) {
-    const x = a.outlets[i]!;
-    const y = b.outlets[i]!;
-    if (x.on !== y.on || x.amps !== y.amps || x.feeds?.node !== y.feeds?.node || x.feeds?.psu !== y.feeds?.psu) return false;
-  }
-  for (let i = 0; i < b.banks.length; i++) if (a.banks[i]!.tripped !== b.banks[i]!.tripped) return false;
-  return true;
-}
-
 function sum(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0);
 }

@@ -9,7 +9,7 @@ import type { ApcTrap } from './apc-traps.js';
 import { checkFaultTarget, describeFault, parseFaultSpec, type Fault } from './faults.js';
 import { NodeAgent } from './node-agent.js';
 import { NodeHttp } from './node-http.js';
-import { computePower, driftStep, NO_DRIFT, samePduPower, type Drift, type PowerSnapshot } from './physics.js';
+import { computePower, driftStep, NO_DRIFT, type Drift, type PowerSnapshot } from './physics.js';
 import type { SnmpDevice } from './snmp-device.js';
 import { TrapSender, type TrapTarget } from './trap-sender.js';
 
@@ -176,7 +176,8 @@ export class Simulator {
     const raised: [ApcPduAgent, ApcTrap[]][] = [];
     for (const [name, agent] of this.pdus) {
       const p = power.pdus.get(name);
-      if (!p || samePduPower(before?.pdus.get(name), p)) continue;
+      // A PDU the change did not reach keeps its computed object: its agent stays as written.
+      if (!p || p === before?.pdus.get(name)) continue;
       const traps = agent.update(p);
       if (traps.length > 0) raised.push([agent, traps]);
     }
