@@ -7,6 +7,7 @@ import { startApp, type App } from '../src/app.js';
 import type { ApiPool } from '../src/http/api-types.js';
 import { packageRoot } from '../src/paths.js';
 import { demoConfig } from './helpers/demo-config.js';
+import { freeUdpPort } from './helpers/ports.js';
 
 const run = promisify(execFile);
 const TOKEN = 'carol-token-0123456789';
@@ -19,7 +20,7 @@ describe('operator commands', () => {
   const member = async (node: string) => ((await (await fetch(`${app.url}/api/pools`)).json()) as ApiPool[])[0]!.members.find((m) => m.node === node)!;
 
   before(async () => {
-    const demo = demoConfig({ snmpPort: 24200 + (process.pid % 50) });
+    const demo = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort() });
     demo.config.settings.api.tokens = [{ name: 'carol', token: TOKEN }];
     app = await startApp({ config: demo.config, stateDir: demo.stateDir, logLevel: 'silent' });
   });

@@ -17,9 +17,10 @@ import { gzipSync } from 'node:zlib';
 import type { Server as SocketServer, Socket } from 'socket.io';
 import type { Clock } from '../clock.js';
 import type { Topology } from '../health/topology.js';
-import type { ApiDelta, ApiPool, ApiSite, ApiSnapshot } from './api-types.js';
+import type { ApiDelta, ApiPool, ApiSnapshot } from './api-types.js';
 import { diff, pack, type Json } from './patch.js';
 import { healthView, nodeView, pduView, poolView, reloadView, removedPoolView, serviceView, type ReadModel } from './snapshot.js';
+import { keyOf, parseKey, scopedSites, scopeNames, scoped, scopeOf, type ScopeSets, type WallScope } from './wall-scope.js';
 
 /** At most one delta per this long: changes within it gather into one. */
 export const TICK_MS = 100;
@@ -33,13 +34,8 @@ const SNAPSHOT_REUSE_MS = 1_000;
 const SNAPSHOT_REUSE_DELTAS = 50;
 const BEHIND_ROOM = 'behind';
 
-/** The part of the site a wall shows; empty: all of it. */
-export interface WallScope { site?: string; row?: string; rack?: string }
-
 /** A snapshot as sent to a scope's walls, and the deltas its walls were sent since. */
-interface SentSnapshot { version: number; at: number; payload: Buffer; deltas: object[] }
-
-interface ScopeSets { key: string; scope: WallScope; racks: Set<string> | null; pdus: Set<string> | null; nodes: Set<string> | null; pools: Set<string> | null; services: Set<string> | null }
+interface SentSnapshot { at: number; payload: Buffer; deltas: object[] }
 
 type Kind = 'pdus' | 'nodes' | 'pools';
 
@@ -147,7 +143,8 @@ export class WallFeed {
    */
   private schedule(): void {
     if (this.stopped) return;
-    const urgent = this.poked || Object.values(this.urgent).some((set) => set.size > 0);
+    const u = this.urgent;
+    const urgent = this.poked || u.pdus.size + u.nodes.size + u.pools.size > 0;
     const due = urgent ? this.lastFlushAt + TICK_MS : this.lastRoutineAt + ROUTINE_MS;
     if (this.timer && this.timerDue <= due) return;
     this.timer?.cancel();
@@ -243,7 +240,7 @@ export class WallFeed {
     this.single('pollIntervalMs', rm.config().settings.pollInterval, delta);
 
     // Routine readings still waiting get their own tick.
-    if (!routine && Object.values(this.dirty).some((set) => set.size > 0)) this.schedule();
+    if (!routine && this.dirty.pdus.size + this.dirty.nodes.size + this.dirty.pools.size > 0) this.schedule();
     if (hasChanges(delta)) {
       this.version++;
       this.markBehind();
@@ -273,7 +270,7 @@ export class WallFeed {
       if (flushFirst) this.flush(true);
       this.lastRoutineAt = now; // the snapshot has every reading as of now
       const payload = gzipSync(JSON.stringify(pack(this.build(sets))), { level: 1 });
-      sent = { version: this.version, at: now, payload, deltas: [] };
+      sent = { at: now, payload, deltas: [] };
       this.snapshots.set(sets.key, sent);
     }
     socket.emit('snapshot', sent.payload);
@@ -439,59 +436,6 @@ export class WallFeed {
   }
 }
 
-function scopeNames(rm: ReadModel, topology: Topology, scope: WallScope, key: string): ScopeSets {
-  const racks = new Set<string>();
-  for (const site of rm.config().sites) {
-    if (scope.site !== undefined && site.name !== scope.site) continue;
-    for (const row of site.rows) {
-      if (scope.row !== undefined && row.name !== scope.row) continue;
-      for (const rack of row.racks) if (scope.rack === undefined || rack === scope.rack) racks.add(rack);
-    }
-  }
-  const pdus = new Set<string>();
-  const nodes = new Set<string>();
-  for (const rack of racks) {
-    for (const p of topology.inRack(rack).pdus) pdus.add(p);
-    for (const n of topology.inRack(rack).nodes) nodes.add(n);
-  }
-  const pools = new Set<string>();
-  for (const n of nodes) for (const p of topology.poolsOfNode(n)) pools.add(p);
-  const services = new Set(rm.config().services.filter((s) => s.pools.some((p) => pools.has(p))).map((s) => s.name));
-  return { key, scope, racks, pdus, nodes, pools, services };
-}
-
-function scopedSites(sites: readonly { name: string; rows: readonly { name: string; racks: readonly string[] }[] }[], topology: Topology, sets: ScopeSets): ApiSite[] {
-  const racks = sets.racks;
-  return sites.map((site) => ({
-    name: site.name,
-    rows: site.rows.map((row) => ({
-      name: row.name,
-      racks: row.racks.filter((r) => racks === null || racks.has(r)).map((rack) => ({ name: rack, pdus: [...topology.inRack(rack).pdus], nodes: [...topology.inRack(rack).nodes] })),
-    })).filter((row) => racks === null || row.racks.length > 0),
-  })).filter((site) => racks === null || site.rows.length > 0);
-}
-
-/** The part of a delta a scoped wall shows (removed pools go to every wall). */
-function scoped(delta: ApiDelta, sets: ScopeSets, removed: ReadonlySet<string>): ApiDelta {
-  const out: ApiDelta = { from: delta.from, to: delta.to, time: delta.time };
-  const keep = <T extends { name: string }>(list: T[] | undefined, set: Set<string> | null, also: ReadonlySet<string> = new Set()): T[] | undefined => {
-    const kept = list?.filter((x) => set === null || set.has(x.name) || also.has(x.name));
-    return kept && kept.length > 0 ? kept : undefined;
-  };
-  const pdus = keep(delta.pdus, sets.pdus);
-  const nodes = keep(delta.nodes, sets.nodes);
-  const pools = keep(delta.pools, sets.pools, removed);
-  const services = keep(delta.services, sets.services);
-  if (pdus) out.pdus = pdus;
-  if (nodes) out.nodes = nodes;
-  if (pools) out.pools = pools;
-  if (services) out.services = services;
-  if (delta.removedPools) out.removedPools = delta.removedPools;
-  if (delta.poolOrder) out.poolOrder = delta.poolOrder.filter((p) => sets.pools === null || sets.pools.has(p) || removed.has(p));
-  for (const k of ['reload', 'health', 'sim', 'pollIntervalMs'] as const) if (delta[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = delta[k];
-  return out;
-}
-
 const isPatch = (p: Json): boolean => typeof p === 'object' && p !== null && !Array.isArray(p) && '$p' in p;
 
 function hasChanges(d: ApiDelta): boolean {
@@ -502,26 +446,6 @@ function hasChanges(d: ApiDelta): boolean {
 /** Packets queued on the socket's connection but not yet written. */
 function writeBacklog(socket: Socket): number {
   return (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
-}
-
-function scopeOf(query: Record<string, unknown>): WallScope {
-  const one = (v: unknown) => (typeof v === 'string' && v !== '' ? v : Array.isArray(v) && typeof v[0] === 'string' && v[0] !== '' ? v[0] : undefined);
-  const scope: WallScope = {};
-  const site = one(query.site);
-  const row = one(query.row);
-  const rack = one(query.rack);
-  if (site !== undefined) scope.site = site;
-  if (row !== undefined) scope.row = row;
-  if (rack !== undefined) scope.rack = rack;
-  return scope;
-}
-
-const keyOf = (scope: WallScope): string => (scope.site === undefined && scope.row === undefined && scope.rack === undefined ? '' : JSON.stringify([scope.site ?? null, scope.row ?? null, scope.rack ?? null]));
-
-function parseKey(key: string): WallScope {
-  if (key === '') return {};
-  const [site, row, rack] = JSON.parse(key) as (string | null)[];
-  return { ...(site != null ? { site } : {}), ...(row != null ? { row } : {}), ...(rack != null ? { rack } : {}) };
 }
 
 const roomOf = (key: string) => `scope:${key}`;
