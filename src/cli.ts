@@ -129,7 +129,7 @@ async function main(argv: string[]): Promise<number> {
       await sim.start();
       const app = express().use(express.json()).use('/api/sim', simRoutes({
         injectFault: (s) => sim.injectFault(s), clearFault: (id) => sim.clearFault(id), clearAllFaults: () => sim.clearAllFaults(),
-        faults: () => sim.faults(), isFaultError: (e) => e instanceof SimFaultError,
+        faults: () => sim.faults(), isFaultError: (e) => e instanceof SimFaultError, answerStats: () => sim.answerStats(),
       }, () => {}));
       const server = app.listen(Number(port ?? 8081), '127.0.0.1');
       console.log(`Simulating ${config.pdus.length} PDUs and ${config.nodes.length} nodes. Faults: POST http://127.0.0.1:${port ?? 8081}/api/sim/faults`);

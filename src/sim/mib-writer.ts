@@ -26,6 +26,10 @@ export class MibWriter {
   /** Scalar name, or `${table}|${row}`, → values last written (by column), so unchanged cells are skipped. */
   private readonly written = new Map<string, Value[]>();
   private readonly sortedColumns = new WeakMap<TableDef, [string, Column][]>();
+  /** Moves on every write to the MIB: an answer given at one version holds until the next. */
+  version = 0;
+  /** Instances computed at each request (sysUpTime.0): an answer holding one is never reused. */
+  readonly computed = new Set<string>();
 
   constructor(readonly mib: NetSnmpMib) {
     // net-snmp's agent builds the whole row of every table cell it answers (twice) only to hand it to
@@ -43,6 +47,7 @@ export class MibWriter {
     if (this.written.get(def.name)?.[0] === v) return;
     this.mib.setScalarValue(def.name, v);
     this.written.set(def.name, [v]);
+    this.version++;
   }
 
   /** A scalar computed at each request (sysUpTime). */
@@ -53,7 +58,9 @@ export class MibWriter {
     };
     this.mib.registerProvider({ name: def.name, type: snmp.MibProviderType.Scalar, oid: def.oid, scalarType: def.type, maxAccess: READ_ONLY, handler });
     this.registered.add(def.name);
+    this.computed.add(`${def.oid}.0`);
     this.mib.setScalarValue(def.name, coerce(def.type, compute()));
+    this.version++;
   }
 
   row<K extends string>(def: TableDef<K>, index: number, values: Readonly<Record<K, Value>>): void {
@@ -63,9 +70,12 @@ export class MibWriter {
     const old = this.written.get(rowKey);
     if (!old) {
       this.mib.addTableRow(def.name, fresh);
+      this.version++;
     } else {
       columns.forEach(([, [n]], i) => {
-        if (old[i] !== fresh[i]) this.mib.setTableSingleCell(def.name, n, [index], fresh[i]);
+        if (old[i] === fresh[i]) return;
+        this.mib.setTableSingleCell(def.name, n, [index], fresh[i]);
+        this.version++;
       });
     }
     this.written.set(rowKey, fresh);

@@ -232,6 +232,16 @@ export class Simulator {
     }
   }
 
+  /** Requests answered from the agents' answer caches, and made afresh, since start. */
+  answerStats(): { hits: number; misses: number } {
+    const stats = { hits: 0, misses: 0 };
+    for (const d of this.devices()) {
+      stats.hits += d.answers.hits;
+      stats.misses += d.answers.misses;
+    }
+    return stats;
+  }
+
   private devices(): SnmpDevice[] {
     return [...[...this.pdus.values()].map((p) => p.device), ...[...this.nodes.values()].map((n) => n.device)];
   }

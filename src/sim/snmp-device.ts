@@ -6,6 +6,7 @@ import snmp from 'net-snmp';
 import type { Logger } from 'pino';
 import type { SnmpCredentials } from '../config/schema.js';
 import { parseAddress } from '../snmp/snmp-client.js';
+import { AnswerCache, type AgentInternals } from './answer-cache.js';
 import { FollowsPower } from './follows-power.js';
 import { MibWriter, type NetSnmpMib } from './mib-writer.js';
 
@@ -34,6 +35,8 @@ const S = snmp.ObjectType.OctetString;
 
 export class SnmpDevice extends FollowsPower {
   readonly writer: MibWriter;
+  /** Answers to repeated requests, kept while the MIB stands still. */
+  readonly answers: AnswerCache;
   private readonly mib: NetSnmpMib;
   private readonly host: string;
   private readonly port: number;
@@ -46,6 +49,7 @@ export class SnmpDevice extends FollowsPower {
     this.bootAt = o.now() - o.initialUptimeMs;
     this.mib = snmp.createMib() as NetSnmpMib;
     this.writer = new MibWriter(this.mib);
+    this.answers = new AnswerCache(this.writer);
     const w = this.writer;
     w.scalar({ name: 'sysDescr', oid: `${SYSTEM}.1`, type: S }, o.system.descr);
     w.scalar({ name: 'sysObjectID', oid: `${SYSTEM}.2`, type: snmp.ObjectType.OID }, o.system.objectId);
@@ -99,6 +103,7 @@ export class SnmpDevice extends FollowsPower {
         return;
       }
       this.authorize(agent);
+      this.answers.install(agent as unknown as AgentInternals);
       socket!.once('error', fail);
       socket!.once('listening', () => {
         socket!.off('error', fail);

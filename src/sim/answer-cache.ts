@@ -1,0 +1,124 @@
+// A simulated agent answers a request the same way until its MIB is written. A 1,000-PDU site is polled
+// with the same GETBULKs every interval while most PDUs' readings stand still, and net-snmp walks its MIB
+// tree and encodes every varbind afresh for each: most of the simulator's CPU. This keeps, per device,
+// the encoded varbinds of each SNMPv2c answer with the MIB version it was made at, and answers a repeated
+// request from them (only the request id differs). Answers holding a computed instance (sysUpTime.0)
+// are never kept; SNMPv1 and v3 go through net-snmp untouched.
+import type dgram from 'node:dgram';
+import type { MibWriter } from './mib-writer.js';
+
+interface Varbind { oid: string }
+interface RequestPdu { type: number; id: number; nonRepeaters?: number; maxRepetitions?: number; varbinds: Varbind[] }
+interface ResponsePdu { errorStatus?: number; errorIndex?: number; varbinds: Varbind[] }
+interface RequestMessage {
+  version: number;
+  community: string;
+  pdu: RequestPdu;
+  createResponseForRequest(pdu: ResponsePdu): { toBuffer(): Buffer };
+}
+interface Rinfo { address: string; port: number }
+type Handle = (socket: dgram.Socket, message: RequestMessage, rinfo: Rinfo) => void;
+/** The part of net-snmp's (untyped) Agent this file replaces: its request handlers and its sender. */
+export interface AgentInternals {
+  getRequest: Handle;
+  getNextRequest: Handle;
+  getBulkRequest: Handle;
+  sendResponse(socket: dgram.Socket, rinfo: Rinfo, message: RequestMessage, pdu: ResponsePdu): void;
+}
+
+interface Answer { version: number; errorStatus: number; errorIndex: number; varbinds: Buffer }
+
+const V2C = 1;
+const RESPONSE = 0xa2;
+/** Distinct requests kept per device; Breakerbox asks a few dozen. Past it the cache starts over. */
+const MAX_ANSWERS = 256;
+
+export class AnswerCache {
+  private readonly answers = new Map<string, Answer>();
+  /** A request being answered by net-snmp → its key and the MIB version it started at. */
+  private readonly pending = new WeakMap<RequestMessage, { key: string; version: number }>();
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly writer: MibWriter) {}
+
+  /** Puts the cache in front of an agent (each time the device's socket opens: the MIB outlives it). */
+  install(agent: AgentInternals): void {
+    for (const method of ['getRequest', 'getNextRequest', 'getBulkRequest'] as const) {
+      const answer = agent[method].bind(agent);
+      agent[method] = (socket, message, rinfo) => {
+        if (message.version !== V2C) return answer(socket, message, rinfo);
+        const pdu = message.pdu;
+        let key = `${pdu.type} ${pdu.nonRepeaters ?? ''} ${pdu.maxRepetitions ?? ''}`;
+        for (const v of pdu.varbinds) key += ` ${v.oid}`;
+        const kept = this.answers.get(key);
+        if (kept && kept.version === this.writer.version) {
+          this.hits++;
+          const buffer = responseMessage(message, kept);
+          socket.send(buffer, 0, buffer.length, rinfo.port, rinfo.address);
+          return;
+        }
+        this.misses++;
+        this.pending.set(message, { key, version: this.writer.version });
+        answer(socket, message, rinfo);
+      };
+    }
+    const send = agent.sendResponse.bind(agent);
+    agent.sendResponse = (socket, rinfo, message, pdu) => {
+      const asked = this.pending.get(message);
+      if (!asked) return send(socket, rinfo, message, pdu);
+      const buffer = message.createResponseForRequest(pdu).toBuffer();
+      socket.send(buffer, 0, buffer.length, rinfo.port, rinfo.address);
+      if (asked.version !== this.writer.version || pdu.varbinds.some((v) => this.writer.computed.has(v.oid))) return;
+      if (this.answers.size >= MAX_ANSWERS) this.answers.clear();
+      this.answers.set(asked.key, { version: asked.version, errorStatus: pdu.errorStatus ?? 0, errorIndex: pdu.errorIndex ?? 0, varbinds: varbindList(buffer) });
+    };
+  }
+}
+
+/** The encoded varbind list (tag and length included) of an SNMPv1/v2c message. */
+export function varbindList(message: Buffer): Buffer {
+  const outer = header(message, 0);
+  const version = header(message, outer.content);
+  const community = header(message, version.end);
+  const pdu = header(message, community.end);
+  const id = header(message, pdu.content);
+  const errorStatus = header(message, id.end);
+  const errorIndex = header(message, errorStatus.end);
+  return Buffer.from(message.subarray(errorIndex.end, pdu.end));
+}
+
+function responseMessage(request: RequestMessage, answer: Answer): Buffer {
+  const pdu = tlv(RESPONSE, Buffer.concat([integer(request.pdu.id), integer(answer.errorStatus), integer(answer.errorIndex), answer.varbinds]));
+  return tlv(0x30, Buffer.concat([integer(request.version), tlv(0x04, Buffer.from(request.community)), pdu]));
+}
+
+/** A BER element's content start and end. */
+function header(b: Buffer, at: number): { content: number; end: number } {
+  let i = at + 1;
+  let length = b[i++]!;
+  if (length & 0x80) {
+    const n = length & 0x7f;
+    length = 0;
+    for (let k = 0; k < n; k++) length = length * 256 + b[i++]!;
+  }
+  return { content: i, end: i + length };
+}
+
+export function tlv(tag: number, content: Buffer): Buffer {
+  const n = content.length;
+  const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+  return Buffer.concat([Buffer.from([tag, ...length]), content]);
+}
+
+/** A 32-bit INTEGER in its shortest two's-complement form. */
+export function integer(n: number): Buffer {
+  const bytes: number[] = [];
+  let v = n | 0;
+  for (;;) {
+    bytes.unshift(v & 0xff);
+    v >>= 8;
+    if ((v === 0 && !(bytes[0]! & 0x80)) || (v === -1 && bytes[0]! & 0x80)) break;
+  }
+  return tlv(0x02, Buffer.from(bytes));
+}
