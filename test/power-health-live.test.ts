@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseConfigText } from '../src/config/load-config.js';
-import { assessPower, PowerHealth, type PowerView } from '../src/health/power-health.js';
+import { assessPower, failingPdus, PowerHealth, type PowerView } from '../src/health/power-health.js';
 import { Topology } from '../src/health/topology.js';
 import type { OnOff } from '../src/model.js';
 import { StateStore } from '../src/state/state-store.js';
@@ -82,7 +82,10 @@ function walk(seed: number, steps: number): void {
     }
     if (rand() < 0.5) continue; // changes pile up between looks, as they do between reconciles
     const changed = live.update(now);
-    assert.equal(shown(live.view), shown(assessPower(topology, store, now, STALE)), `seed ${seed}, step ${step}: the live view differs from a fresh assessment`);
+    const fresh = assessPower(topology, store, now, STALE);
+    assert.equal(shown(live.view), shown(fresh), `seed ${seed}, step ${step}: the live view differs from a fresh assessment`);
+    const derived = [...failingPdus({ nodes: fresh.nodes, pdus: fresh.pdus })].sort();
+    assert.deepEqual([...live.view.failing!].sort(), derived, `seed ${seed}, step ${step}: the failing PDUs kept by the live view`);
     const after = new Map([...live.view.nodes].map(([k, v]) => [k, JSON.stringify(v)]));
     const differ = nodes.filter((n) => after.get(n) !== before.get(n)).sort();
     assert.deepEqual([...changed].sort(), differ, `seed ${seed}, step ${step}: changed nodes reported`);

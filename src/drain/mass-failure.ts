@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { Facts, PowerView } from '../health/power-health.js';
+import { failingPdus, type Facts, type PowerView } from '../health/power-health.js';
 import type { Topology } from '../health/topology.js';
 
 /** A power domain (a row, a site) whose PDUs fail together while their nodes still answer. */
@@ -16,12 +16,7 @@ export interface FrozenDomain {
  * nodes they feed still answer is the monitoring path breaking, not the power: freeze there.
  */
 export function frozenDomains(topology: Topology, view: PowerView, facts: Facts, settings: Config['settings']['massFailure']): FrozenDomain[] {
-  const failing = new Set<string>();
-  for (const pdu of topology.pdus.keys()) {
-    const h = view.pdus.get(pdu);
-    if (h?.reachable === false) failing.add(pdu);
-  }
-  for (const node of view.nodes.values()) for (const psu of node.psus) if (psu.feed === 'down') failing.add(psu.pdu);
+  const failing = failingPdus(view);
 
   const out: FrozenDomain[] = [];
   if (failing.size < settings.minPdus) return out;

@@ -33,6 +33,17 @@ export interface PowerView {
   pdus: Map<string, PduHealth>;
   /** Bumped by a live view (PowerHealth) whenever an entry changes; what is derived from it can be cached against it. */
   version?: number;
+  /** Kept by a live view: the PDUs that do not answer or feed a PSU whose feed is down (see `failingPdus`). */
+  failing?: ReadonlySet<string>;
+}
+
+/** PDUs that do not answer, or feed a PSU whose feed is down: what the mass-failure rule counts. */
+export function failingPdus(view: PowerView): ReadonlySet<string> {
+  if (view.failing) return view.failing;
+  const failing = new Set<string>();
+  for (const [pdu, h] of view.pdus) if (h.reachable === false) failing.add(pdu);
+  for (const node of view.nodes.values()) for (const psu of node.psus) if (psu.feed === 'down') failing.add(psu.pdu);
+  return failing;
 }
 
 export interface Facts {
@@ -61,7 +72,10 @@ export interface FactTouch {
  * The view's maps are updated in place; each entry is replaced, never changed.
  */
 export class PowerHealth {
-  readonly view: PowerView = { nodes: new Map(), pdus: new Map(), version: 0 };
+  private readonly failing = new Set<string>();
+  readonly view: PowerView = { nodes: new Map(), pdus: new Map(), version: 0, failing: this.failing };
+  /** PDU → PSUs in the view whose feed from it is down. */
+  private readonly downFeeds = new Map<string, number>();
   /** Feeds from readings alone, per node (pass 1). */
   private readonly direct = new Map<string, PsuHealth[]>();
   private readonly dirtyPdus = new Set<string>();
@@ -119,6 +133,7 @@ export class PowerHealth {
       if (before && before.reachable === health.reachable && before.dark === health.dark) continue;
       this.view.pdus.set(pdu, health);
       this.view.version!++;
+      this.recount(pdu, 0);
       this.changedPdus.add(pdu);
       if (before?.dark !== health.dark) for (const node of this.topology.nodesFedBy(pdu)) recombine.add(node.name);
     }
@@ -136,9 +151,20 @@ export class PowerHealth {
       if (before && sameNode(before, health)) continue;
       this.view.nodes.set(name, health);
       this.view.version!++;
+      for (const p of before?.psus ?? []) if (p.feed === 'down') this.recount(p.pdu, -1);
+      for (const p of health.psus) if (p.feed === 'down') this.recount(p.pdu, 1);
       changed.add(name);
     }
     return changed;
+  }
+
+  /** Keeps `failing` as PSUs' feeds go down or come back (`downBy`) and PDUs' reachability changes. */
+  private recount(pdu: string, downBy: number): void {
+    const down = (this.downFeeds.get(pdu) ?? 0) + downBy;
+    if (down > 0) this.downFeeds.set(pdu, down);
+    else this.downFeeds.delete(pdu);
+    if (down > 0 || this.view.pdus.get(pdu)?.reachable === false) this.failing.add(pdu);
+    else this.failing.delete(pdu);
   }
 
   /** The PDUs whose reachability or darkness changed since the last call (for the wall's deltas). */
