@@ -1,5 +1,5 @@
 // The wall's live feed, on a real app and real socket.io clients, in fake time: a snapshot on connect,
-// then deltas of only what changed, batched per tick; scoped walls; resyncs.
+// then deltas of only what changed, batched per tick; scoped walls; resyncs; the topology sent apart, by version.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,8 +9,8 @@ import { io, type Socket } from 'socket.io-client';
 import { startApp, type App } from '../src/app.js';
 import { FakeClock } from '../src/clock.js';
 import { parseConfigText } from '../src/config/load-config.js';
-import type { ApiDelta, ApiPool, ApiSnapshot } from '../src/http/api-types.js';
-import { applyPatch, unpack } from '../dashboards/wall/patch.js';
+import type { ApiDelta, ApiPool, ApiSnapshot, ApiTopology, ApiWallSnapshot } from '../src/http/api-types.js';
+import { applyPatch, unpack, withTopology } from '../dashboards/wall/patch.js';
 import { ROUTINE_MS, TICK_MS } from '../src/http/wall-feed.js';
 import { nodeReading, pduReading } from './helpers/synthetic-readings.js';
 import { snapshotOf } from './helpers/wall-messages.js';
@@ -42,14 +42,30 @@ settings:
 `;
 }
 
-/** A wall's socket that records every snapshot and delta it is sent, in order. */
+/**
+ * A wall's socket that records every snapshot and delta it is sent, in order; it keeps the topology it
+ * is sent (or `held`, declared when it connects) and puts it back into each snapshot, as the wall does.
+ */
 class Wall {
   readonly got: ({ snapshot: ApiSnapshot } | { delta: ApiDelta })[] = [];
+  /** Every topology it was sent, and every snapshot as sent (without its topology). */
+  readonly topologies: ApiTopology[] = [];
+  readonly sent: ApiWallSnapshot[] = [];
   readonly socket: Socket;
   private waiters: (() => void)[] = [];
-  constructor(port: number, query: Record<string, string> = {}, transport: 'websocket' | 'polling' = 'websocket') {
-    this.socket = io(`http://127.0.0.1:${port}`, { transports: [transport], reconnection: false, forceNew: true, query });
-    this.socket.on('snapshot', (data: Buffer) => this.arrive({ snapshot: snapshotOf<ApiSnapshot>(data) }));
+  constructor(port: number, query: Record<string, string> = {}, transport: 'websocket' | 'polling' = 'websocket', public topology: ApiTopology | null = null) {
+    const auth = topology ? { topology: topology.version } : {};
+    this.socket = io(`http://127.0.0.1:${port}`, { transports: [transport], reconnection: false, forceNew: true, query, auth });
+    this.socket.on('topology', (data: Buffer) => {
+      this.topology = snapshotOf<ApiTopology>(data);
+      this.topologies.push(this.topology);
+    });
+    this.socket.on('snapshot', (data: Buffer) => {
+      const s = snapshotOf<ApiWallSnapshot>(data);
+      this.sent.push(s);
+      if (s.topology !== this.topology?.version) throw new Error(`a snapshot of topology ${s.topology}, the wall holds ${this.topology?.version}`);
+      this.arrive({ snapshot: withTopology(this.topology, s) });
+    });
     this.socket.on('delta', (delta: ApiDelta) => this.arrive({ delta: unpack(delta) }));
   }
   /** The wall's copy: the last snapshot with every delta since applied, as the wall applies them. */

@@ -45,3 +45,30 @@ export async function inflate(data) {
   const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream('gzip'));
   return JSON.parse(await new Response(stream).text());
 }
+
+/**
+ * A snapshot whole again: the server leaves out what the wall's topology (of its version) says, the
+ * racks and each PDU's, node's and pool's fixed part (src/http/snapshot.ts, `withoutTopology`).
+ */
+export function withTopology(topology, s) {
+  const byName = (list) => new Map(list.map((x) => [x.name, x]));
+  const pdus = byName(topology.pdus);
+  const nodes = byName(topology.nodes);
+  const pools = byName(topology.pools);
+  const { topology: _version, ...rest } = s;
+  return {
+    ...rest,
+    sites: topology.sites,
+    pdus: s.pdus.map((p) => {
+      const { cabling, ...fixed } = pdus.get(p.name);
+      const feeds = new Map(cabling.map((c) => [c.outlet, { node: c.node, psu: c.psu }]));
+      return { ...p, ...fixed, outlets: p.outlets.map((o) => ({ ...o, feeds: feeds.get(o.index) ?? null })) };
+    }),
+    nodes: s.nodes.map((n) => {
+      const { psus, ...fixed } = nodes.get(n.name);
+      return { ...n, ...fixed, psus: n.psus.map((p, i) => ({ ...psus[i], ...p })) };
+    }),
+    // A removed pool is not in the topology: it came whole.
+    pools: s.pools.map((p) => (pools.has(p.name) ? { ...p, members: p.members.map((m, i) => ({ node: pools.get(p.name).members[i], ...m })) } : p)),
+  };
+}

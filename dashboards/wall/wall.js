@@ -1,12 +1,13 @@
 // The NOC wall: one socket.io connection; a `snapshot` on connect, then `delta`s of what changed, each
-// applied to the wall's copy and re-rendered; every `event` joins the feed.
+// applied to the wall's copy and re-rendered; every `event` joins the feed. What only a reload changes
+// (the topology) comes apart, only when the wall does not hold its version.
 import { assess, createPools, createRacks, renderServices, setAttr, setText } from './render.js';
 import { createEventFeed } from './events.js';
 import { createFaultPanel } from './faults.js';
 import { call, storedToken, toLogin } from './api.js';
 import { createOperator } from './operator.js';
 import { clockTime, countdown, duration, esc } from './format.js';
-import { applyPatch, inflate, unpack } from './patch.js';
+import { applyPatch, inflate, unpack, withTopology } from './patch.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -140,6 +141,35 @@ function onEvent(ev) {
   operator.update(snap);
 }
 
+// ---- topology ---------------------------------------------------------------------------------
+// Kept by version for this wall's part of the site: in memory across reconnects, in localStorage
+// across page loads (the latest one only). The server is told the version on every connect.
+const params = new URLSearchParams(location.search);
+const query = Object.fromEntries(['site', 'row', 'rack'].filter((k) => params.get(k)).map((k) => [k, params.get(k)]));
+const TOPOLOGY_KEY = `breakerbox.topology:${JSON.stringify(query)}`;
+let topology = storedTopology();
+
+function storedTopology() {
+  try {
+    const t = JSON.parse(localStorage.getItem(TOPOLOGY_KEY));
+    return typeof t?.version === 'string' ? t : null;
+  } catch { return null; }
+}
+
+function keepTopology(t) {
+  topology = t;
+  try { localStorage.setItem(TOPOLOGY_KEY, JSON.stringify(t)); } catch { /* full or disabled: kept in memory alone */ }
+}
+
+/** A snapshot as sent, with its topology put back; null if the wall does not hold that topology. */
+function whole(s) {
+  if (topology?.version === s?.topology) return withTopology(topology, s);
+  // The server sends a topology the wall lacks before the snapshot; should they disagree, start afresh.
+  topology = null;
+  socket.disconnect().connect();
+  return null;
+}
+
 let socket = null;
 function resync() {
   socket?.emit('resync');
@@ -197,9 +227,8 @@ if (typeof window.io !== 'function') {
 } else {
   // The login cookie goes with the handshake by itself; a token entered for changes is offered too.
   // A wall for part of the site says which in its address: ?site=…&row=…&rack=…
-  const params = new URLSearchParams(location.search);
-  const query = Object.fromEntries(['site', 'row', 'rack'].filter((k) => params.get(k)).map((k) => [k, params.get(k)]));
-  socket = window.io({ transports: ['websocket', 'polling'], query, auth: (cb) => cb(storedToken() ? { token: storedToken() } : {}) });
+  const auth = () => ({ ...(storedToken() ? { token: storedToken() } : {}), ...(topology ? { topology: topology.version } : {}) });
+  socket = window.io({ transports: ['websocket', 'polling'], query, auth: (cb) => cb(auth()) });
   socket.on('connect', () => { feed.reset(); connection('live', 'live'); });
   socket.on('disconnect', () => connection('down', 'disconnected'));
   socket.on('connect_error', (err) => {
@@ -211,10 +240,11 @@ if (typeof window.io !== 'function') {
   const queue = (handle) => (message) => {
     inOrder = inOrder.then(() => handle(message)).catch((err) => console.error('wall: a message could not be applied', err));
   };
-  socket.on('snapshot', queue(async (s) => onSnapshot(unpack(await inflate(s)))));
+  socket.on('topology', queue(async (t) => keepTopology(unpack(await inflate(t)))));
+  socket.on('snapshot', queue(async (s) => onSnapshot(whole(unpack(await inflate(s))))));
   socket.on('delta', queue(onDelta));
   socket.on('event', queue(onEvent));
-  window.breakerbox = { socket, resync, get snapshot() { return snap; }, get version() { return version; } };
+  window.breakerbox = { socket, resync, get snapshot() { return snap; }, get version() { return version; }, get topology() { return topology?.version ?? null; } };
 }
 tick();
 setInterval(tick, 250);

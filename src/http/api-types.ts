@@ -174,6 +174,30 @@ export interface ApiSnapshot {
   health: { status: 'ok' | 'degraded'; problems: ApiProblem[] };
 }
 
+/**
+ * What of a wall's snapshot only a reload changes, for its part of the site: the racks, each PDU's and
+ * node's place and cabling, the configured pools' members. Sent to a wall that does not hold this
+ * version, before its snapshot; the wall keeps it and puts it back into each snapshot (`withTopology`
+ * in dashboards/wall/patch.js).
+ */
+export interface ApiTopology {
+  /** A hash of the rest: it changes when (and only when) the content does. */
+  version: string;
+  sites: ApiSite[];
+  pdus: (Pick<ApiPdu, 'name' | 'rack' | 'feed' | 'address' | 'configured'> & { cabling: { outlet: number; node: string; psu: number }[] })[];
+  nodes: (Pick<ApiNode, 'name' | 'rack' | 'kind' | 'pools'> & { psus: Pick<ApiPsu, 'pdu' | 'outlet'>[] })[];
+  pools: { name: string; members: string[] }[];
+}
+
+/** A wall's snapshot on the wire: without what its topology (of version `topology`) says. */
+export type ApiWallSnapshot = Omit<ApiSnapshot, 'sites' | 'pdus' | 'nodes' | 'pools'> & {
+  topology: string;
+  pdus: (Omit<ApiPdu, 'rack' | 'feed' | 'address' | 'configured' | 'outlets'> & { outlets: Omit<ApiOutlet, 'feeds'>[] })[];
+  nodes: (Omit<ApiNode, 'rack' | 'kind' | 'pools' | 'psus'> & { psus: Omit<ApiPsu, 'pdu' | 'outlet'>[] })[];
+  /** A removed pool is not in the topology: it comes whole. */
+  pools: (ApiPool | (Omit<ApiPool, 'members'> & { members: Omit<ApiMember, 'node'>[] }))[];
+};
+
 /** What changed in one entity the wall has: `$p` is a patch (src/http/patch.ts) of its fields. */
 export interface ApiPatch { name: string; $p: Record<string, unknown> }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Config, NodeConfig, PduConfig, PoolConfig, ServiceConfig } from '../config/schema.js';
 import type { DrainController } from '../drain/drain-controller.js';
 import type { EventLog } from '../events/event-log.js';
@@ -6,7 +7,7 @@ import type { Topology } from '../health/topology.js';
 import type { Measure } from '../model.js';
 import type { Reloader } from '../reload/reloader.js';
 import type { StateStore } from '../state/state-store.js';
-import type { ApiLoad, ApiMember, ApiNode, ApiProblem, ApiPdu, ApiPool, ApiReloadInfo, ApiService, ApiSite, ApiSnapshot } from './api-types.js';
+import type { ApiLoad, ApiMember, ApiNode, ApiProblem, ApiPdu, ApiPool, ApiReloadInfo, ApiService, ApiSite, ApiSnapshot, ApiTopology, ApiWallSnapshot } from './api-types.js';
 
 /** What the read side of the API needs; the composition root provides it. */
 export interface ReadModel {
@@ -216,6 +217,37 @@ export function sitesView(rm: ReadModel): ApiSite[] {
       })),
     })),
   }));
+}
+
+/** What of a wall's snapshot only a reload changes, for the named PDUs, nodes and pools (null: all), from the config alone. */
+export function topologyView(topology: Topology, sites: ApiSite[], names: { pdus: ReadonlySet<string> | null; nodes: ReadonlySet<string> | null; pools: ReadonlySet<string> | null }): ApiTopology {
+  const named = <T extends { name: string }>(all: ReadonlyMap<string, T>, set: ReadonlySet<string> | null) => [...all.values()].filter((x) => set === null || set.has(x.name));
+  const content = {
+    sites,
+    pdus: named(topology.pdus, names.pdus).map((p) => ({
+      name: p.name, rack: p.rack, feed: p.feed ?? null, address: p.address,
+      configured: { outlets: p.outlets, banks: p.banks, phases: p.phases },
+      // In the order Topology indexes them, so a doubly used outlet feeds the same PSU here as there.
+      cabling: topology.nodesFedBy(p.name).flatMap((n) => n.psus.flatMap((psu, i) => (psu.pdu === p.name ? [{ outlet: psu.outlet, node: n.name, psu: i + 1 }] : []))),
+    })),
+    nodes: named(topology.nodes, names.nodes).map((n) => ({
+      name: n.name, rack: n.rack, kind: n.kind, pools: [...topology.poolsOfNode(n.name)], psus: n.psus.map((p) => ({ pdu: p.pdu, outlet: p.outlet })),
+    })),
+    pools: named(topology.pools, names.pools).map((p) => ({ name: p.name, members: [...p.members] })),
+  };
+  return { version: createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16), ...content };
+}
+
+/** A wall's snapshot without what its topology says (`topologyView`; the wall puts it back). */
+export function withoutTopology(s: ApiSnapshot, version: string): ApiWallSnapshot {
+  const { sites, ...rest } = s;
+  return {
+    ...rest,
+    topology: version,
+    pdus: s.pdus.map(({ rack, feed, address, configured, outlets, ...p }) => ({ ...p, outlets: outlets.map(({ feeds, ...o }) => o) })),
+    nodes: s.nodes.map(({ rack, kind, pools, psus, ...n }) => ({ ...n, psus: psus.map(({ pdu, outlet, ...p }) => p) })),
+    pools: s.pools.map((p) => (p.removed ? p : { ...p, members: p.members.map(({ node, ...m }) => m) })),
+  };
 }
 
 export function reloadView(rm: ReadModel): ApiReloadInfo {

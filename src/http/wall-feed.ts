@@ -13,13 +13,19 @@
 // A snapshot goes on the wire packed, as JSON, gzipped (a binary message the wall inflates), and is
 // encoded once for every wall of its part of the site that connects within a second: those walls are
 // sent it and the deltas sent since, so a NOC's walls opening together cost one snapshot, not one each.
+//
+// What only a reload changes (the racks, each PDU's and node's place and cabling, the pools' members:
+// the topology) is not in the snapshot but sent before it, and only to a wall that does not hold its
+// version (the wall says which it holds when it connects: `auth: {topology}`). Deltas are of the whole
+// entities, as the wall has them once it put its topology back into the snapshot; a new topology is
+// always sent with a fresh snapshot, never under deltas.
 import { gzipSync } from 'node:zlib';
 import type { Server as SocketServer, Socket } from 'socket.io';
 import type { Clock } from '../clock.js';
 import type { Topology } from '../health/topology.js';
 import type { ApiDelta, ApiPool, ApiSnapshot } from './api-types.js';
 import { diff, pack, type Json } from './patch.js';
-import { healthView, nodeView, pduView, poolView, reloadView, removedPoolView, serviceView, type ReadModel } from './snapshot.js';
+import { healthView, nodeView, pduView, poolView, reloadView, removedPoolView, serviceView, topologyView, withoutTopology, type ReadModel } from './snapshot.js';
 import { keyOf, parseKey, scopedSites, scopeNames, scoped, scopeOf, type ScopeSets, type WallScope } from './wall-scope.js';
 
 /** At most one delta per this long: changes within it gather into one. */
@@ -34,8 +40,12 @@ const SNAPSHOT_REUSE_MS = 1_000;
 const SNAPSHOT_REUSE_DELTAS = 50;
 const BEHIND_ROOM = 'behind';
 
-/** A snapshot as sent to a scope's walls, and the deltas its walls were sent since. */
-interface SentSnapshot { at: number; payload: Buffer; deltas: object[] }
+/** A scope's topology, as sent to its walls. */
+interface SentTopology { of: Topology; version: string; payload: Buffer }
+/** A snapshot as sent to a scope's walls, the topology it was built on, and the deltas its walls were sent since. */
+interface SentSnapshot { at: number; payload: Buffer; topology: SentTopology; deltas: object[] }
+/** What the feed keeps on a wall's socket: its scope's key, and the version of the topology it holds. */
+interface WallData { scope?: string; topology?: string }
 
 type Kind = 'pdus' | 'nodes' | 'pools';
 
@@ -67,6 +77,10 @@ export class WallFeed {
   private lastSweepAt: number;
   /** Per scope key, the last snapshot sent, for walls that connect soon after. */
   private readonly snapshots = new Map<string, SentSnapshot>();
+  /** Per scope key, its topology, built once per topology. */
+  private readonly topologies = new Map<string, SentTopology>();
+  /** The topology of the snapshots the walls were last sent: their deltas apply to it alone. */
+  private builtOf: Topology | null = null;
   private lastFlushAt = -Infinity;
   /** Whether some wall has been sent a snapshot since the feed last forgot (nobody watching). */
   private watching = false;
@@ -83,7 +97,10 @@ export class WallFeed {
     if (!this.watching) this.forget();
     const flushFirst = this.watching;
     this.watching = true;
-    (socket.data as { scope?: string }).scope = sets.key;
+    const data = socket.data as WallData;
+    data.scope = sets.key;
+    const held = (socket.handshake.auth as { topology?: unknown }).topology;
+    if (typeof held === 'string') data.topology = held;
     this.sendSnapshot(socket, sets, flushFirst);
     void socket.join(roomOf(sets.key));
     this.beat(true);
@@ -184,7 +201,8 @@ export class WallFeed {
     if (this.watchers() === 0) return this.forget();
     const now = this.clock.now();
     this.lastFlushAt = now;
-    if (this.resyncAll) return this.resyncEveryone();
+    // A new topology goes to the walls with fresh snapshots: deltas of it against the old one would not apply.
+    if (this.resyncAll || this.rm.topology() !== this.builtOf) return this.resyncEveryone();
     const rm = this.rm;
     const view = rm.view(); // may itself find health changes, which mark entities
     const topology = rm.topology();
@@ -261,7 +279,8 @@ export class WallFeed {
   /**
    * Sends a wall its snapshot: the one its scope's walls were sent lately, with the deltas since, or a
    * fresh one. A fresh one is built after everything that changed went to the walls already watching
-   * (`flushFirst`, unless that just happened), so they and it agree.
+   * (`flushFirst`, unless that just happened), so they and it agree. A wall that does not hold the
+   * topology the snapshot was built on is sent it first.
    */
   private sendSnapshot(socket: Socket, sets: ScopeSets, flushFirst: boolean): void {
     const now = this.clock.now();
@@ -269,9 +288,14 @@ export class WallFeed {
     if (!sent || now - sent.at >= SNAPSHOT_REUSE_MS || sent.deltas.length > SNAPSHOT_REUSE_DELTAS) {
       if (flushFirst) this.flush(true);
       this.lastRoutineAt = now; // the snapshot has every reading as of now
-      const payload = gzipSync(JSON.stringify(pack(this.build(sets))), { level: 1 });
-      sent = { at: now, payload, deltas: [] };
+      const topology = this.topology(sets);
+      sent = { at: now, payload: encode(withoutTopology(this.build(sets), topology.version)), topology, deltas: [] };
       this.snapshots.set(sets.key, sent);
+    }
+    const data = socket.data as WallData;
+    if (data.topology !== sent.topology.version) {
+      socket.emit('topology', sent.topology.payload);
+      data.topology = sent.topology.version;
     }
     socket.emit('snapshot', sent.payload);
     for (const delta of sent.deltas) socket.emit('delta', delta);
@@ -283,6 +307,7 @@ export class WallFeed {
     const rm = this.rm;
     const view = rm.view();
     const topology = rm.topology();
+    this.builtOf = topology;
     const config = rm.config();
     const inScope = (set: Set<string> | null, name: string) => set === null || set.has(name);
     // A removed pool whose drain records are kept is shown on every wall, whatever its scope: there are few.
@@ -313,6 +338,17 @@ export class WallFeed {
     for (const kind of ['pdus', 'nodes', 'pools', 'services'] as const) for (const x of snapshot[kind]) this.sent[kind].set(x.name, x as unknown as Json);
     for (const key of ['reload', 'health', 'sim', 'pollIntervalMs'] as const) this.sentSingle.set(key, JSON.stringify(snapshot[key]));
     return snapshot;
+  }
+
+  /** A scope's topology, built once per topology. */
+  private topology(sets: ScopeSets): SentTopology {
+    const topology = this.rm.topology();
+    const known = this.topologies.get(sets.key);
+    if (known?.of === topology) return known;
+    const view = topologyView(topology, scopedSites(this.rm.config().sites, topology, sets), sets);
+    const sent = { of: topology, version: view.version, payload: encode(view) };
+    this.topologies.set(sets.key, sent);
+    return sent;
   }
 
   /** Nobody watches: nothing is built, and what was sent is forgotten (the next wall starts from a snapshot). */
@@ -425,6 +461,7 @@ export class WallFeed {
     const topology = this.rm.topology();
     if (this.scopesOf !== topology) {
       this.scopes.clear();
+      this.topologies.clear();
       this.scopesOf = topology;
     }
     const key = keyOf(scope);
@@ -449,3 +486,6 @@ function writeBacklog(socket: Socket): number {
 }
 
 const roomOf = (key: string) => `scope:${key}`;
+
+/** A message as a snapshot or topology goes on the wire: packed, JSON, gzipped. */
+const encode = (message: object): Buffer => gzipSync(JSON.stringify(pack(message)), { level: 1 });
