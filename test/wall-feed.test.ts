@@ -422,4 +422,132 @@ describe('wall feed', { timeout: 60_000 }, () => {
       slow.close();
     }
   });
+
+  /** What a wall shows of the site (not the time, the version or the events), and what the API says of it. */
+  const shown = (s: ApiSnapshot) => ({ sites: s.sites, pdus: s.pdus, nodes: s.nodes, pools: s.pools, services: s.services });
+  const api = async (path: string) => (await fetch(`${app.url}/api/${path}`)).json();
+
+  it('a wall that holds the topology is sent the snapshot alone; put together, it is what a fresh wall sees and what the API says', async () => {
+    clock.advance(ROUTINE_MS); // snapshots of their own, not one shared
+    const fresh = new Wall(app.port);
+    let cached: Wall | null = null;
+    try {
+      await fresh.count(1);
+      assert.equal(fresh.topologies.length, 1, 'a wall that holds none is sent the topology');
+      const sent = fresh.sent[0]!;
+      assert.equal(sent.topology, fresh.topology!.version);
+      assert.ok(!('sites' in sent), 'the racks are in the topology alone');
+      assert.ok(sent.pdus.every((p) => !('rack' in p) && !('address' in p) && !('configured' in p) && p.outlets.every((o) => !('feeds' in o))), 'nor a PDU\'s place and cabling');
+      assert.ok(sent.nodes.every((n) => !('rack' in n) && !('pools' in n) && n.psus.every((p) => !('pdu' in p))), 'nor a node\'s');
+      assert.ok(sent.pools.every((p) => p.members.every((m) => !('node' in m))), 'nor a pool\'s members');
+      assert.deepEqual(shown(fresh.state!), { sites: await api('sites'), pdus: await api('pdus'), nodes: await api('nodes'), pools: await api('pools'), services: await api('services') });
+
+      clock.advance(ROUTINE_MS);
+      cached = new Wall(app.port, {}, 'websocket', fresh.topology);
+      await cached.count(1);
+      assert.equal(cached.topologies.length, 0, 'a wall that holds the topology is not sent it');
+      assert.ok(cached.sent[0]!.time > sent.time, 'a snapshot built for it');
+      assert.deepEqual(shown(cached.state!), shown(fresh.state!));
+
+      // A resync does not send it again either: the feed knows what the wall holds.
+      const asked = cached.got.length;
+      cached.socket.emit('resync');
+      await cached.snapshotFrom(asked);
+      assert.equal(cached.topologies.length, 0);
+    } finally {
+      fresh.close();
+      cached?.close();
+    }
+  });
+
+  it('a wall that holds another topology, or says a version the feed never made, is sent the current one', async () => {
+    const current = new Wall(app.port);
+    try {
+      await current.count(1);
+      for (const version of ['0123456789abcdef', 'not a version']) {
+        const other = new Wall(app.port, {}, 'websocket', { ...current.topology!, pools: [], version });
+        try {
+          await other.count(1);
+          assert.deepEqual(other.topologies, [current.topology], version);
+          assert.deepEqual(shown(other.state!), shown(current.state!));
+        } finally {
+          other.close();
+        }
+      }
+    } finally {
+      current.close();
+    }
+  });
+
+  it("a scoped wall is sent its part's topology alone, of its own version", async () => {
+    const rack = new Wall(app.port, { rack: 'r2' });
+    const all = new Wall(app.port);
+    let again: Wall | null = null;
+    try {
+      await rack.count(1);
+      await all.count(1);
+      const t = rack.topology!;
+      assert.deepEqual(t.sites.map((site) => site.rows.map((row) => row.racks.map((r) => r.name))), [[['r2']]]);
+      assert.deepEqual(t.pdus.map((p) => p.name), ['pdu-2']);
+      assert.deepEqual(t.pdus[0]!.cabling, [{ outlet: 1, node: 'db-1', psu: 1 }, { outlet: 5, node: 'db-2', psu: 1 }]);
+      assert.deepEqual(t.nodes.map((n) => n.name), ['db-1', 'db-2']);
+      assert.ok(!/pdu-1|web/.test(JSON.stringify(t)), `nothing outside the rack: ${JSON.stringify(t)}`);
+      assert.notEqual(t.version, all.topology!.version);
+      assert.deepEqual(rack.state!.pdus, await api('pdus?rack=r2'));
+      assert.deepEqual(rack.state!.nodes, await api('nodes?rack=r2'));
+
+      again = new Wall(app.port, { rack: 'r2' }, 'websocket', t);
+      await again.count(1);
+      assert.equal(again.topologies.length, 0, 'a rack wall that holds its version is not sent it');
+      assert.deepEqual(shown(again.state!), shown(rack.state!));
+    } finally {
+      rack.close();
+      all.close();
+      again?.close();
+    }
+  });
+
+  it('a reload keeps the version unless the topology changed; then every wall whose part changed is sent the new one with a fresh snapshot, never under deltas', async () => {
+    const had = app.config().pools.some((p) => p.name === 'db-read');
+    const walls = [new Wall(app.port), new Wall(app.port, { rack: 'r1' }), new Wall(app.port, { rack: 'r2' })];
+    const [all, , r2] = walls as [Wall, Wall, Wall];
+    let late: Wall | null = null;
+    const reload = async (): Promise<number[]> => {
+      const at = walls.map((w) => w.got.length);
+      const result = await app.reloader.reloadNow('test');
+      assert.equal(result.configError, null);
+      app.poller.stop();
+      await tick();
+      await Promise.all(walls.map((w, i) => w.snapshotFrom(at[i]!)));
+      return at;
+    };
+    try {
+      await Promise.all(walls.map((w) => w.count(1)));
+      const old = all.topology!;
+
+      await reload();
+      assert.deepEqual(walls.map((w) => w.topologies.length), [1, 1, 1], 'the same topology: not sent again');
+
+      await writeFile(file, siteConfig(dir, port, !had));
+      const at = await reload();
+      assert.deepEqual(walls.map((w) => w.topologies.length), [2, 1, 2], "sent to the walls whose part changed (rack r1's did not)");
+      assert.notEqual(all.topology!.version, old.version);
+      const pools = had ? ['web', 'db'] : ['web', 'db', 'db-read'];
+      assert.deepEqual(all.topology!.pools.map((p) => p.name), pools);
+      assert.deepEqual(all.state!.pools.map((p) => p.name), pools);
+      assert.deepEqual(r2.state!.nodes.find((n) => n.name === 'db-2')!.pools, had ? ['db'] : ['db', 'db-read']);
+      for (const [i, w] of walls.entries()) {
+        const first = w.got.findIndex((m, k) => k >= at[i]! && 'snapshot' in m);
+        assert.ok(w.got.slice(at[i], first).every((m) => !JSON.stringify(m).includes('db-read')), 'no delta of the new topology before its snapshot');
+      }
+
+      late = new Wall(app.port, {}, 'websocket', old);
+      await late.count(1);
+      assert.equal(late.topologies.length, 1, 'a wall that holds the old version is sent the new one');
+      assert.deepEqual(late.topology, all.topology);
+    } finally {
+      for (const w of walls) w.close();
+      late?.close();
+    }
+  });
 });
