@@ -1,5 +1,6 @@
 // The wall lives on deltas: one page stays open through a bank trip, its clear, a reload, a reconnect
 // and a forced resync, and at each step its racks, pools, services and status equal a fresh page load's.
+// It is sent the topology once: a reconnect, and a page load that finds it stored, show the same without it.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,13 @@ import { CHROMIUM_ARGS, waitForMembers, wallDemoConfig } from './helpers/wall-de
 const PDU = 'dal3-r07-a';
 const scan = (i: number) => `scan-${String(i).padStart(3, '0')}`;
 const SINGLE_CORDED = Array.from({ length: 20 }, (_, i) => scan(57 + i));
+
+/** Counts the `topology` messages the page is sent (socket.io says an event's name in a text frame). */
+function countTopologies(page: Page): { n: number } {
+  const count = { n: 0 };
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => { if (typeof f.payload === 'string' && f.payload.includes('["topology"')) count.n++; }));
+  return count;
+}
 
 /** What the wall shows, as text: every marked element of the racks, pools, services and status, with its attributes and text. */
 function digest(page: Page): Promise<string> {
@@ -35,15 +43,18 @@ describe('NOC wall on deltas equals a fresh load (browser, real app)', { timeout
   let app: Awaited<ReturnType<typeof startApp>> | undefined;
   let browser: Browser | undefined;
   let live: Page;
+  let liveTopologies: { n: number };
   const pageErrors: string[] = [];
 
   before(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'breakerbox-wall-delta-'));
     app = await startApp({ config: await wallDemoConfig(stateDir), stateDir, logLevel: process.env.LOG_LEVEL ?? 'silent', simulate: true, port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    live = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    // A context of its own, so that a second page can share its localStorage.
+    live = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
     live.on('pageerror', (err) => pageErrors.push(err.message));
     live.on('console', (msg) => { if (msg.type() === 'error') pageErrors.push(msg.text()); });
+    liveTopologies = countTopologies(live);
     await live.goto(app.url);
     await live.waitForSelector(`[data-testid="outlet-${PDU}-48"][data-state="on"]`, { timeout: 30_000 });
     await waitForMembers(live, SINGLE_CORDED, { state: 'active', power: 'normal' });
@@ -60,7 +71,7 @@ describe('NOC wall on deltas equals a fresh load (browser, real app)', { timeout
    * Loads the wall afresh beside the live page and compares the two. The simulated readings move every
    * poll, so the two are read together, again, until they agree (each read is of one moment).
    */
-  async function sameAsFreshLoad(step: string): Promise<void> {
+  async function sameAsFreshLoad(step: string, on: Page = live): Promise<void> {
     const fresh = await browser!.newPage({ viewport: { width: 1920, height: 1080 } });
     try {
       await fresh.goto(app!.url);
@@ -68,7 +79,7 @@ describe('NOC wall on deltas equals a fresh load (browser, real app)', { timeout
       let a = '';
       let b = '';
       for (let attempt = 0; attempt < 40; attempt++) {
-        [a, b] = await Promise.all([digest(live), digest(fresh)]);
+        [a, b] = await Promise.all([digest(on), digest(fresh)]);
         if (a === b) break;
         // Both pages apply the same deltas: wait for the next one to reach the fresh page.
         await fresh.waitForFunction((v) => (window as unknown as { breakerbox: { version: number } }).breakerbox.version !== v,
@@ -123,12 +134,29 @@ describe('NOC wall on deltas equals a fresh load (browser, real app)', { timeout
     });
     await live.waitForSelector('[data-testid="connection"][data-state="live"]', { timeout: 10_000 });
     await sameAsFreshLoad('reconnect');
+    assert.equal(liveTopologies.n, 1, 'the topology was sent once, on the first connect: neither the reload (which did not change it) nor the reconnect sent it again');
     const before = await live.evaluate(() => (window as unknown as { breakerbox: { snapshot: { time: number } } }).breakerbox.snapshot.time);
     await live.evaluate(() => (window as unknown as { breakerbox: { resync(): void } }).breakerbox.resync());
     await live.waitForFunction((t) => (window as unknown as { breakerbox: { snapshot: { time: number } } }).breakerbox.snapshot.time > t, before, { timeout: 10_000 });
     await sameAsFreshLoad('resync');
+    assert.equal(liveTopologies.n, 1, 'nor the resync');
     assert.equal(await live.evaluate(() => (window as unknown as { wallMark?: number }).wallMark), 7, 'the live page was never reloaded');
     assert.deepEqual(pageErrors, [], 'no errors in the page');
+  });
+
+  it('a page load that finds the topology stored is not sent it, and shows what a fresh load shows', async () => {
+    const again = await live.context().newPage(); // the live page's context: its localStorage
+    try {
+      const topologies = countTopologies(again);
+      await again.goto(app!.url);
+      await again.waitForFunction(() => document.body.classList.contains('ready'), undefined, { timeout: 30_000 });
+      const version = () => (window as unknown as { breakerbox: { topology: string | null } }).breakerbox.topology;
+      assert.equal(await again.evaluate(version), await live.evaluate(version));
+      await sameAsFreshLoad('stored topology', again);
+      assert.equal(topologies.n, 0, 'the stored topology was not sent again');
+    } finally {
+      await again.close();
+    }
   });
 
   it('a wall for one rack shows that rack alone, and follows it live', async () => {
