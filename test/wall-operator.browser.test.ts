@@ -174,7 +174,10 @@ describe('NOC wall operator mode (browser, real app, API tokens)', { timeout: 24
 
     // The token lives in sessionStorage only and is never shown back in full.
     assert.equal(await page.evaluate((k) => sessionStorage.getItem(k), TOKEN_KEY), TOKEN);
-    assert.equal(await page.evaluate(() => localStorage.length), 0);
+    // localStorage keeps the wall's topology alone (src/http/wall-feed.ts).
+    const stored = await page.evaluate(() => Object.entries(localStorage));
+    assert.deepEqual(stored.map(([k]) => k), ['breakerbox.topology:{}']);
+    assert.ok(!JSON.stringify(stored).includes(TOKEN));
     assert.ok(await tokenInput.isHidden());
     assert.equal(await tokenInput.inputValue(), '');
     const tokenState = await page.getByTestId('token-state').innerText();
