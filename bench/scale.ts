@@ -39,8 +39,11 @@ export interface ScaleResult {
   simCpuPercent: number;
   health: ApiLoad;
   api: { healthMs: number; pdusPageMs: number; pdusAllMs: number; pdusAllBytes: number; pdusAllGzipBytes: number };
+  /** What a wall that holds no topology is sent: the topology and the snapshot. */
   snapshotBytes: number;
   rackSnapshotBytes: number;
+  /** The snapshot alone: what a wall that holds the topology is sent. */
+  stateBytes: number;
   /** Connect → the snapshot at the last of the clients, ms. */
   connectAllMs: number;
   tripDeltaBytes: number;
@@ -121,11 +124,13 @@ function median(xs: number[]): number {
 
 const health = async (url: string) => (await (await fetch(`${url}/api/health`)).json()) as ApiLoad & { pdus: { total: number; reachable: number } };
 
-function connect(url: string, query: Record<string, string> = {}): Promise<{ socket: Socket; snapshotBytes: number }> {
+function connect(url: string, query: Record<string, string> = {}): Promise<{ socket: Socket; snapshotBytes: number; stateBytes: number }> {
   return new Promise((resolve, reject) => {
     const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, query, timeout: 120_000 });
     // Gzipped JSON on the wire: its bytes are what a wall downloads.
-    socket.once('snapshot', (s: Buffer) => resolve({ socket, snapshotBytes: s.length }));
+    let topologyBytes = 0;
+    socket.once('topology', (t: Buffer) => { topologyBytes = t.length; });
+    socket.once('snapshot', (s: Buffer) => resolve({ socket, snapshotBytes: topologyBytes + s.length, stateBytes: s.length }));
     socket.once('connect_error', reject);
     socket.once('disconnect', (why) => reject(new Error(`wall client disconnected before its snapshot: ${why}`)));
   });
@@ -289,6 +294,7 @@ async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: 
       api: { healthMs: api.healthMs, pdusPageMs: api.pdusPageMs, pdusAllMs: all.ms, pdusAllBytes: all.bytes, pdusAllGzipBytes: all.gzipBytes },
       snapshotBytes: conns[0]!.snapshotBytes,
       rackSnapshotBytes: rack.snapshotBytes,
+      stateBytes: conns[0]!.stateBytes,
       connectAllMs,
       tripDeltaBytes,
       tripToLastClientMs,
@@ -327,6 +333,7 @@ export function formatScale(results: ScaleResult[], clients: number): string {
     ['GET /api/pdus?limit=50', (r) => ms(r.api.pdusPageMs), (r) => r.api.pdusPageMs],
     ['GET /api/pdus (all)', (r) => `${ms(r.api.pdusAllMs)}, ${kb(r.api.pdusAllBytes)} (gzip ${kb(r.api.pdusAllGzipBytes)})`, (r) => r.api.pdusAllMs],
     ['wall snapshot (gzip on the wire), site / one rack', (r) => `${kb(r.snapshotBytes)} / ${kb(r.rackSnapshotBytes)}`, (r) => r.snapshotBytes],
+    ['  state only (the wall holds the topology), site', (r) => kb(r.stateBytes), (r) => r.stateBytes],
     [`${clients} walls connect → last snapshot`, (r) => ms(r.connectAllMs), (r) => r.connectAllMs],
     ['the delta carrying a bank trip (largest)', (r) => kb(r.tripDeltaBytes), (r) => r.tripDeltaBytes],
     [`bank trip → last of ${clients} walls p50 / p99`, (r) => `${ms(q(r.tripToLastClientMs, 0.5))} / ${ms(q(r.tripToLastClientMs, 0.99))}`, (r) => q(r.tripToLastClientMs, 0.5)],
