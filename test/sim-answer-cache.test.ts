@@ -91,6 +91,18 @@ describe('simulated agent answer cache', () => {
     }
   });
 
+  it('a write retires only the answers that show what it changed; a new object retires every answer', async () => {
+    const bulk = { version: 1, type: GET_BULK, oids: [`${ENTERPRISE}.2`], maxRepetitions: 1 }; // shows testName alone
+    const first = await ask(request({ ...bulk, id: 7 }));
+    const hits = device.answers.hits;
+    setValue(9); // testValue is not in that answer
+    assert.deepEqual(await ask(request({ ...bulk, id: 7 })), first);
+    assert.equal(device.answers.hits, hits + 1, 'still answered from the cache');
+    device.writer.scalar({ name: 'testLater', oid: `${ENTERPRISE}.3`, type: snmp.ObjectType.Integer }, 1); // a GETBULK may now walk into it
+    await ask(request({ ...bulk, id: 7 }));
+    assert.equal(device.answers.hits, hits + 1, 'a new object: made afresh');
+  });
+
   it('never keeps an answer holding sysUpTime, nor an SNMPv1 answer', async () => {
     const uptime = async (id: number, version = 1) => {
       const [hits, misses] = [device.answers.hits, device.answers.misses];

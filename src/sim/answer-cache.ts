@@ -1,8 +1,9 @@
 // A simulated agent answers a request the same way until its MIB is written. A 1,000-PDU site is polled
 // with the same GETBULKs every interval while most PDUs' readings stand still, and net-snmp walks its MIB
 // tree and encodes every varbind afresh for each: most of the simulator's CPU. This keeps, per device,
-// the encoded varbinds of each SNMPv2c answer with the MIB version it was made at, and answers a repeated
-// request from them (only the request id differs). Answers holding a computed instance (sysUpTime.0)
+// the encoded varbinds of each SNMPv2c answer with the versions of the objects it shows (and the MIB's
+// shape, which decides what a walk passes through), and answers a repeated request from them while
+// those stand (only the request id differs): a drifting load does not retire the names and ratings. Answers holding a computed instance (sysUpTime.0)
 // are never kept; SNMPv1 and v3 go through net-snmp untouched.
 import type dgram from 'node:dgram';
 import type { MibWriter } from './mib-writer.js';
@@ -26,7 +27,8 @@ export interface AgentInternals {
   sendResponse(socket: dgram.Socket, rinfo: Rinfo, message: RequestMessage, pdu: ResponsePdu): void;
 }
 
-interface Answer { version: number; errorStatus: number; errorIndex: number; varbinds: Buffer }
+/** An encoded answer and what it was made from: the MIB's shape and the version of each object it shows. */
+interface Answer { shape: number; objects: [string, number][]; errorStatus: number; errorIndex: number; varbinds: Buffer }
 
 const V2C = 1;
 const RESPONSE = 0xa2;
@@ -35,8 +37,8 @@ const MAX_ANSWERS = 256;
 
 export class AnswerCache {
   private readonly answers = new Map<string, Answer>();
-  /** A request being answered by net-snmp → its key and the MIB version it started at. */
-  private readonly pending = new WeakMap<RequestMessage, { key: string; version: number }>();
+  /** A request being answered by net-snmp → its key and the MIB's shape when it started. */
+  private readonly pending = new WeakMap<RequestMessage, { key: string; shape: number }>();
   hits = 0;
   misses = 0;
 
@@ -52,14 +54,14 @@ export class AnswerCache {
         let key = `${pdu.type} ${pdu.nonRepeaters ?? ''} ${pdu.maxRepetitions ?? ''}`;
         for (const v of pdu.varbinds) key += ` ${v.oid}`;
         const kept = this.answers.get(key);
-        if (kept && kept.version === this.writer.version) {
+        if (kept && this.holds(kept)) {
           this.hits++;
           const buffer = responseMessage(message, kept);
           socket.send(buffer, 0, buffer.length, rinfo.port, rinfo.address);
           return;
         }
         this.misses++;
-        this.pending.set(message, { key, version: this.writer.version });
+        this.pending.set(message, { key, shape: this.writer.shape });
         answer(socket, message, rinfo);
       };
     }
@@ -69,10 +71,20 @@ export class AnswerCache {
       if (!asked) return send(socket, rinfo, message, pdu);
       const buffer = message.createResponseForRequest(pdu).toBuffer();
       socket.send(buffer, 0, buffer.length, rinfo.port, rinfo.address);
-      if (asked.version !== this.writer.version || pdu.varbinds.some((v) => this.writer.computed.has(v.oid))) return;
+      // Handlers answer at once here, so the versions read now are those the answer was made at.
+      if (asked.shape !== this.writer.shape || pdu.varbinds.some((v) => this.writer.computed.has(v.oid))) return;
+      const objects = new Map<string, number>();
+      for (const v of pdu.varbinds) {
+        const at = this.writer.versionAt(v.oid);
+        if (at) objects.set(at[0], at[1]);
+      }
       if (this.answers.size >= MAX_ANSWERS) this.answers.clear();
-      this.answers.set(asked.key, { version: asked.version, errorStatus: pdu.errorStatus ?? 0, errorIndex: pdu.errorIndex ?? 0, varbinds: varbindList(buffer) });
+      this.answers.set(asked.key, { shape: asked.shape, objects: [...objects], errorStatus: pdu.errorStatus ?? 0, errorIndex: pdu.errorIndex ?? 0, varbinds: varbindList(buffer) });
     };
+  }
+
+  private holds(answer: Answer): boolean {
+    return answer.shape === this.writer.shape && answer.objects.every(([name, version]) => this.writer.versionOf(name) === version);
   }
 }
 

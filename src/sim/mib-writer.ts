@@ -26,8 +26,15 @@ export class MibWriter {
   /** Scalar name, or `${table}|${row}`, → values last written (by column), so unchanged cells are skipped. */
   private readonly written = new Map<string, Value[]>();
   private readonly sortedColumns = new WeakMap<TableDef, [string, Column][]>();
-  /** Moves on every write to the MIB: an answer given at one version holds until the next. */
-  version = 0;
+  /**
+   * Moves when the MIB's shape changes (an object registered, a row added): which instances a GETNEXT
+   * or GETBULK walks through depends on it. A changed value moves only its object's version.
+   */
+  shape = 0;
+  /** Scalar or table name → moves on each change of one of its values. */
+  private readonly versions = new Map<string, number>();
+  /** `${oid}.` → the scalar or table whose instances it begins. */
+  private readonly prefixes: [string, string][] = [];
   /** Instances computed at each request (sysUpTime.0): an answer holding one is never reused. */
   readonly computed = new Set<string>();
 
@@ -42,12 +49,13 @@ export class MibWriter {
     if (!this.registered.has(def.name)) {
       this.mib.registerProvider({ name: def.name, type: snmp.MibProviderType.Scalar, oid: def.oid, scalarType: def.type, maxAccess: READ_ONLY });
       this.registered.add(def.name);
+      this.reshaped(def);
     }
     const v = coerce(def.type, value);
     if (this.written.get(def.name)?.[0] === v) return;
     this.mib.setScalarValue(def.name, v);
     this.written.set(def.name, [v]);
-    this.version++;
+    this.changed(def.name);
   }
 
   /** A scalar computed at each request (sysUpTime). */
@@ -60,7 +68,7 @@ export class MibWriter {
     this.registered.add(def.name);
     this.computed.add(`${def.oid}.0`);
     this.mib.setScalarValue(def.name, coerce(def.type, compute()));
-    this.version++;
+    this.reshaped(def);
   }
 
   row<K extends string>(def: TableDef<K>, index: number, values: Readonly<Record<K, Value>>): void {
@@ -70,12 +78,12 @@ export class MibWriter {
     const old = this.written.get(rowKey);
     if (!old) {
       this.mib.addTableRow(def.name, fresh);
-      this.version++;
+      this.shape++;
     } else {
       columns.forEach(([, [n]], i) => {
         if (old[i] === fresh[i]) return;
         this.mib.setTableSingleCell(def.name, n, [index], fresh[i]);
-        this.version++;
+        this.changed(def.name);
       });
     }
     this.written.set(rowKey, fresh);
@@ -94,7 +102,27 @@ export class MibWriter {
       tableIndex: [{ columnName: indexColumn[1][1] }],
     });
     this.sortedColumns.set(def, columns);
+    this.reshaped(def);
     return columns;
+  }
+
+  /** The version of the scalar or table an instance belongs to: [name, version], or null outside them. */
+  versionAt(oid: string): [string, number] | null {
+    for (const [prefix, name] of this.prefixes) if (oid.startsWith(prefix)) return [name, this.versions.get(name) ?? 0];
+    return null;
+  }
+
+  versionOf(name: string): number {
+    return this.versions.get(name) ?? 0;
+  }
+
+  private changed(name: string): void {
+    this.versions.set(name, (this.versions.get(name) ?? 0) + 1);
+  }
+
+  private reshaped(def: { name: string; oid: string }): void {
+    this.prefixes.push([`${def.oid}.`, def.name]);
+    this.shape++;
   }
 }
 
