@@ -200,11 +200,12 @@ async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: 
     const url = (await started(bb, /Wall: (http:\/\/\S+?)\/?\s/, 'Breakerbox'))[1]!;
     while ((await health(url)).pdus.reachable < pdus) await sleep(250);
     const firstCycleMs = performance.now() - t0;
-    log(`  every PDU reachable after ${(firstCycleMs / 1000).toFixed(1)} s; steady window (one poll interval and a half, no wall open)`);
-
-    // Steady state, no wall open: a poll interval and a half, measured from outside and by Breakerbox itself.
-    const intervalMs = 30_000;
-    await sleep(intervalMs / 2);
+    // Steady means every device's first poll is behind (the servers are polled once a minute) and no poll
+    // waits for a slot; then, no wall open, one PDU poll interval, measured from outside and by Breakerbox itself.
+    const [intervalMs, nodeIntervalMs] = [30_000, 60_000];
+    log(`  every PDU reachable after ${(firstCycleMs / 1000).toFixed(1)} s; settling (a server poll interval, no poll waiting), then the steady window (no wall open)`);
+    await sleep(Math.max(intervalMs / 2, nodeIntervalMs - (performance.now() - t0)));
+    for (const until = performance.now() + nodeIntervalMs; performance.now() < until && (await health(url)).polls.waiting > 0;) await sleep(1_000);
     const [b0, s0] = [await procStat(bb.pid!), await procStat(sim.pid!)];
     const w0 = performance.now();
     await sleep(intervalMs);
