@@ -909,10 +909,15 @@ describe('controller: what a change looks at again', () => {
     assert.deepEqual(await looked(w, () => w.controller.enqueue('web')), ['web'], 'no change: that pool only');
   });
 
-  it('a node\'s facts changed: its pools', async () => {
+  it('a node\'s facts changed: the pools where it is drained or held (whether it answers comes through its power health)', async () => {
     const w = new World();
-    assert.deepEqual(await looked(w, () => w.controller.factChanged({ kind: 'node', name: 'n2' })), ['web']);
-    assert.deepEqual(await looked(w, () => w.controller.factChanged({ kind: 'node', name: 'n6' })), ['api']);
+    assert.deepEqual(await looked(w, () => w.controller.factChanged({ kind: 'node', name: 'n2' })), [], 'in service everywhere: no pool');
+    await w.run();
+    w.controller.drain('web', 'n2', 'bad PSU', 'alice');
+    assert.deepEqual(await looked(w, () => w.controller.factChanged({ kind: 'node', name: 'n2' })), ['web'], 'drained');
+    w.controller.hold('api', 'n6', 'out', 'rma', 'bob');
+    assert.deepEqual(await looked(w, () => w.controller.factChanged({ kind: 'node', name: 'n6' })), ['api'], 'held');
+    assert.deepEqual(await looked(w, () => w.controller.factChanged({ kind: 'node', name: 'n5' })), []);
   });
 
   it('a UPS\'s facts changed: the pools of the nodes on the PDUs it feeds; a PDU feeding nothing, none', async () => {

@@ -118,12 +118,18 @@ export class DrainController {
   }
 
   /**
-   * A device's facts changed beyond its power health: a node's answers decide its re-admission,
-   * a UPS's battery decides pools that drain on it.
+   * A device's facts changed beyond its power health: a drained or held node's answers decide when it
+   * may go back (whether it answers at all is in its power health, which reaches every pool through
+   * `powerChanged`), a UPS's battery decides pools that drain on it.
    */
   factChanged(change: { kind: 'pdu' | 'node'; name: string }): void {
     const topology = this.deps.topology();
-    if (change.kind === 'node') return this.queue.addAll(topology.poolsOfNode(change.name));
+    if (change.kind === 'node') {
+      for (const pool of topology.poolsOfNode(change.name)) {
+        if (this.drains.get(pool)?.has(change.name) || this.holds.get(pool)?.has(change.name)) this.queue.add(pool);
+      }
+      return;
+    }
     for (const pdu of topology.pdusFedFrom(change.name)) {
       for (const node of topology.nodesFedBy(pdu.name)) this.queue.addAll(topology.poolsOfNode(node.name));
     }
