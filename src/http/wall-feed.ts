@@ -29,7 +29,7 @@ import { healthView, nodeView, pduView, poolView, reloadView, removedPoolView, s
 import { keyOf, parseKey, scopedSites, scopeNames, scoped, scopeOf, type ScopeSets, type WallScope } from './wall-scope.js';
 
 /** At most one delta per this long: changes within it gather into one. */
-export const TICK_MS = 100;
+export const TICK_MS = 25;
 /** Routine readings go out at most this often; a wall is sent its singletons (reload countdown, health) and a share of the sweep at least this often. */
 export const ROUTINE_MS = 1_000;
 /** A socket with more packets than this waiting to be written is behind: skipped, then resynced. */
