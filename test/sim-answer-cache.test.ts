@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import snmp from 'net-snmp';
 import pino from 'pino';
-import { integer, tlv } from '../src/sim/answer-cache.js';
+import { integer, tlv } from '../src/snmp/ber.js';
 import { SnmpDevice } from '../src/sim/snmp-device.js';
 import { freeUdpPort } from './helpers/ports.js';
 

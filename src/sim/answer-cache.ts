@@ -6,6 +6,7 @@
 // those stand (only the request id differs): a drifting load does not retire the names and ratings. Answers holding a computed instance (sysUpTime.0)
 // are never kept; SNMPv1 and v3 go through net-snmp untouched.
 import type dgram from 'node:dgram';
+import { integer, readTlv, tlv } from '../snmp/ber.js';
 import type { MibWriter } from './mib-writer.js';
 
 interface Varbind { oid: string }
@@ -78,8 +79,10 @@ export class AnswerCache {
         const at = this.writer.versionAt(v.oid);
         if (at) objects.set(at[0], at[1]);
       }
+      const varbinds = varbindList(buffer);
+      if (!varbinds) return;
       if (this.answers.size >= MAX_ANSWERS) this.answers.clear();
-      this.answers.set(asked.key, { shape: asked.shape, objects: [...objects], errorStatus: pdu.errorStatus ?? 0, errorIndex: pdu.errorIndex ?? 0, varbinds: varbindList(buffer) });
+      this.answers.set(asked.key, { shape: asked.shape, objects: [...objects], errorStatus: pdu.errorStatus ?? 0, errorIndex: pdu.errorIndex ?? 0, varbinds });
     };
   }
 
@@ -88,49 +91,18 @@ export class AnswerCache {
   }
 }
 
-/** The encoded varbind list (tag and length included) of an SNMPv1/v2c message. */
-export function varbindList(message: Buffer): Buffer {
-  const outer = header(message, 0);
-  const version = header(message, outer.content);
-  const community = header(message, version.end);
-  const pdu = header(message, community.end);
-  const id = header(message, pdu.content);
-  const errorStatus = header(message, id.end);
-  const errorIndex = header(message, errorStatus.end);
-  return Buffer.from(message.subarray(errorIndex.end, pdu.end));
+/** The encoded varbind list (tag and length included) of an SNMPv1/v2c message; null when it does not parse. */
+function varbindList(message: Buffer): Buffer | null {
+  const outer = readTlv(message, 0);
+  const version = outer && readTlv(message, outer.body, outer.end);
+  const community = version && readTlv(message, version.end, outer!.end);
+  const pdu = community && readTlv(message, community.end, outer!.end);
+  let at = pdu?.body;
+  for (let i = 0; i < 3 && at !== undefined; i++) at = readTlv(message, at, pdu!.end)?.end; // request-id, error-status, error-index
+  return pdu && at !== undefined ? Buffer.from(message.subarray(at, pdu.end)) : null;
 }
 
 function responseMessage(request: RequestMessage, answer: Answer): Buffer {
   const pdu = tlv(RESPONSE, Buffer.concat([integer(request.pdu.id), integer(answer.errorStatus), integer(answer.errorIndex), answer.varbinds]));
   return tlv(0x30, Buffer.concat([integer(request.version), tlv(0x04, Buffer.from(request.community)), pdu]));
-}
-
-/** A BER element's content start and end. */
-function header(b: Buffer, at: number): { content: number; end: number } {
-  let i = at + 1;
-  let length = b[i++]!;
-  if (length & 0x80) {
-    const n = length & 0x7f;
-    length = 0;
-    for (let k = 0; k < n; k++) length = length * 256 + b[i++]!;
-  }
-  return { content: i, end: i + length };
-}
-
-export function tlv(tag: number, content: Buffer): Buffer {
-  const n = content.length;
-  const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  return Buffer.concat([Buffer.from([tag, ...length]), content]);
-}
-
-/** A 32-bit INTEGER in its shortest two's-complement form. */
-export function integer(n: number): Buffer {
-  const bytes: number[] = [];
-  let v = n | 0;
-  for (;;) {
-    bytes.unshift(v & 0xff);
-    v >>= 8;
-    if ((v === 0 && !(bytes[0]! & 0x80)) || (v === -1 && bytes[0]! & 0x80)) break;
-  }
-  return tlv(0x02, Buffer.from(bytes));
 }

@@ -6,6 +6,7 @@
 // (a broken varbind name or list) is left to net-snmp, whose parse failure the client reports as a
 // malformed answer, never as silence.
 import dgram from 'node:dgram';
+import { readHeader, readTlv, type Tlv } from './ber.js';
 
 const SEQUENCE = 0x30;
 const INTEGER = 0x02;
@@ -18,37 +19,6 @@ const INTEGERS = new Set([0x01, INTEGER, 0x41, 0x42, 0x43]);
 /** Types net-snmp reads as tag and length only: a body would shift every value after it. */
 const EMPTY_ONLY = new Set([0x05, 0x80, 0x81, 0x82]);
 const KNOWN = new Set([...INTEGERS, ...EMPTY_ONLY, 0x03, OCTET_STRING, OID, IP_ADDRESS, 0x44, 0x46]);
-
-interface Tlv {
-  tag: number;
-  /** Offset of the first length byte, and how many there are. */
-  lengthAt: number;
-  lengthBytes: number;
-  body: number; // offset of the value
-  end: number; // offset after the value, as declared (may run past the limit)
-}
-
-function readHeader(buf: Buffer, at: number, limit: number): Tlv | null {
-  if (at + 2 > limit) return null;
-  const tag = buf[at]!;
-  let len = buf[at + 1]!;
-  let body = at + 2;
-  let lengthBytes = 1;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 3 || body + n > limit) return null;
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[body + i]!;
-    body += n;
-    lengthBytes = 1 + n;
-  }
-  return { tag, lengthAt: at + 1, lengthBytes, body, end: body + len };
-}
-
-function readTlv(buf: Buffer, at: number, limit: number): Tlv | null {
-  const t = readHeader(buf, at, limit);
-  return t && t.end <= limit ? t : null;
-}
 
 /** Would net-snmp fail on, or misread, this value? */
 function undecodable(msg: Buffer, value: Tlv, vbEnd: number): boolean {

@@ -5,6 +5,7 @@
 import dgram from 'node:dgram';
 import snmp from 'net-snmp';
 import { MibWriter, type NetSnmpMib, type TableDef } from '../../src/sim/mib-writer.js';
+import { readHeader, tlv } from '../../src/snmp/ber.js';
 import type { AgentSpec } from './hostile-agent.js';
 
 const OUTLETS: TableDef<'index' | 'name' | 'number' | 'state'> = {
@@ -72,27 +73,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-// Minimal BER: enough to re-wrap a v1/v2c message with another community.
-function header(buf: Buffer, at: number): { body: number; end: number } {
-  let len = buf[at + 1]!;
-  let body = at + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[body + i]!;
-    body += n;
-  }
-  return { body, end: body + len };
-}
-function tlv(tag: number, body: Buffer): Buffer {
-  const n = body.length;
-  const len = n < 128 ? Buffer.from([n]) : n < 256 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
-  return Buffer.concat([Buffer.from([tag]), len, body]);
-}
 function withCommunity(msg: Buffer, community: string): Buffer {
-  const outer = header(msg, 0);
-  const version = header(msg, outer.body);
-  const old = header(msg, version.end);
+  const outer = readHeader(msg, 0)!;
+  const version = readHeader(msg, outer.body)!;
+  const old = readHeader(msg, version.end)!;
   return tlv(0x30, Buffer.concat([msg.subarray(outer.body, version.end), tlv(0x04, Buffer.from(community)), msg.subarray(old.end, outer.end)]));
 }
 /** Every five-byte OCTET STRING value retagged as an IpAddress (same size): net-snmp refuses the whole message. */

@@ -1,4 +1,5 @@
 import { createSocket, type RemoteInfo } from 'node:dgram';
+import { readHeader } from '../../src/snmp/ber.js';
 
 /** What a v1/v2c request asked for, read from its bytes on the wire. */
 export interface SeenRequest {
@@ -57,24 +58,12 @@ export async function startSnmpRelay(agentPort: number, agentHost = '127.0.0.1')
 
 /** Message ::= SEQUENCE { version, community, PDU }; PDU ::= [tag] { request-id, non-repeaters, max-repetitions, … }. */
 export function parseRequest(msg: Buffer): SeenRequest {
-  const message = tlv(msg, 0);
-  const version = tlv(msg, message.start);
-  const community = tlv(msg, version.end);
-  const pdu = tlv(msg, community.end);
-  const requestId = tlv(msg, pdu.start);
-  const nonRepeaters = tlv(msg, requestId.end);
-  const maxReps = tlv(msg, nonRepeaters.end);
-  return { pdu: PDU_NAMES[pdu.tag] ?? `0x${pdu.tag.toString(16)}`, maxRepetitions: pdu.tag === 0xa5 ? msg.readIntBE(maxReps.start, maxReps.end - maxReps.start) : null };
-}
-
-function tlv(buf: Buffer, at: number): { tag: number; start: number; end: number } {
-  const tag = buf[at]!;
-  let len = buf[at + 1]!;
-  let start = at + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    len = buf.readUIntBE(start, n);
-    start += n;
-  }
-  return { tag, start, end: start + len };
+  const message = readHeader(msg, 0)!;
+  const version = readHeader(msg, message.body)!;
+  const community = readHeader(msg, version.end)!;
+  const pdu = readHeader(msg, community.end)!;
+  const requestId = readHeader(msg, pdu.body)!;
+  const nonRepeaters = readHeader(msg, requestId.end)!;
+  const maxReps = readHeader(msg, nonRepeaters.end)!;
+  return { pdu: PDU_NAMES[pdu.tag] ?? `0x${pdu.tag.toString(16)}`, maxRepetitions: pdu.tag === 0xa5 ? msg.readIntBE(maxReps.body, maxReps.end - maxReps.body) : null };
 }
