@@ -173,6 +173,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         },
         faults: () => simulator.faults(),
         isFaultError: (err) => err instanceof SimFaultError,
+        answerStats: () => simulator.answerStats(),
       },
     }, options.port ?? config.settings.http.port, options.host ?? config.settings.http.host);
   } catch (err) {

@@ -38,6 +38,13 @@ describe('Dallas demo', () => {
     assert.deepEqual(await drainedNames(), []);
   });
 
+  it('the simulator answers repeated polls from its kept answers, and says how many', async () => {
+    const stats = async () => (await api<{ answers: { hits: number; misses: number } }>('/api/sim/stats')).answers;
+    const first = await stats();
+    assert.ok(first.misses > 0, 'every first answer is made afresh');
+    await waitFor('a later poll answered from the kept answers', async () => (await stats()).hits > first.hits, 30_000);
+  });
+
   it('a bank trip drains exactly its single-corded nodes; dual-corded ones stay active, degraded', async () => {
     const since = (await api<ApiEvent[]>('/api/events')).at(-1)?.id ?? 0;
     const fault = await api<{ id: string }>('/api/sim/faults', { method: 'POST', body: JSON.stringify({ kind: 'bank-trip', pdu: 'dal3-r07-a', bank: 1 }) });

@@ -8,13 +8,13 @@ export interface SimControl {
   faults(): { id: string; spec: object; since: number }[];
   isFaultError(err: unknown): boolean;
   /** SNMP requests answered from the agents' answer caches, and made afresh. */
-  answerStats?(): { hits: number; misses: number };
+  answerStats(): { hits: number; misses: number };
 }
 
 export function simRoutes(sim: SimControl, changed: () => void): Router {
   const r = Router();
   r.get('/faults', (_req, res) => { res.json(sim.faults()); });
-  r.get('/stats', (_req, res) => { res.json({ answers: sim.answerStats?.() ?? null }); });
+  r.get('/stats', (_req, res) => { res.json({ answers: sim.answerStats() }); });
   r.post('/faults', (req, res) => {
     try {
       const fault = sim.injectFault(req.body);

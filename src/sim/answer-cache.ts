@@ -3,8 +3,9 @@
 // tree and encodes every varbind afresh for each: most of the simulator's CPU. This keeps, per device,
 // the encoded varbinds of each SNMPv2c answer with the versions of the objects it shows (and the MIB's
 // shape, which decides what a walk passes through), and answers a repeated request from them while
-// those stand (only the request id differs): a drifting load does not retire the names and ratings. Answers holding a computed instance (sysUpTime.0)
-// are never kept; SNMPv1 and v3 go through net-snmp untouched.
+// those stand (only the request id differs): a drifting load does not retire the names and ratings.
+// Answers holding a computed instance (sysUpTime.0) are never kept; SNMPv1 and v3 go through net-snmp
+// untouched.
 import type dgram from 'node:dgram';
 import { integer, readTlv, tlv } from '../snmp/ber.js';
 import type { MibWriter } from './mib-writer.js';
@@ -70,6 +71,7 @@ export class AnswerCache {
     agent.sendResponse = (socket, rinfo, message, pdu) => {
       const asked = this.pending.get(message);
       if (!asked) return send(socket, rinfo, message, pdu);
+      // Encoded here rather than by net-snmp's sender, to keep the bytes.
       const buffer = message.createResponseForRequest(pdu).toBuffer();
       socket.send(buffer, 0, buffer.length, rinfo.port, rinfo.address);
       // Handlers answer at once here, so the versions read now are those the answer was made at.
