@@ -239,10 +239,9 @@ export function topologyView(topology: Topology, sites: ApiSite[], names: { pdus
 }
 
 /** A wall's snapshot without what its topology says (`topologyView`; the wall puts it back). */
-export function withoutTopology(s: ApiSnapshot, version: string): ApiWallSnapshot {
-  const { sites, ...rest } = s;
+export function withoutTopology(s: Omit<ApiSnapshot, 'sites'>, version: string): ApiWallSnapshot {
   return {
-    ...rest,
+    ...s,
     topology: version,
     pdus: s.pdus.map(({ rack, feed, address, configured, outlets, ...p }) => ({ ...p, outlets: outlets.map(({ feeds, ...o }) => o) })),
     nodes: s.nodes.map(({ rack, kind, pools, psus, ...n }) => ({ ...n, psus: psus.map(({ pdu, outlet, ...p }) => p) })),

@@ -301,8 +301,8 @@ export class WallFeed {
     for (const delta of sent.deltas) socket.emit('delta', delta);
   }
 
-  /** A fresh snapshot for one wall (of its part of the site), at the current version; what every wall now has. */
-  private build(sets: ScopeSets): ApiSnapshot {
+  /** A fresh snapshot for one wall (of its part of the site; its racks are in its topology), at the current version; what every wall now has. */
+  private build(sets: ScopeSets): Omit<ApiSnapshot, 'sites'> {
     const now = this.clock.now();
     const rm = this.rm;
     const view = rm.view();
@@ -319,11 +319,10 @@ export class WallFeed {
     ];
     const byName = new Map(pools.map((p) => [p.name, p]));
     for (const p of pools) this.poolObjects.set(p.name, p);
-    const snapshot: ApiSnapshot = {
+    const snapshot: Omit<ApiSnapshot, 'sites'> = {
       version: this.version,
       scope: sets.scope,
       time: now,
-      sites: scopedSites(config.sites, topology, sets),
       pdus: config.pdus.filter((p) => inScope(sets.pdus, p.name)).map((p) => pduView(rm, topology, view, p)),
       nodes: config.nodes.filter((n) => inScope(sets.nodes, n.name)).map((n) => nodeView(rm, topology, view, n)),
       pools,
