@@ -215,7 +215,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       tick = null;
       unwatch();
       reloader.stop();
-      poller.stop();
+      const pollerStopped = poller.stop();
       await controller.settle();
       controller.stop();
       await http.close();
@@ -223,6 +223,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       await simulator?.stop();
       drainStore.close();
       monitor.stop();
+      await pollerStopped;
     },
   };
 }

@@ -1,6 +1,7 @@
 // The reload's way to read a config: off the main thread, bounded in time and memory, so a large
 // or hostile file can neither stall the running monitor nor take it down.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads.js';
 import { ConfigError, maxConfigBytes } from './load-config.js';
 import { PARSE_WORKER_KIND, type ParseReply, type ParseRequest } from './parse-worker.js';
 import type { Config } from './schema.js';
@@ -22,7 +23,7 @@ export async function loadConfigInWorker(file: string, options: LoadInWorkerOpti
   const refused = (message: string, code: ConfigError['code'] = 'BB_ERR_CONFIG') => new ConfigError([{ file, line: null, path: '', message }], code);
   let worker: Worker;
   try {
-    worker = startWorker(request);
+    worker = startParseWorker(request);
   } catch (err) {
     throw refused(`cannot start the config reader: ${(err as Error).message}`);
   }
@@ -47,15 +48,6 @@ export async function loadConfigInWorker(file: string, options: LoadInWorkerOpti
   return reply.config;
 }
 
-/**
- * From dist/ the worker is plain JS. From source under tsx (tests, `node --import tsx`), tsx's
- * loader does not reach worker threads on Node 20, so a one-line bootstrap registers it first.
- */
-function startWorker(workerData: ParseRequest): Worker {
-  const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', import.meta.url), { workerData, resourceLimits });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./parse-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData, resourceLimits });
+function startParseWorker(workerData: ParseRequest): Worker {
+  return startWorker(import.meta.url, 'parse-worker', { workerData, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
 }

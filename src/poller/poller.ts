@@ -2,18 +2,17 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SnmpCredentials } from '../config/schema.js';
 import type { NewEvent } from '../events/event-log.js';
-import { detectProfile } from '../profiles/detect.js';
 import type { Profile } from '../profiles/profile.js';
-import { readDevice } from '../profiles/read-device.js';
-import { readNode, type NodeReading } from './read-node.js';
-import { readOutletStates } from '../profiles/read-outlet-states.js';
-import { NetSnmpClient, parseAddress, type SnmpClient, type SnmpResult } from '../snmp/snmp-client.js';
+import type { NodeReading } from './read-node.js';
+import { NetSnmpClient, parseAddress, type SnmpClient, type SnmpResult, type SnmpTarget } from '../snmp/snmp-client.js';
 import { SNMP_FAILURE_TEXT } from '../snmp/snmp-errors.js';
 import type { DeviceReading } from '../model.js';
 import type { StateStore } from '../state/state-store.js';
 import { FairLimiter, type Lane } from './fair-limiter.js';
 import { backoffDelay, deadlineFor, type PollLimits } from './poll-limits.js';
 import { PollStats, type PollTimes } from './poll-stats.js';
+import { localIo, type DeviceIo } from './device-io.js';
+import { PollWorker } from './worker-io.js';
 
 const WALK_RECHECK = 10;
 const FOLLOW_UP_MS = 250;
@@ -45,16 +44,25 @@ export interface PollerOptions {
   retries: number;
   concurrency: number;
   events?: EventSink;
-  /** Injected for tests; net-snmp by default. */
+  /** Injected for tests: every read on this thread through these clients. */
   connect?: (target: PollTarget, timeoutMs: number, retries: number) => SnmpClient;
+  /**
+   * Without `connect`: routine polls run in a worker thread (default), their sessions and decoding
+   * off the main thread, while trap confirmations read on this thread, ahead of any routine answers.
+   * False: everything on this thread.
+   */
+  worker?: boolean;
 }
+
+/** A device's session and the settings generation it was opened under. */
+interface Session { io: DeviceIo; generation: number }
 
 interface Scheduled {
   target: PollTarget;
-  /** Null until the next poll opens a session (after a deadline closed it, or new SNMP settings). */
-  client: SnmpClient | null;
-  /** The settings generation the client was made under. */
-  clientGeneration: number;
+  /** Null until the next poll opens one (after a deadline closed it, or new SNMP settings). */
+  session: Session | null;
+  /** Trap confirmations' own session on this thread, when routine polls run in the worker. */
+  confirmSession: Session | null;
   profile: Profile | null;
   timer: { cancel(): void } | null;
   inFlight: Promise<void> | null;
@@ -85,10 +93,13 @@ export class Poller {
   private settings: { timeoutMs: number; retries: number; concurrency: number };
   /** Bumped by configure(): sessions made under older settings are replaced at their next poll. */
   private generation = 0;
+  /** Where routine polls run; null: on this thread. */
+  private readonly worker: PollWorker | null;
 
   constructor(private readonly options: PollerOptions) {
     this.settings = { timeoutMs: options.timeoutMs, retries: options.retries, concurrency: options.concurrency };
     this.limit = new FairLimiter(options.concurrency);
+    this.worker = options.connect || options.worker === false ? null : new PollWorker(options.log);
   }
 
   /** New SNMP timeout, retries and concurrency for every device, without a restart: each gets a new session at its next poll. */
@@ -108,7 +119,7 @@ export class Poller {
     }
     for (const [k, target] of wanted) {
       if (this.devices.has(k)) continue;
-      this.devices.set(k, { target, client: null, clientGeneration: this.generation, profile: null, timer: null, inFlight: null, inFlightSince: 0, walkless: 0, slow: false, strikes: 0 });
+      this.devices.set(k, { target, session: null, confirmSession: null, profile: null, timer: null, inFlight: null, inFlightSince: 0, walkless: 0, slow: false, strikes: 0 });
       if (this.running) this.schedule(k, this.jitter(target));
     }
   }
@@ -122,9 +133,11 @@ export class Poller {
     for (const [k, device] of this.devices) this.schedule(k, Math.floor((i++ * firstPollSpread(device.target.intervalMs, n)) / n));
   }
 
-  stop(): void {
+  /** Stops every schedule and session (and the poll worker). */
+  stop(): Promise<void> {
     this.running = false;
     for (const k of [...this.devices.keys()]) this.remove(k);
+    return this.worker?.stop() ?? Promise.resolve();
   }
 
   /** Polls one device now; resolves when its facts are recorded. */
@@ -167,17 +180,17 @@ export class Poller {
     if (!profile || !this.options.store.pdu(name)?.reading || this.options.store.misbehaving('pdu', name)) return this.pollSince('pdu', name, since);
     await this.limit.run('confirm', false, async (release) => {
       const { store, clock } = this.options;
-      const client = this.clientOf(device);
+      const session = this.sessionOf(device, 'confirm');
       const quick = async (): Promise<void> => {
-        const states = outlets.length > 0 ? await readOutletStates(client, profile, outlets) : null;
+        const states = outlets.length > 0 ? await session.io.readOutletStates(profile, outlets) : null;
         if (states) return store.recordOutletStates(name, clock.now(), states);
-        const parts = await readDevice(client, profile, { only: ['outlets', 'banks'], limits: device.target.limits });
-        if (this.devices.get(k) !== device || client !== device.client) return; // past its deadline, or removed
+        const parts = await session.io.readPdu(profile, { only: ['outlets', 'banks'], limits: device.target.limits });
+        if (this.devices.get(k) !== device || !this.isOpen(device, session)) return; // past its deadline, or removed
         if (parts.ok) store.recordPduParts(name, clock.now(), parts.value);
         else if (parts.kind === 'limit') this.misbehave(k, device, parts.error);
         else store.recordPdu(name, clock.now(), { ok: false, error: parts.error, answered: parts.kind === 'malformed' });
       };
-      await this.withDeadline(device, quick(), release);
+      await this.withDeadline(device, session, quick(), release);
     });
     // The whole picture follows, once the drain the quick read may trigger has gone out.
     this.options.clock.setTimeout(() => { if (this.running) void this.pollSince('pdu', name, this.options.clock.now()); }, FOLLOW_UP_MS);
@@ -217,9 +230,10 @@ export class Poller {
       // Removed (or the poller stopped) while waiting for a slot: no session is opened for it again.
       if (this.devices.get(k) !== device) return;
       device.inFlightSince = this.options.clock.now();
-      const client = this.clientOf(device);
+      const session = this.sessionOf(device, lane);
+      const client = session.io;
       const received = client.received;
-      const outcome = await this.withDeadline(device, this.poll(device, client), release);
+      const outcome = await this.withDeadline(device, session, this.poll(device, client), release);
       if (this.devices.get(k) !== device) return;
       if (outcome === 'deadline') {
         // Something came back but the poll never finished: the device misbehaves. Nothing at all: it is silent.
@@ -242,14 +256,13 @@ export class Poller {
   }
 
   /** The poll's outcome, or 'deadline' (its session closed, which ends every request still out, and its slot freed). */
-  private async withDeadline<T>(device: Scheduled, work: Promise<T>, release: () => void): Promise<T | 'deadline'> {
+  private async withDeadline<T>(device: Scheduled, session: Session, work: Promise<T>, release: () => void): Promise<T | 'deadline'> {
     let timer: { cancel(): void } | null = null;
     const deadline = new Promise<'deadline'>((resolve) => { timer = this.options.clock.setTimeout(() => resolve('deadline'), this.deadlineOf(device)); });
     const outcome = await Promise.race([work, deadline]);
     (timer as { cancel(): void } | null)?.cancel();
     if (outcome === 'deadline') {
-      device.client?.close();
-      device.client = null;
+      this.closeSession(device, session);
       release();
     }
     return outcome;
@@ -259,29 +272,47 @@ export class Poller {
     return deadlineFor(device.target.limits?.deadlineMs, this.settings.timeoutMs, this.settings.retries, device.target.intervalMs);
   }
 
-  private clientOf(device: Scheduled): SnmpClient {
-    if (device.client && device.clientGeneration === this.generation) return device.client;
-    device.client?.close();
-    const connect = this.options.connect ?? defaultConnect;
-    device.client = connect(device.target, this.settings.timeoutMs, this.settings.retries);
-    device.clientGeneration = this.generation;
-    return device.client;
+  /** The device's open session for `lane`, opened (again) when there is none or it predates the settings. */
+  private sessionOf(device: Scheduled, lane: Lane): Session {
+    const field = this.worker && lane === 'confirm' ? 'confirmSession' : 'session';
+    const current = device[field];
+    if (current && current.generation === this.generation) return current;
+    current?.io.close();
+    const { timeoutMs, retries } = this.settings;
+    let io: DeviceIo;
+    if (this.options.connect) io = localIo(this.options.connect(device.target, timeoutMs, retries));
+    else {
+      const target: SnmpTarget = { ...parseAddress(device.target.address), credentials: device.target.credentials, timeoutMs, retries };
+      io = this.worker && field === 'session' ? this.worker.open(target) : localIo(new NetSnmpClient(target));
+    }
+    return (device[field] = { io, generation: this.generation });
   }
 
-  private async poll(device: Scheduled, client: SnmpClient): Promise<Outcome> {
+  private isOpen(device: Scheduled, session: Session): boolean {
+    return device.session === session || device.confirmSession === session;
+  }
+
+  /** Closes `session` (every request still out ends) and forgets it; the next poll opens another. */
+  private closeSession(device: Scheduled, session: Session | null): void {
+    session?.io.close();
+    if (device.session === session) device.session = null;
+    if (device.confirmSession === session) device.confirmSession = null;
+  }
+
+  private async poll(device: Scheduled, client: DeviceIo): Promise<Outcome> {
     const { target } = device;
     if (target.kind === 'node') {
       // Agents that serve no HOST-RESOURCES or IF-MIB tables are asked for them every tenth poll only.
       const walk = device.walkless % WALK_RECHECK === 0;
-      return { kind: 'node', result: await readNode(client, { walk, limits: target.limits }), walked: walk };
+      return { kind: 'node', result: await client.readNode({ walk, limits: target.limits }), walked: walk };
     }
     if (!device.profile) {
-      const detected = await detectProfile(client, target.profile ?? 'auto');
+      const detected = await client.detect(target.profile ?? 'auto');
       if (!detected.ok) return { kind: 'pdu', result: detected };
       device.profile = detected.value;
       this.options.log.info({ pdu: target.name, profile: detected.value.name }, 'profile selected');
     }
-    return { kind: 'pdu', result: await readDevice(client, device.profile, { limits: target.limits }) };
+    return { kind: 'pdu', result: await client.readPdu(device.profile, { limits: target.limits }) };
   }
 
   private record(device: Scheduled, outcome: Outcome, partly = false): void {
@@ -315,9 +346,9 @@ export class Poller {
     const { target } = device;
     device.strikes++;
     device.slow = true;
-    // A fresh session next time: whatever the device still sends for this poll is not read.
-    device.client?.close();
-    device.client = null;
+    // Fresh sessions next time: whatever the device still sends for this poll is not read.
+    this.closeSession(device, device.session);
+    this.closeSession(device, device.confirmSession);
     const wait = backoffDelay(target.intervalMs, device.strikes);
     if (store.markMisbehaving(target.kind, target.name, clock.now(), reason)) {
       events?.add({ type: 'device-misbehaving', severity: 'warning', subject: target.name, message: `${target.name} misbehaves: ${reason}; its readings are ignored and it is polled less often until a clean poll` });
@@ -329,8 +360,8 @@ export class Poller {
     const device = this.devices.get(k);
     if (!device) return;
     device.timer?.cancel();
-    device.client?.close();
-    device.client = null;
+    this.closeSession(device, device.session);
+    this.closeSession(device, device.confirmSession);
     this.devices.delete(k);
   }
 
@@ -345,11 +376,6 @@ export function firstPollSpread(intervalMs: number, devices: number): number {
   return Math.min(intervalMs, Math.max(1_000, devices * FIRST_POLL_GAP_MS));
 }
 const FIRST_POLL_GAP_MS = 10;
-
-function defaultConnect(target: PollTarget, timeoutMs: number, retries: number): SnmpClient {
-  const { host, port } = parseAddress(target.address);
-  return new NetSnmpClient({ host, port, credentials: target.credentials, timeoutMs, retries });
-}
 
 function key(t: PollTarget): string {
   return `${t.kind}:${t.name}`;

@@ -76,9 +76,13 @@ export class NetSnmpClient implements SnmpClient {
   /** Datagrams that could not be parsed even after repair: a request timing out after one is a malformed answer, not silence. */
   private malformed = 0;
 
-  constructor(private readonly target: SnmpTarget) {
+  /**
+   * `counters`, when given, is kept current with [received, latencyMs] as datagrams come: a poll
+   * worker shares it with the thread that decides whether a device answered.
+   */
+  constructor(private readonly target: SnmpTarget, private readonly counters?: Float64Array) {
     this.attempts = { timeoutMs: target.timeoutMs, backoff: 1 };
-    const dgramModule = tolerantDgram({ onMessage: () => { this.received++; } });
+    const dgramModule = tolerantDgram({ onMessage: () => { this.received++; if (counters) counters[0] = this.received; } });
     const base = { port: target.port, timeout: target.timeoutMs, retries: target.retries, backoff: 1, dgramModule };
     const c = target.credentials;
     if (c.version === '2c' || c.version === '1') {
@@ -179,6 +183,7 @@ export class NetSnmpClient implements SnmpClient {
   /** Wall-clock time on purpose: this is the network's latency, which no injected clock models. */
   private answeredAfter(ms: number): void {
     this.latencyMs = this.latencyMs === 0 ? ms : 0.7 * this.latencyMs + 0.3 * ms;
+    if (this.counters) this.counters[1] = this.latencyMs;
     // The requests sent from now on (the next page of a walk too) wait what the device's answers say.
     this.roundTrips.add(ms);
     this.attempts = this.roundTrips.timeouts(this.target.timeoutMs, this.target.retries);

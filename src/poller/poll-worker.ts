@@ -1,0 +1,68 @@
+// The poll worker: SNMP sessions, their datagrams and the decoding of every answer into readings
+// run here, so the bursts of answers a thousand PDUs send never hold up the main thread, where
+// traps are confirmed, drains decided and the wall served. Only readings cross (structured clone).
+import { parentPort, workerData } from 'node:worker_threads';
+import { profileByName } from '../profiles/index.js';
+import type { ReadOptions } from '../profiles/read-device.js';
+import { NetSnmpClient, type SnmpResult, type SnmpTarget } from '../snmp/snmp-client.js';
+import { failure } from '../snmp/snmp-errors.js';
+import { localIo, type DeviceIo, type NodeReadOptions } from './device-io.js';
+
+export const POLL_WORKER_KIND = 'breakerbox-poll-worker';
+
+/** A read, with profiles by name (the worker has its own copy of each). */
+export type WorkerRead =
+  | { kind: 'detect'; wanted: string }
+  | { kind: 'pdu'; profile: string; options: ReadOptions }
+  | { kind: 'outlets'; profile: string; outlets: readonly number[] }
+  | { kind: 'node'; options: NodeReadOptions };
+
+export type WorkerRequest =
+  /** `counters`: [received, latencyMs], written here, read there (a Float64Array over it). */
+  | { op: 'open'; session: number; target: SnmpTarget; counters: SharedArrayBuffer }
+  | { op: 'close'; session: number }
+  | { op: 'read'; session: number; id: number; read: WorkerRead };
+
+/** A read's answer; detect answers with the profile's name. */
+export interface WorkerReply { id: number; value: unknown }
+
+function serve(port: NonNullable<typeof parentPort>): void {
+  const sessions = new Map<number, DeviceIo>();
+  const closedSession = failure('cancelled', 'session closed');
+  const run = async (io: DeviceIo, read: WorkerRead): Promise<unknown> => {
+    switch (read.kind) {
+      case 'detect': {
+        const found = await io.detect(read.wanted);
+        return found.ok ? { ok: true, value: found.value.name } satisfies SnmpResult<string> : found;
+      }
+      case 'pdu': return io.readPdu(profileOrThrow(read.profile), read.options);
+      case 'outlets': return io.readOutletStates(profileOrThrow(read.profile), read.outlets);
+      case 'node': return io.readNode(read.options);
+    }
+  };
+  port.on('message', (m: WorkerRequest) => {
+    if (m.op === 'open') {
+      sessions.get(m.session)?.close();
+      const counters = new Float64Array(m.counters);
+      const client = new NetSnmpClient(m.target, counters);
+      client.received = counters[0]!; // opened again in a new worker: the count goes on
+      sessions.set(m.session, localIo(client));
+    } else if (m.op === 'close') {
+      sessions.get(m.session)?.close();
+      sessions.delete(m.session);
+    } else {
+      const io = sessions.get(m.session);
+      const reply = (value: unknown) => port.postMessage({ id: m.id, value } satisfies WorkerReply);
+      if (!io) return reply(closedSession);
+      run(io, m.read).then(reply, () => reply(failure('unknown')));
+    }
+  });
+}
+
+function profileOrThrow(name: string) {
+  const profile = profileByName(name);
+  if (!profile) throw new Error(`unknown profile ${name}`);
+  return profile;
+}
+
+if (parentPort && (workerData as { kind?: string } | null)?.kind === POLL_WORKER_KIND) serve(parentPort);

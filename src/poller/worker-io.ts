@@ -1,0 +1,114 @@
+// The main thread's side of the poll worker (poll-worker.ts): each device's session is opened
+// there, and a DeviceIo here forwards its reads and resolves them with the worker's answers.
+import type { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { DeviceReading } from '../model.js';
+import { profileByName } from '../profiles/index.js';
+import type { Profile } from '../profiles/profile.js';
+import type { SnmpResult, SnmpTarget } from '../snmp/snmp-client.js';
+import { failure } from '../snmp/snmp-errors.js';
+import { startWorker } from '../threads.js';
+import type { DeviceIo, OutletStates } from './device-io.js';
+import { POLL_WORKER_KIND, type WorkerRead, type WorkerReply, type WorkerRequest } from './poll-worker.js';
+import type { NodeReading } from './read-node.js';
+
+interface Session { target: SnmpTarget; counters: SharedArrayBuffer; open: boolean }
+
+/**
+ * One worker thread for every device's routine polls, started at the first session and stopped
+ * with the poller. If it ever dies, the reads it held fail as cancelled, a new one starts, and
+ * every session open in the old one is opened again in it.
+ */
+export class PollWorker {
+  private worker: Worker | null = null;
+  private readonly sessions = new Map<number, Session>();
+  /** Reads out in the worker: how to answer each, and what it answers if the worker goes away. */
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; failed: unknown }>();
+  private nextSession = 1;
+  private nextRead = 1;
+  private stopped = false;
+
+  constructor(private readonly log: Logger) {}
+
+  open(target: SnmpTarget): DeviceIo {
+    const id = this.nextSession++;
+    const session: Session = { target, counters: new SharedArrayBuffer(16), open: true };
+    const counters = new Float64Array(session.counters);
+    this.sessions.set(id, session);
+    this.send({ op: 'open', session: id, target, counters: session.counters });
+    const read = <T>(r: WorkerRead) => this.read(id, r) as Promise<T>;
+    return {
+      detect: async (wanted): Promise<SnmpResult<Profile>> => {
+        const found = await read<SnmpResult<string>>({ kind: 'detect', wanted });
+        if (!found.ok) return found;
+        const profile = profileByName(found.value);
+        return profile ? { ok: true, value: profile } : failure('unknown');
+      },
+      readPdu: (profile, options) => read<SnmpResult<DeviceReading>>({ kind: 'pdu', profile: profile.name, options }),
+      readOutletStates: (profile, outlets) => read<OutletStates | null>({ kind: 'outlets', profile: profile.name, outlets }),
+      readNode: (options) => read<SnmpResult<NodeReading>>({ kind: 'node', options }),
+      get received() { return counters[0]; },
+      get latencyMs() { return counters[1]; },
+      close: () => {
+        if (!session.open) return;
+        session.open = false;
+        this.sessions.delete(id);
+        this.send({ op: 'close', session: id });
+      },
+    };
+  }
+
+  /** Stops the worker; reads still out resolve as cancelled. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const worker = this.worker;
+    this.worker = null;
+    this.failPending();
+    if (worker) await worker.terminate();
+  }
+
+  /** The thread now serving, if any (a test stops it to play a crash). */
+  threadForTests(): Worker | null {
+    return this.worker;
+  }
+
+  private read(session: number, read: WorkerRead): Promise<unknown> {
+    const failed = read.kind === 'outlets' ? null : failure('cancelled', 'session closed');
+    if (!this.sessions.has(session) || this.stopped) return Promise.resolve(failed);
+    const id = this.nextRead++;
+    return new Promise((resolve) => {
+      this.pending.set(id, { resolve, failed });
+      this.send({ op: 'read', session, id, read });
+    });
+  }
+
+  private send(message: WorkerRequest): void {
+    if (this.stopped) return;
+    this.started().postMessage(message);
+  }
+
+  private started(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startWorker(import.meta.url, 'poll-worker', { workerData: { kind: POLL_WORKER_KIND } });
+    worker.on('message', (m: WorkerReply) => {
+      const read = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      read?.resolve(m.value);
+    });
+    worker.on('error', (err) => this.log.error({ err: err.name }, 'poll worker failed'));
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return; // stopped, or already replaced
+      this.worker = null;
+      this.log.error({ code }, 'poll worker stopped unexpectedly; starting another');
+      this.failPending();
+      for (const [id, s] of this.sessions) this.send({ op: 'open', session: id, target: s.target, counters: s.counters });
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private failPending(): void {
+    for (const read of this.pending.values()) read.resolve(read.failed);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,73 @@
+// Routine polls run in a worker thread (src/poller/poll-worker.ts): what comes back is what the
+// same poll reads on the main thread, the device's answers are counted where the poller decides
+// (shared memory), and a worker that dies takes no poll down with it.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
+import { systemClock } from '../src/clock.js';
+import { profileByName } from '../src/profiles/index.js';
+import { Poller, type PollTarget } from '../src/poller/poller.js';
+import { PollWorker } from '../src/poller/worker-io.js';
+import { StateStore } from '../src/state/state-store.js';
+import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
+
+const log = pino({ level: 'silent' });
+
+describe('the poll worker', { timeout: 60_000 }, () => {
+  let sim: Snmpsim;
+  before(async () => { sim = await startSnmpsim(); });
+  after(async () => { await sim?.stop(); });
+
+  const target = (name: string, community: string): PollTarget => ({
+    kind: 'pdu', name, address: `127.0.0.1:${sim.port}`, credentials: { version: '2c', community }, intervalMs: 60_000, profile: 'auto',
+  });
+
+  it('reads a PDU exactly as the main thread does, profile detection included', async () => {
+    const stores = [new StateStore(), new StateStore()];
+    const pollers = [
+      new Poller({ store: stores[0]!, clock: systemClock, log, timeoutMs: 3_000, retries: 1, concurrency: 4 }),
+      new Poller({ store: stores[1]!, clock: systemClock, log, timeoutMs: 3_000, retries: 1, concurrency: 4, worker: false }),
+    ];
+    try {
+      for (const p of pollers) {
+        p.setTargets([target('apc', 'apc_ap7900b')]);
+        await p.pollNow('pdu', 'apc');
+      }
+      const [inWorker, onThread] = stores.map((s) => s.pdu('apc')?.reading);
+      assert.ok(inWorker && inWorker.outlets.length === 8, 'the worker read the AP7900B and its 8 outlets');
+      assert.deepEqual(inWorker, onThread);
+    } finally {
+      await Promise.all(pollers.map((p) => p.stop()));
+    }
+  });
+
+  it('counts the answers in shared memory, and a dead worker fails its reads as cancelled, then is replaced', async () => {
+    const worker = new PollWorker(log);
+    try {
+      const io = worker.open({ host: '127.0.0.1', port: sim.port, credentials: { version: '2c', community: 'apc_ap7900b' }, timeoutMs: 3_000, retries: 0 });
+      const profile = profileByName('apc-rpdu2')!;
+      assert.equal(io.received, 0);
+      const first = await io.readPdu(profile, {});
+      assert.ok(first.ok, 'read in the worker');
+      const received = io.received!;
+      assert.ok(received > 0, 'the answers are counted where the poller reads them');
+      assert.ok(io.latencyMs! > 0);
+
+      const inFlight = io.readPdu(profile, {});
+      await worker.threadForTests()!.terminate();
+      const cut = await inFlight;
+      assert.equal(cut.ok, false);
+      assert.equal(!cut.ok && cut.kind, 'cancelled', 'the read held by the dead worker fails as cancelled');
+
+      const again = await io.readPdu(profile, {});
+      assert.ok(again.ok, 'the session was opened again in a new worker');
+      assert.deepEqual(again.value.outlets.map((o) => o.index), first.ok ? first.value.outlets.map((o) => o.index) : []);
+
+      io.close();
+      const closed = await io.readPdu(profile, {});
+      assert.equal(!closed.ok && closed.kind, 'cancelled', 'a closed session reads nothing');
+    } finally {
+      await worker.stop();
+    }
+  });
+});
