@@ -14,11 +14,16 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { io, type Socket } from 'socket.io-client';
 import { unpack } from '../dashboards/wall/patch.js';
+import type { Config } from '../src/config/schema.js';
 import { largeSiteText } from '../src/demo/large-site.js';
+import { shardsOf } from '../src/sim/shard.js';
 import type { ApiLoad } from '../src/http/api-types.js';
 import { packageRoot } from '../src/paths.js';
 import { stopChild } from '../test/helpers/child-process.js';
 import { freeUdpPort } from '../test/helpers/ports.js';
+
+/** PDUs (with their servers) per simulator process. */
+const SIM_SHARD_PDUS = 250;
 
 export interface ScaleOptions {
   sizes: number[];
@@ -182,7 +187,7 @@ export async function scaleBench(o: ScaleOptions): Promise<ScaleResult[]> {
 
 async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: string) => void): Promise<ScaleResult> {
   const dir = await mkdtemp(join(tmpdir(), `bb-scale-${pdus}-`));
-  const [agentPort, trapPort, httpPort, simPort] = [await freeUdpPort(), await freeUdpPort(), await freeTcpPort(), await freeTcpPort()];
+  const [agentPort, trapPort, httpPort] = [await freeUdpPort(), await freeUdpPort(), await freeTcpPort()];
   const raw = parse(largeSiteText({ pdus, agentPort, trapPort, httpPort, stateDir: dir }));
   raw.settings.simulate = false;
   raw.settings.http.host = '127.0.0.1';
@@ -193,11 +198,23 @@ async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: 
   const sockets: Socket[] = [];
   const cli = join(root, 'dist/src/cli.js');
   try {
-    log(`${pdus} PDUs, ${nodes} nodes: starting the simulator`);
-    const sim = spawn(process.execPath, [cli, 'sim', configFile, '--port', String(simPort)], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
-    children.push(sim);
-    await started(sim, /Simulating/, 'the simulator');
-    const simUrl = `http://127.0.0.1:${simPort}`;
+    // The simulator in shards of about 250 PDUs, one process each (a process's garbage collection and
+    // bursts of answers then hold up only its share of the agents); a fault goes to its PDU's shard.
+    const shards = Math.ceil(pdus / SIM_SHARD_PDUS);
+    log(`${pdus} PDUs, ${nodes} nodes: starting the simulator (${shards} process${shards > 1 ? 'es' : ''})`);
+    const sims: ChildProcess[] = [];
+    const simUrls: string[] = [];
+    for (let i = 0; i < shards; i++) {
+      const port = await freeTcpPort();
+      const sim = spawn(process.execPath, [cli, 'sim', configFile, '--port', String(port), '--shard', `${i + 1}/${shards}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+      children.push(sim);
+      sims.push(sim);
+      simUrls.push(`http://127.0.0.1:${port}`);
+    }
+    for (const sim of sims) await started(sim, /Simulating/, 'the simulator');
+    const shardOfDevice = shardsOf(raw as Config, shards);
+    const simUrl = (pdu: string) => simUrls[shardOfDevice.get(pdu)!]!;
+    const simStat = async () => (await Promise.all(sims.map((p) => procStat(p.pid!)))).reduce((a, b) => ({ cpuSeconds: a.cpuSeconds + b.cpuSeconds, rssBytes: a.rssBytes + b.rssBytes }));
     log('  starting Breakerbox');
     const t0 = performance.now();
     const bb = spawn(process.execPath, [cli, 'run', configFile], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
@@ -211,10 +228,10 @@ async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: 
     log(`  every PDU reachable after ${(firstCycleMs / 1000).toFixed(1)} s; settling (a server poll interval, no poll waiting), then the steady window (no wall open)`);
     await sleep(Math.max(intervalMs / 2, nodeIntervalMs - (performance.now() - t0)));
     for (const until = performance.now() + nodeIntervalMs; performance.now() < until && (await health(url)).polls.waiting > 0;) await sleep(1_000);
-    const [b0, s0] = [await procStat(bb.pid!), await procStat(sim.pid!)];
+    const [b0, s0] = [await procStat(bb.pid!), await simStat()];
     const w0 = performance.now();
     await sleep(intervalMs);
-    const [b1, s1] = [await procStat(bb.pid!), await procStat(sim.pid!)];
+    const [b1, s1] = [await procStat(bb.pid!), await simStat()];
     const wallS = (performance.now() - w0) / 1000;
     const steady = await health(url);
 
@@ -267,7 +284,7 @@ async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: 
         s.on('delta', on);
       }));
       const tA = performance.now();
-      const inject = async (pdu: string) => ((await (await fetch(`${simUrl}/api/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'bank-trip', pdu, bank: 1 }) })).json()) as { id: string }).id;
+      const inject = async (pdu: string) => ((await (await fetch(`${simUrl(pdu)}/api/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'bank-trip', pdu, bank: 1 }) })).json()) as { id: string }).id;
       const faultA = await inject(pduA);
       const tA1 = performance.now();
       const lastClient = Math.max(...await Promise.all(arrived));
@@ -284,7 +301,7 @@ async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: 
       lossAppliedToFileMs.push(gone - tB1);
       // Breakers reset: tripped PDUs piling up in one row would read as a mass failure (and freeze
       // drains, by design). The servers stay out of their pool until the next reload re-admits them.
-      for (const id of [faultA, faultB]) await fetch(`${simUrl}/api/sim/faults/${id}`, { method: 'DELETE' });
+      for (const [pdu, id] of [[pduA, faultA], [`${r}-b`, faultB]] as const) await fetch(`${simUrl(pdu)}/api/sim/faults/${id}`, { method: 'DELETE' });
       if (t === 0) log(`  the delta carrying the trip: ${tripDeltaParts}`);
       log(`  trial ${t + 1}: bank trip → last of ${o.clients} walls ${tripToLastClientMs.at(-1)!.toFixed(0)} ms (${tripAppliedToLastClientMs.at(-1)!.toFixed(0)} after the simulator applied it); power lost → membership file ${lossToFileMs.at(-1)!.toFixed(0)} ms (${lossAppliedToFileMs.at(-1)!.toFixed(0)})`);
       await sleep(2_000);
@@ -329,7 +346,7 @@ export function formatScale(results: ScaleResult[], clients: number): string {
     ['first cycle (start → every PDU reachable)', (r) => ms(r.firstCycleMs), (r) => r.firstCycleMs],
     ['Breakerbox RSS', (r) => mb(r.rssBytes), (r) => r.rssBytes],
     ['Breakerbox CPU, steady (% of a core)', (r) => `${r.cpuPercent.toFixed(0)}%`, (r) => r.cpuPercent],
-    ['simulator RSS / CPU (its own process)', (r) => `${mb(r.simRssBytes)} / ${r.simCpuPercent.toFixed(0)}%`, null],
+    ['simulator RSS / CPU (its processes, together)', (r) => `${mb(r.simRssBytes)} / ${r.simCpuPercent.toFixed(0)}%`, null],
     ['PDU poll due → recorded p99 (of 30 s)', (r) => `${ms(r.health.polls.pdu.p99Ms)} = ${pct(r.health.polls.pdu.p99OfInterval)}`, (r) => r.health.polls.pdu.p99Ms ?? 0],
     ['node poll due → recorded p99 (of 60 s)', (r) => `${ms(r.health.polls.node.p99Ms)} = ${pct(r.health.polls.node.p99OfInterval)}`, (r) => r.health.polls.node.p99Ms ?? 0],
     ['polls waiting for a slot (steady)', (r) => String(r.health.polls.waiting), null],

@@ -15,6 +15,7 @@ import { demoConfigPath } from './paths.js';
 import { credentialsFromFlags, probe } from './probe/probe.js';
 import { operatorCommand } from './operator-cli.js';
 import { SimFaultError, Simulator } from './sim/simulator.js';
+import { shardOf } from './sim/shard.js';
 
 const USAGE = `Usage: breakerbox <command> [options]
 
@@ -36,6 +37,8 @@ Commands:
                         $BREAKERBOX_TOKEN).
   sim [CONFIG]          Only the simulated PDUs and nodes of CONFIG (default: the demo),
                         with their fault switches on --port (default 8081).
+                        --shard I/N: only the I-th of N shares of its power domains
+                        (run N of them, on N ports, to spread a large site over processes).
   check-config FILE     Validate FILE; exit 2 with file:line and key path on a problem.
                         Files over 8 MiB are refused unread ($BREAKERBOX_MAX_CONFIG_BYTES
                         sets another limit); YAML aliases expand at most 100 times.
@@ -61,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
       'auth-protocol': { type: 'string' }, 'auth-key': { type: 'string' }, 'priv-protocol': { type: 'string' }, 'priv-key': { type: 'string' },
       context: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' },
       url: { type: 'string' }, token: { type: 'string' }, pool: { type: 'string' }, mode: { type: 'string' }, reason: { type: 'string' },
-      haproxy: { type: 'boolean' }, 'haproxy-port': { type: 'string' }, size: { type: 'string' },
+      haproxy: { type: 'boolean' }, 'haproxy-port': { type: 'string' }, size: { type: 'string' }, shard: { type: 'string' },
     },
   });
   const [command = 'run', file] = positionals;
@@ -124,7 +127,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'sim': {
-      const config: Config = loadConfigFile(file ?? demoConfigPath());
+      let config: Config = loadConfigFile(file ?? demoConfigPath());
+      if (values.shard !== undefined) {
+        const m = /^(\d+)\/(\d+)$/.exec(values.shard);
+        if (!m) return usage(`--shard wants I/N (e.g. 2/4), not "${values.shard}"`);
+        config = shardOf(config, Number(m[1]) - 1, Number(m[2]));
+      }
       const sim = new Simulator(config, { log: log.child({ module: 'sim' }) });
       await sim.start();
       const app = express().use(express.json()).use('/api/sim', simRoutes({
