@@ -271,6 +271,50 @@ describe('first polls', () => {
   });
 });
 
+describe('steady polls', () => {
+  it('fall evenly over the interval per kind: PDUs and servers each spread, none bunched, every device a whole interval apart', async () => {
+    const clock = new FakeClock();
+    const t0 = clock.now();
+    const started = new Map<string, number[]>();
+    const poller = new Poller({
+      store: new StateStore(), clock, log: pino({ level: 'silent' }), timeoutMs: 1_000, retries: 0, concurrency: 10_000,
+      connect: (target) => {
+        const fake = new FakeSnmpClient({ '1.3.6.1.2.1.1.3.0': 100 });
+        return Object.assign(fake, { get: async (oids: string[]) => { (started.get(target.name) ?? started.set(target.name, []).get(target.name)!).push(clock.now() - t0); return FakeSnmpClient.prototype.get.call(fake, oids); } });
+      },
+    });
+    const device = (name: string, intervalMs: number) => ({ kind: 'node' as const, name, address: '127.0.0.1:1161', credentials: { version: '2c' as const, community: 'public' }, intervalMs });
+    // Listed first, as a config lists its PDUs first: 100 devices every 30 s, then 400 every 60 s.
+    const fast = Array.from({ length: 100 }, (_, i) => `f${i}`);
+    const slow = Array.from({ length: 400 }, (_, i) => `s${i}`);
+    poller.setTargets([...fast.map((n) => device(n, 30_000)), ...slow.map((n) => device(n, 60_000))]);
+    poller.start();
+    for (let ms = 0; ms < 185_000; ms += 50) {
+      clock.advance(50);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const perSecond = (names: string[], from: number, to: number) => {
+      const buckets = new Array<number>((to - from) / 1_000).fill(0);
+      for (const n of names) for (const at of started.get(n) ?? []) if (at >= from && at < to) buckets[Math.floor((at - from) / 1_000)]!++;
+      return buckets;
+    };
+    // In steady state (after the first minute), every second has its share: 100/30 and 400/60 polls.
+    const fastSeconds = perSecond(fast, 60_000, 120_000);
+    assert.equal(fastSeconds.reduce((a, b) => a + b), 200, 'each 30 s device twice a minute');
+    assert.ok(Math.max(...fastSeconds) <= 5 && Math.min(...fastSeconds) >= 2, `30 s devices per second: ${fastSeconds.join(' ')}`);
+    const slowSeconds = perSecond(slow, 60_000, 120_000);
+    assert.equal(slowSeconds.reduce((a, b) => a + b), 400, 'each 60 s device once a minute');
+    assert.ok(Math.max(...slowSeconds) <= 8 && Math.min(...slowSeconds) >= 5, `60 s devices per second: ${slowSeconds.join(' ')}`);
+    for (const [names, interval] of [[fast, 30_000], [slow, 60_000]] as const) {
+      for (const n of names) {
+        const polls = started.get(n)!;
+        for (let i = 2; i < polls.length; i++) assert.ok(Math.abs(polls[i]! - polls[i - 1]! - interval) <= 50, `${n}: ${polls.join(', ')}`);
+      }
+    }
+    await poller.stop();
+  });
+});
+
 describe('poll load', () => {
   it('reports due → recorded per kind, waiting for a slot included, against the interval', async () => {
     const clock = new FakeClock();

@@ -74,6 +74,8 @@ interface Scheduled {
   slow: boolean;
   /** Polls in a row that broke a bound (0: behaving); sets the backoff. */
   strikes: number;
+  /** Where in its interval the device is polled, ms after the poller's epoch (steady polls fall on it). */
+  phase: number;
 }
 
 type Outcome =
@@ -91,6 +93,8 @@ export class Poller {
   private readonly stats = new PollStats();
   private running = false;
   private settings: { timeoutMs: number; retries: number; concurrency: number };
+  /** When the poller started: every device's phase counts from it. */
+  private epoch = 0;
   /** Bumped by configure(): sessions made under older settings are replaced at their next poll. */
   private generation = 0;
   /** Where routine polls run; null: on this thread. */
@@ -119,18 +123,37 @@ export class Poller {
     }
     for (const [k, target] of wanted) {
       if (this.devices.has(k)) continue;
-      this.devices.set(k, { target, session: null, confirmSession: null, profile: null, timer: null, inFlight: null, inFlightSince: 0, walkless: 0, slow: false, strikes: 0 });
-      if (this.running) this.schedule(k, this.jitter(target));
+      const device: Scheduled = { target, session: null, confirmSession: null, profile: null, timer: null, inFlight: null, inFlightSince: 0, walkless: 0, slow: false, strikes: 0, phase: 0 };
+      this.devices.set(k, device);
+      if (this.running) {
+        // Added while running (a reload): anywhere in its interval, first polled soon.
+        device.phase = this.options.clock.now() - this.epoch + Math.random() * target.intervalMs;
+        this.schedule(k, this.jitter(target));
+      }
     }
   }
 
   start(): void {
     this.running = true;
-    // First polls evenly spread, so a thousand devices do not all start at once and keep their
-    // phases afterwards (no herd at :00): device i of n starts at i/n of the spread.
-    const n = this.devices.size;
-    let i = 0;
-    for (const [k, device] of this.devices) this.schedule(k, Math.floor((i++ * firstPollSpread(device.target.intervalMs, n)) / n));
+    this.epoch = this.options.clock.now();
+    // Per kind and interval (PDUs apart from servers, whose polls are lighter), device i of n is first
+    // polled at i/n of a short spread (the first cycle done soon), then always at i/n of its interval:
+    // each second carries its share of every group, no herd at :00 and no group bunched together.
+    const groups = new Map<string, [string, Scheduled][]>();
+    for (const entry of this.devices) {
+      const group = `${entry[1].target.kind}/${entry[1].target.intervalMs}`;
+      const members = groups.get(group);
+      if (members) members.push(entry);
+      else groups.set(group, [entry]);
+    }
+    for (const members of groups.values()) {
+      const n = members.length;
+      members.forEach(([k, device], i) => {
+        const interval = device.target.intervalMs;
+        device.phase = (i * interval) / n;
+        this.schedule(k, Math.floor((i * firstPollSpread(interval, n)) / n));
+      });
+    }
   }
 
   /** Stops every schedule and session (and the poll worker). */
@@ -217,8 +240,8 @@ export class Poller {
       void this.run(k, device, 'routine').then(() => {
         const elapsed = this.options.clock.now() - started;
         this.stats.record(device.target.kind, elapsed, device.target.intervalMs);
-        // A misbehaving device waits its whole backoff after the poll; others keep their interval.
-        const wait = device.strikes > 0 ? backoffDelay(device.target.intervalMs, device.strikes) : Math.max(0, device.target.intervalMs - elapsed);
+        // A misbehaving device waits its whole backoff after the poll; others are next polled at their phase.
+        const wait = device.strikes > 0 ? backoffDelay(device.target.intervalMs, device.strikes) : this.untilPhase(device, started);
         if (this.devices.get(k) === device) this.schedule(k, wait);
       });
     }, delayMs);
@@ -363,6 +386,17 @@ export class Poller {
     this.closeSession(device, device.session);
     this.closeSession(device, device.confirmSession);
     this.devices.delete(k);
+  }
+
+  /**
+   * Until the device's next phase point at least half an interval after its poll began at `started`:
+   * a full interval in steady state, the rest of it after a poll that took more than half of it, at
+   * once after one that overran it.
+   */
+  private untilPhase(device: Scheduled, started: number): number {
+    const interval = device.target.intervalMs;
+    const k = Math.ceil((started + interval / 2 - this.epoch - device.phase) / interval);
+    return Math.max(0, this.epoch + device.phase + k * interval - this.options.clock.now());
   }
 
   /** A device added while running starts somewhere in the spread, so a reload that adds many does not burst either. */
