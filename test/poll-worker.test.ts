@@ -7,7 +7,7 @@ import pino from 'pino';
 import { systemClock } from '../src/clock.js';
 import { profileByName } from '../src/profiles/index.js';
 import { Poller, type PollTarget } from '../src/poller/poller.js';
-import { PollWorker } from '../src/poller/worker-io.js';
+import { PollWorker, workerHeapMb } from '../src/poller/worker-io.js';
 import { StateStore } from '../src/state/state-store.js';
 import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
@@ -42,7 +42,7 @@ describe('the poll worker', { timeout: 60_000 }, () => {
   });
 
   it('counts the answers in shared memory, and a dead worker fails its reads as cancelled, then is replaced', async () => {
-    const worker = new PollWorker(log);
+    const worker = new PollWorker(log, () => workerHeapMb(40_000));
     try {
       const io = worker.open({ host: '127.0.0.1', port: sim.port, credentials: { version: '2c', community: 'apc_ap7900b' }, timeoutMs: 3_000, retries: 0 });
       const profile = profileByName('apc-rpdu2')!;
@@ -52,6 +52,9 @@ describe('the poll worker', { timeout: 60_000 }, () => {
       const received = io.received!;
       assert.ok(received > 0, 'the answers are counted where the poller reads them');
       assert.ok(io.latencyMs! > 0);
+      // Bounded: V8 grows an unbounded heap to about four times what it holds.
+      assert.equal(worker.threadForTests()!.resourceLimits?.maxOldGenerationSizeMb, 625, '16 KB a device for 40,000 devices');
+      assert.equal(workerHeapMb(1_000), 256, 'never below the floor');
 
       const inFlight = io.readPdu(profile, {});
       await worker.threadForTests()!.terminate();

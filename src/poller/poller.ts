@@ -12,7 +12,7 @@ import { FairLimiter, type Lane } from './fair-limiter.js';
 import { backoffDelay, deadlineFor, type PollLimits } from './poll-limits.js';
 import { PollStats, type PollTimes } from './poll-stats.js';
 import { localIo, type DeviceIo } from './device-io.js';
-import { PollWorker } from './worker-io.js';
+import { PollWorker, workerHeapMb } from './worker-io.js';
 
 const WALK_RECHECK = 10;
 const FOLLOW_UP_MS = 250;
@@ -103,7 +103,7 @@ export class Poller {
   constructor(private readonly options: PollerOptions) {
     this.settings = { timeoutMs: options.timeoutMs, retries: options.retries, concurrency: options.concurrency };
     this.limit = new FairLimiter(options.concurrency);
-    this.worker = options.connect || options.worker === false ? null : new PollWorker(options.log);
+    this.worker = options.connect || options.worker === false ? null : new PollWorker(options.log, () => workerHeapMb(this.devices.size));
   }
 
   /** New SNMP timeout, retries and concurrency for every device, without a restart: each gets a new session at its next poll. */

@@ -28,7 +28,8 @@ export class PollWorker {
   private nextRead = 1;
   private stopped = false;
 
-  constructor(private readonly log: Logger) {}
+  /** `heapMb`: the worker's old-generation limit when it starts, from the devices it will serve. */
+  constructor(private readonly log: Logger, private readonly heapMb: () => number = () => workerHeapMb(0)) {}
 
   open(target: SnmpTarget): DeviceIo {
     const id = this.nextSession++;
@@ -89,13 +90,14 @@ export class PollWorker {
 
   private started(): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker(import.meta.url, 'poll-worker', { workerData: { kind: POLL_WORKER_KIND } });
+    const resourceLimits = { maxOldGenerationSizeMb: this.heapMb() };
+    const worker = startWorker(import.meta.url, 'poll-worker', { workerData: { kind: POLL_WORKER_KIND }, resourceLimits });
     worker.on('message', (m: WorkerReply) => {
       const read = this.pending.get(m.id);
       this.pending.delete(m.id);
       read?.resolve(m.value);
     });
-    worker.on('error', (err) => this.log.error({ err: err.name }, 'poll worker failed'));
+    worker.on('error', (err) => this.log.error({ err: err.name, code: (err as { code?: string }).code, heapMb: resourceLimits.maxOldGenerationSizeMb }, 'poll worker failed'));
     worker.on('exit', (code) => {
       if (this.worker !== worker) return; // stopped, or already replaced
       this.worker = null;
@@ -111,4 +113,13 @@ export class PollWorker {
     for (const read of this.pending.values()) read.resolve(read.failed);
     this.pending.clear();
   }
+}
+
+/**
+ * The poll worker's heap limit for `devices`: its sessions and polls in flight hold about 5 KB a
+ * device; three times that and a floor leave V8 room without the fourfold headroom it takes
+ * unbounded, where the garbage of a thousand polls a minute piled up to four times the live heap.
+ */
+export function workerHeapMb(devices: number): number {
+  return Math.max(256, Math.ceil((devices * 16) / 1024));
 }
