@@ -93,7 +93,7 @@ describe('API lists', () => {
     // What Breakerbox costs and how its polls keep up (the poller is stopped here: no devices, no polls).
     assert.ok(health.process.rssBytes > 10_000_000 && health.process.heapUsedBytes > 1_000_000, 'memory reported');
     assert.ok(health.process.cpuPercent >= 0 && health.process.eventLoopLagMs.p99 >= 0 && health.process.windowSeconds > 0);
-    assert.deepEqual(health.polls, { pdu: { polls: 0, p50Ms: null, p99Ms: null, maxMs: null, p99OfInterval: null }, node: { polls: 0, p50Ms: null, p99Ms: null, maxMs: null, p99OfInterval: null }, running: 0, waiting: 0, devices: 0 });
+    assert.deepEqual(health.polls, { pdu: { polls: 0, p50Ms: null, p99Ms: null, maxMs: null, p99OfInterval: null }, node: { polls: 0, p50Ms: null, p99Ms: null, maxMs: null, p99OfInterval: null }, running: 0, waiting: 0, devices: 0, worker: null }, "no device: no poll worker started, nothing reported");
   });
 
   it('filters by site, row and rack, and by state', async () => {

@@ -9,6 +9,7 @@ import { profileByName } from '../src/profiles/index.js';
 import { Poller, type PollTarget } from '../src/poller/poller.js';
 import { PollWorker, workerHeapMb } from '../src/poller/worker-io.js';
 import { StateStore } from '../src/state/state-store.js';
+import { waitFor } from './helpers/demo-config.js';
 import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 const log = pino({ level: 'silent' });
@@ -42,7 +43,7 @@ describe('the poll worker', { timeout: 60_000 }, () => {
   });
 
   it('counts the answers in shared memory, and a dead worker fails its reads as cancelled, then is replaced', async () => {
-    const worker = new PollWorker(log, () => workerHeapMb(40_000));
+    const worker = new PollWorker(log, () => workerHeapMb(40_000), 50);
     try {
       const io = worker.open({ host: '127.0.0.1', port: sim.port, credentials: { version: '2c', community: 'apc_ap7900b' }, timeoutMs: 3_000, retries: 0 });
       const profile = profileByName('apc-rpdu2')!;
@@ -55,6 +56,11 @@ describe('the poll worker', { timeout: 60_000 }, () => {
       // Bounded: V8 grows an unbounded heap to about four times what it holds.
       assert.equal(worker.threadForTests()!.resourceLimits?.maxOldGenerationSizeMb, 625, '16 KB a device for 40,000 devices');
       assert.equal(workerHeapMb(1_000), 256, 'never below the floor');
+      // It reports its own cost: heap against its bound, and how late its event loop runs.
+      const reported = await waitFor('the worker to report', async () => worker.load(), 10_000, 20);
+      assert.ok(reported.heapUsedBytes > 0 && reported.heapLimitBytes >= 625 * 2 ** 20, `heap ${reported.heapUsedBytes} of ${reported.heapLimitBytes}`);
+      assert.ok(reported.eventLoopLagMs.max >= reported.eventLoopLagMs.p99 && reported.eventLoopLagMs.p99 >= 0);
+      assert.equal(reported.starts, 1);
 
       const inFlight = io.readPdu(profile, {});
       await worker.threadForTests()!.terminate();
@@ -64,6 +70,7 @@ describe('the poll worker', { timeout: 60_000 }, () => {
 
       const again = await io.readPdu(profile, {});
       assert.ok(again.ok, 'the session was opened again in a new worker');
+      assert.equal(worker.load()?.starts, 2, 'the replacement is counted');
       assert.deepEqual(again.value.outlets.map((o) => o.index), first.ok ? first.value.outlets.map((o) => o.index) : []);
 
       io.close();

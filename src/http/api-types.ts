@@ -243,5 +243,15 @@ export interface ApiLoad {
     cpuPercent: number;
     eventLoopLagMs: { p50: number; p99: number; max: number };
   };
-  polls: { pdu: ApiPollTimes; node: ApiPollTimes; running: number; waiting: number; devices: number };
+  polls: { pdu: ApiPollTimes; node: ApiPollTimes; running: number; waiting: number; devices: number; worker: ApiPollWorker | null };
+}
+
+/** The poll worker's own cost (null: polls run on the main thread, or the worker has not reported yet). */
+export interface ApiPollWorker {
+  heapUsedBytes: number;
+  heapLimitBytes: number;
+  /** Its event loop's lag over its last window: how late answers are read. */
+  eventLoopLagMs: { p50: number; p99: number; max: number };
+  /** Workers started since Breakerbox started (more than 1: one died and was replaced). */
+  starts: number;
 }

@@ -1,7 +1,9 @@
 // The poll worker: SNMP sessions, their datagrams and the decoding of every answer into readings
 // run here, so the bursts of answers a thousand PDUs send never hold up the main thread, where
 // traps are confirmed, drains decided and the wall served. Only readings cross (structured clone).
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { ProcessMonitor } from '../process-load.js';
 import { profileByName } from '../profiles/index.js';
 import type { ReadOptions } from '../profiles/read-device.js';
 import { NetSnmpClient, type SnmpResult, type SnmpTarget } from '../snmp/snmp-client.js';
@@ -23,11 +25,18 @@ export type WorkerRequest =
   | { op: 'close'; session: number }
   | { op: 'read'; session: number; id: number; read: WorkerRead };
 
-/** A read's answer; detect answers with the profile's name. */
-export interface WorkerReply { id: number; value: unknown }
+/** A read's answer (detect answers with the profile's name), or the worker's own figures, sent every `statsMs`. */
+export type WorkerReply = { id: number; value: unknown } | { stats: WorkerStats };
+export interface WorkerStats { heapUsedBytes: number; heapLimitBytes: number; eventLoopLagMs: { p50: number; p99: number; max: number } }
+export interface PollWorkerData { kind: typeof POLL_WORKER_KIND; statsMs: number }
 
-function serve(port: NonNullable<typeof parentPort>): void {
+function serve(port: NonNullable<typeof parentPort>, statsMs: number): void {
   const sessions = new Map<number, DeviceIo>();
+  const monitor = new ProcessMonitor(statsMs);
+  setInterval(() => {
+    const heap = getHeapStatistics();
+    port.postMessage({ stats: { heapUsedBytes: heap.used_heap_size, heapLimitBytes: heap.heap_size_limit, eventLoopLagMs: monitor.load().eventLoopLagMs } } satisfies WorkerReply);
+  }, statsMs).unref();
   const closedSession = failure('cancelled', 'session closed');
   const run = async (io: DeviceIo, read: WorkerRead): Promise<unknown> => {
     switch (read.kind) {
@@ -65,4 +74,5 @@ function profileOrThrow(name: string) {
   return profile;
 }
 
-if (parentPort && (workerData as { kind?: string } | null)?.kind === POLL_WORKER_KIND) serve(parentPort);
+const data = workerData as Partial<PollWorkerData> | null;
+if (parentPort && data?.kind === POLL_WORKER_KIND) serve(parentPort, data.statsMs ?? 5_000);

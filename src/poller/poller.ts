@@ -221,9 +221,9 @@ export class Poller {
   }
 
   /** How the polls keep up: due → recorded per kind, and the polls running and waiting now. */
-  load(): { pdu: PollTimes; node: PollTimes; running: number; waiting: number; devices: number } {
+  load(): { pdu: PollTimes; node: PollTimes; running: number; waiting: number; devices: number; worker: ReturnType<PollWorker['load']> } {
     const active = this.limit.active();
-    return { ...this.stats.times(), running: active.routine + active.confirm, waiting: this.limit.waitingCount(), devices: this.devices.size };
+    return { ...this.stats.times(), running: active.routine + active.confirm, waiting: this.limit.waitingCount(), devices: this.devices.size, worker: this.worker?.load() ?? null };
   }
 
   /** Devices marked misbehaving now, by key (tests, diagnostics). */

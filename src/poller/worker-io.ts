@@ -9,7 +9,7 @@ import type { SnmpResult, SnmpTarget } from '../snmp/snmp-client.js';
 import { failure } from '../snmp/snmp-errors.js';
 import { startWorker } from '../threads.js';
 import type { DeviceIo, OutletStates } from './device-io.js';
-import { POLL_WORKER_KIND, type WorkerRead, type WorkerReply, type WorkerRequest } from './poll-worker.js';
+import { POLL_WORKER_KIND, type PollWorkerData, type WorkerRead, type WorkerReply, type WorkerRequest, type WorkerStats } from './poll-worker.js';
 import type { NodeReading } from './read-node.js';
 
 interface Session { target: SnmpTarget; counters: SharedArrayBuffer; open: boolean }
@@ -27,9 +27,19 @@ export class PollWorker {
   private nextSession = 1;
   private nextRead = 1;
   private stopped = false;
+  private starts = 0;
+  private stats: WorkerStats | null = null;
 
-  /** `heapMb`: the worker's old-generation limit when it starts, from the devices it will serve. */
-  constructor(private readonly log: Logger, private readonly heapMb: () => number = () => workerHeapMb(0)) {}
+  /**
+   * `heapMb`: the worker's old-generation limit when it starts, from the devices it will serve;
+   * `statsMs`: how often it reports its heap and event-loop lag.
+   */
+  constructor(private readonly log: Logger, private readonly heapMb: () => number = () => workerHeapMb(0), private readonly statsMs = 5_000) {}
+
+  /** The worker's latest figures, and how many workers have started (null before the first report). */
+  load(): (WorkerStats & { starts: number }) | null {
+    return this.stats && { ...this.stats, starts: this.starts };
+  }
 
   open(target: SnmpTarget): DeviceIo {
     const id = this.nextSession++;
@@ -91,8 +101,14 @@ export class PollWorker {
   private started(): Worker {
     if (this.worker) return this.worker;
     const resourceLimits = { maxOldGenerationSizeMb: this.heapMb() };
-    const worker = startWorker(import.meta.url, 'poll-worker', { workerData: { kind: POLL_WORKER_KIND }, resourceLimits });
+    const workerData: PollWorkerData = { kind: POLL_WORKER_KIND, statsMs: this.statsMs };
+    const worker = startWorker(import.meta.url, 'poll-worker', { workerData, resourceLimits });
+    this.starts++;
     worker.on('message', (m: WorkerReply) => {
+      if ('stats' in m) {
+        this.stats = m.stats;
+        return;
+      }
       const read = this.pending.get(m.id);
       this.pending.delete(m.id);
       read?.resolve(m.value);
