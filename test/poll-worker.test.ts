@@ -43,7 +43,7 @@ describe('the poll worker', { timeout: 60_000 }, () => {
   });
 
   it('counts the answers in shared memory, and a dead worker fails its reads as cancelled, then is replaced', async () => {
-    const worker = new PollWorker(log, () => workerHeapMb(40_000), 50);
+    const worker = new PollWorker(log, { heapMb: () => workerHeapMb(40_000), statsMs: 50, cooldownMs: 0 });
     try {
       const io = worker.open({ host: '127.0.0.1', port: sim.port, credentials: { version: '2c', community: 'apc_ap7900b' }, timeoutMs: 3_000, retries: 0 });
       const profile = profileByName('apc-rpdu2')!;
@@ -76,6 +76,23 @@ describe('the poll worker', { timeout: 60_000 }, () => {
       io.close();
       const closed = await io.readPdu(profile, {});
       assert.equal(!closed.ok && closed.kind, 'cancelled', 'a closed session reads nothing');
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('a worker that dies soon after starting is replaced only after a cooldown, its reads failing at once meanwhile', async () => {
+    const worker = new PollWorker(log, { cooldownMs: 5_000, statsMs: 50 });
+    try {
+      const io = worker.open({ host: '127.0.0.1', port: sim.port, credentials: { version: '2c', community: 'apc_ap7900b' }, timeoutMs: 3_000, retries: 0 });
+      const profile = profileByName('apc-rpdu2')!;
+      assert.ok((await io.readPdu(profile, {})).ok);
+      await worker.threadForTests()!.terminate(); // well within 5 s of its start: a worker that keeps dying
+      const during = await io.readPdu(profile, {});
+      assert.equal(!during.ok && during.kind, 'cancelled', 'no new worker during the cooldown');
+      assert.equal(worker.threadForTests(), null, 'none started for the read');
+      await waitFor('a new worker after the cooldown', async () => (await io.readPdu(profile, {})).ok, 20_000, 250);
+      assert.equal((await waitFor('a report', async () => worker.load(), 10_000, 20)).starts, 2, 'one worker started after the cooldown, not one per read');
     } finally {
       await worker.stop();
     }

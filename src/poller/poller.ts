@@ -103,7 +103,7 @@ export class Poller {
   constructor(private readonly options: PollerOptions) {
     this.settings = { timeoutMs: options.timeoutMs, retries: options.retries, concurrency: options.concurrency };
     this.limit = new FairLimiter(options.concurrency);
-    this.worker = options.connect || options.worker === false ? null : new PollWorker(options.log, () => workerHeapMb(this.devices.size));
+    this.worker = options.connect || options.worker === false ? null : new PollWorker(options.log, { heapMb: () => workerHeapMb(this.devices.size) });
   }
 
   /** New SNMP timeout, retries and concurrency for every device, without a restart: each gets a new session at its next poll. */

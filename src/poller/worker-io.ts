@@ -17,7 +17,9 @@ interface Session { target: SnmpTarget; counters: SharedArrayBuffer; open: boole
 /**
  * One worker thread for every device's routine polls, started at the first session and stopped
  * with the poller. If it ever dies, the reads it held fail as cancelled, a new one starts, and
- * every session open in the old one is opened again in it.
+ * every session open in the old one is opened again in it. One that dies within `cooldownMs` of
+ * starting (a broken install, a heap too small) is replaced only after that long, its polls failing
+ * as cancelled meanwhile: never a loop of workers starting and dying.
  */
 export class PollWorker {
   private worker: Worker | null = null;
@@ -28,13 +30,24 @@ export class PollWorker {
   private nextRead = 1;
   private stopped = false;
   private starts = 0;
+  /** Wall-clock time, as a thread's life is: no injected clock models it. */
+  private startedAt = 0;
+  /** Until then no worker is started (the last one died soon after starting). */
+  private coolingUntil = 0;
   private stats: WorkerStats | null = null;
+  private readonly heapMb: () => number;
+  private readonly statsMs: number;
+  private readonly cooldownMs: number;
 
   /**
    * `heapMb`: the worker's old-generation limit when it starts, from the devices it will serve;
    * `statsMs`: how often it reports its heap and event-loop lag.
    */
-  constructor(private readonly log: Logger, private readonly heapMb: () => number = () => workerHeapMb(0), private readonly statsMs = 5_000) {}
+  constructor(private readonly log: Logger, options: { heapMb?: () => number; statsMs?: number; cooldownMs?: number } = {}) {
+    this.heapMb = options.heapMb ?? (() => workerHeapMb(0));
+    this.statsMs = options.statsMs ?? 5_000;
+    this.cooldownMs = options.cooldownMs ?? 10_000;
+  }
 
   /** The worker's latest figures, and how many workers have started (null before the first report). */
   load(): (WorkerStats & { starts: number }) | null {
@@ -85,7 +98,7 @@ export class PollWorker {
 
   private read(session: number, read: WorkerRead): Promise<unknown> {
     const failed = read.kind === 'outlets' ? null : failure('cancelled', 'session closed');
-    if (!this.sessions.has(session) || this.stopped) return Promise.resolve(failed);
+    if (!this.sessions.has(session) || this.stopped || Date.now() < this.coolingUntil) return Promise.resolve(failed);
     const id = this.nextRead++;
     return new Promise((resolve) => {
       this.pending.set(id, { resolve, failed });
@@ -94,7 +107,8 @@ export class PollWorker {
   }
 
   private send(message: WorkerRequest): void {
-    if (this.stopped) return;
+    // Cooling down: the sessions are all opened in the next worker when it starts.
+    if (this.stopped || Date.now() < this.coolingUntil) return;
     this.started().postMessage(message);
   }
 
@@ -104,6 +118,7 @@ export class PollWorker {
     const workerData: PollWorkerData = { kind: POLL_WORKER_KIND, statsMs: this.statsMs };
     const worker = startWorker(import.meta.url, 'poll-worker', { workerData, resourceLimits });
     this.starts++;
+    this.startedAt = Date.now();
     worker.on('message', (m: WorkerReply) => {
       if ('stats' in m) {
         this.stats = m.stats;
@@ -117,9 +132,18 @@ export class PollWorker {
     worker.on('exit', (code) => {
       if (this.worker !== worker) return; // stopped, or already replaced
       this.worker = null;
-      this.log.error({ code }, 'poll worker stopped unexpectedly; starting another');
       this.failPending();
-      for (const [id, s] of this.sessions) this.send({ op: 'open', session: id, target: s.target, counters: s.counters });
+      const reopen = () => {
+        if (this.stopped || this.worker) return;
+        for (const [id, s] of this.sessions) this.send({ op: 'open', session: id, target: s.target, counters: s.counters });
+      };
+      if (Date.now() - this.startedAt >= this.cooldownMs) {
+        this.log.error({ code }, 'poll worker stopped unexpectedly; starting another');
+        return reopen();
+      }
+      this.log.error({ code, nextInMs: this.cooldownMs }, 'poll worker stopped soon after starting; polls fail until another starts');
+      this.coolingUntil = Date.now() + this.cooldownMs;
+      setTimeout(() => { this.coolingUntil = 0; reopen(); }, this.cooldownMs).unref();
     });
     this.worker = worker;
     return worker;
