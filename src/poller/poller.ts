@@ -11,6 +11,7 @@ import type { StateStore } from '../state/state-store.js';
 import { FairLimiter, type Lane } from './fair-limiter.js';
 import { backoffDelay, deadlineFor, type PollLimits } from './poll-limits.js';
 import { PollStats, type PollTimes } from './poll-stats.js';
+import { firstPollSpread, spreadPolls, untilPhase } from './poll-schedule.js';
 import { localIo, type DeviceIo } from './device-io.js';
 import { PollWorker, workerHeapMb } from './worker-io.js';
 
@@ -136,23 +137,10 @@ export class Poller {
   start(): void {
     this.running = true;
     this.epoch = this.options.clock.now();
-    // Per kind and interval (PDUs apart from servers, whose polls are lighter), device i of n is first
-    // polled at i/n of a short spread (the first cycle done soon), then always at i/n of its interval:
-    // each second carries its share of every group, no herd at :00 and no group bunched together.
-    const groups = new Map<string, [string, Scheduled][]>();
-    for (const entry of this.devices) {
-      const group = `${entry[1].target.kind}/${entry[1].target.intervalMs}`;
-      const members = groups.get(group);
-      if (members) members.push(entry);
-      else groups.set(group, [entry]);
-    }
-    for (const members of groups.values()) {
-      const n = members.length;
-      members.forEach(([k, device], i) => {
-        const interval = device.target.intervalMs;
-        device.phase = (i * interval) / n;
-        this.schedule(k, Math.floor((i * firstPollSpread(interval, n)) / n));
-      });
+    const slots = spreadPolls([...this.devices].map(([k, d]): [string, PollTarget] => [k, d.target]));
+    for (const [k, slot] of slots) {
+      this.devices.get(k)!.phase = slot.phase;
+      this.schedule(k, slot.firstDelay);
     }
   }
 
@@ -241,7 +229,7 @@ export class Poller {
         const elapsed = this.options.clock.now() - started;
         this.stats.record(device.target.kind, elapsed, device.target.intervalMs);
         // A misbehaving device waits its whole backoff after the poll; others are next polled at their phase.
-        const wait = device.strikes > 0 ? backoffDelay(device.target.intervalMs, device.strikes) : this.untilPhase(device, started);
+        const wait = device.strikes > 0 ? backoffDelay(device.target.intervalMs, device.strikes) : untilPhase({ epoch: this.epoch, phase: device.phase, intervalMs: device.target.intervalMs, started, now: this.options.clock.now() });
         if (this.devices.get(k) === device) this.schedule(k, wait);
       });
     }, delayMs);
@@ -388,28 +376,11 @@ export class Poller {
     this.devices.delete(k);
   }
 
-  /**
-   * Until the device's next phase point at least half an interval after its poll began at `started`:
-   * a full interval in steady state, the rest of it after a poll that took more than half of it, at
-   * once after one that overran it.
-   */
-  private untilPhase(device: Scheduled, started: number): number {
-    const interval = device.target.intervalMs;
-    const k = Math.ceil((started + interval / 2 - this.epoch - device.phase) / interval);
-    return Math.max(0, this.epoch + device.phase + k * interval - this.options.clock.now());
-  }
-
   /** A device added while running starts somewhere in the spread, so a reload that adds many does not burst either. */
   private jitter(target: PollTarget): number {
     return Math.floor(Math.random() * firstPollSpread(target.intervalMs, this.devices.size));
   }
 }
-
-/** Over how long the first polls of `devices` spread: 10 ms per device, at least a second, at most the interval. */
-export function firstPollSpread(intervalMs: number, devices: number): number {
-  return Math.min(intervalMs, Math.max(1_000, devices * FIRST_POLL_GAP_MS));
-}
-const FIRST_POLL_GAP_MS = 10;
 
 function key(t: PollTarget): string {
   return `${t.kind}:${t.name}`;

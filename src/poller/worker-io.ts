@@ -8,11 +8,44 @@ import type { Profile } from '../profiles/profile.js';
 import type { SnmpResult, SnmpTarget } from '../snmp/snmp-client.js';
 import { failure } from '../snmp/snmp-errors.js';
 import { startWorker } from '../threads.js';
-import type { DeviceIo, OutletStates } from './device-io.js';
+import type { ReadOptions } from '../profiles/read-device.js';
+import type { DeviceIo, NodeReadOptions, OutletStates } from './device-io.js';
 import { POLL_WORKER_KIND, type PollWorkerData, type WorkerRead, type WorkerReply, type WorkerRequest, type WorkerStats } from './poll-worker.js';
 import type { NodeReading } from './read-node.js';
 
-interface Session { target: SnmpTarget; counters: SharedArrayBuffer; open: boolean }
+interface Session { target: SnmpTarget; counters: SharedArrayBuffer }
+
+/** One device's session in the worker, as the poller sees it. */
+class WorkerIo implements DeviceIo {
+  /** `counters`: [received, latencyMs], kept by the worker. */
+  constructor(private readonly worker: PollWorker, private readonly id: number, private readonly counters: Float64Array) {}
+
+  get received(): number { return this.counters[0]!; }
+  get latencyMs(): number { return this.counters[1]!; }
+
+  async detect(wanted: string): Promise<SnmpResult<Profile>> {
+    const found = await this.worker.read(this.id, { kind: 'detect', wanted }) as SnmpResult<string>;
+    if (!found.ok) return found;
+    const profile = profileByName(found.value);
+    return profile ? { ok: true, value: profile } : failure('unknown');
+  }
+
+  readPdu(profile: Profile, options: ReadOptions): Promise<SnmpResult<DeviceReading>> {
+    return this.worker.read(this.id, { kind: 'pdu', profile: profile.name, options }) as Promise<SnmpResult<DeviceReading>>;
+  }
+
+  readOutletStates(profile: Profile, outlets: readonly number[]): Promise<OutletStates | null> {
+    return this.worker.read(this.id, { kind: 'outlets', profile: profile.name, outlets }) as Promise<OutletStates | null>;
+  }
+
+  readNode(options: NodeReadOptions): Promise<SnmpResult<NodeReading>> {
+    return this.worker.read(this.id, { kind: 'node', options }) as Promise<SnmpResult<NodeReading>>;
+  }
+
+  close(): void {
+    this.worker.close(this.id);
+  }
+}
 
 /**
  * One worker thread for every device's routine polls, started at the first session and stopped
@@ -56,30 +89,16 @@ export class PollWorker {
 
   open(target: SnmpTarget): DeviceIo {
     const id = this.nextSession++;
-    const session: Session = { target, counters: new SharedArrayBuffer(16), open: true };
-    const counters = new Float64Array(session.counters);
+    const session: Session = { target, counters: new SharedArrayBuffer(16) };
     this.sessions.set(id, session);
     this.send({ op: 'open', session: id, target, counters: session.counters });
-    const read = <T>(r: WorkerRead) => this.read(id, r) as Promise<T>;
-    return {
-      detect: async (wanted): Promise<SnmpResult<Profile>> => {
-        const found = await read<SnmpResult<string>>({ kind: 'detect', wanted });
-        if (!found.ok) return found;
-        const profile = profileByName(found.value);
-        return profile ? { ok: true, value: profile } : failure('unknown');
-      },
-      readPdu: (profile, options) => read<SnmpResult<DeviceReading>>({ kind: 'pdu', profile: profile.name, options }),
-      readOutletStates: (profile, outlets) => read<OutletStates | null>({ kind: 'outlets', profile: profile.name, outlets }),
-      readNode: (options) => read<SnmpResult<NodeReading>>({ kind: 'node', options }),
-      get received() { return counters[0]; },
-      get latencyMs() { return counters[1]; },
-      close: () => {
-        if (!session.open) return;
-        session.open = false;
-        this.sessions.delete(id);
-        this.send({ op: 'close', session: id });
-      },
-    };
+    return new WorkerIo(this, id, new Float64Array(session.counters));
+  }
+
+  /** Forgets session `id` and closes it in the worker (again: nothing). */
+  close(id: number): void {
+    if (!this.sessions.delete(id)) return;
+    this.send({ op: 'close', session: id });
   }
 
   /** Stops the worker; reads still out resolve as cancelled. */
@@ -96,7 +115,8 @@ export class PollWorker {
     return this.worker;
   }
 
-  private read(session: number, read: WorkerRead): Promise<unknown> {
+  /** A read on session `id`, answered by the worker, or at once as failed when it cannot be. */
+  read(session: number, read: WorkerRead): Promise<unknown> {
     const failed = read.kind === 'outlets' ? null : failure('cancelled', 'session closed');
     if (!this.sessions.has(session) || this.stopped || Date.now() < this.coolingUntil) return Promise.resolve(failed);
     const id = this.nextRead++;
