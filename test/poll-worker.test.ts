@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { systemClock } from '../src/clock.js';
 import { profileByName } from '../src/profiles/index.js';
+import { readOutletStates } from '../src/profiles/read-outlet-states.js';
 import { Poller, type PollTarget } from '../src/poller/poller.js';
 import { PollWorker, workerHeapMb } from '../src/poller/worker-io.js';
 import { StateStore } from '../src/state/state-store.js';
@@ -73,9 +74,15 @@ describe('the poll worker', { timeout: 60_000 }, () => {
       assert.equal(worker.load()?.starts, 2, 'the replacement is counted');
       assert.deepEqual(again.value.outlets.map((o) => o.index), first.ok ? first.value.outlets.map((o) => o.index) : []);
 
+      // A trap's quick read: the outlets' states in one GET, as the main thread reads them.
+      const states = await io.readOutletStates(profile, [1, 2]);
+      assert.ok(states instanceof Map && states.size === 2, 'two outlet states through the worker');
+      assert.deepEqual(states, await readOutletStates(sim.client('apc_ap7900b'), profile, [1, 2]));
+
       io.close();
       const closed = await io.readPdu(profile, {});
       assert.equal(!closed.ok && closed.kind, 'cancelled', 'a closed session reads nothing');
+      assert.equal(await io.readOutletStates(profile, [1]), null, 'an outlet-state read that cannot be done says so as null: read the tables instead');
     } finally {
       await worker.stop();
     }

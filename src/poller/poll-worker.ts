@@ -7,7 +7,7 @@ import { ProcessMonitor } from '../process-load.js';
 import { profileByName } from '../profiles/index.js';
 import type { ReadOptions } from '../profiles/read-device.js';
 import { NetSnmpClient, type SnmpResult, type SnmpTarget } from '../snmp/snmp-client.js';
-import { failure } from '../snmp/snmp-errors.js';
+import { failure, type SnmpFailure } from '../snmp/snmp-errors.js';
 import { localIo, type DeviceIo, type NodeReadOptions } from './device-io.js';
 
 export const POLL_WORKER_KIND = 'breakerbox-poll-worker';
@@ -30,6 +30,11 @@ export type WorkerReply = { id: number; value: unknown } | { stats: WorkerStats 
 export interface WorkerStats { heapUsedBytes: number; heapLimitBytes: number; eventLoopLagMs: { p50: number; p99: number; max: number } }
 export interface PollWorkerData { kind: typeof POLL_WORKER_KIND; statsMs: number }
 
+/** What a read that cannot be done answers: an outlet-state read null (read the tables instead), others the failure. */
+export function failedRead(read: WorkerRead, failed: SnmpFailure): unknown {
+  return read.kind === 'outlets' ? null : failed;
+}
+
 function serve(port: NonNullable<typeof parentPort>, statsMs: number): void {
   const sessions = new Map<number, DeviceIo>();
   const monitor = new ProcessMonitor(statsMs);
@@ -37,7 +42,6 @@ function serve(port: NonNullable<typeof parentPort>, statsMs: number): void {
     const heap = getHeapStatistics();
     port.postMessage({ stats: { heapUsedBytes: heap.used_heap_size, heapLimitBytes: heap.heap_size_limit, eventLoopLagMs: monitor.load().eventLoopLagMs } } satisfies WorkerReply);
   }, statsMs).unref();
-  const closedSession = failure('cancelled', 'session closed');
   const run = async (io: DeviceIo, read: WorkerRead): Promise<unknown> => {
     switch (read.kind) {
       case 'detect': {
@@ -62,8 +66,8 @@ function serve(port: NonNullable<typeof parentPort>, statsMs: number): void {
     } else {
       const io = sessions.get(m.session);
       const reply = (value: unknown) => port.postMessage({ id: m.id, value } satisfies WorkerReply);
-      if (!io) return reply(closedSession);
-      run(io, m.read).then(reply, () => reply(failure('unknown')));
+      if (!io) return reply(failedRead(m.read, failure('cancelled', 'session closed')));
+      run(io, m.read).then(reply, () => reply(failedRead(m.read, failure('unknown'))));
     }
   });
 }

@@ -10,7 +10,7 @@ import { failure } from '../snmp/snmp-errors.js';
 import { startWorker } from '../threads.js';
 import type { ReadOptions } from '../profiles/read-device.js';
 import type { DeviceIo, NodeReadOptions, OutletStates } from './device-io.js';
-import { POLL_WORKER_KIND, type PollWorkerData, type WorkerRead, type WorkerReply, type WorkerRequest, type WorkerStats } from './poll-worker.js';
+import { failedRead, POLL_WORKER_KIND, type PollWorkerData, type WorkerRead, type WorkerReply, type WorkerRequest, type WorkerStats } from './poll-worker.js';
 import type { NodeReading } from './read-node.js';
 
 interface Session { target: SnmpTarget; counters: SharedArrayBuffer }
@@ -117,7 +117,7 @@ export class PollWorker {
 
   /** A read on session `id`, answered by the worker, or at once as failed when it cannot be. */
   read(session: number, read: WorkerRead): Promise<unknown> {
-    const failed = read.kind === 'outlets' ? null : failure('cancelled', 'session closed');
+    const failed = failedRead(read, failure('cancelled', 'session closed'));
     if (!this.sessions.has(session) || this.stopped || Date.now() < this.coolingUntil) return Promise.resolve(failed);
     const id = this.nextRead++;
     return new Promise((resolve) => {
