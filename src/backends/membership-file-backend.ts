@@ -31,10 +31,24 @@ export class MembershipFileBackend implements PoolBackend {
   }
 
   async apply(pool: string, members: MembershipEntry[]): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
     const active = members.filter((m) => m.state === 'active').map((m) => m.node);
-    await atomicWrite(this.jsonPath(pool), `${JSON.stringify({ pool, members }, null, 2)}\n`);
-    await atomicWrite(this.membersPath(pool), active.length ? `${active.join('\n')}\n` : '');
+    // Both files at once (a drain waits for the slower of two writes, not their sum); the directory
+    // is made when missing, not looked for at every write.
+    const write = async () => {
+      const done = await Promise.allSettled([
+        atomicWrite(this.membersPath(pool), active.length ? `${active.join('\n')}\n` : ''),
+        atomicWrite(this.jsonPath(pool), `${JSON.stringify({ pool, members }, null, 2)}\n`),
+      ]);
+      const failed = done.flatMap((d) => (d.status === 'rejected' ? [d.reason as NodeJS.ErrnoException] : []));
+      if (failed.length > 0) throw failed.find((e) => e.code !== 'ENOENT') ?? failed[0];
+    };
+    try {
+      await write();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await mkdir(this.dir, { recursive: true });
+      await write();
+    }
   }
 }
 
