@@ -195,6 +195,10 @@ export class PowerHealth {
   }
 }
 
+/** "outlet N on", one copy per outlet number: every healthy PSU's reason, kept with its node's health. */
+const OUTLET_ON: string[] = [];
+const outletOn = (outlet: number): string => (OUTLET_ON[outlet] ??= `outlet ${outlet} on`);
+
 /** A PSU's feed from its PDU's reading alone. */
 function directFeed(topology: Topology, facts: Facts, fresh: (f: { lastPollAt: number | null } | undefined) => boolean, pdu: string, outlet: number): PsuHealth {
   const f = facts.pdu(pdu);
@@ -208,7 +212,7 @@ function directFeed(topology: Topology, facts: Facts, fresh: (f: { lastPollAt: n
     const cause = `bank ${bank.index} breaker tripped on ${pdu}`;
     return { pdu, outlet, feed: 'down', reason: cause, cause };
   }
-  if (o?.state === 'on') return { pdu, outlet, feed: 'up', reason: `outlet ${outlet} on`, cause: null };
+  if (o?.state === 'on') return { pdu, outlet, feed: 'up', reason: outletOn(outlet), cause: null };
   if (o?.state === 'off') {
     const cause = `outlet ${outlet} switched off on ${pdu}`;
     return { pdu, outlet, feed: 'down', reason: cause, cause };
