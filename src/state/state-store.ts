@@ -1,6 +1,7 @@
 import type { DeviceReading } from '../model.js';
 import type { NodeReading } from '../poller/read-node.js';
 import { inferBreaker } from '../profiles/read-device.js';
+import { share } from './share.js';
 
 interface DeviceFacts {
   name: string;
@@ -61,7 +62,7 @@ export class StateStore {
     const before = this.pdus.get(name);
     // An answer proves the device is there, but nothing it said (nor an older reading) speaks for now.
     const facts: PduFacts = outcome.ok
-      ? { name, reachable: true, lastPollAt: at, lastOkAt: at, error: null, reading: outcome.reading }
+      ? { name, reachable: true, lastPollAt: at, lastOkAt: at, error: null, reading: share(before?.reading, outcome.reading) }
       : outcome.answered
         ? { name, reachable: true, lastPollAt: at, lastOkAt: before?.lastOkAt ?? null, error: outcome.error, reading: null }
         : { name, reachable: false, lastPollAt: at, lastOkAt: before?.lastOkAt ?? null, error: outcome.error, reading: before?.reading ?? null };
@@ -76,7 +77,7 @@ export class StateStore {
   recordPduParts(name: string, at: number, parts: Pick<DeviceReading, 'outlets' | 'banks'>): void {
     const before = this.pdus.get(name);
     if (!before?.reading) return;
-    this.pdus.set(name, { ...before, reachable: true, lastPollAt: at, lastOkAt: at, error: null, reading: { ...before.reading, outlets: parts.outlets, banks: parts.banks } });
+    this.pdus.set(name, { ...before, reachable: true, lastPollAt: at, lastOkAt: at, error: null, reading: { ...before.reading, outlets: share(before.reading.outlets, parts.outlets), banks: share(before.reading.banks, parts.banks) } });
     this.emit({ kind: 'pdu', name });
   }
 
@@ -107,7 +108,7 @@ export class StateStore {
       });
     } else {
       this.nodes.set(name, {
-        name, reachable: true, lastPollAt: at, lastOkAt: at, error: null, reading: outcome.reading,
+        name, reachable: true, lastPollAt: at, lastOkAt: at, error: null, reading: share(before?.reading, outcome.reading),
         reachableSince: before?.reachable === true && before.reachableSince !== null ? before.reachableSince : at,
         lastRebootAt: rebooted(before?.reading ?? null, outcome.reading) ? at : before?.lastRebootAt ?? null,
       });
