@@ -177,6 +177,28 @@ function goneFromFile(dir: string, pool: string, gone: string[]): Promise<number
   });
 }
 
+interface Step { pdu: string; pool?: string; applied: number; seen: number; seenAs: string }
+
+/**
+ * Where a trial's time went, from Breakerbox's own records (epoch ms, this machine's clock): the
+ * simulator applied the fault → Breakerbox received its trap → the confirming read was recorded (the
+ * "confirmed" event) → the drain event → what this process saw (the last wall, the file).
+ */
+async function timeline(url: string, trip: Step, loss: Step, after: number): Promise<{ text: string; lastEvent: number }> {
+  const traps = (await (await fetch(`${url}/api/traps?limit=200`)).json()) as { time: number; device: string | null }[];
+  const events = (await (await fetch(`${url}/api/events?since=${after}`)).json()) as { id: number; time: number; type: string; subject: string }[];
+  const onClock = (ms: number) => ms + performance.timeOrigin;
+  const one = (s: Step) => {
+    const t0 = onClock(s.applied);
+    const at = (t: number | undefined) => (t === undefined ? '?' : `${(t - t0).toFixed(0)}`);
+    const trap = traps.filter((x) => x.device === s.pdu && x.time >= t0 - 5).map((x) => x.time).sort((a, b) => a - b)[0];
+    const confirmed = events.find((e) => e.type === 'trap' && e.subject === s.pdu && e.time >= t0 - 5)?.time;
+    const drained = s.pool ? events.find((e) => e.type === 'drain' && e.subject === s.pool && e.time >= t0 - 5)?.time : undefined;
+    return `${s.pdu} trap +${at(trap)}, confirmed +${at(confirmed)}${s.pool ? `, drain event +${at(drained)}` : ''}, ${s.seenAs} +${at(onClock(s.seen))} ms`;
+  };
+  return { text: `${one(trip)}; ${one(loss)}`, lastEvent: events.reduce((m, e) => Math.max(m, e.id), after) };
+}
+
 export async function scaleBench(o: ScaleOptions): Promise<ScaleResult[]> {
   const log = o.log ?? (() => {});
   const root = packageRoot();
@@ -265,6 +287,7 @@ async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: 
     let tripDeltaBytes = 0;
     let tripDeltaParts = '';
     const pools = join(dir, 'pools');
+    let eventsSeen = (await (await fetch(`${url}/api/events`)).json() as { id: number }[]).reduce((m, e) => Math.max(m, e.id), 0);
     for (let t = 0; t < o.trials; t++) {
       const rackIndex = Math.floor(((t + 0.5) * racks) / o.trials);
       const r = `r${String(rackIndex + 1).padStart(3, '0')}`;
@@ -305,11 +328,14 @@ async function oneSize(root: string, pdus: number, o: ScaleOptions, log: (line: 
       const gone = await inFile;
       lossToFileMs.push(gone - tB);
       lossAppliedToFileMs.push(gone - tB1);
+      const steps = await timeline(url, { pdu: pduA, applied: tA1, seen: lastClient, seenAs: 'last wall' }, { pdu: `${r}-b`, pool, applied: tB1, seen: gone, seenAs: 'file' }, eventsSeen);
+      eventsSeen = steps.lastEvent;
       // Breakers reset: tripped PDUs piling up in one row would read as a mass failure (and freeze
       // drains, by design). The servers stay out of their pool until the next reload re-admits them.
       for (const [pdu, id] of [[pduA, faultA], [`${r}-b`, faultB]] as const) await fetch(`${simUrl(pdu)}/api/sim/faults/${id}`, { method: 'DELETE' });
       if (t === 0) log(`  the delta carrying the trip: ${tripDeltaParts}`);
       log(`  trial ${t + 1}: bank trip → last of ${o.clients} walls ${tripToLastClientMs.at(-1)!.toFixed(0)} ms (${tripAppliedToLastClientMs.at(-1)!.toFixed(0)} after the simulator applied it); power lost → membership file ${lossToFileMs.at(-1)!.toFixed(0)} ms (${lossAppliedToFileMs.at(-1)!.toFixed(0)})`);
+      log(`    from applied: ${steps.text}`);
       await sleep(2_000);
     }
     await sleep(intervalMs);
