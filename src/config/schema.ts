@@ -1,16 +1,9 @@
 import { z } from 'zod';
+import { alertsSchema } from '../alerts/rules.js';
 import { parseIpv4Cidr } from '../traps/cidr.js';
+import { duration } from './duration.js';
 
-/** "30s", "5m", "1h", "250ms" or a plain number of milliseconds → milliseconds. */
-export const duration = z.union([
-  z.number().int().nonnegative(),
-  z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h)$/, 'a duration such as "250ms", "30s", "5m" or "1h"'),
-]).transform((v) => {
-  if (typeof v === 'number') return v;
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(v)!;
-  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-  return Math.round(Number(m[1]) * unit);
-});
+export { duration };
 
 const name = z.string().min(1).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only');
 
@@ -196,6 +189,8 @@ export const settingsSchema = z.object({
   /** Where drain records, holds and the audit trail live (relative: to the state directory). */
   database: z.string().default('var/breakerbox.db'),
   /** Several PDUs of one row or site failing at once while their nodes answer is the monitoring path breaking: freeze drains there. */
+  /** Alert rules (see src/alerts/rules.ts): per rule, what differs from its default; flapping. */
+  alerts: alertsSchema.default(alertsSchema.parse({})),
   massFailure: z.object({ minPdus: z.number().int().min(1).default(2), fraction: z.number().min(0).max(1).default(0.5) }).strict().default({ minPdus: 2, fraction: 0.5 }),
   api: z.object({
     /** Bearer tokens for changes (hold, release, drain, reload, faults); without any, changes are accepted from loopback only. */

@@ -1,0 +1,75 @@
+// The alert rules: built in, each with a severity and a `for` duration, overridable per rule in the
+// config (settings.alerts.rules.<rule>). Rules are data; what each one looks at is in conditions.ts.
+import { z } from 'zod';
+import { duration } from '../config/duration.js';
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+export const RULE_NAMES = [
+  'node-power-lost', 'node-power-degraded', 'breaker-tripped', 'load-high', 'pdu-unreachable', 'node-unreachable',
+  'ups-on-battery', 'ups-runtime-low', 'ats-redundancy-lost', 'drain-blocked', 'monitoring-fault', 'backend-failing', 'polls-stale',
+] as const;
+export type RuleName = (typeof RULE_NAMES)[number];
+
+export interface Rule {
+  enabled: boolean;
+  severity: Severity;
+  /** The condition must hold this long before the alert fires (ms). */
+  for: number;
+  /** load-high: % of rating that raises it; ups-runtime-low: seconds of runtime below which it is raised. */
+  threshold?: number;
+  /** The level that clears it again (hysteresis): below it for load-high, above it for ups-runtime-low. */
+  clear?: number;
+}
+
+export const DEFAULT_RULES: Readonly<Record<RuleName, Rule>> = {
+  'node-power-lost': { enabled: true, severity: 'critical', for: 0 },
+  'node-power-degraded': { enabled: true, severity: 'warning', for: 60_000 },
+  'breaker-tripped': { enabled: true, severity: 'critical', for: 0 },
+  'load-high': { enabled: true, severity: 'warning', for: 60_000, threshold: 80, clear: 75 },
+  'pdu-unreachable': { enabled: true, severity: 'critical', for: 60_000 },
+  'node-unreachable': { enabled: true, severity: 'warning', for: 120_000 },
+  'ups-on-battery': { enabled: true, severity: 'critical', for: 0 },
+  'ups-runtime-low': { enabled: true, severity: 'critical', for: 0, threshold: 600, clear: 900 },
+  'ats-redundancy-lost': { enabled: true, severity: 'warning', for: 30_000 },
+  'drain-blocked': { enabled: true, severity: 'critical', for: 0 },
+  'monitoring-fault': { enabled: true, severity: 'critical', for: 0 },
+  'backend-failing': { enabled: true, severity: 'critical', for: 30_000 },
+  'polls-stale': { enabled: true, severity: 'critical', for: 0 },
+};
+
+const ruleOverride = z.object({
+  enabled: z.boolean().optional(),
+  severity: z.enum(['critical', 'warning', 'info']).optional(),
+  for: duration.optional(),
+  threshold: z.number().positive().optional(),
+  clear: z.number().positive().optional(),
+}).strict();
+
+export const alertsSchema = z.object({
+  /** Per rule, what differs from its built-in default. */
+  rules: z.partialRecord(z.enum(RULE_NAMES), ruleOverride).default({}),
+  /** An alert that changes state more than `changes` times within `window` is flapping: it notifies once until it settles. */
+  flapping: z.object({ changes: z.number().int().min(2).default(4), window: duration.default(600_000) }).strict().default({ changes: 4, window: 600_000 }),
+}).strict().superRefine((alerts, ctx) => {
+  for (const [name, o] of Object.entries(alerts.rules)) {
+    const rule = { ...DEFAULT_RULES[name as RuleName], ...o };
+    if (DEFAULT_RULES[name as RuleName].threshold === undefined && (o?.threshold !== undefined || o?.clear !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['rules', name], message: `${name} has no threshold to set` });
+    } else if (rule.threshold !== undefined && rule.clear !== undefined) {
+      const raisesAbove = name === 'load-high';
+      if (raisesAbove ? rule.clear > rule.threshold : rule.clear < rule.threshold) {
+        ctx.addIssue({ code: 'custom', path: ['rules', name, 'clear'], message: `clear (${rule.clear}) must be ${raisesAbove ? 'at or below' : 'at or above'} threshold (${rule.threshold}), or the alert could never clear` });
+      }
+    }
+  }
+});
+
+export type AlertSettings = z.infer<typeof alertsSchema>;
+
+/** Every rule as in force: its default with the config's overrides. */
+export function resolveRules(settings: AlertSettings | undefined): Record<RuleName, Rule> {
+  const out = {} as Record<RuleName, Rule>;
+  for (const name of RULE_NAMES) out[name] = { ...DEFAULT_RULES[name], ...settings?.rules[name] };
+  return out;
+}
