@@ -1,5 +1,6 @@
 // The composition root: wires sources → facts → power health → reconcile → effects.
 import type { Logger } from 'pino';
+import { AlertService } from './alerts/alert-service.js';
 import { Backends } from './backends/create-backend.js';
 import type { PoolBackend } from './backends/pool-backend.js';
 import { systemClock, type Clock } from './clock.js';
@@ -46,6 +47,7 @@ export interface App {
   drainStore: DrainStore;
   events: EventLog;
   controller: DrainController;
+  alerts: AlertService;
   reloader: Reloader;
   poller: Poller;
   simulator: Simulator | null;
@@ -92,6 +94,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   const controller = new DrainController({
     topology: () => topology, settings: () => config.settings, view, facts: store, store: drainStore, backendFor, events, clock, log: log.child({ module: 'drain' }),
   });
+
+  const alerts = new AlertService({ config: () => config, topology: () => topology, view, facts: store, controller, store: drainStore, events, clock, log: log.child({ module: 'alerts' }) });
 
   const poller = new Poller({
     store, clock, events, log: log.child({ module: 'poller' }),
@@ -148,6 +152,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const readModel: ReadModel = {
     config: () => config, topology: () => topology, view, store, controller, events, reloader, now: () => clock.now(),
     problems: () => drainStore.health().problems,
+    alerts: () => alerts.list(),
     load: () => ({ process: monitor.load(), polls: poller.load() }),
     simFaults: () => ({ enabled: simulator !== null, faults: simulator?.faults().map((f) => ({ id: f.id, spec: { ...f.spec }, since: f.since })) ?? [] }),
   };
@@ -185,21 +190,30 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   const unwatch = watchFacts(store, () => topology, events);
   const feed = http.feed;
-  wallHealth = (nodes, pdus) => { if (nodes.size > 0 || pdus.length > 0) feed.healthChanged(nodes, pdus); };
+  wallHealth = (nodes, pdus) => {
+    if (nodes.size === 0 && pdus.length === 0) return;
+    feed.healthChanged(nodes, pdus);
+    alerts.changed();
+  };
   resyncWall = () => feed.resync();
   store.onChange((change) => {
+    alerts.factRecorded();
     health.touch(change);
     controller.factChanged(change);
     if (change.kind === 'pdu') feed.markPdu(change.name);
     else feed.markNode(change.name);
     refreshHealth();
   });
-  controller.onPoolChanged((pool) => feed.markPool(pool));
+  controller.onPoolChanged((pool) => {
+    feed.markPool(pool);
+    alerts.changed();
+  });
   events.subscribe((e) => http.pushEvent(e));
   scheduleTick();
 
   poller.start();
   reloader.start();
+  alerts.start();
   log.info({ url: http.url, pdus: config.pdus.length, nodes: config.nodes.length, pools: config.pools.length, simulate }, 'breakerbox started');
 
   let stopped = false;
@@ -207,7 +221,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     url: http.url,
     port: http.port,
     config: () => config,
-    store, drainStore, events, controller, reloader, poller, simulator, traps, backendFor,
+    store, drainStore, events, controller, alerts, reloader, poller, simulator, traps, backendFor,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -215,6 +229,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       tick = null;
       unwatch();
       reloader.stop();
+      alerts.stop();
       const pollerStopped = poller.stop();
       await controller.settle();
       controller.stop();

@@ -23,7 +23,7 @@ export class BackendSync {
   private readonly lastApplied = new Map<string, string>();
   private readonly lastState = new Map<string, BackendState | null>();
   private readonly ownOut = new Map<string, Set<string>>();
-  private readonly retries = new Map<string, { attempt: number; timer: { cancel(): void }; due: boolean }>();
+  private readonly retries = new Map<string, { attempt: number; timer: { cancel(): void }; due: boolean; error: string }>();
 
   constructor(private readonly deps: BackendSyncDeps) {}
 
@@ -78,6 +78,11 @@ export class BackendSync {
     return true;
   }
 
+  /** Pools whose backend failed its last update, with the error: until an update lands again. */
+  failing(): Map<string, string> {
+    return new Map([...this.retries].map(([pool, r]) => [pool, `${r.error} (${r.attempt} attempt${r.attempt === 1 ? '' : 's'})`]));
+  }
+
   stop(): void {
     for (const r of this.retries.values()) r.timer.cancel();
   }
@@ -97,7 +102,7 @@ export class BackendSync {
       this.deps.events.add({ type: 'backend-error', severity: 'critical', subject: pool, message: `cannot update the ${backend.kind} backend of pool ${pool}: ${(err as Error).message}; retrying` });
     }
     this.deps.log.warn({ pool, backend: backend.kind, attempt, retryInMs: delay, err: (err as Error).message }, 'backend update failed');
-    const retry = { attempt, due: false, timer: this.deps.clock.setTimeout(() => { retry.due = true; this.deps.enqueue(pool); }, delay) };
+    const retry = { attempt, due: false, error: `${(err as Error).message}`, timer: this.deps.clock.setTimeout(() => { retry.due = true; this.deps.enqueue(pool); }, delay) };
     this.retries.set(pool, retry);
   }
 }

@@ -159,6 +159,16 @@ export class DrainController {
     return [...(this.holds.get(pool)?.values() ?? [])];
   }
 
+  /** Every pool with drains a safety rule refused. */
+  allBlocked(): ReadonlyMap<string, Blocked[]> {
+    return this.blocked;
+  }
+
+  /** Pools whose backend cannot be updated, with why. */
+  failingBackends(): Map<string, string> {
+    return this.sync.failing();
+  }
+
   blockedIn(pool: string): Blocked[] {
     return this.blocked.get(pool) ?? [];
   }

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import type { Alert } from '../alerts/alert-engine.js';
 import { systemClock, type Clock } from '../clock.js';
 import { moveAside, removeLeftovers, StoreFile, type StoreContents, type StoreOp } from './store-file.js';
 import { DatabaseLock } from './store-lock.js';
@@ -60,6 +61,8 @@ const RETRY_MAX_MS = 30_000;
 const CHECK_EVERY_MS = 5_000;
 const AUDIT_KEPT = 10_000; // what a re-created file gets back of the audit trail
 const DRAIN_TIMES_KEPT_MS = 60 * 60_000;
+/** Alerts held in memory (and given back by a re-created file): the active ones and the latest resolved. */
+const ALERTS_IN_MEMORY = 1_000;
 
 /**
  * What a path names now, or null: inode, size and change time, so a file put there after the store's own
@@ -101,6 +104,8 @@ export class DrainStore {
   private drainTimes: { pool: string; time: number }[] = [];
   private auditLog: AuditEntry[] = [];
   private auditId = 0;
+  /** Active alerts and the latest resolved ones, by id. */
+  private readonly alertMap = new Map<number, Alert>();
   private readonly pending: StoreOp[] = [];
   private problem: StorageProblem | null = null;
   private firstMessage = '';
@@ -125,6 +130,7 @@ export class DrainStore {
       for (const h of contents.holds) this.holdMap.set(key(h.pool, h.node), h);
       this.drainTimes = contents.drainTimes;
       this.auditLog = contents.audit;
+      for (const a of contents.alerts) this.alertMap.set(a.id, a);
       this.auditId = this.file.lastAuditId();
     } catch (err) {
       this.lock?.close();
@@ -145,6 +151,11 @@ export class DrainStore {
 
   auditTrail(limit = 200): AuditEntry[] {
     return this.auditLog.slice(-limit).reverse();
+  }
+
+  /** Active alerts and the latest resolved ones, oldest first. */
+  alerts(): Alert[] {
+    return [...this.alertMap.values()].sort((a, b) => a.id - b.id);
   }
 
   /** Rate-limit history: drain times at or after `since`, oldest first. */
@@ -189,6 +200,18 @@ export class DrainStore {
     const full = { ...entry, id: ++this.auditId };
     this.remember(full);
     this.keep([{ op: 'audit', entry: full }]);
+  }
+
+  /** Alerts whose record changed (a copy of each is kept: the engine goes on changing its own). */
+  putAlerts(alerts: readonly Alert[]): void {
+    if (alerts.length === 0) return;
+    const copies = alerts.map((a) => structuredClone(a));
+    for (const a of copies) this.alertMap.set(a.id, a);
+    if (this.alertMap.size > ALERTS_IN_MEMORY * 1.1) {
+      const resolved = [...this.alertMap.values()].filter((a) => a.state === 'resolved').sort((a, b) => a.id - b.id);
+      for (const a of resolved.slice(0, Math.max(0, this.alertMap.size - ALERTS_IN_MEMORY))) this.alertMap.delete(a.id);
+    }
+    this.keep(copies.map((alert) => ({ op: 'put-alert', alert })));
   }
 
   /** Drain times of a pool, for the rate limit to survive a restart; history older than an hour is dropped. */
@@ -360,7 +383,7 @@ export class DrainStore {
   }
 
   private contents(): StoreContents {
-    return { drains: this.drains(), holds: this.holds(), drainTimes: this.drainTimes, audit: this.auditLog };
+    return { drains: this.drains(), holds: this.holds(), drainTimes: this.drainTimes, audit: this.auditLog, alerts: this.alerts() };
   }
 
   private scheduleCheck(): void {

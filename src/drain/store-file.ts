@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { identityOf } from './store-lock.js';
+import type { Alert } from '../alerts/alert-engine.js';
 import type { AuditEntry, DrainRecord, Hold } from './drain-store.js';
 
 /** One change to the database; a list of them is written in one transaction, all or nothing. */
@@ -11,7 +12,8 @@ export type StoreOp =
   | { op: 'put-hold'; hold: Hold }
   | { op: 'del-hold'; pool: string; node: string }
   | { op: 'audit'; entry: AuditEntry }
-  | { op: 'drain-times'; pool: string; times: number[]; prunedBefore: number };
+  | { op: 'drain-times'; pool: string; times: number[]; prunedBefore: number }
+  | { op: 'put-alert'; alert: Alert };
 
 /** Everything the database holds: what it is loaded into, and re-created from. */
 export interface StoreContents {
@@ -19,7 +21,12 @@ export interface StoreContents {
   holds: Hold[];
   drainTimes: { pool: string; time: number }[];
   audit: AuditEntry[];
+  /** Active alerts and the latest resolved ones. */
+  alerts: Alert[];
 }
+
+/** Resolved alerts the file keeps (the oldest beyond are deleted). */
+const ALERTS_KEPT = 5_000;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS drains (pool TEXT NOT NULL, node TEXT NOT NULL, reason TEXT NOT NULL, since INTEGER NOT NULL,
@@ -31,6 +38,8 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS drain_times (pool TEXT NOT NULL, time INTEGER NOT NULL);
   CREATE INDEX IF NOT EXISTS drain_times_time ON drain_times (time);
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS alerts (id INTEGER PRIMARY KEY, key TEXT NOT NULL, state TEXT NOT NULL, body TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS alerts_state ON alerts (state, id);
 `;
 
 type DrainRow = Omit<DrainRecord, 'chain' | 'shadow'> & { chain: string; shadow: number };
@@ -63,17 +72,23 @@ export class StoreFile {
       putTime: this.db.prepare('INSERT INTO drain_times (pool, time) VALUES (?, ?)'),
       pruneTimes: this.db.prepare('DELETE FROM drain_times WHERE time < ?'),
       meta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+      putAlert: this.db.prepare('INSERT OR REPLACE INTO alerts (id, key, state, body) VALUES (?, ?, ?, ?)'),
+      pruneAlerts: this.db.prepare(`DELETE FROM alerts WHERE state = 'resolved' AND id <= (SELECT id FROM alerts WHERE state = 'resolved' ORDER BY id DESC LIMIT 1 OFFSET ${ALERTS_KEPT})`),
     };
   }
 
   /** What the file holds; the audit trail only as far back as `auditKept` entries. */
-  load(auditKept: number, timesSince: number): StoreContents {
+  load(auditKept: number, timesSince: number, alertsKept = 1_000): StoreContents {
     const drains = (this.db.prepare('SELECT * FROM drains').all() as DrainRow[])
       .map((r) => ({ ...r, chain: JSON.parse(r.chain) as DrainRecord['chain'], shadow: r.shadow === 1 }));
     const holds = this.db.prepare('SELECT * FROM holds').all() as Hold[];
     const drainTimes = this.db.prepare('SELECT pool, time FROM drain_times WHERE time >= ? ORDER BY time').all(timesSince) as { pool: string; time: number }[];
     const audit = (this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(auditKept) as AuditEntry[]).reverse();
-    return { drains, holds, drainTimes, audit };
+    const alerts = [
+      ...(this.db.prepare("SELECT body FROM alerts WHERE state != 'resolved'").all() as { body: string }[]),
+      ...(this.db.prepare("SELECT body FROM alerts WHERE state = 'resolved' ORDER BY id DESC LIMIT ?").all(alertsKept) as { body: string }[]).reverse(),
+    ].map((r) => JSON.parse(r.body) as Alert);
+    return { drains, holds, drainTimes, audit, alerts };
   }
 
   /** The highest audit id ever given out, so ids stay unique after entries were pruned from memory. */
@@ -94,7 +109,8 @@ export class StoreFile {
   /** Fills a fresh file with everything held in memory, in one transaction. */
   fill(contents: StoreContents): void {
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM drains; DELETE FROM holds; DELETE FROM drain_times; DELETE FROM audit;');
+      this.db.exec('DELETE FROM drains; DELETE FROM holds; DELETE FROM drain_times; DELETE FROM audit; DELETE FROM alerts;');
+      for (const alert of contents.alerts) this.run({ op: 'put-alert', alert });
       for (const record of contents.drains) this.run({ op: 'put-drain', record });
       for (const hold of contents.holds) this.run({ op: 'put-hold', hold });
       for (const t of contents.drainTimes) this.stmts.putTime.run(t.pool, t.time);
@@ -127,6 +143,10 @@ export class StoreFile {
       case 'drain-times':
         for (const t of op.times) this.stmts.putTime.run(op.pool, t);
         this.stmts.pruneTimes.run(op.prunedBefore);
+        break;
+      case 'put-alert':
+        this.stmts.putAlert.run(op.alert.id, op.alert.key, op.alert.state, JSON.stringify(op.alert));
+        if (op.alert.state === 'resolved' && op.alert.id % 100 === 0) this.stmts.pruneAlerts.run();
         break;
     }
   }

@@ -1,0 +1,174 @@
+// Alerts as state: a condition becomes a pending alert, fires once it has held for its rule's `for`,
+// and resolves when it no longer holds. An alert that keeps changing state is flapping. Whether an
+// alert is muted, and why, is decided in one place (muteReason): the API, the wall and the pages all
+// show that reason.
+import type { FrozenDomain } from '../drain/mass-failure.js';
+import type { Condition, Labels, SubjectKind } from './conditions.js';
+import type { AlertSettings, Rule, RuleName, Severity } from './rules.js';
+
+export type AlertState = 'pending' | 'firing' | 'resolved';
+
+export interface Mute {
+  kind: 'inhibited' | 'flapping';
+  why: string;
+}
+
+export interface Alert {
+  id: number;
+  key: string;
+  rule: RuleName;
+  severity: Severity;
+  subject: { kind: SubjectKind; name: string };
+  labels: Labels;
+  summary: string;
+  causes: string[];
+  state: AlertState;
+  /** When the condition was first seen (epoch ms). */
+  since: number;
+  firedAt: number | null;
+  resolvedAt: number | null;
+  /** Set while it changes state more than the flapping setting allows. */
+  flapping: boolean;
+  muted: Mute | null;
+  /** The key of the alert whose story this one is part of (the tripped bank of a node that lost power), or null. */
+  group: string | null;
+}
+
+export interface AlertChanges {
+  fired: Alert[];
+  resolved: Alert[];
+  /** Every alert whose record changed (state, summary, mute, flapping): what is persisted. */
+  changed: Alert[];
+}
+
+/** Rules whose alert is about what another alert explains: muted while that one is active. */
+export function muteReason(alert: Alert, active: ReadonlyMap<string, Alert>, flappingWhy: string | null, frozen: readonly FrozenDomain[] = []): Mute | null {
+  if (alert.flapping && flappingWhy) return { kind: 'flapping', why: flappingWhy };
+  const on = (rule: RuleName, kind: SubjectKind, name: string) => {
+    const a = active.get(`${rule}:${kind}:${name}`);
+    return a && a.state !== 'resolved' ? a : null;
+  };
+  const pdu = alert.labels.pdu;
+  switch (alert.rule) {
+    case 'node-unreachable': {
+      const lost = on('node-power-lost', 'node', alert.subject.name);
+      if (lost) return { kind: 'inhibited', why: `${alert.subject.name} lost power (${lost.summary})` };
+      break;
+    }
+    case 'breaker-tripped': case 'load-high': case 'ups-on-battery': case 'ups-runtime-low': case 'ats-redundancy-lost':
+      if (pdu && on('pdu-unreachable', 'pdu', pdu)) return { kind: 'inhibited', why: `${pdu} does not answer: what it said last is not news` };
+      break;
+    default:
+  }
+  // Inside a frozen domain (the monitoring path broke, not the power): its one monitoring-fault alert speaks for it.
+  const node = alert.subject.kind === 'node' ? alert.subject.name : null;
+  const domain = frozen.find((d) => (node !== null && d.nodes.has(node)) || (alert.rule === 'pdu-unreachable' && d.pdus.includes(alert.subject.name)));
+  if (domain && on('monitoring-fault', 'domain', domain.domain)) return { kind: 'inhibited', why: `monitoring fault in ${domain.domain}: drains are frozen there` };
+  return null;
+}
+
+/**
+ * The alerts' lifecycle. `update` takes every condition that holds now and returns what fired,
+ * resolved and changed. Resolved alerts are kept (the latest `keepResolved`) for the API.
+ */
+export class AlertEngine {
+  private readonly active = new Map<string, Alert>();
+  private readonly resolvedList: Alert[] = [];
+  /** Per key, the times it fired or resolved within the flapping window. */
+  private readonly flips = new Map<string, number[]>();
+  private nextId: number;
+
+  constructor(
+    private readonly rules: () => Record<RuleName, Rule>,
+    private readonly flapping: () => AlertSettings['flapping'],
+    restored: Alert[] = [],
+    private readonly keepResolved = 1_000,
+  ) {
+    for (const a of restored) {
+      if (a.state === 'resolved') this.resolvedList.push(a);
+      else this.active.set(a.key, a);
+    }
+    this.resolvedList.sort((a, b) => a.id - b.id).splice(0, Math.max(0, this.resolvedList.length - keepResolved));
+    this.nextId = Math.max(0, ...restored.map((a) => a.id)) + 1;
+  }
+
+  isActive(key: string): boolean {
+    return this.active.has(key);
+  }
+
+  /** Pending and firing alerts. */
+  current(): Alert[] {
+    return [...this.active.values()];
+  }
+
+  resolved(): Alert[] {
+    return [...this.resolvedList];
+  }
+
+  /** `frozen`: the domains where the monitoring path broke (their node and PDU alerts are muted). */
+  update(now: Condition[], at: number, frozen: readonly FrozenDomain[] = []): AlertChanges {
+    const rules = this.rules();
+    const { changes: maxChanges, window } = this.flapping();
+    const fired: Alert[] = [];
+    const resolved: Alert[] = [];
+    const changed = new Set<Alert>();
+    const seen = new Set<string>();
+    const flip = (key: string) => {
+      const times = (this.flips.get(key) ?? []).filter((t) => t > at - window);
+      times.push(at);
+      this.flips.set(key, times);
+    };
+
+    for (const c of now) {
+      seen.add(c.key);
+      let a = this.active.get(c.key);
+      if (!a) {
+        a = { id: this.nextId++, key: c.key, rule: c.rule, severity: c.severity, subject: c.subject, labels: c.labels, summary: c.summary, causes: c.causes, state: 'pending', since: at, firedAt: null, resolvedAt: null, flapping: false, muted: null, group: null };
+        this.active.set(c.key, a);
+        changed.add(a);
+      } else if (a.summary !== c.summary || a.severity !== c.severity || a.causes.join('\n') !== c.causes.join('\n')) {
+        Object.assign(a, { summary: c.summary, severity: c.severity, causes: c.causes, labels: c.labels });
+        changed.add(a);
+      }
+      if (a.state === 'pending' && at - a.since >= rules[c.rule].for) {
+        a.state = 'firing';
+        a.firedAt = at;
+        flip(a.key);
+        fired.push(a);
+        changed.add(a);
+      }
+    }
+    for (const [key, a] of this.active) {
+      if (seen.has(key)) continue;
+      this.active.delete(key);
+      if (a.state === 'pending') continue; // never fired: nothing to resolve
+      a.state = 'resolved';
+      a.resolvedAt = at;
+      flip(key);
+      resolved.push(a);
+      changed.add(a);
+      this.resolvedList.push(a);
+    }
+    if (this.resolvedList.length > this.keepResolved) this.resolvedList.splice(0, this.resolvedList.length - this.keepResolved);
+
+    // Flapping, grouping and muting, over what is active now.
+    for (const [key, times] of this.flips) {
+      const recent = times.filter((t) => t > at - window);
+      if (recent.length === 0) this.flips.delete(key);
+      else if (recent.length !== times.length) this.flips.set(key, recent);
+    }
+    const byCause = new Map<string, string>();
+    for (const a of this.active.values()) if (a.rule === 'breaker-tripped' || a.rule === 'ups-on-battery' || a.rule === 'monitoring-fault') for (const c of a.causes) byCause.set(c, a.key);
+    for (const a of [...this.active.values(), ...resolved]) {
+      const flips = this.flips.get(a.key)?.length ?? 0;
+      const flapping = flips > maxChanges || (a.flapping && flips > 0);
+      const group = a.causes.map((c) => byCause.get(c)).find((k) => k !== undefined && k !== a.key) ?? null;
+      const muted = a.state === 'resolved' ? a.muted : muteReason({ ...a, flapping }, this.active, flapping ? `changed state ${flips} times in ${Math.round(window / 60_000)} min` : null, frozen);
+      if (flapping !== a.flapping || group !== a.group || JSON.stringify(muted) !== JSON.stringify(a.muted)) {
+        Object.assign(a, { flapping, group, muted });
+        changed.add(a);
+      }
+    }
+    return { fired, resolved, changed: [...changed] };
+  }
+}
