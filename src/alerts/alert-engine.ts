@@ -32,6 +32,8 @@ export interface Alert {
   muted: Mute | null;
   /** The key of the alert whose story this one is part of (the tripped bank of a node that lost power), or null. */
   group: string | null;
+  /** The receivers its page was queued for: they get its resolve. */
+  paged?: string[];
 }
 
 export interface AlertChanges {
@@ -39,6 +41,8 @@ export interface AlertChanges {
   resolved: Alert[];
   /** Every alert whose record changed (state, summary, mute, flapping): what is persisted. */
   changed: Alert[];
+  /** Alerts whose key started flapping with this update. */
+  flapping: Alert[];
 }
 
 /** Rules whose alert is about what another alert explains: muted while that one is active. */
@@ -76,6 +80,8 @@ export class AlertEngine {
   private readonly resolvedList: Alert[] = [];
   /** Per key, the times it fired or resolved within the flapping window. */
   private readonly flips = new Map<string, number[]>();
+  /** Keys flapping now: a key that starts flapping is told once. */
+  private readonly flappingKeys = new Set<string>();
   private nextId: number;
 
   constructor(
@@ -112,6 +118,7 @@ export class AlertEngine {
     const fired: Alert[] = [];
     const resolved: Alert[] = [];
     const changed = new Set<Alert>();
+    const startedFlapping: Alert[] = [];
     const seen = new Set<string>();
     const flip = (key: string) => {
       const times = (this.flips.get(key) ?? []).filter((t) => t > at - window);
@@ -164,11 +171,14 @@ export class AlertEngine {
       const flapping = flips > maxChanges || (a.flapping && flips > 0);
       const group = a.causes.map((c) => byCause.get(c)).find((k) => k !== undefined && k !== a.key) ?? null;
       const muted = a.state === 'resolved' ? a.muted : muteReason({ ...a, flapping }, this.active, flapping ? `changed state ${flips} times in ${Math.round(window / 60_000)} min` : null, frozen);
+      if (flapping && !this.flappingKeys.has(a.key)) startedFlapping.push(a);
+      if (flapping) this.flappingKeys.add(a.key);
       if (flapping !== a.flapping || group !== a.group || JSON.stringify(muted) !== JSON.stringify(a.muted)) {
         Object.assign(a, { flapping, group, muted });
         changed.add(a);
       }
     }
-    return { fired, resolved, changed: [...changed] };
+    for (const key of this.flappingKeys) if (!this.flips.has(key)) this.flappingKeys.delete(key);
+    return { fired, resolved, changed: [...changed], flapping: startedFlapping };
   }
 }

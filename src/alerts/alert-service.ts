@@ -11,7 +11,11 @@ import type { Facts, PowerView } from '../health/power-health.js';
 import type { Topology } from '../health/topology.js';
 import { AlertEngine, type Alert, type AlertChanges } from './alert-engine.js';
 import { conditions } from './conditions.js';
-import { resolveRules } from './rules.js';
+import { Outbox } from './outbox.js';
+import { resolveRules, type Severity } from './rules.js';
+import { stories, storyText, type StoryContext } from './stories.js';
+
+const RANK: Record<Severity, number> = { critical: 3, warning: 2, info: 1 };
 
 /** Changes gather this long before the conditions are looked at again. */
 const SETTLE_MS = 250;
@@ -32,6 +36,7 @@ export interface AlertServiceDeps {
 
 export class AlertService {
   private readonly engine: AlertEngine;
+  readonly outbox: Outbox;
   private timer: { cancel(): void } | null = null;
   private timerAt = Infinity;
   private lastFactAt: number;
@@ -42,15 +47,18 @@ export class AlertService {
     const settings = () => deps.config().settings.alerts;
     this.engine = new AlertEngine(() => resolveRules(settings()), () => settings().flapping, deps.store.alerts());
     this.lastFactAt = deps.clock.now();
+    this.outbox = new Outbox({ store: deps.store, receivers: () => settings().receivers, clock: deps.clock, events: deps.events, log: deps.log });
   }
 
   start(): void {
+    this.outbox.start();
     this.schedule(0);
   }
 
   stop(): void {
     this.stopped = true;
     this.timer?.cancel();
+    this.outbox.stop();
   }
 
   /** A poll was recorded: Breakerbox's own polls are alive. */
@@ -90,7 +98,8 @@ export class AlertService {
       active: (key) => this.engine.isActive(key),
     });
     const changes = this.engine.update(found, now, frozen);
-    this.deps.store.putAlerts(changes.changed);
+    const paged = this.page(changes);
+    this.deps.store.putAlerts([...new Set([...changes.changed, ...paged])]);
     for (const a of changes.fired) {
       this.deps.events.add({ type: 'alert', severity: a.muted ? 'info' : a.severity, subject: a.subject.name, message: `${a.rule}: ${a.summary}${a.muted ? ` (muted: ${a.muted.why})` : ''}` });
     }
@@ -99,6 +108,68 @@ export class AlertService {
     }
     if (changes.changed.length > 0) for (const fn of this.listeners) fn(changes);
     return changes;
+  }
+
+  /** Pages for the stories that need one; returns the alerts whose `paged` changed. */
+  private page(changes: AlertChanges): Alert[] {
+    const receivers = this.deps.config().settings.alerts.receivers;
+    if (receivers.length === 0) return [];
+    const told = (a: Alert) => receivers.filter((r) => RANK[a.severity] >= RANK[r.minSeverity]);
+    const all = stories([...this.engine.current(), ...changes.resolved]);
+    const byKey = new Map(all.map((s) => [s.key, s]));
+    const ctx = this.storyContext();
+    const out: Alert[] = [];
+    // A root firing and not muted is paged once per receiver: at its firing, or when it stops being
+    // muted, or when a receiver is added while it fires.
+    for (const story of all) {
+      const a = story.root;
+      if (a.state !== 'firing' || a.muted) continue;
+      const to = told({ ...a, severity: story.severity }).filter((r) => !a.paged?.includes(r.name));
+      if (to.length === 0) continue;
+      const text = storyText(story, ctx);
+      for (const r of to) this.outbox.enqueue(r.name, `${a.id}:trigger`, 'trigger', story, text);
+      a.paged = [...(a.paged ?? []), ...to.map((r) => r.name)];
+      out.push(a);
+    }
+    for (const a of changes.resolved) {
+      if (!a.paged?.length) continue;
+      const story = byKey.get(a.key) ?? { key: a.key, root: a, members: [], severity: a.severity };
+      const text = storyText(story, ctx);
+      for (const name of a.paged) this.outbox.enqueue(name, `${a.id}:resolve`, 'resolve', story, text);
+    }
+    for (const a of changes.flapping) {
+      const story = byKey.get(a.key);
+      if (!story) continue;
+      const text = storyText(story, ctx);
+      for (const r of told(a)) this.outbox.enqueue(r.name, `${a.id}:flapping`, 'flapping', story, text);
+    }
+    return out;
+  }
+
+  private storyContext(): StoryContext {
+    const topology = this.deps.topology();
+    const drains = this.deps.store.drains().filter((d) => !d.shadow);
+    const holds = this.deps.store.holds().filter((h) => h.mode === 'out');
+    const wall = this.deps.config().settings.alerts.wallUrl ?? null;
+    return {
+      poolsOf: (node) => topology.poolsOfNode(node),
+      pool: (name) => {
+        const pool = topology.pools.get(name);
+        if (!pool) return null;
+        const drained = drains.filter((d) => d.pool === name).length;
+        const held = holds.filter((h) => h.pool === name).length;
+        return { members: pool.members.length, active: pool.members.length - drained - held, drained };
+      },
+      servicesOf: (pool) => topology.config.services.filter((s) => s.pools.includes(pool)).map((s) => s.name),
+      blocked: (pool) => this.deps.controller.blockedIn(pool).map((b) => `${b.rule}: ${b.message}`),
+      link: (labels) => {
+        if (!wall) return null;
+        const url = new URL(wall);
+        if (labels.rack) url.searchParams.set('rack', labels.rack);
+        else if (labels.row) url.searchParams.set('row', labels.row);
+        return url.href;
+      },
+    };
   }
 
   private schedule(inMs: number): void {

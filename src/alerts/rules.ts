@@ -46,12 +46,40 @@ const ruleOverride = z.object({
   clear: z.number().positive().optional(),
 }).strict();
 
+const receiverName = z.string().min(1).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only');
+const receiverCommon = {
+  name: receiverName,
+  /** The least severe alert sent to this receiver. */
+  minSeverity: z.enum(['critical', 'warning', 'info']).default('warning'),
+  timeout: duration.default(5_000),
+};
+const httpUrl = z.string().url().refine((u) => /^https?:$/.test(new URL(u).protocol), 'an http:// or https:// address');
+
+/** Where pages go. The URLs, keys and secrets here are never logged: a receiver is named by its name. */
+export const receiverSchema = z.discriminatedUnion('type', [
+  /** JSON, HMAC-SHA256 signed in X-Breakerbox-Signature when `secret` is set (as the drain webhook). */
+  z.object({ type: z.literal('webhook'), url: httpUrl, secret: z.string().min(16).optional(), ...receiverCommon }).strict(),
+  /** A Slack-compatible incoming webhook. */
+  z.object({ type: z.literal('slack'), url: httpUrl, ...receiverCommon }).strict(),
+  /** PagerDuty Events API v2. */
+  z.object({ type: z.literal('pagerduty'), routingKey: z.string().min(1), url: httpUrl.default('https://events.pagerduty.com/v2/enqueue'), ...receiverCommon }).strict(),
+]);
+export type ReceiverConfig = z.infer<typeof receiverSchema>;
+
 export const alertsSchema = z.object({
+  receivers: z.array(receiverSchema).default([]),
+  /** The wall's public address, for the link in every page (e.g. "https://noc.example.com/"). */
+  wallUrl: httpUrl.optional(),
   /** Per rule, what differs from its built-in default. */
   rules: z.partialRecord(z.enum(RULE_NAMES), ruleOverride).default({}),
   /** An alert that changes state more than `changes` times within `window` is flapping: it notifies once until it settles. */
   flapping: z.object({ changes: z.number().int().min(2).default(4), window: duration.default(600_000) }).strict().default({ changes: 4, window: 600_000 }),
 }).strict().superRefine((alerts, ctx) => {
+  const names = new Set<string>();
+  alerts.receivers.forEach((r, i) => {
+    if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['receivers', i, 'name'], message: `receiver ${r.name} is named twice` });
+    names.add(r.name);
+  });
   for (const [name, o] of Object.entries(alerts.rules)) {
     const rule = { ...DEFAULT_RULES[name as RuleName], ...o };
     if (DEFAULT_RULES[name as RuleName].threshold === undefined && (o?.threshold !== undefined || o?.clear !== undefined)) {

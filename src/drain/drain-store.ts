@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import type { Alert } from '../alerts/alert-engine.js';
+import type { OutboxItem } from '../alerts/outbox.js';
 import { systemClock, type Clock } from '../clock.js';
 import { moveAside, removeLeftovers, StoreFile, type StoreContents, type StoreOp } from './store-file.js';
 import { DatabaseLock } from './store-lock.js';
@@ -106,6 +107,8 @@ export class DrainStore {
   private auditId = 0;
   /** Active alerts and the latest resolved ones, by id. */
   private readonly alertMap = new Map<number, Alert>();
+  /** Pages not yet delivered and the latest delivered ones, by id. */
+  private readonly pageMap = new Map<number, OutboxItem>();
   private readonly pending: StoreOp[] = [];
   private problem: StorageProblem | null = null;
   private firstMessage = '';
@@ -131,6 +134,7 @@ export class DrainStore {
       this.drainTimes = contents.drainTimes;
       this.auditLog = contents.audit;
       for (const a of contents.alerts) this.alertMap.set(a.id, a);
+      for (const p of contents.outbox) this.pageMap.set(p.id, p);
       this.auditId = this.file.lastAuditId();
     } catch (err) {
       this.lock?.close();
@@ -212,6 +216,22 @@ export class DrainStore {
       for (const a of resolved.slice(0, Math.max(0, this.alertMap.size - ALERTS_IN_MEMORY))) this.alertMap.delete(a.id);
     }
     this.keep(copies.map((alert) => ({ op: 'put-alert', alert })));
+  }
+
+  /** Pages not yet delivered, then the latest delivered, oldest first. */
+  outbox(): OutboxItem[] {
+    return [...this.pageMap.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** A page queued, or its delivery's progress: written before it is sent, and after. */
+  putPage(page: OutboxItem): void {
+    const copy = structuredClone(page);
+    this.pageMap.set(copy.id, copy);
+    if (this.pageMap.size > ALERTS_IN_MEMORY * 1.1) {
+      const done = [...this.pageMap.values()].filter((p) => p.deliveredAt !== null || p.rejected !== null).sort((a, b) => a.id - b.id);
+      for (const p of done.slice(0, Math.max(0, this.pageMap.size - ALERTS_IN_MEMORY))) this.pageMap.delete(p.id);
+    }
+    this.keep([{ op: 'put-page', page: copy }]);
   }
 
   /** Drain times of a pool, for the rate limit to survive a restart; history older than an hour is dropped. */
@@ -383,7 +403,7 @@ export class DrainStore {
   }
 
   private contents(): StoreContents {
-    return { drains: this.drains(), holds: this.holds(), drainTimes: this.drainTimes, audit: this.auditLog, alerts: this.alerts() };
+    return { drains: this.drains(), holds: this.holds(), drainTimes: this.drainTimes, audit: this.auditLog, alerts: this.alerts(), outbox: this.outbox() };
   }
 
   private scheduleCheck(): void {

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { identityOf } from './store-lock.js';
 import type { Alert } from '../alerts/alert-engine.js';
+import type { OutboxItem } from '../alerts/outbox.js';
 import type { AuditEntry, DrainRecord, Hold } from './drain-store.js';
 
 /** One change to the database; a list of them is written in one transaction, all or nothing. */
@@ -13,7 +14,8 @@ export type StoreOp =
   | { op: 'del-hold'; pool: string; node: string }
   | { op: 'audit'; entry: AuditEntry }
   | { op: 'drain-times'; pool: string; times: number[]; prunedBefore: number }
-  | { op: 'put-alert'; alert: Alert };
+  | { op: 'put-alert'; alert: Alert }
+  | { op: 'put-page'; page: OutboxItem };
 
 /** Everything the database holds: what it is loaded into, and re-created from. */
 export interface StoreContents {
@@ -23,6 +25,8 @@ export interface StoreContents {
   audit: AuditEntry[];
   /** Active alerts and the latest resolved ones. */
   alerts: Alert[];
+  /** Pages not yet delivered, then the latest delivered ones. */
+  outbox: OutboxItem[];
 }
 
 /** Resolved alerts the file keeps (the oldest beyond are deleted). */
@@ -40,6 +44,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS alerts (id INTEGER PRIMARY KEY, key TEXT NOT NULL, state TEXT NOT NULL, body TEXT NOT NULL);
   CREATE INDEX IF NOT EXISTS alerts_state ON alerts (state, id);
+  CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, receiver TEXT NOT NULL, idem TEXT NOT NULL, done INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (receiver, idem));
 `;
 
 type DrainRow = Omit<DrainRecord, 'chain' | 'shadow'> & { chain: string; shadow: number };
@@ -73,6 +78,8 @@ export class StoreFile {
       pruneTimes: this.db.prepare('DELETE FROM drain_times WHERE time < ?'),
       meta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
       putAlert: this.db.prepare('INSERT OR REPLACE INTO alerts (id, key, state, body) VALUES (?, ?, ?, ?)'),
+      putPage: this.db.prepare('INSERT OR REPLACE INTO outbox (id, receiver, idem, done, body) VALUES (?, ?, ?, ?, ?)'),
+      prunePages: this.db.prepare(`DELETE FROM outbox WHERE done = 1 AND id <= (SELECT id FROM outbox WHERE done = 1 ORDER BY id DESC LIMIT 1 OFFSET ${ALERTS_KEPT})`),
       pruneAlerts: this.db.prepare(`DELETE FROM alerts WHERE state = 'resolved' AND id <= (SELECT id FROM alerts WHERE state = 'resolved' ORDER BY id DESC LIMIT 1 OFFSET ${ALERTS_KEPT})`),
     };
   }
@@ -88,7 +95,11 @@ export class StoreFile {
       ...(this.db.prepare("SELECT body FROM alerts WHERE state != 'resolved'").all() as { body: string }[]),
       ...(this.db.prepare("SELECT body FROM alerts WHERE state = 'resolved' ORDER BY id DESC LIMIT ?").all(alertsKept) as { body: string }[]).reverse(),
     ].map((r) => JSON.parse(r.body) as Alert);
-    return { drains, holds, drainTimes, audit, alerts };
+    const outbox = [
+      ...(this.db.prepare('SELECT body FROM outbox WHERE done = 0 ORDER BY id').all() as { body: string }[]),
+      ...(this.db.prepare('SELECT body FROM outbox WHERE done = 1 ORDER BY id DESC LIMIT ?').all(alertsKept) as { body: string }[]).reverse(),
+    ].map((r) => JSON.parse(r.body) as OutboxItem);
+    return { drains, holds, drainTimes, audit, alerts, outbox };
   }
 
   /** The highest audit id ever given out, so ids stay unique after entries were pruned from memory. */
@@ -109,8 +120,9 @@ export class StoreFile {
   /** Fills a fresh file with everything held in memory, in one transaction. */
   fill(contents: StoreContents): void {
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM drains; DELETE FROM holds; DELETE FROM drain_times; DELETE FROM audit; DELETE FROM alerts;');
+      this.db.exec('DELETE FROM drains; DELETE FROM holds; DELETE FROM drain_times; DELETE FROM audit; DELETE FROM alerts; DELETE FROM outbox;');
       for (const alert of contents.alerts) this.run({ op: 'put-alert', alert });
+      for (const page of contents.outbox) this.run({ op: 'put-page', page });
       for (const record of contents.drains) this.run({ op: 'put-drain', record });
       for (const hold of contents.holds) this.run({ op: 'put-hold', hold });
       for (const t of contents.drainTimes) this.stmts.putTime.run(t.pool, t.time);
@@ -148,6 +160,12 @@ export class StoreFile {
         this.stmts.putAlert.run(op.alert.id, op.alert.key, op.alert.state, JSON.stringify(op.alert));
         if (op.alert.state === 'resolved' && op.alert.id % 100 === 0) this.stmts.pruneAlerts.run();
         break;
+      case 'put-page': {
+        const done = op.page.deliveredAt !== null || op.page.rejected !== null;
+        this.stmts.putPage.run(op.page.id, op.page.receiver, op.page.idem, done ? 1 : 0, JSON.stringify(op.page));
+        if (done && op.page.id % 100 === 0) this.stmts.prunePages.run();
+        break;
+      }
     }
   }
 }
