@@ -1,5 +1,6 @@
-// Secrets never leave: with communities, v3 keys, the trap community, an API token, a webhook secret
-// and a webhook URL with a password configured, and hostile agents answering with another community,
+// Secrets never leave: with communities, v3 keys, the trap community, an API token, a webhook secret,
+// a webhook URL with a password and page receivers' secrets (an HMAC key, a Slack hook token, a
+// PagerDuty routing key) configured, and hostile agents answering with another community,
 // refusing the v3 user and sending malformed answers, no secret appears in the log, any /api/* JSON,
 // the socket.io snapshot and events, or the wall's rendered page in Chromium.
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import { waitFor } from './helpers/demo-config.js';
 import { SECRETS, startHostileScenario, type Scenario } from './helpers/hostile-agent-scenario.js';
 import { CHROMIUM_ARGS } from './helpers/wall-demo.js';
 
-const API_PATHS = ['/api/health', '/api/pools', '/api/nodes', '/api/pdus', '/api/services', '/api/sites', '/api/snapshot', '/api/events', '/api/traps', '/api/traps/stats', '/api/audit'];
+const API_PATHS = ['/api/health', '/api/pools', '/api/nodes', '/api/pdus', '/api/services', '/api/sites', '/api/snapshot', '/api/events', '/api/traps', '/api/traps/stats', '/api/audit', '/api/alerts'];
 
 /** The secrets found in `text`, by name. */
 function leaks(text: string): string[] {
@@ -43,7 +44,8 @@ describe('secrets sweep', { timeout: 180_000 }, () => {
         && /SNMPv3/.test(pdus.get('v3-refused')?.error ?? '')
         && pdus.get('endless')?.misbehaving
         && pdus.get('malformed')?.reachable === true
-        && s.logText().includes('webhook');
+        && s.logText().includes('webhook')
+        && ['hook', 'slack', 'pd'].every((r) => s.app.alerts.outbox.pending().some((p) => p.receiver === r && p.attempts >= 1));
     }, 90_000, 500);
 
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });

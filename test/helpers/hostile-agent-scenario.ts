@@ -32,6 +32,9 @@ export const SECRETS = {
   apiToken: 'S3cr3t-api-token-0123456789',
   webhookSecret: 'S3cr3t-webhook-hmac-key',
   webhookPassword: 'S3cr3tWebhookPassword',
+  pageSecret: 'S3cr3t-page-hmac-key-0123',
+  slackToken: 'S3cr3tSlackHookToken',
+  pagerdutyKey: 'S3cr3t-pagerduty-routing-key',
 } as const;
 
 async function startHostileGroups(groups: AgentSpec[][]): Promise<HostileAgents> {
@@ -105,6 +108,15 @@ export async function startHostileScenario(): Promise<Scenario> {
         traps: { enabled: true, address: '127.0.0.1', port: await freeUdpPort(), communities: [SECRETS.trapCommunity] },
         api: { tokens: [{ name: 'noc', token: SECRETS.apiToken }] },
         reload: { schedule: '0 0 1 1 *', holdDown: '2s' },
+        // Pages for the unreachable PDUs at once, to receivers that are down: their failures are logged and become events.
+        alerts: {
+          rules: { 'pdu-unreachable': { for: 0 } },
+          receivers: [
+            { type: 'webhook', name: 'hook', url: `http://127.0.0.1:${webhookPort}/page`, secret: SECRETS.pageSecret },
+            { type: 'slack', name: 'slack', url: `http://127.0.0.1:${webhookPort}/services/${SECRETS.slackToken}` },
+            { type: 'pagerduty', name: 'pd', url: `http://127.0.0.1:${webhookPort}/v2/enqueue`, routingKey: SECRETS.pagerdutyKey },
+          ],
+        },
       },
     };
     let logged = '';
