@@ -152,14 +152,13 @@ export async function startApp(options: AppOptions): Promise<App> {
   const readModel: ReadModel = {
     config: () => config, topology: () => topology, view, store, controller, events, reloader, now: () => clock.now(),
     problems: () => drainStore.health().problems,
-    alerts: () => alerts.list(),
     load: () => ({ process: monitor.load(), polls: poller.load() }),
     simFaults: () => ({ enabled: simulator !== null, faults: simulator?.faults().map((f) => ({ id: f.id, spec: { ...f.spec }, since: f.since })) ?? [] }),
   };
   let http: HttpServer;
   try {
     http = await startHttp({
-      readModel, reloader, wallDir: wallDir(), log: log.child({ module: 'http' }), traps, drainStore, clock,
+      readModel, reloader, wallDir: wallDir(), log: log.child({ module: 'http' }), traps, drainStore, clock, alerts,
       sim: simulator && {
         injectFault: (spec) => {
           const fault = simulator.injectFault(spec);

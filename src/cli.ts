@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { alertsCommand } from './alerts/alerts-cli.js';
 import express from 'express';
 import { startApp } from './app.js';
 import { ConfigError, loadConfigFile } from './config/load-config.js';
@@ -32,7 +33,12 @@ Commands:
                         Pin NODE out of (or in) pool P: Breakerbox never changes it.
   release NODE --pool P [--reason R]   Remove an operator's hold.
   reload [--reason R]   Reload now.
-                        These four talk to a running Breakerbox: --url (default
+  alerts [--state S]    Active alerts (S: pending,firing,resolved,muted).
+  ack ID --reason R     Acknowledge alert ID: muted, and the receivers it paged are told.
+  silence --match K=V[,K=V] --for 2h --reason R
+                        Mute alerts matching every K=V (rule, subject, site, row,
+                        rack, pdu, node, pool) for a while; unsilence ID ends it.
+                        These talk to a running Breakerbox: --url (default
                         $BREAKERBOX_URL or http://127.0.0.1:8080), --token (or
                         $BREAKERBOX_TOKEN).
   sim [CONFIG]          Only the simulated PDUs and nodes of CONFIG (default: the demo),
@@ -64,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
       'auth-protocol': { type: 'string' }, 'auth-key': { type: 'string' }, 'priv-protocol': { type: 'string' }, 'priv-key': { type: 'string' },
       context: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' },
       url: { type: 'string' }, token: { type: 'string' }, pool: { type: 'string' }, mode: { type: 'string' }, reason: { type: 'string' },
+      state: { type: 'string' }, match: { type: 'string' }, for: { type: 'string' },
       haproxy: { type: 'boolean' }, 'haproxy-port': { type: 'string' }, size: { type: 'string' }, shard: { type: 'string' },
     },
   });
@@ -98,6 +105,17 @@ async function main(argv: string[]): Promise<number> {
       const { output, code } = await operatorCommand(command, file, {
         url: values.url ?? process.env.BREAKERBOX_URL ?? 'http://127.0.0.1:8080', token: values.token ?? process.env.BREAKERBOX_TOKEN,
         pool: values.pool, mode: values.mode, reason: values.reason,
+      });
+      (code === 0 ? console.log : console.error)(output);
+      return code;
+    }
+    case 'alerts':
+    case 'ack':
+    case 'silence':
+    case 'unsilence': {
+      const { output, code } = await alertsCommand(command, file, {
+        url: values.url ?? process.env.BREAKERBOX_URL ?? 'http://127.0.0.1:8080', token: values.token ?? process.env.BREAKERBOX_TOKEN,
+        reason: values.reason, state: values.state, match: values.match, for: values.for,
       });
       (code === 0 ? console.log : console.error)(output);
       return code;

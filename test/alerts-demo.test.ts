@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Alert } from '../src/alerts/alert-engine.js';
+import { alertsCommand, type AlertsCliOptions } from '../src/alerts/alerts-cli.js';
 import { startApp, type App } from '../src/app.js';
 import type { ApiEvent } from '../src/http/api-types.js';
 import type { Config } from '../src/config/schema.js';
@@ -81,5 +82,59 @@ describe('alerts on the Dallas demo', () => {
     app = await startApp({ config, stateDir, logLevel: 'silent' });
     const after = (await alerts()).find((a) => a.key === BANK);
     assert.deepEqual(after, before);
+  });
+});
+
+describe('acknowledging and silencing, through the CLI and the API', () => {
+  let app: App;
+  const cli = (command: 'alerts' | 'ack' | 'silence' | 'unsilence', arg: string | undefined, o: Omit<AlertsCliOptions, 'url'> = {}) => alertsCommand(command, arg, { url: app.url, ...o });
+  const alerts = async (query = '') => (await (await fetch(`${app.url}/api/alerts${query}`)).json()) as Alert[];
+  const post = (path: string, body: object) => fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const trip = (bank: number) => post('/api/sim/faults', { kind: 'bank-trip', pdu: 'dal3-r07-b', bank });
+
+  before(async () => {
+    const demo = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort() });
+    app = await startApp({ config: demo.config, stateDir: demo.stateDir, logLevel: 'silent' });
+    await waitFor('every node polled normal', async () => (await (await fetch(`${app.url}/api/nodes`)).json() as { power: string }[]).every((n) => n.power === 'normal'), 60_000);
+  });
+  after(async () => { await app?.stop(); });
+
+  it('breakerbox alerts lists the firing ones; ack mutes one, saying who and why, in the audit trail', async () => {
+    await trip(1);
+    const bank = await waitFor('the breaker firing', async () => (await alerts('?state=firing')).find((a) => a.key === 'breaker-tripped:bank:dal3-r07-b bank 1'), 20_000);
+    const listed = await cli('alerts', undefined);
+    assert.equal(listed.code, 0);
+    assert.match(listed.output, new RegExp(`${bank.id}\\s+firing\\s+critical\\s+breaker-tripped\\s+bank 1 breaker tripped on dal3-r07-b`));
+    assert.equal((await cli('ack', String(bank.id))).code, 64, 'a reason is required');
+    const acked = await cli('ack', String(bank.id), { reason: 'breaker being replaced' });
+    assert.deepEqual(acked, { output: `alert ${bank.id} acknowledged`, code: 0 });
+    const now = (await alerts()).find((a) => a.id === bank.id)!;
+    assert.deepEqual(now.muted, { kind: 'acknowledged', why: 'acknowledged by local: breaker being replaced' });
+    assert.match((await cli('alerts', undefined)).output, /\[muted: acknowledged by local: breaker being replaced\]/);
+    const audit = (await (await fetch(`${app.url}/api/audit`)).json()) as { action: string; node: string; why: string }[];
+    assert.ok(audit.some((e) => e.action === 'acknowledge' && e.node === 'dal3-r07-b bank 1' && e.why === 'breaker being replaced'));
+    assert.equal((await post('/api/alerts/999999/ack', { reason: 'x' })).status, 404);
+  });
+
+  it('a silence mutes what matches every field, until it is ended; what it refuses', async () => {
+    const made = await cli('silence', undefined, { match: 'rack=r07,rule=breaker-tripped', for: '1h', reason: 'planned work on r07' });
+    assert.equal(made.code, 0, made.output);
+    const id = /silence (\d+) until/.exec(made.output)![1]!;
+    await trip(2);
+    const silenced = await waitFor('bank 2 firing, silenced', async () => (await alerts('?state=firing')).find((a) => a.key === 'breaker-tripped:bank:dal3-r07-b bank 2' && a.muted?.kind === 'silenced'), 20_000);
+    assert.match(silenced.muted!.why, /^silenced by local until .*: planned work on r07$/);
+    assert.deepEqual((await alerts('?state=muted')).map((a) => a.id).includes(silenced.id), true);
+    const lost = (await alerts('?state=firing')).filter((a) => a.rule === 'node-power-lost');
+    for (const a of lost) assert.notEqual(a.muted?.kind, 'silenced', 'rule=breaker-tripped does not match node alerts');
+    assert.deepEqual(await cli('unsilence', id), { output: `silence ${id} ended`, code: 0 });
+    await waitFor('unmuted once the silence ends', async () => (await alerts()).find((a) => a.id === silenced.id)?.muted === null, 10_000);
+    // Refused: nothing to match, an unknown key, no reason, no length or too long, an unknown silence.
+    assert.equal((await post('/api/silences', { match: {}, for: '1h', reason: 'x' })).status, 400);
+    assert.equal((await post('/api/silences', { match: { colour: 'red' }, for: '1h', reason: 'x' })).status, 400);
+    assert.equal((await post('/api/silences', { match: { rack: 'r07' }, for: '1h' })).status, 400);
+    assert.equal((await post('/api/silences', { match: { rack: 'r07' }, reason: 'x' })).status, 400);
+    assert.equal((await post('/api/silences', { match: { rack: 'r07' }, for: '1000h', reason: 'x' })).status, 400);
+    assert.equal((await fetch(`${app.url}/api/silences/999`, { method: 'DELETE', headers: { 'content-type': 'application/json' } })).status, 404);
+    await fetch(`${app.url}/api/sim/faults`, { method: 'DELETE' });
   });
 });

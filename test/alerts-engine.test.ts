@@ -122,6 +122,23 @@ describe('alert engine', () => {
     assert.equal(e.current()[0]!.muted, null);
   });
 
+  it('a silence mutes what matches all its fields until it ends; an acknowledgement mutes its alert', () => {
+    const e = engine();
+    const silence = { id: 1, match: { rack: 'r07', rule: 'breaker-tripped' }, until: 10_000, by: 'ana', reason: 'planned work', created: 0 };
+    e.update([tripped(), lost('scan-057')], 0, [], [silence]);
+    const by = () => new Map(e.current().map((a) => [a.rule, a]));
+    assert.equal(by().get('breaker-tripped')!.muted?.kind, 'silenced');
+    assert.match(by().get('breaker-tripped')!.muted!.why, /silenced by ana until 1970-01-01T00:00:10\.000Z: planned work/);
+    assert.equal(by().get('node-power-lost')!.muted, null, 'another rule: not matched');
+    e.update([tripped(), lost('scan-057')], 10_000, [], [silence]);
+    assert.equal(by().get('breaker-tripped')!.muted, null, 'ended at its `until`');
+    const id = by().get('node-power-lost')!.id;
+    assert.equal(e.acknowledge(id, { by: 'bo', reason: 'looking', at: 10_500 })!.id, id);
+    e.update([tripped(), lost('scan-057')], 11_000);
+    assert.deepEqual(by().get('node-power-lost')!.muted, { kind: 'acknowledged', why: 'acknowledged by bo: looking' });
+    assert.equal(e.acknowledge(424242, { by: 'bo', reason: 'x', at: 0 }), null);
+  });
+
   it('alerts restored from the database go on where they were: a firing alert does not fire again', () => {
     const e = engine();
     e.update([tripped()], 0);

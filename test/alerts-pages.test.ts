@@ -126,17 +126,34 @@ describe('pages on the Dallas demo', () => {
     assert.equal(pd.payload.component, 'dal3-r07-a bank 1');
   });
 
+  it('acknowledging it tells each receiver it paged, PagerDuty on the same incident', async () => {
+    const bank = ((await api('/api/alerts?state=firing')) as { id: number; key: string }[]).find((a) => a.key === BANK)!;
+    const acked = (await api(`/api/alerts/${bank.id}/ack`, { method: 'POST', body: JSON.stringify({ reason: 'on it, replacing the breaker' }) })) as { muted: { kind: string } | null; acknowledged: { by: string } };
+    assert.equal(acked.acknowledged.by, 'local');
+    await waitFor('an acknowledge at each receiver', () => receiver.on('/hook').length === 2 && receiver.on('/slack/T000/B000/XXXX').length === 2 && receiver.on('/v2/enqueue').length === 2, 20_000);
+    const [trigger, ack] = pages('/v2/enqueue') as { event_action: string; dedup_key: string }[];
+    assert.equal(ack!.event_action, 'acknowledge');
+    assert.equal(ack!.dedup_key, trigger!.dedup_key);
+    const hook = pages('/hook')[1] as unknown as WebhookPage;
+    assert.equal(hook.kind, 'acknowledge');
+    assert.deepEqual({ by: hook.acknowledged?.by, reason: hook.acknowledged?.reason }, { by: 'local', reason: 'on it, replacing the breaker' });
+    const now = ((await api('/api/alerts?state=firing')) as { key: string; muted: { kind: string } | null }[]).find((a) => a.key === BANK)!;
+    assert.equal(now.muted?.kind, 'acknowledged');
+    const audit = (await api('/api/audit')) as { action: string; who: string; why: string }[];
+    assert.ok(audit.some((e) => e.action === 'acknowledge' && e.why === 'on it, replacing the breaker'));
+  });
+
   it('clearing it sends one resolve to each receiver that was paged; PagerDuty\'s closes the same incident', async () => {
     await api('/api/sim/faults', { method: 'DELETE' });
-    await waitFor('a resolve at each receiver', () => receiver.on('/hook').length === 2 && receiver.on('/slack/T000/B000/XXXX').length === 2 && receiver.on('/v2/enqueue').length === 2, 20_000);
-    const [trigger, resolve] = pages('/v2/enqueue') as { event_action: string; dedup_key: string }[];
+    await waitFor('a resolve at each receiver', () => receiver.on('/hook').length === 3 && receiver.on('/slack/T000/B000/XXXX').length === 3 && receiver.on('/v2/enqueue').length === 3, 20_000);
+    const [trigger, , resolve] = pages('/v2/enqueue') as { event_action: string; dedup_key: string }[];
     assert.equal(resolve!.event_action, 'resolve');
     assert.equal(resolve!.dedup_key, trigger!.dedup_key);
-    const hook = pages('/hook')[1] as unknown as WebhookPage;
+    const hook = pages('/hook')[2] as unknown as WebhookPage;
     assert.equal(hook.kind, 'resolve');
     assert.match(hook.title, /^\[RESOLVED\] /);
     await new Promise((r) => setTimeout(r, 1_000));
-    assert.equal(receiver.on('/hook').length, 2, 'nothing more');
+    assert.equal(receiver.on('/hook').length, 3, 'nothing more');
   });
 
   it('a receiver down during a trip gets the page exactly once when it is back, across a restart; it never holds up another', async () => {
@@ -145,19 +162,19 @@ describe('pages on the Dallas demo', () => {
     await api('/api/sim/faults', { method: 'POST', body: JSON.stringify({ kind: 'bank-trip', pdu: 'dal3-r01-a', bank: 1 }) });
     await waitFor('the page queued and failing', () => app.alerts.outbox.pending().some((p) => p.receiver === 'hook' && p.attempts >= 1), 20_000);
     await waitFor('Slack paged meanwhile', () => receiver.on('/slack/T000/B000/XXXX').length === slackBefore + 1, 10_000);
-    assert.equal(receiver.on('/hook').length, 2, 'nothing accepted at the failing receiver');
+    assert.equal(receiver.on('/hook').length, 3, 'nothing accepted at the failing receiver');
     // Restart while the page is undelivered: it is in the database. (The new simulator starts
     // without the fault, so the trip clears: its resolve queues behind the trigger.)
     await app.stop();
     app = await startApp({ config, stateDir, logLevel: 'silent' });
     assert.ok(app.alerts.outbox.pending().some((p) => p.receiver === 'hook' && p.kind === 'trigger'), 'the undelivered page came back with the database');
     receiver.failing.delete('/hook');
-    await waitFor('delivered once back, then its resolve', () => receiver.on('/hook').length === 4, 20_000);
+    await waitFor('delivered once back, then its resolve', () => receiver.on('/hook').length === 5, 20_000);
     await new Promise((r) => setTimeout(r, 2_500));
     const hook = pages('/hook') as unknown as WebhookPage[];
-    assert.deepEqual(hook.map((p) => p.kind), ['trigger', 'resolve', 'trigger', 'resolve'], 'in order: a resolve never overtakes its trigger');
-    assert.equal(hook[2]!.story.key, 'breaker-tripped:bank:dal3-r01-a bank 1');
-    assert.equal(new Set(receiver.on('/hook').map((r) => r.headers['idempotency-key'])).size, 4, 'no page twice');
+    assert.deepEqual(hook.map((p) => p.kind), ['trigger', 'acknowledge', 'resolve', 'trigger', 'resolve'], 'in order: a resolve never overtakes its trigger');
+    assert.equal(hook[3]!.story.key, 'breaker-tripped:bank:dal3-r01-a bank 1');
+    assert.equal(new Set(receiver.on('/hook').map((r) => r.headers['idempotency-key'])).size, 5, 'no page twice');
     assert.equal(app.alerts.outbox.pending().length, 0);
   });
 });

@@ -40,10 +40,10 @@ describe('StoreFile: writes and loads', () => {
     const file = new StoreFile(path);
     try {
       assert.equal(existsSync(path), true);
-      assert.deepEqual(file.load(10, 0), { drains: [], holds: [], drainTimes: [], audit: [], alerts: [], outbox: [] });
+      assert.deepEqual(file.load(10, 0), { drains: [], holds: [], drainTimes: [], audit: [], alerts: [], outbox: [], silences: [] });
       assert.equal(file.lastAuditId(), 0);
       const tables = peek<{ name: string }>(path, "SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name").map((t) => t.name);
-      assert.deepEqual(tables, ['alerts', 'alerts_state', 'audit', 'drain_times', 'drain_times_time', 'drains', 'holds', 'meta', 'outbox']);
+      assert.deepEqual(tables, ['alerts', 'alerts_state', 'audit', 'drain_times', 'drain_times_time', 'drains', 'holds', 'meta', 'outbox', 'silences']);
       assert.equal(peek<{ journal_mode: string }>(path, 'PRAGMA journal_mode')[0]!.journal_mode, 'wal');
     } finally {
       file.close();
@@ -141,7 +141,7 @@ describe('StoreFile: writes and loads', () => {
     assert.deepEqual(peek(path, 'SELECT key, value FROM meta'), [{ key: 'last-probe', value: '1234' }]);
     file.probe(5_678);
     assert.deepEqual(peek(path, 'SELECT key, value FROM meta'), [{ key: 'last-probe', value: '5678' }]);
-    assert.deepEqual(file.load(10, 0), { drains: [], holds: [], drainTimes: [], audit: [], alerts: [], outbox: [] });
+    assert.deepEqual(file.load(10, 0), { drains: [], holds: [], drainTimes: [], audit: [], alerts: [], outbox: [], silences: [] });
     file.close();
   });
 
@@ -158,6 +158,7 @@ describe('StoreFile: writes and loads', () => {
       drainTimes: [{ pool: 'scanners', time: 10 }, { pool: 'archive', time: 20 }],
       audit: [entry(5, 'bob'), entry(6, 'carol')],
       outbox: [],
+      silences: [],
       alerts: [
         { id: 3, key: 'breaker-tripped:bank:r07-a bank 1', rule: 'breaker-tripped' as const, severity: 'critical' as const, subject: { kind: 'bank' as const, name: 'r07-a bank 1' }, labels: { pdu: 'r07-a' }, summary: 'bank 1 breaker tripped on r07-a', causes: ['bank 1 breaker tripped on r07-a'], state: 'firing' as const, since: 1, firedAt: 1, resolvedAt: null, flapping: false, muted: null, group: null },
         { id: 2, key: 'node-power-lost:node:scan-057', rule: 'node-power-lost' as const, severity: 'critical' as const, subject: { kind: 'node' as const, name: 'scan-057' }, labels: {}, summary: 'scan-057 lost power', causes: [], state: 'resolved' as const, since: 1, firedAt: 1, resolvedAt: 2, flapping: false, muted: null, group: null },

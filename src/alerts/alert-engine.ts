@@ -9,8 +9,25 @@ import type { AlertSettings, Rule, RuleName, Severity } from './rules.js';
 export type AlertState = 'pending' | 'firing' | 'resolved';
 
 export interface Mute {
-  kind: 'inhibited' | 'flapping';
+  kind: 'inhibited' | 'flapping' | 'silenced' | 'acknowledged';
   why: string;
+}
+
+/** An operator's silence: alerts matching every given field are muted until it ends. */
+export interface Silence {
+  id: number;
+  /** Matchers: the rule, the subject's name, or a place (labels). Each given one must match. */
+  match: { rule?: string; subject?: string; site?: string; row?: string; rack?: string; pdu?: string; node?: string; pool?: string };
+  until: number;
+  by: string;
+  reason: string;
+  created: number;
+}
+
+export function silenceMatches(s: Silence, a: Pick<Alert, 'rule' | 'subject' | 'labels'>): boolean {
+  const m = s.match;
+  return (m.rule === undefined || m.rule === a.rule) && (m.subject === undefined || m.subject === a.subject.name)
+    && (['site', 'row', 'rack', 'pdu', 'node', 'pool'] as const).every((k) => m[k] === undefined || m[k] === a.labels[k]);
 }
 
 export interface Alert {
@@ -34,6 +51,8 @@ export interface Alert {
   group: string | null;
   /** The receivers its page was queued for: they get its resolve. */
   paged?: string[];
+  /** Who acknowledged it, why and when: no further notice until it resolves. */
+  acknowledged?: { by: string; reason: string; at: number };
 }
 
 export interface AlertChanges {
@@ -46,7 +65,10 @@ export interface AlertChanges {
 }
 
 /** Rules whose alert is about what another alert explains: muted while that one is active. */
-export function muteReason(alert: Alert, active: ReadonlyMap<string, Alert>, flappingWhy: string | null, frozen: readonly FrozenDomain[] = []): Mute | null {
+export function muteReason(alert: Alert, active: ReadonlyMap<string, Alert>, flappingWhy: string | null, frozen: readonly FrozenDomain[] = [], silences: readonly Silence[] = [], now = 0): Mute | null {
+  const silence = silences.find((s) => s.until > now && silenceMatches(s, alert));
+  if (silence) return { kind: 'silenced', why: `silenced by ${silence.by} until ${new Date(silence.until).toISOString()}: ${silence.reason}` };
+  if (alert.acknowledged) return { kind: 'acknowledged', why: `acknowledged by ${alert.acknowledged.by}: ${alert.acknowledged.reason}` };
   if (alert.flapping && flappingWhy) return { kind: 'flapping', why: flappingWhy };
   const on = (rule: RuleName, kind: SubjectKind, name: string) => {
     const a = active.get(`${rule}:${kind}:${name}`);
@@ -111,8 +133,19 @@ export class AlertEngine {
     return [...this.resolvedList];
   }
 
-  /** `frozen`: the domains where the monitoring path broke (their node and PDU alerts are muted). */
-  update(now: Condition[], at: number, frozen: readonly FrozenDomain[] = []): AlertChanges {
+  /** Marks an active alert acknowledged; null when there is no such active alert. */
+  acknowledge(id: number, ack: NonNullable<Alert['acknowledged']>): Alert | null {
+    const a = [...this.active.values()].find((x) => x.id === id);
+    if (!a) return null;
+    a.acknowledged = ack;
+    return a;
+  }
+
+  /**
+   * `frozen`: the domains where the monitoring path broke (their node and PDU alerts are muted);
+   * `silences`: the operators' silences in force.
+   */
+  update(now: Condition[], at: number, frozen: readonly FrozenDomain[] = [], silences: readonly Silence[] = []): AlertChanges {
     const rules = this.rules();
     const { changes: maxChanges, window } = this.flapping();
     const fired: Alert[] = [];
@@ -170,7 +203,7 @@ export class AlertEngine {
       const flips = this.flips.get(a.key)?.length ?? 0;
       const flapping = flips > maxChanges || (a.flapping && flips > 0);
       const group = a.causes.map((c) => byCause.get(c)).find((k) => k !== undefined && k !== a.key) ?? null;
-      const muted = a.state === 'resolved' ? a.muted : muteReason({ ...a, flapping }, this.active, flapping ? `changed state ${flips} times in ${Math.round(window / 60_000)} min` : null, frozen);
+      const muted = a.state === 'resolved' ? a.muted : muteReason({ ...a, flapping }, this.active, flapping ? `changed state ${flips} times in ${Math.round(window / 60_000)} min` : null, frozen, silences, at);
       if (flapping && !this.flappingKeys.has(a.key)) startedFlapping.push(a);
       if (flapping) this.flappingKeys.add(a.key);
       if (flapping !== a.flapping || group !== a.group || JSON.stringify(muted) !== JSON.stringify(a.muted)) {

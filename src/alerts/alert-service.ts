@@ -9,7 +9,7 @@ import type { DrainStore } from '../drain/drain-store.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Facts, PowerView } from '../health/power-health.js';
 import type { Topology } from '../health/topology.js';
-import { AlertEngine, type Alert, type AlertChanges } from './alert-engine.js';
+import { AlertEngine, type Alert, type AlertChanges, type Silence } from './alert-engine.js';
 import { conditions } from './conditions.js';
 import { Outbox } from './outbox.js';
 import { resolveRules, type Severity } from './rules.js';
@@ -97,7 +97,7 @@ export class AlertService {
       blocked: controller.allBlocked(), failingBackends: controller.failingBackends(), pollsStale,
       active: (key) => this.engine.isActive(key),
     });
-    const changes = this.engine.update(found, now, frozen);
+    const changes = this.engine.update(found, now, frozen, this.deps.store.silences());
     const paged = this.page(changes);
     this.deps.store.putAlerts([...new Set([...changes.changed, ...paged])]);
     for (const a of changes.fired) {
@@ -108,6 +108,47 @@ export class AlertService {
     }
     if (changes.changed.length > 0) for (const fn of this.listeners) fn(changes);
     return changes;
+  }
+
+  /**
+   * Acknowledges an active alert: recorded with its audit entry (or refused, changing nothing),
+   * muted from then on, and the receivers it paged are told. Null when no such alert is active.
+   */
+  acknowledge(id: number, by: string, reason: string): Alert | null {
+    const now = this.deps.clock.now();
+    const current = this.engine.current().find((a) => a.id === id);
+    if (!current) return null;
+    const ack = { by, reason, at: now };
+    this.deps.store.acknowledgeByOperator({ ...current, acknowledged: ack }, { time: now, who: by, action: 'acknowledge', pool: current.labels.pool ?? null, node: current.subject.name, why: reason });
+    const a = this.engine.acknowledge(id, ack)!;
+    if (a.paged?.length) {
+      const story = stories(this.engine.current()).find((s) => s.key === a.key) ?? { key: a.key, root: a, members: [], severity: a.severity };
+      const text = storyText(story, this.storyContext());
+      for (const name of a.paged) this.outbox.enqueue(name, `${a.id}:acknowledge`, 'acknowledge', story, text);
+    }
+    this.evaluate(); // muted now, as the caller is told
+    return a;
+  }
+
+  /** Silences what matches until `until`; recorded with its audit entry, or refused. */
+  silence(match: Silence['match'], until: number, by: string, reason: string): Silence {
+    const now = this.deps.clock.now();
+    const silence: Silence = { id: Math.max(0, ...this.deps.store.silences().map((s) => s.id)) + 1, match, until, by, reason, created: now };
+    const what = Object.entries(match).map(([k, v]) => `${k}=${v}`).join(' ');
+    this.deps.store.silenceByOperator(silence, { time: now, who: by, action: 'silence', pool: match.pool ?? null, node: match.node ?? match.subject ?? null, why: `${what} until ${new Date(until).toISOString()}: ${reason}` });
+    this.evaluate();
+    return silence;
+  }
+
+  /** Ends a silence; false when there was none with that id. */
+  unsilence(id: number, by: string, reason: string): boolean {
+    const ok = this.deps.store.unsilenceByOperator(id, { time: this.deps.clock.now(), who: by, action: 'unsilence', pool: null, node: null, why: `silence ${id}: ${reason}` });
+    if (ok) this.evaluate();
+    return ok;
+  }
+
+  silences(): Silence[] {
+    return this.deps.store.silences();
   }
 
   /** Pages for the stories that need one; returns the alerts whose `paged` changed. */

@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import type { Story, StoryText } from './stories.js';
 import type { ReceiverConfig } from './rules.js';
 
-export type PageKind = 'trigger' | 'resolve' | 'flapping';
+export type PageKind = 'trigger' | 'resolve' | 'flapping' | 'acknowledge';
 
 /** One request to a receiver, built when it is sent from the page the outbox keeps (no secret is kept with it). */
 export interface Delivery {
@@ -27,18 +27,23 @@ export interface WebhookPage {
   impact: string;
   action: string;
   link: string | null;
+  /** On an acknowledge: who, why, when. */
+  acknowledged?: { by: string; reason: string; at: number };
   alerts: { key: string; rule: string; subject: { kind: string; name: string }; state: string; labels: Record<string, string> }[];
   time: number;
 }
 
 export function delivery(receiver: ReceiverConfig, kind: PageKind, id: string, story: Story, text: StoryText, time: number): Delivery {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'breakerbox', 'X-Breakerbox-Delivery': id, 'Idempotency-Key': id };
-  const title = kind === 'resolve' ? `[RESOLVED] ${text.title.replace(/^\[[A-Z]+\] /, '')}` : kind === 'flapping' ? `[FLAPPING] ${text.title.replace(/^\[[A-Z]+\] /, '')}` : text.title;
+  const bare = text.title.replace(/^\[[A-Z]+\] /, '');
+  const title = kind === 'trigger' ? text.title : `[${kind === 'resolve' ? 'RESOLVED' : kind === 'flapping' ? 'FLAPPING' : 'ACKNOWLEDGED'}] ${bare}`;
+  const ack = story.root.acknowledged;
   switch (receiver.type) {
     case 'webhook': {
       const page: WebhookPage = {
         version: 1, kind, id, story: { key: story.key, alert: story.root.id }, severity: story.severity, title,
         cause: text.cause, impact: text.impact, action: text.action, link: text.link,
+        ...(kind === 'acknowledge' && ack ? { acknowledged: ack } : {}),
         alerts: [story.root, ...story.members].map((a) => ({ key: a.key, rule: a.rule, subject: a.subject, state: a.state, labels: { ...a.labels } as Record<string, string> })),
         time,
       };
@@ -47,7 +52,9 @@ export function delivery(receiver: ReceiverConfig, kind: PageKind, id: string, s
       return { url: receiver.url, headers, body };
     }
     case 'slack': {
-      const lines = kind === 'resolve' ? [`*Resolved:* ${text.cause}`] : [`*Cause:* ${text.cause}`, `*Impact:* ${text.impact}`, `*Action:* ${text.action}`];
+      const lines = kind === 'resolve' ? [`*Resolved:* ${text.cause}`]
+        : kind === 'acknowledge' ? [`*Acknowledged${ack ? ` by ${ack.by}` : ''}:* ${ack?.reason ?? ''}`, `*Cause:* ${text.cause}`]
+          : [`*Cause:* ${text.cause}`, `*Impact:* ${text.impact}`, `*Action:* ${text.action}`];
       if (kind === 'flapping') lines.push('_Changing state often: notified once until it settles._');
       const blocks: object[] = [
         { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
@@ -59,8 +66,8 @@ export function delivery(receiver: ReceiverConfig, kind: PageKind, id: string, s
     case 'pagerduty': {
       // One incident per firing of the root alert: its resolve closes that incident, a later firing opens another.
       const dedupKey = `${story.key}#${story.root.id}`;
-      const event = kind === 'resolve'
-        ? { routing_key: receiver.routingKey, event_action: 'resolve', dedup_key: dedupKey }
+      const event = kind === 'resolve' || kind === 'acknowledge'
+        ? { routing_key: receiver.routingKey, event_action: kind, dedup_key: dedupKey }
         : {
           routing_key: receiver.routingKey, event_action: 'trigger', dedup_key: dedupKey,
           payload: {

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import type { Alert } from '../alerts/alert-engine.js';
+import type { Alert, Silence } from '../alerts/alert-engine.js';
 import type { OutboxItem } from '../alerts/outbox.js';
 import { systemClock, type Clock } from '../clock.js';
 import { moveAside, removeLeftovers, StoreFile, type StoreContents, type StoreOp } from './store-file.js';
@@ -109,6 +109,7 @@ export class DrainStore {
   private readonly alertMap = new Map<number, Alert>();
   /** Pages not yet delivered and the latest delivered ones, by id. */
   private readonly pageMap = new Map<number, OutboxItem>();
+  private readonly silenceMap = new Map<number, Silence>();
   private readonly pending: StoreOp[] = [];
   private problem: StorageProblem | null = null;
   private firstMessage = '';
@@ -135,6 +136,7 @@ export class DrainStore {
       this.auditLog = contents.audit;
       for (const a of contents.alerts) this.alertMap.set(a.id, a);
       for (const p of contents.outbox) this.pageMap.set(p.id, p);
+      for (const x of contents.silences) this.silenceMap.set(x.id, x);
       this.auditId = this.file.lastAuditId();
     } catch (err) {
       this.lock?.close();
@@ -216,6 +218,38 @@ export class DrainStore {
       for (const a of resolved.slice(0, Math.max(0, this.alertMap.size - ALERTS_IN_MEMORY))) this.alertMap.delete(a.id);
     }
     this.keep(copies.map((alert) => ({ op: 'put-alert', alert })));
+  }
+
+  /** Operators' silences, ended ones included until deleted. */
+  silences(): Silence[] {
+    return [...this.silenceMap.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** An operator's silence, recorded with its audit entry in one transaction, or not at all. */
+  silenceByOperator(silence: Silence, entry: Omit<AuditEntry, 'id'>): void {
+    const audit = { ...entry, id: this.auditId + 1 };
+    this.commit([{ op: 'put-silence', silence }, { op: 'audit', entry: audit }]);
+    this.silenceMap.set(silence.id, silence);
+    this.remember(audit);
+  }
+
+  /** False when there was no such silence. */
+  unsilenceByOperator(id: number, entry: Omit<AuditEntry, 'id'>): boolean {
+    if (!this.silenceMap.has(id)) return false;
+    const audit = { ...entry, id: this.auditId + 1 };
+    this.commit([{ op: 'del-silence', id }, { op: 'audit', entry: audit }]);
+    this.silenceMap.delete(id);
+    this.remember(audit);
+    return true;
+  }
+
+  /** An acknowledgement: the alert as acknowledged and its audit entry, in one transaction. */
+  acknowledgeByOperator(alert: Alert, entry: Omit<AuditEntry, 'id'>): void {
+    const audit = { ...entry, id: this.auditId + 1 };
+    const copy = structuredClone(alert);
+    this.commit([{ op: 'put-alert', alert: copy }, { op: 'audit', entry: audit }]);
+    this.alertMap.set(copy.id, copy);
+    this.remember(audit);
   }
 
   /** Pages not yet delivered, then the latest delivered, oldest first. */
@@ -403,7 +437,7 @@ export class DrainStore {
   }
 
   private contents(): StoreContents {
-    return { drains: this.drains(), holds: this.holds(), drainTimes: this.drainTimes, audit: this.auditLog, alerts: this.alerts(), outbox: this.outbox() };
+    return { drains: this.drains(), holds: this.holds(), drainTimes: this.drainTimes, audit: this.auditLog, alerts: this.alerts(), outbox: this.outbox(), silences: this.silences() };
   }
 
   private scheduleCheck(): void {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { identityOf } from './store-lock.js';
-import type { Alert } from '../alerts/alert-engine.js';
+import type { Alert, Silence } from '../alerts/alert-engine.js';
 import type { OutboxItem } from '../alerts/outbox.js';
 import type { AuditEntry, DrainRecord, Hold } from './drain-store.js';
 
@@ -15,7 +15,9 @@ export type StoreOp =
   | { op: 'audit'; entry: AuditEntry }
   | { op: 'drain-times'; pool: string; times: number[]; prunedBefore: number }
   | { op: 'put-alert'; alert: Alert }
-  | { op: 'put-page'; page: OutboxItem };
+  | { op: 'put-page'; page: OutboxItem }
+  | { op: 'put-silence'; silence: Silence }
+  | { op: 'del-silence'; id: number };
 
 /** Everything the database holds: what it is loaded into, and re-created from. */
 export interface StoreContents {
@@ -27,6 +29,7 @@ export interface StoreContents {
   alerts: Alert[];
   /** Pages not yet delivered, then the latest delivered ones. */
   outbox: OutboxItem[];
+  silences: Silence[];
 }
 
 /** Resolved alerts the file keeps (the oldest beyond are deleted). */
@@ -44,6 +47,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS alerts (id INTEGER PRIMARY KEY, key TEXT NOT NULL, state TEXT NOT NULL, body TEXT NOT NULL);
   CREATE INDEX IF NOT EXISTS alerts_state ON alerts (state, id);
+  CREATE TABLE IF NOT EXISTS silences (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, receiver TEXT NOT NULL, idem TEXT NOT NULL, done INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (receiver, idem));
 `;
 
@@ -78,6 +82,8 @@ export class StoreFile {
       pruneTimes: this.db.prepare('DELETE FROM drain_times WHERE time < ?'),
       meta: this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
       putAlert: this.db.prepare('INSERT OR REPLACE INTO alerts (id, key, state, body) VALUES (?, ?, ?, ?)'),
+      putSilence: this.db.prepare('INSERT OR REPLACE INTO silences (id, body) VALUES (?, ?)'),
+      delSilence: this.db.prepare('DELETE FROM silences WHERE id = ?'),
       putPage: this.db.prepare('INSERT OR REPLACE INTO outbox (id, receiver, idem, done, body) VALUES (?, ?, ?, ?, ?)'),
       prunePages: this.db.prepare(`DELETE FROM outbox WHERE done = 1 AND id <= (SELECT id FROM outbox WHERE done = 1 ORDER BY id DESC LIMIT 1 OFFSET ${ALERTS_KEPT})`),
       pruneAlerts: this.db.prepare(`DELETE FROM alerts WHERE state = 'resolved' AND id <= (SELECT id FROM alerts WHERE state = 'resolved' ORDER BY id DESC LIMIT 1 OFFSET ${ALERTS_KEPT})`),
@@ -99,7 +105,8 @@ export class StoreFile {
       ...(this.db.prepare('SELECT body FROM outbox WHERE done = 0 ORDER BY id').all() as { body: string }[]),
       ...(this.db.prepare('SELECT body FROM outbox WHERE done = 1 ORDER BY id DESC LIMIT ?').all(alertsKept) as { body: string }[]).reverse(),
     ].map((r) => JSON.parse(r.body) as OutboxItem);
-    return { drains, holds, drainTimes, audit, alerts, outbox };
+    const silences = (this.db.prepare('SELECT body FROM silences ORDER BY id').all() as { body: string }[]).map((r) => JSON.parse(r.body) as Silence);
+    return { drains, holds, drainTimes, audit, alerts, outbox, silences };
   }
 
   /** The highest audit id ever given out, so ids stay unique after entries were pruned from memory. */
@@ -120,7 +127,8 @@ export class StoreFile {
   /** Fills a fresh file with everything held in memory, in one transaction. */
   fill(contents: StoreContents): void {
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM drains; DELETE FROM holds; DELETE FROM drain_times; DELETE FROM audit; DELETE FROM alerts; DELETE FROM outbox;');
+      this.db.exec('DELETE FROM drains; DELETE FROM holds; DELETE FROM drain_times; DELETE FROM audit; DELETE FROM alerts; DELETE FROM outbox; DELETE FROM silences;');
+      for (const silence of contents.silences) this.run({ op: 'put-silence', silence });
       for (const alert of contents.alerts) this.run({ op: 'put-alert', alert });
       for (const page of contents.outbox) this.run({ op: 'put-page', page });
       for (const record of contents.drains) this.run({ op: 'put-drain', record });
@@ -160,6 +168,8 @@ export class StoreFile {
         this.stmts.putAlert.run(op.alert.id, op.alert.key, op.alert.state, JSON.stringify(op.alert));
         if (op.alert.state === 'resolved' && op.alert.id % 100 === 0) this.stmts.pruneAlerts.run();
         break;
+      case 'put-silence': this.stmts.putSilence.run(op.silence.id, JSON.stringify(op.silence)); break;
+      case 'del-silence': this.stmts.delSilence.run(op.id); break;
       case 'put-page': {
         const done = op.page.deliveredAt !== null || op.page.rejected !== null;
         this.stmts.putPage.run(op.page.id, op.page.receiver, op.page.idem, done ? 1 : 0, JSON.stringify(op.page));

@@ -75,14 +75,6 @@ export function apiRoutes(rm: ReadModel, reloader: Reloader, store: DrainStore):
       .filter((s) => inScope(pools.filter((p) => s.pools.includes(p.name)).flatMap((p) => p.members)) && (!q.states || q.states.has(s.status))).map((s) => [s.name, s]));
     sendPage(req, res, q, [...services.keys()], (name) => services.get(name)!, () => all.map((x) => x.name));
   });
-  r.get('/alerts', (req, res) => {
-    const q = listQuery(req, rm, ['pending', 'firing', 'resolved', 'muted']);
-    const all = rm.alerts?.() ?? [];
-    const byId = new Map(all.map((a) => [String(a.id), a]));
-    const names = all.filter((a) => (!q.racks || (a.labels.rack !== undefined && q.racks.has(a.labels.rack)))
-      && (!q.states || q.states.has(a.state) || (q.states.has('muted') && a.muted !== null && a.state !== 'resolved'))).map((a) => String(a.id));
-    sendPage(req, res, q, names, (id) => byId.get(id)!, () => all.map((a) => String(a.id)));
-  });
   r.get('/sites', (_req, res) => { res.json(sitesView(rm)); });
   r.get('/snapshot', (_req, res) => { res.json(snapshot(rm)); });
   r.get('/events', (req, res) => {

@@ -12,6 +12,7 @@ import { SessionStore } from './sessions.js';
 import { operatorRoutes } from './operator-routes.js';
 import type { DrainStore } from '../drain/drain-store.js';
 import { simRoutes, type SimControl } from './sim-routes.js';
+import { alertRoutes, type AlertsApi } from './alert-routes.js';
 import { trapRoutes, type TrapView } from './trap-routes.js';
 import type { ReadModel } from './snapshot.js';
 import { WallFeed } from './wall-feed.js';
@@ -23,6 +24,7 @@ export interface HttpDeps {
   sim: SimControl | null;
   traps: TrapView | null;
   drainStore: DrainStore;
+  alerts: AlertsApi | null;
   wallDir: string;
   log: Logger;
   clock: Clock;
@@ -56,6 +58,7 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
   }));
   app.use('/api', apiRoutes(deps.readModel, deps.reloader, deps.drainStore));
   app.use('/api', operatorRoutes(deps.readModel.controller, deps.drainStore));
+  if (deps.alerts) app.use('/api', alertRoutes(deps.readModel, deps.alerts));
   if (deps.sim) app.use('/api/sim', simRoutes(deps.sim, () => feed.poke()));
   if (deps.traps) app.use('/api/traps', trapRoutes(deps.traps));
   app.use(express.static(deps.wallDir, { index: 'index.html', maxAge: 0 }));

@@ -1,4 +1,3 @@
-import type { Alert } from '../alerts/alert-engine.js';
 import { createHash } from 'node:crypto';
 import type { Config, NodeConfig, PduConfig, PoolConfig, ServiceConfig } from '../config/schema.js';
 import type { DrainController } from '../drain/drain-controller.js';
@@ -25,8 +24,6 @@ export interface ReadModel {
   problems(): ApiProblem[];
   /** What Breakerbox itself costs and how its polls keep up. */
   load(): ApiLoad;
-  /** Pending and firing alerts, newest first, then the latest resolved. */
-  alerts?(): Alert[];
 }
 
 export function healthView(rm: ReadModel): ApiSnapshot['health'] {
