@@ -3,6 +3,7 @@
 // (the topology) comes apart, only when the wall does not hold its version.
 import { assess, createPools, createRacks, renderServices, setAttr, setText } from './render.js';
 import { createEventFeed } from './events.js';
+import { createAlertList } from './alerts.js';
 import { createFaultPanel } from './faults.js';
 import { call, storedToken, toLogin } from './api.js';
 import { createOperator } from './operator.js';
@@ -36,6 +37,7 @@ const operator = createOperator({
   }),
   toast,
 });
+const alertList = createAlertList($('alerts'), $('alert-count'), { operator });
 
 function renderHeader(s) {
   const sites = s.sites.map((x) => x.name).join(' · ') || 'Breakerbox';
@@ -136,6 +138,7 @@ function onDelta(message) {
 /** A live event joins the feed and the wall's copy of the latest ones (which the operator panel reads). */
 function onEvent(ev) {
   feed.push(ev);
+  alertList.onEvent(ev);
   if (!snap || !ev) return;
   snap.events = [...(snap.events ?? []).filter((e) => e.id !== ev.id && e.id !== ev.replaces), ev].slice(-40);
   operator.update(snap);
@@ -229,7 +232,7 @@ if (typeof window.io !== 'function') {
   // A wall for part of the site says which in its address: ?site=…&row=…&rack=…
   const auth = () => ({ ...(storedToken() ? { token: storedToken() } : {}), ...(topology ? { topology: topology.version } : {}) });
   socket = window.io({ transports: ['websocket', 'polling'], query, auth: (cb) => cb(auth()) });
-  socket.on('connect', () => { feed.reset(); connection('live', 'live'); });
+  socket.on('connect', () => { feed.reset(); connection('live', 'live'); void alertList.refresh(); });
   socket.on('disconnect', () => connection('down', 'disconnected'));
   socket.on('connect_error', (err) => {
     if (err?.data?.code === 'BB_ERR_UNAUTHORIZED') toLogin();

@@ -100,11 +100,16 @@ export class AlertService {
     const changes = this.engine.update(found, now, frozen, this.deps.store.silences());
     const paged = this.page(changes);
     this.deps.store.putAlerts([...new Set([...changes.changed, ...paged])]);
+    // One event per story: the alerts grouped under another are counted in its event, not each told.
+    const under = (a: Alert) => [...this.engine.current(), ...changes.resolved].filter((x) => x.group === a.key).length;
+    const grouped = (n: number) => (n > 0 ? ` (+${n} grouped)` : '');
     for (const a of changes.fired) {
-      this.deps.events.add({ type: 'alert', severity: a.muted ? 'info' : a.severity, subject: a.subject.name, message: `${a.rule}: ${a.summary}${a.muted ? ` (muted: ${a.muted.why})` : ''}` });
+      if (a.group !== null) continue;
+      this.deps.events.add({ type: 'alert', severity: a.muted ? 'info' : a.severity, subject: a.subject.name, message: `${a.rule}: ${a.summary}${grouped(under(a))}${a.muted ? ` (muted: ${a.muted.why})` : ''}` });
     }
     for (const a of changes.resolved) {
-      this.deps.events.add({ type: 'alert-resolved', severity: 'info', subject: a.subject.name, message: `${a.rule} resolved after ${duration(a.resolvedAt! - (a.firedAt ?? a.since))}: ${a.summary}` });
+      if (a.group !== null) continue;
+      this.deps.events.add({ type: 'alert-resolved', severity: 'info', subject: a.subject.name, message: `${a.rule} resolved after ${duration(a.resolvedAt! - (a.firedAt ?? a.since))}: ${a.summary}${grouped(under(a))}` });
     }
     if (changes.changed.length > 0) for (const fn of this.listeners) fn(changes);
     return changes;
