@@ -11,7 +11,8 @@ import type { Facts, PowerView } from '../health/power-health.js';
 import type { Topology } from '../health/topology.js';
 import { AlertEngine, type Alert, type AlertChanges, type Silence } from './alert-engine.js';
 import { conditions } from './conditions.js';
-import { Outbox } from './outbox.js';
+import { Outbox, post } from './outbox.js';
+import { alertmanagerAlert } from './receivers.js';
 import { resolveRules, type Severity } from './rules.js';
 import { stories, storyText, type StoryContext } from './stories.js';
 
@@ -21,6 +22,8 @@ const RANK: Record<Severity, number> = { critical: 3, warning: 2, info: 1 };
 const SETTLE_MS = 250;
 /** What only time changes is looked at this often. */
 const EVERY_MS = 5_000;
+/** Firing alerts are sent to Alertmanager again this often (it holds each for ALERTMANAGER_HOLD_MS). */
+const ALERTMANAGER_REFRESH_MS = 60_000;
 
 export interface AlertServiceDeps {
   config: () => Config;
@@ -41,6 +44,7 @@ export class AlertService {
   private timerAt = Infinity;
   private lastFactAt: number;
   private stopped = false;
+  private lastRefreshAt = 0;
   private readonly listeners: ((changes: AlertChanges) => void)[] = [];
 
   constructor(private readonly deps: AlertServiceDeps) {
@@ -112,6 +116,7 @@ export class AlertService {
       this.deps.events.add({ type: 'alert-resolved', severity: 'info', subject: a.subject.name, message: `${a.rule} resolved after ${duration(a.resolvedAt! - (a.firedAt ?? a.since))}: ${a.summary}${grouped(under(a))}` });
     }
     if (changes.changed.length > 0) for (const fn of this.listeners) fn(changes);
+    if (now - this.lastRefreshAt >= ALERTMANAGER_REFRESH_MS) this.refreshAlertmanagers(now);
     return changes;
   }
 
@@ -154,6 +159,28 @@ export class AlertService {
 
   silences(): Silence[] {
     return this.deps.store.silences();
+  }
+
+  /**
+   * Alertmanager forgets a firing alert it does not hear of again (its `endsAt` passes): the firing
+   * stories it was paged are sent again every minute, as Prometheus does. Best effort: a missed
+   * refresh is mended by the next; the trigger and the resolve themselves go through the outbox.
+   */
+  private refreshAlertmanagers(now: number): void {
+    this.lastRefreshAt = now;
+    const receivers = this.deps.config().settings.alerts.receivers.filter((r) => r.type === 'alertmanager');
+    if (receivers.length === 0) return;
+    const ctx = this.storyContext();
+    const firing = stories(this.engine.current()).filter((s) => s.root.state === 'firing' && !s.root.muted);
+    for (const r of receivers) {
+      const mine = firing.filter((s) => s.root.paged?.includes(r.name));
+      if (mine.length === 0) continue;
+      const url = new URL('api/v2/alerts', r.url.endsWith('/') ? r.url : `${r.url}/`).href;
+      const body = JSON.stringify(mine.map((s) => alertmanagerAlert('trigger', s, storyText(s, ctx), now)));
+      void post(url, { 'Content-Type': 'application/json', 'User-Agent': 'breakerbox' }, body, r.timeout, this.deps.clock).then((res) => {
+        if (!res.ok) this.deps.log.warn({ receiver: r.name, err: res.what }, 'alertmanager refresh failed; the next one tries again');
+      });
+    }
   }
 
   /** Pages for the stories that need one; returns the alerts whose `paged` changed. */

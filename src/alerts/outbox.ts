@@ -101,7 +101,7 @@ export class Outbox {
       store.putPage({ ...item, rejected: `receiver ${item.receiver} is no longer configured` });
       return;
     }
-    const req = delivery(receiver, item.kind, `${item.receiver}:${item.idem}`, item.story, item.text, item.created);
+    const req = delivery(receiver, item.kind, `${item.receiver}:${item.idem}`, item.story, item.text, item.created, clock.now());
     const result = await post(req.url, req.headers, req.body, receiver.timeout, clock);
     const now = clock.now();
     if (result.ok) {
@@ -122,10 +122,10 @@ export class Outbox {
   }
 }
 
-type PostResult = { ok: true } | { ok: false; permanent: boolean; what: string };
+export type PostResult = { ok: true } | { ok: false; permanent: boolean; what: string };
 
 /** POSTs a page; says what went wrong without the address (it can hold a token). */
-async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, clock: Clock): Promise<PostResult> {
+export async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, clock: Clock): Promise<PostResult> {
   const abort = new AbortController();
   const timer = clock.setTimeout(() => abort.abort(), timeoutMs);
   try {

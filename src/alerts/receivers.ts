@@ -33,7 +33,25 @@ export interface WebhookPage {
   time: number;
 }
 
-export function delivery(receiver: ReceiverConfig, kind: PageKind, id: string, story: Story, text: StoryText, time: number): Delivery {
+/** How long Alertmanager holds an alert as firing without hearing of it again (Breakerbox re-sends firing ones every minute). */
+export const ALERTMANAGER_HOLD_MS = 5 * 60_000;
+
+/** A story as one Alertmanager alert (v2 API): firing until `endsAt`, resolved when `endsAt` is past. */
+export function alertmanagerAlert(kind: PageKind, story: Story, text: StoryText, now: number): object {
+  const a = story.root;
+  const labels: Record<string, string> = { alertname: a.rule, severity: story.severity, source: 'breakerbox', subject: a.subject.name };
+  for (const [k, v] of Object.entries(a.labels)) if (v) labels[k] = v;
+  return {
+    labels,
+    annotations: { summary: text.title, cause: text.cause, impact: text.impact, action: text.action, ...(a.acknowledged ? { acknowledged: `${a.acknowledged.by}: ${a.acknowledged.reason}` } : {}), ...(kind === 'flapping' ? { flapping: 'true' } : {}) },
+    startsAt: new Date(a.firedAt ?? a.since).toISOString(),
+    endsAt: new Date(kind === 'resolve' ? a.resolvedAt ?? now : now + ALERTMANAGER_HOLD_MS).toISOString(),
+    ...(text.link ? { generatorURL: text.link } : {}),
+  };
+}
+
+/** `now`: when it is sent (Alertmanager's `endsAt` counts from then). */
+export function delivery(receiver: ReceiverConfig, kind: PageKind, id: string, story: Story, text: StoryText, time: number, now = time): Delivery {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'breakerbox', 'X-Breakerbox-Delivery': id, 'Idempotency-Key': id };
   const bare = text.title.replace(/^\[[A-Z]+\] /, '');
   const title = kind === 'trigger' ? text.title : `[${kind === 'resolve' ? 'RESOLVED' : kind === 'flapping' ? 'FLAPPING' : 'ACKNOWLEDGED'}] ${bare}`;
@@ -62,6 +80,10 @@ export function delivery(receiver: ReceiverConfig, kind: PageKind, id: string, s
       ];
       if (text.link) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${text.link}|Open the wall>` }] });
       return { url: receiver.url, headers, body: JSON.stringify({ text: title, blocks }) };
+    }
+    case 'alertmanager': {
+      const url = new URL('api/v2/alerts', receiver.url.endsWith('/') ? receiver.url : `${receiver.url}/`).href;
+      return { url, headers, body: JSON.stringify([alertmanagerAlert(kind, story, text, now)]) };
     }
     case 'pagerduty': {
       // One incident per firing of the root alert: its resolve closes that incident, a later firing opens another.

@@ -61,6 +61,8 @@ export const receiverSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('webhook'), url: httpUrl, secret: z.string().min(16).optional(), ...receiverCommon }).strict(),
   /** A Slack-compatible incoming webhook. */
   z.object({ type: z.literal('slack'), url: httpUrl, ...receiverCommon }).strict(),
+  /** Prometheus Alertmanager's v2 API (its base address, e.g. http://alertmanager:9093/): labels from the topology. */
+  z.object({ type: z.literal('alertmanager'), url: httpUrl, ...receiverCommon }).strict(),
   /** PagerDuty Events API v2. */
   z.object({ type: z.literal('pagerduty'), routingKey: z.string().min(1), url: httpUrl.default('https://events.pagerduty.com/v2/enqueue'), ...receiverCommon }).strict(),
 ]);

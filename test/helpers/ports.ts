@@ -8,3 +8,13 @@ export async function freeUdpPort(): Promise<number> {
   await new Promise<void>((resolve) => sock.close(() => resolve()));
   return port;
 }
+
+/** A TCP port free on loopback now, for a server that cannot bind port 0 itself (Alertmanager). */
+export async function freeTcpPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(0, '127.0.0.1', () => resolve()); });
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
