@@ -4,63 +4,23 @@
 // survives a restart.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { WebhookPage } from '../src/alerts/receivers.js';
 import { startApp, type App } from '../src/app.js';
 import type { Config } from '../src/config/schema.js';
 import { demoConfig, waitFor } from './helpers/demo-config.js';
+import { PageReceiver } from './helpers/page-receiver.js';
 import { freeUdpPort } from './helpers/ports.js';
 
 const SECRET = 'a-webhook-secret-of-some-length';
 const ROUTING_KEY = 'R0UT1NGKEY0123456789';
 const BANK = 'breaker-tripped:bank:dal3-r07-a bank 1';
 
-interface Received { path: string; headers: Record<string, string | string[] | undefined>; body: string; at: number }
-
-/** An HTTP receiver on a free loopback port; paths in `failing` answer 503. */
-class Receiver {
-  readonly got: Received[] = [];
-  readonly failing = new Set<string>();
-  private server: Server | null = null;
-  port = 0;
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => { body += c.toString(); });
-      req.on('end', () => {
-        if (this.failing.has(req.url ?? '')) {
-          res.writeHead(503).end();
-          return;
-        }
-        this.got.push({ path: req.url ?? '', headers: req.headers, body, at: Date.now() });
-        res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"success"}');
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
-    this.server?.closeAllConnections();
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${this.port}${path}`;
-  }
-
-  on(path: string): Received[] {
-    return this.got.filter((r) => r.path === path);
-  }
-}
-
 describe('pages on the Dallas demo', () => {
   let app: App;
   let config: Config;
   let stateDir: string;
-  const receiver = new Receiver();
+  const receiver = new PageReceiver();
   const api = async (path: string, init?: RequestInit) => {
     const res = await fetch(`${app.url}${path}`, { ...init, headers: { 'content-type': 'application/json' } });
     assert.ok(res.ok, `${path} → ${res.status}`);

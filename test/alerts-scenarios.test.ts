@@ -1,0 +1,66 @@
+// Scenarios on the simulated data center, paged to a webhook receiver on loopback: PDUs of a row
+// going dark while their servers answer is one monitoring-fault page and no node or PDU page; an
+// outlet switched off and on again and again is paged twice, then told once as flapping.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Alert } from '../src/alerts/alert-engine.js';
+import type { WebhookPage } from '../src/alerts/receivers.js';
+import { startApp, type App } from '../src/app.js';
+import { demoConfig, waitFor } from './helpers/demo-config.js';
+import { PageReceiver } from './helpers/page-receiver.js';
+import { freeUdpPort } from './helpers/ports.js';
+
+describe('alert scenarios on the Dallas demo', { timeout: 180_000 }, () => {
+  let app: App;
+  const receiver = new PageReceiver();
+  const pages = () => receiver.on('/hook').map((r) => JSON.parse(r.body) as WebhookPage);
+  const alerts = async () => (await (await fetch(`${app.url}/api/alerts`)).json()) as Alert[];
+  const fault = async (spec: object) => ((await (await fetch(`${app.url}/api/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) })).json()) as { id: string }).id;
+  const clear = (id: string) => fetch(`${app.url}/api/sim/faults/${id}`, { method: 'DELETE' });
+
+  before(async () => {
+    await receiver.start();
+    const demo = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort() });
+    demo.config.settings.alerts.receivers = [{ type: 'webhook', name: 'hook', url: receiver.url('/hook'), minSeverity: 'warning', timeout: 2_000 }];
+    // PDUs that stop answering page after 5 s here (60 s by default), so muting, not `for`, keeps them quiet.
+    demo.config.settings.alerts.rules = { 'pdu-unreachable': { for: 5_000 } };
+    app = await startApp({ config: demo.config, stateDir: demo.stateDir, logLevel: 'silent' });
+    await waitFor('every node polled normal', async () => ((await (await fetch(`${app.url}/api/nodes`)).json()) as { power: string }[]).every((n) => n.power === 'normal'), 60_000);
+  });
+  after(async () => {
+    await app?.stop();
+    await receiver.stop();
+  });
+
+  it('a row of PDUs going dark while its servers answer: one monitoring-fault page, no node or PDU page', async () => {
+    const ids = [];
+    for (const pdu of ['dal3-r01-a', 'dal3-r01-b', 'dal3-r02-a', 'dal3-r02-b']) ids.push(await fault({ kind: 'pdu-unreachable', pdu }));
+    await waitFor('the monitoring-fault page', () => pages().some((p) => p.alerts[0]?.rule === 'monitoring-fault'), 30_000);
+    // Past the PDUs' own `for`: they fire, muted by the monitoring fault.
+    await waitFor('the PDU alerts firing, muted', async () => {
+      const pdu = (await alerts()).filter((a) => a.rule === 'pdu-unreachable' && a.state === 'firing');
+      return pdu.length === 4 && pdu.every((a) => a.muted?.kind === 'inhibited' && /monitoring fault in/.test(a.muted.why));
+    }, 30_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.deepEqual(pages().map((p) => p.alerts[0]!.rule), ['monitoring-fault'], 'one page, about the monitoring path');
+    assert.match(pages()[0]!.title, /monitoring fault, drains frozen/);
+    assert.equal((await alerts()).filter((a) => a.rule.startsWith('node-') && a.state === 'firing' && !a.muted).length, 0, 'no node alert pages');
+    for (const id of ids) await clear(id);
+    await waitFor('the monitoring fault resolved, and said so', () => pages().some((p) => p.kind === 'resolve' && p.alerts[0]?.rule === 'monitoring-fault'), 30_000);
+  });
+
+  it('an outlet switched off and on again and again: paged twice, then one flapping notice', async () => {
+    receiver.got.length = 0;
+    const key = 'node-power-lost:node:scan-057';
+    for (let i = 0; i < 4; i++) {
+      const id = await fault({ kind: 'outlet-off', pdu: 'dal3-r07-a', outlet: 1 });
+      await waitFor(`scan-057 lost power (${i + 1})`, async () => (await alerts()).some((a) => a.key === key && a.state === 'firing'), 20_000);
+      await clear(id);
+      await waitFor(`scan-057 back (${i + 1})`, async () => !(await alerts()).some((a) => a.key === key && a.state !== 'resolved'), 20_000);
+    }
+    await new Promise((r) => setTimeout(r, 1_500));
+    const mine = pages().filter((p) => p.story.key === key);
+    assert.deepEqual(mine.map((p) => p.kind), ['trigger', 'resolve', 'trigger', 'resolve', 'flapping'], 'the fifth change is flapping: told once, then quiet');
+    assert.match(mine.at(-1)!.title, /^\[FLAPPING\] scan-057: power lost/);
+  });
+});
