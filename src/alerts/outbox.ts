@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { DrainStore } from '../drain/drain-store.js';
 import type { EventLog } from '../events/event-log.js';
+import { sendEmail } from './email.js';
 import { delivery, type PageKind } from './receivers.js';
 import type { ReceiverConfig } from './rules.js';
 import type { Story, StoryText } from './stories.js';
@@ -101,8 +102,12 @@ export class Outbox {
       store.putPage({ ...item, rejected: `receiver ${item.receiver} is no longer configured` });
       return;
     }
-    const req = delivery(receiver, item.kind, `${item.receiver}:${item.idem}`, item.story, item.text, item.created, clock.now());
-    const result = await post(req.url, req.headers, req.body, receiver.timeout, clock);
+    let result: PostResult;
+    if (receiver.type === 'email') result = await sendEmail(receiver, item);
+    else {
+      const req = delivery(receiver, item.kind, `${item.receiver}:${item.idem}`, item.story, item.text, item.created, clock.now());
+      result = await post(req.url, req.headers, req.body, receiver.timeout, clock);
+    }
     const now = clock.now();
     if (result.ok) {
       store.putPage({ ...item, attempts: item.attempts + 1, deliveredAt: now, lastError: null });

@@ -63,6 +63,21 @@ export const receiverSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('slack'), url: httpUrl, ...receiverCommon }).strict(),
   /** Prometheus Alertmanager's v2 API (its base address, e.g. http://alertmanager:9093/): labels from the topology. */
   z.object({ type: z.literal('alertmanager'), url: httpUrl, ...receiverCommon }).strict(),
+  /** E-mail over SMTP: the title as subject (it fits a phone), the story as plain text and HTML. */
+  z.object({
+    type: z.literal('email'),
+    smtp: z.object({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(587),
+      /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+      secure: z.boolean().default(false),
+      user: z.string().min(1).optional(),
+      password: z.string().min(1).optional(),
+    }).strict(),
+    from: z.string().min(3),
+    to: z.array(z.string().min(3)).min(1),
+    ...receiverCommon,
+  }).strict(),
   /** PagerDuty Events API v2. */
   z.object({ type: z.literal('pagerduty'), routingKey: z.string().min(1), url: httpUrl.default('https://events.pagerduty.com/v2/enqueue'), ...receiverCommon }).strict(),
 ]);

@@ -35,6 +35,7 @@ export const SECRETS = {
   pageSecret: 'S3cr3t-page-hmac-key-0123',
   slackToken: 'S3cr3tSlackHookToken',
   pagerdutyKey: 'S3cr3t-pagerduty-routing-key',
+  smtpPassword: 'S3cr3t-smtp-password',
 } as const;
 
 async function startHostileGroups(groups: AgentSpec[][]): Promise<HostileAgents> {
@@ -115,6 +116,7 @@ export async function startHostileScenario(): Promise<Scenario> {
             { type: 'webhook', name: 'hook', url: `http://127.0.0.1:${webhookPort}/page`, secret: SECRETS.pageSecret },
             { type: 'slack', name: 'slack', url: `http://127.0.0.1:${webhookPort}/services/${SECRETS.slackToken}` },
             { type: 'pagerduty', name: 'pd', url: `http://127.0.0.1:${webhookPort}/v2/enqueue`, routingKey: SECRETS.pagerdutyKey },
+            { type: 'email', name: 'mail', smtp: { host: '127.0.0.1', port: webhookPort, user: 'noc', password: SECRETS.smtpPassword }, from: 'bb@example.com', to: ['oncall@example.com'] },
           ],
         },
       },
