@@ -64,3 +64,45 @@ describe('alert scenarios on the Dallas demo', { timeout: 180_000 }, () => {
     assert.match(mine.at(-1)!.title, /^\[FLAPPING\] scan-057: power lost/);
   });
 });
+
+describe('routing pages by place, and repeating them until acknowledged', { timeout: 120_000 }, () => {
+  let app: App;
+  const receiver = new PageReceiver();
+  const pages = (path: string) => receiver.on(path).map((r) => JSON.parse(r.body) as WebhookPage);
+  const BANK = 'breaker-tripped:bank:dal3-r07-a bank 1';
+
+  before(async () => {
+    await receiver.start();
+    const demo = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort() });
+    demo.config.settings.alerts.receivers = [
+      { type: 'webhook', name: 'row1', url: receiver.url('/row1'), minSeverity: 'warning', scope: { row: 'row 1' }, timeout: 2_000 },
+      { type: 'webhook', name: 'r07', url: receiver.url('/r07'), minSeverity: 'critical', scope: { rack: 'r07' }, repeat: 2_000, timeout: 2_000 },
+    ];
+    app = await startApp({ config: demo.config, stateDir: demo.stateDir, logLevel: 'silent' });
+    await waitFor('every node polled normal', async () => ((await (await fetch(`${app.url}/api/nodes`)).json()) as { power: string }[]).every((n) => n.power === 'normal'), 60_000);
+  });
+  after(async () => {
+    await app?.stop();
+    await receiver.stop();
+  });
+
+  it('a trip in rack r07 pages the receiver scoped to it, again and again until acknowledged, and not the one of row 1', async () => {
+    await fetch(`${app.url}/api/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'bank-trip', pdu: 'dal3-r07-a', bank: 1 }) });
+    await waitFor('paged, then paged again', () => pages('/r07').filter((p) => p.kind === 'trigger').length >= 2, 30_000);
+    const triggers = pages('/r07').filter((p) => p.kind === 'trigger');
+    assert.ok(triggers.every((p) => p.story.key === BANK));
+    assert.equal(new Set(receiver.on('/r07').map((r) => r.headers['idempotency-key'])).size, receiver.on('/r07').length, 'each repeat is a page of its own');
+    const bank = ((await (await fetch(`${app.url}/api/alerts?state=firing`)).json()) as { id: number; key: string }[]).find((a) => a.key === BANK)!;
+    await fetch(`${app.url}/api/alerts/${bank.id}/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'on it' }) });
+    await waitFor('the acknowledge', () => pages('/r07').some((p) => p.kind === 'acknowledge'), 10_000);
+    const after = pages('/r07').length;
+    await new Promise((r) => setTimeout(r, 6_000));
+    assert.equal(pages('/r07').length, after, 'no repeat once acknowledged');
+    assert.deepEqual(pages('/row1'), [], 'row 1 was not hit');
+    // A trip in row 1 is its receiver's, and not r07's.
+    await fetch(`${app.url}/api/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'bank-trip', pdu: 'dal3-r01-a', bank: 1 }) });
+    await waitFor('row 1 paged', () => pages('/row1').some((p) => p.story.key === 'breaker-tripped:bank:dal3-r01-a bank 1'), 20_000);
+    assert.ok(!pages('/r07').some((p) => p.story.key.includes('dal3-r01-a')));
+    await fetch(`${app.url}/api/sim/faults`, { method: 'DELETE' });
+  });
+});

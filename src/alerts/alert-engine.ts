@@ -51,6 +51,8 @@ export interface Alert {
   group: string | null;
   /** The receivers its page was queued for: they get its resolve. */
   paged?: string[];
+  /** Per receiver, when it was last paged about it (for the receiver's repeat interval). */
+  pagedAt?: Record<string, number>;
   /** Who acknowledged it, why and when: no further notice until it resolves. */
   acknowledged?: { by: string; reason: string; at: number };
 }

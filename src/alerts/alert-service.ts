@@ -187,7 +187,9 @@ export class AlertService {
   private page(changes: AlertChanges): Alert[] {
     const receivers = this.deps.config().settings.alerts.receivers;
     if (receivers.length === 0) return [];
-    const told = (a: Alert) => receivers.filter((r) => RANK[a.severity] >= RANK[r.minSeverity]);
+    const told = (a: Alert) => receivers.filter((r) => RANK[a.severity] >= RANK[r.minSeverity]
+      && (!r.scope || Object.entries(r.scope).every(([k, v]) => v === undefined || a.labels[k as keyof Alert['labels']] === v)));
+    const now = this.deps.clock.now();
     const all = stories([...this.engine.current(), ...changes.resolved]);
     const byKey = new Map(all.map((s) => [s.key, s]));
     const ctx = this.storyContext();
@@ -197,11 +199,16 @@ export class AlertService {
     for (const story of all) {
       const a = story.root;
       if (a.state !== 'firing' || a.muted) continue;
-      const to = told({ ...a, severity: story.severity }).filter((r) => !a.paged?.includes(r.name));
-      if (to.length === 0) continue;
+      const mine = told({ ...a, severity: story.severity });
+      const to = mine.filter((r) => !a.paged?.includes(r.name));
+      // Still firing, not acknowledged (acknowledged ones are muted): again after each receiver's repeat interval.
+      const again = mine.filter((r) => r.repeat && a.paged?.includes(r.name) && now - (a.pagedAt?.[r.name] ?? a.firedAt ?? now) >= r.repeat);
+      if (to.length === 0 && again.length === 0) continue;
       const text = storyText(story, ctx);
       for (const r of to) this.outbox.enqueue(r.name, `${a.id}:trigger`, 'trigger', story, text);
+      for (const r of again) this.outbox.enqueue(r.name, `${a.id}:repeat:${now}`, 'trigger', story, text);
       a.paged = [...(a.paged ?? []), ...to.map((r) => r.name)];
+      a.pagedAt = { ...a.pagedAt, ...Object.fromEntries([...to, ...again].map((r) => [r.name, now])) };
       out.push(a);
     }
     for (const a of changes.resolved) {

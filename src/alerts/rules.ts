@@ -51,6 +51,10 @@ const receiverCommon = {
   name: receiverName,
   /** The least severe alert sent to this receiver. */
   minSeverity: z.enum(['critical', 'warning', 'info']).default('warning'),
+  /** Only stories whose root alert is in this place (every given field must match); none: the whole site. */
+  scope: z.object({ site: z.string().min(1).optional(), row: z.string().min(1).optional(), rack: z.string().min(1).optional(), pdu: z.string().min(1).optional(), pool: z.string().min(1).optional() }).strict().optional(),
+  /** A story still firing, not acknowledged, is paged again this often; none: once. */
+  repeat: duration.optional(),
   timeout: duration.default(5_000),
 };
 const httpUrl = z.string().url().refine((u) => /^https?:$/.test(new URL(u).protocol), 'an http:// or https:// address');
