@@ -13,6 +13,7 @@ import { packageRoot } from '../src/paths.js';
 import { Simulator } from '../src/sim/simulator.js';
 import { stopChild } from './helpers/child-process.js';
 import { demoConfig, waitFor } from './helpers/demo-config.js';
+import { PageReceiver } from './helpers/page-receiver.js';
 import { freeUdpPort } from './helpers/ports.js';
 import { range } from './helpers/scenario.js';
 
@@ -114,5 +115,59 @@ describe('kill -9 while draining', () => {
     assert.deepEqual(await drained(), []);
     assert.deepEqual(rowsInDb(db), []);
     await waitFor('every member back in the file', () => members()?.length === 80, 30_000);
+  });
+});
+
+describe('kill -9 between a page queued and its delivery', () => {
+  let sim: Simulator | undefined;
+  const children: ChildProcess[] = [];
+  const receiver = new PageReceiver();
+  after(async () => {
+    for (const c of children) await stopChild(c);
+    await sim?.stop();
+    await receiver.stop();
+  });
+
+  it('loses nothing and sends nothing twice: the restarted service delivers the page once', async () => {
+    await receiver.start();
+    receiver.failing.add('/hook');
+    const { config, stateDir } = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort(), pollInterval: '1s' });
+    const file = join(stateDir, 'dallas.yaml');
+    const { stringify } = await import('yaml');
+    const alerts = { ...config.settings.alerts, receivers: [{ type: 'webhook' as const, name: 'hook', url: receiver.url('/hook'), minSeverity: 'critical' as const, timeout: 2_000 }] };
+    writeFileSync(file, stringify({ ...config, settings: { ...config.settings, simulate: false, snmpTimeout: 2_000, http: { port: 0, host: '127.0.0.1' }, alerts } }));
+    const db = join(stateDir, 'var/breakerbox.db');
+    const queued = () => {
+      if (!existsSync(db)) return 0;
+      const d = new Database(db, { readonly: true, fileMustExist: true });
+      try {
+        return (d.prepare("SELECT count(*) AS n FROM outbox WHERE receiver = 'hook' AND done = 0").get() as { n: number }).n;
+      } catch {
+        return 0; // not created yet
+      } finally {
+        d.close();
+      }
+    };
+    sim = new Simulator(config, { httpPort: null, driftIntervalMs: 0 });
+    await sim.start();
+    const first = start(file, stateDir);
+    children.push(first.child);
+    const url1 = await first.url;
+    await waitFor('first polls', async () => (await (await fetch(`${url1}/api/nodes`)).json() as ApiNode[]).every((n) => n.power === 'normal'), 60_000);
+    sim.injectFault({ kind: 'bank-trip', pdu: 'dal3-r07-a', bank: 1 });
+    await waitFor('the page queued, its receiver refusing', () => queued() > 0, 30_000, 20);
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    assert.equal(receiver.on('/hook').length, 0, 'nothing delivered before the kill');
+
+    receiver.failing.delete('/hook');
+    const second = start(file, stateDir);
+    children.push(second.child);
+    await second.url;
+    await waitFor('delivered after the restart', () => receiver.on('/hook').length > 0, 30_000);
+    await new Promise((r) => setTimeout(r, 3_000));
+    const pages = receiver.on('/hook').map((r) => JSON.parse(r.body) as { kind: string; story: { key: string } });
+    assert.deepEqual(pages.map((p) => [p.kind, p.story.key]), [['trigger', 'breaker-tripped:bank:dal3-r07-a bank 1']], 'the page, once');
+    assert.equal(queued(), 0);
   });
 });
