@@ -51,7 +51,7 @@ if (wanted('fault-to-drain')) {
     console.log(`  min / p50 / max    ${ms(Math.min(...r.samplesMs))} / ${ms(quantile(r.samplesMs, 0.5))} / ${ms(Math.max(...r.samplesMs))}`);
     console.log(`  mean               ${ms(mean)} = ${(mean / r.pollIntervalMs).toFixed(2)} × poll interval${traps ? '' : ' (a fault waits for the next poll: ≈ 0.5 × on average, up to 1 ×)'}`);
     console.log(`  samples            ${r.samplesMs.map((x) => x.toFixed(0)).join(', ')}`);
-    console.log(`  fault → page at a webhook receiver: min / p50 / max ${ms(Math.min(...r.pageSamplesMs))} / ${ms(quantile(r.pageSamplesMs, 0.5))} / ${ms(Math.max(...r.pageSamplesMs))} (alerts look 250 ms after power health changes)`);
+    console.log(`  fault → page at a webhook receiver: min / p50 / max ${ms(Math.min(...r.pageSamplesMs))} / ${ms(quantile(r.pageSamplesMs, 0.5))} / ${ms(Math.max(...r.pageSamplesMs))} (alerts look 250 ms after power health changes; a story is paged 0.5 s after it fired)`);
   }
 }
 

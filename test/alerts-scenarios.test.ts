@@ -54,7 +54,8 @@ describe('alert scenarios on the Dallas demo', { timeout: 180_000 }, () => {
     const key = 'node-power-lost:node:scan-057';
     for (let i = 0; i < 4; i++) {
       const id = await fault({ kind: 'outlet-off', pdu: 'dal3-r07-a', outlet: 1 });
-      await waitFor(`scan-057 lost power (${i + 1})`, async () => (await alerts()).some((a) => a.key === key && a.state === 'firing'), 20_000);
+      // Firing, and paged (or, once flapping, muted so): the page waits for its story a moment.
+      await waitFor(`scan-057 lost power (${i + 1})`, async () => (await alerts()).some((a) => a.key === key && a.state === 'firing' && (a.paged?.includes('hook') || a.muted?.kind === 'flapping')), 20_000);
       await clear(id);
       await waitFor(`scan-057 back (${i + 1})`, async () => !(await alerts()).some((a) => a.key === key && a.state !== 'resolved'), 20_000);
     }

@@ -20,6 +20,8 @@ const RANK: Record<Severity, number> = { critical: 3, warning: 2, info: 1 };
 
 /** Changes gather this long before the conditions are looked at again. */
 const SETTLE_MS = 250;
+/** A story is paged this long after its root fired: the drain it caused and the alerts joining it are in the page. */
+const GROUP_WAIT_MS = 500;
 /** What only time changes is looked at this often. */
 const EVERY_MS = 5_000;
 /** Firing alerts are sent to Alertmanager again this often (it holds each for ALERTMANAGER_HOLD_MS). */
@@ -199,6 +201,12 @@ export class AlertService {
     for (const story of all) {
       const a = story.root;
       if (a.state !== 'firing' || a.muted) continue;
+      // A fresh story waits a moment, so its page carries what the drain did and the alerts that join it.
+      const waited = now - (a.firedAt ?? now);
+      if (waited < GROUP_WAIT_MS) {
+        this.schedule(GROUP_WAIT_MS - waited);
+        continue;
+      }
       const mine = told({ ...a, severity: story.severity });
       const to = mine.filter((r) => !a.paged?.includes(r.name));
       // Still firing, not acknowledged (acknowledged ones are muted): again after each receiver's repeat interval.
