@@ -149,6 +149,11 @@ describe('alert engine', () => {
     assert.equal(again.current()[0]!.firedAt, 0);
     const next = again.update([tripped('r08-a')], 6_000);
     assert.ok(next.fired[0]!.id > saved[0]!.id, 'ids go on after the restored ones');
+    // Just started, before the facts are fresh: a condition not seen is not gone.
+    const fresh = engine({}, structuredClone(saved).map((a) => ({ ...a, state: 'firing' as const, resolvedAt: null })));
+    assert.equal(fresh.update([], 7_000, [], [], true).resolved.length, 0);
+    assert.equal(fresh.current()[0]!.state, 'firing');
+    assert.equal(fresh.update([], 8_000).resolved.length, 1, 'once fresh, it resolves');
   });
 });
 

@@ -145,9 +145,10 @@ export class AlertEngine {
 
   /**
    * `frozen`: the domains where the monitoring path broke (their node and PDU alerts are muted);
-   * `silences`: the operators' silences in force.
+   * `silences`: the operators' silences in force; `keepAbsent`: resolve nothing (the facts are not
+   * fresh yet, as just after a start).
    */
-  update(now: Condition[], at: number, frozen: readonly FrozenDomain[] = [], silences: readonly Silence[] = []): AlertChanges {
+  update(now: Condition[], at: number, frozen: readonly FrozenDomain[] = [], silences: readonly Silence[] = [], keepAbsent = false): AlertChanges {
     const rules = this.rules();
     const { changes: maxChanges, window } = this.flapping();
     const fired: Alert[] = [];
@@ -181,7 +182,8 @@ export class AlertEngine {
       }
     }
     for (const [key, a] of this.active) {
-      if (seen.has(key)) continue;
+      // Until the facts are fresh (just started), a condition not seen is not known to be gone.
+      if (seen.has(key) || keepAbsent) continue;
       this.active.delete(key);
       if (a.state === 'pending') continue; // never fired: nothing to resolve
       a.state = 'resolved';

@@ -47,12 +47,15 @@ export class AlertService {
   private lastFactAt: number;
   private stopped = false;
   private lastRefreshAt = 0;
+  private readonly startedAt: number;
+  private isWarm = false;
   private readonly listeners: ((changes: AlertChanges) => void)[] = [];
 
   constructor(private readonly deps: AlertServiceDeps) {
     const settings = () => deps.config().settings.alerts;
     this.engine = new AlertEngine(() => resolveRules(settings()), () => settings().flapping, deps.store.alerts());
     this.lastFactAt = deps.clock.now();
+    this.startedAt = this.lastFactAt;
     this.outbox = new Outbox({ store: deps.store, receivers: () => settings().receivers, clock: deps.clock, events: deps.events, log: deps.log });
   }
 
@@ -65,6 +68,19 @@ export class AlertService {
     this.stopped = true;
     this.timer?.cancel();
     this.outbox.stop();
+  }
+
+  /**
+   * Whether the facts are fresh enough for an alert's condition, not seen, to be gone: every device
+   * polled since the start, or the stale time passed. Until then nothing resolves, so a restart
+   * never resolves and re-fires (and re-pages) what was firing before it.
+   */
+  private warm(c: Config, now: number, staleMs: number): boolean {
+    if (this.isWarm) return true;
+    const polled = (f: { lastPollAt: number | null } | undefined) => f?.lastPollAt != null && f.lastPollAt >= this.startedAt;
+    this.isWarm = now - this.startedAt >= staleMs
+      || (c.pdus.every((p) => polled(this.deps.facts.pdu(p.name))) && c.nodes.every((n) => polled(this.deps.facts.node(n.name))));
+    return this.isWarm;
   }
 
   /** A poll was recorded: Breakerbox's own polls are alive. */
@@ -103,7 +119,7 @@ export class AlertService {
       blocked: controller.allBlocked(), failingBackends: controller.failingBackends(), pollsStale,
       active: (key) => this.engine.isActive(key),
     });
-    const changes = this.engine.update(found, now, frozen, this.deps.store.silences());
+    const changes = this.engine.update(found, now, frozen, this.deps.store.silences(), !this.warm(c, now, staleMs));
     const paged = this.page(changes);
     this.deps.store.putAlerts([...new Set([...changes.changed, ...paged])]);
     // One event per story: the alerts grouped under another are counted in its event, not each told.
