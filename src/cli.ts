@@ -81,6 +81,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const log = createLogger(values['log-level']);
   const port = values.port ?? process.env.PORT;
+  /** A running Breakerbox, for the commands that talk to one. */
+  const service = { url: values.url ?? process.env.BREAKERBOX_URL ?? 'http://127.0.0.1:8080', token: values.token ?? process.env.BREAKERBOX_TOKEN };
 
   switch (command) {
     case 'check-config': {
@@ -102,10 +104,7 @@ async function main(argv: string[]): Promise<number> {
     case 'hold':
     case 'release':
     case 'reload': {
-      const { output, code } = await operatorCommand(command, file, {
-        url: values.url ?? process.env.BREAKERBOX_URL ?? 'http://127.0.0.1:8080', token: values.token ?? process.env.BREAKERBOX_TOKEN,
-        pool: values.pool, mode: values.mode, reason: values.reason,
-      });
+      const { output, code } = await operatorCommand(command, file, { ...service, pool: values.pool, mode: values.mode, reason: values.reason });
       (code === 0 ? console.log : console.error)(output);
       return code;
     }
@@ -113,10 +112,7 @@ async function main(argv: string[]): Promise<number> {
     case 'ack':
     case 'silence':
     case 'unsilence': {
-      const { output, code } = await alertsCommand(command, file, {
-        url: values.url ?? process.env.BREAKERBOX_URL ?? 'http://127.0.0.1:8080', token: values.token ?? process.env.BREAKERBOX_TOKEN,
-        reason: values.reason, state: values.state, match: values.match, for: values.for,
-      });
+      const { output, code } = await alertsCommand(command, file, { ...service, reason: values.reason, state: values.state, match: values.match, for: values.for });
       (code === 0 ? console.log : console.error)(output);
       return code;
     }

@@ -7,10 +7,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startApp, type App } from '../src/app.js';
+import type { App } from '../src/app.js';
 import { stopChild } from './helpers/child-process.js';
-import { demoConfig, waitFor } from './helpers/demo-config.js';
-import { freeTcpPort, freeUdpPort } from './helpers/ports.js';
+import { startDemo, waitFor } from './helpers/demo-config.js';
+import { freeTcpPort } from './helpers/ports.js';
 
 interface AmAlert { labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; status: { state: string } }
 
@@ -31,11 +31,10 @@ describe('pages to a real Alertmanager', { timeout: 120_000 }, () => {
       `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=',
     ], { stdio: 'ignore' });
     await waitFor('Alertmanager ready', async () => (await fetch(`${amUrl}/-/ready`).catch(() => null))?.ok, 30_000);
-    const demo = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort() });
-    demo.config.settings.alerts.receivers = [{ type: 'alertmanager', name: 'am', url: amUrl, minSeverity: 'critical', timeout: 2_000 }];
-    demo.config.settings.alerts.wallUrl = 'https://noc.example.com/';
-    app = await startApp({ config: demo.config, stateDir: demo.stateDir, logLevel: 'silent' });
-    await waitFor('every node polled normal', async () => ((await (await fetch(`${app!.url}/api/nodes`)).json()) as { power: string }[]).every((n) => n.power === 'normal'), 60_000);
+    ({ app } = await startDemo((config) => {
+      config.settings.alerts.receivers = [{ type: 'alertmanager', name: 'am', url: amUrl, minSeverity: 'critical', timeout: 2_000 }];
+      config.settings.alerts.wallUrl = 'https://noc.example.com/';
+    }));
   });
   after(async () => {
     await app?.stop();

@@ -8,8 +8,7 @@ import { alertsCommand, type AlertsCliOptions } from '../src/alerts/alerts-cli.j
 import { startApp, type App } from '../src/app.js';
 import type { ApiEvent } from '../src/http/api-types.js';
 import type { Config } from '../src/config/schema.js';
-import { demoConfig, waitFor } from './helpers/demo-config.js';
-import { freeUdpPort } from './helpers/ports.js';
+import { startDemo, waitFor } from './helpers/demo-config.js';
 
 const SINGLE = Array.from({ length: 20 }, (_, i) => `scan-0${57 + i}`); // scan-057..scan-076: one PSU each, on dal3-r07-a bank 1
 const DUAL_SAME_BANK = ['scan-077', 'scan-078', 'scan-079', 'scan-080'];
@@ -27,10 +26,7 @@ describe('alerts on the Dallas demo', () => {
   const alerts = (query = '') => api<Alert[]>(`/api/alerts${query}`);
 
   before(async () => {
-    const demo = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort() });
-    ({ config, stateDir } = demo);
-    app = await startApp({ config, stateDir, logLevel: 'silent' });
-    await waitFor('every node polled normal', async () => (await api<{ power: string }[]>('/api/nodes')).every((n) => n.power === 'normal'), 60_000);
+    ({ app, config, stateDir } = await startDemo());
   });
   after(async () => { await app?.stop(); });
 
@@ -94,9 +90,7 @@ describe('acknowledging and silencing, through the CLI and the API', () => {
   const trip = (bank: number) => post('/api/sim/faults', { kind: 'bank-trip', pdu: 'dal3-r07-b', bank });
 
   before(async () => {
-    const demo = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort() });
-    app = await startApp({ config: demo.config, stateDir: demo.stateDir, logLevel: 'silent' });
-    await waitFor('every node polled normal', async () => (await (await fetch(`${app.url}/api/nodes`)).json() as { power: string }[]).every((n) => n.power === 'normal'), 60_000);
+    ({ app } = await startDemo());
   });
   after(async () => { await app?.stop(); });
 
@@ -129,6 +123,9 @@ describe('acknowledging and silencing, through the CLI and the API', () => {
     for (const a of lost) assert.notEqual(a.muted?.kind, 'silenced', 'rule=breaker-tripped does not match node alerts');
     assert.deepEqual(await cli('unsilence', id), { output: `silence ${id} ended`, code: 0 });
     await waitFor('unmuted once the silence ends', async () => (await alerts()).find((a) => a.id === silenced.id)?.muted === null, 10_000);
+    const garbled = await cli('silence', undefined, { match: 'rack', for: '1h', reason: 'x' });
+    assert.equal(garbled.code, 64);
+    assert.match(garbled.output, /--match takes K=V pairs/);
     // Refused: nothing to match, an unknown key, no reason, no length or too long, an unknown silence.
     assert.equal((await post('/api/silences', { match: {}, for: '1h', reason: 'x' })).status, 400);
     assert.equal((await post('/api/silences', { match: { colour: 'red' }, for: '1h', reason: 'x' })).status, 400);

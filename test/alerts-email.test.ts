@@ -4,10 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SMTPServer } from 'smtp-server';
-import { startApp, type App } from '../src/app.js';
+import type { App } from '../src/app.js';
 import type { ApiEvent } from '../src/http/api-types.js';
-import { demoConfig, waitFor } from './helpers/demo-config.js';
-import { freeUdpPort } from './helpers/ports.js';
+import { startDemo, waitFor } from './helpers/demo-config.js';
 
 interface Mail { from: string; to: string[]; user: string | undefined; raw: string }
 
@@ -37,14 +36,13 @@ describe('pages by e-mail', { timeout: 120_000 }, () => {
   before(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.server.address() as { port: number }).port;
-    const demo = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort() });
-    demo.config.settings.alerts.wallUrl = 'https://noc.example.com/';
-    demo.config.settings.alerts.receivers = [{
+    ({ app } = await startDemo((config) => {
+      config.settings.alerts.wallUrl = 'https://noc.example.com/';
+      config.settings.alerts.receivers = [{
       type: 'email', name: 'mail', smtp: { host: '127.0.0.1', port, secure: false, user: 'noc', password: 'S3cr3t-smtp-password' },
       from: 'breakerbox@example.com', to: ['oncall@example.com', 'noc@example.com'], minSeverity: 'critical', timeout: 5_000,
-    }];
-    app = await startApp({ config: demo.config, stateDir: demo.stateDir, logLevel: 'silent' });
-    await waitFor('every node polled normal', async () => ((await (await fetch(`${app.url}/api/nodes`)).json()) as { power: string }[]).every((n) => n.power === 'normal'), 60_000);
+      }];
+    }));
   });
   after(async () => {
     await app?.stop();

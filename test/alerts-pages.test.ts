@@ -8,9 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import type { WebhookPage } from '../src/alerts/receivers.js';
 import { startApp, type App } from '../src/app.js';
 import type { Config } from '../src/config/schema.js';
-import { demoConfig, waitFor } from './helpers/demo-config.js';
+import { startDemo, waitFor } from './helpers/demo-config.js';
 import { PageReceiver } from './helpers/page-receiver.js';
-import { freeUdpPort } from './helpers/ports.js';
 
 const SECRET = 'a-webhook-secret-of-some-length';
 const ROUTING_KEY = 'R0UT1NGKEY0123456789';
@@ -30,16 +29,14 @@ describe('pages on the Dallas demo', () => {
 
   before(async () => {
     await receiver.start();
-    const demo = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort() });
-    ({ config, stateDir } = demo);
-    config.settings.alerts.wallUrl = 'https://noc.example.com/';
-    config.settings.alerts.receivers = [
+    ({ app, config, stateDir } = await startDemo((c) => {
+      c.settings.alerts.wallUrl = 'https://noc.example.com/';
+      c.settings.alerts.receivers = [
       { type: 'webhook', name: 'hook', url: receiver.url('/hook'), secret: SECRET, minSeverity: 'warning', timeout: 2_000 },
       { type: 'slack', name: 'slack', url: receiver.url('/slack/T000/B000/XXXX'), minSeverity: 'critical', timeout: 2_000 },
       { type: 'pagerduty', name: 'pd', url: receiver.url('/v2/enqueue'), routingKey: ROUTING_KEY, minSeverity: 'critical', timeout: 2_000 },
-    ];
-    app = await startApp({ config, stateDir, logLevel: 'silent' });
-    await waitFor('every node polled normal', async () => ((await api('/api/nodes')) as { power: string }[]).every((n) => n.power === 'normal'), 60_000);
+      ];
+    }));
   });
   after(async () => {
     await app?.stop();

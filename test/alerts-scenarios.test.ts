@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Alert } from '../src/alerts/alert-engine.js';
 import type { WebhookPage } from '../src/alerts/receivers.js';
-import { startApp, type App } from '../src/app.js';
-import { demoConfig, waitFor } from './helpers/demo-config.js';
+import type { App } from '../src/app.js';
+import { startDemo, waitFor } from './helpers/demo-config.js';
 import { PageReceiver } from './helpers/page-receiver.js';
-import { freeUdpPort } from './helpers/ports.js';
 
 describe('alert scenarios on the Dallas demo', { timeout: 180_000 }, () => {
   let app: App;
@@ -20,12 +19,11 @@ describe('alert scenarios on the Dallas demo', { timeout: 180_000 }, () => {
 
   before(async () => {
     await receiver.start();
-    const demo = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort() });
-    demo.config.settings.alerts.receivers = [{ type: 'webhook', name: 'hook', url: receiver.url('/hook'), minSeverity: 'warning', timeout: 2_000 }];
-    // PDUs that stop answering page after 5 s here (60 s by default), so muting, not `for`, keeps them quiet.
-    demo.config.settings.alerts.rules = { 'pdu-unreachable': { for: 5_000 } };
-    app = await startApp({ config: demo.config, stateDir: demo.stateDir, logLevel: 'silent' });
-    await waitFor('every node polled normal', async () => ((await (await fetch(`${app.url}/api/nodes`)).json()) as { power: string }[]).every((n) => n.power === 'normal'), 60_000);
+    ({ app } = await startDemo((config) => {
+      config.settings.alerts.receivers = [{ type: 'webhook', name: 'hook', url: receiver.url('/hook'), minSeverity: 'warning', timeout: 2_000 }];
+      // PDUs that stop answering page after 5 s here (60 s by default), so muting, not `for`, keeps them quiet.
+      config.settings.alerts.rules = { 'pdu-unreachable': { for: 5_000 } };
+    }));
   });
   after(async () => {
     await app?.stop();
@@ -74,13 +72,12 @@ describe('routing pages by place, and repeating them until acknowledged', { time
 
   before(async () => {
     await receiver.start();
-    const demo = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort() });
-    demo.config.settings.alerts.receivers = [
-      { type: 'webhook', name: 'row1', url: receiver.url('/row1'), minSeverity: 'warning', scope: { row: 'row 1' }, timeout: 2_000 },
-      { type: 'webhook', name: 'r07', url: receiver.url('/r07'), minSeverity: 'critical', scope: { rack: 'r07' }, repeat: 2_000, timeout: 2_000 },
-    ];
-    app = await startApp({ config: demo.config, stateDir: demo.stateDir, logLevel: 'silent' });
-    await waitFor('every node polled normal', async () => ((await (await fetch(`${app.url}/api/nodes`)).json()) as { power: string }[]).every((n) => n.power === 'normal'), 60_000);
+    ({ app } = await startDemo((config) => {
+      config.settings.alerts.receivers = [
+        { type: 'webhook', name: 'row1', url: receiver.url('/row1'), minSeverity: 'warning', scope: { row: 'row 1' }, timeout: 2_000 },
+        { type: 'webhook', name: 'r07', url: receiver.url('/r07'), minSeverity: 'critical', scope: { rack: 'r07' }, repeat: 2_000, timeout: 2_000 },
+      ];
+    }));
   });
   after(async () => {
     await app?.stop();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import type { Config } from '../src/config/schema.js';
 import type { ApiEvent, ApiNode, ApiPool } from '../src/http/api-types.js';
 import { packageRoot } from '../src/paths.js';
 import { Simulator } from '../src/sim/simulator.js';
@@ -29,6 +30,14 @@ function start(configFile: string, cwd: string): { child: ChildProcess; url: Pro
   const url = waitFor('the service', () => /Wall: (http:\/\/\S+)\//.exec(output)?.[1], 60_000);
   exited.catch(() => {});
   return { child, url: Promise.race([url, exited]), output: () => output };
+}
+
+/** The demo's config as a file for the real command: its devices simulated in this process (they outlive a kill), a free HTTP port. */
+async function serviceConfig(config: Config, stateDir: string, settings: Partial<Config['settings']> = {}): Promise<string> {
+  const file = join(stateDir, 'dallas.yaml');
+  const { stringify } = await import('yaml');
+  writeFileSync(file, stringify({ ...config, settings: { ...config.settings, simulate: false, snmpTimeout: 2_000, http: { port: 0, host: '127.0.0.1' }, ...settings } }));
+  return file;
 }
 
 /** Node names in an event's text, "scan-057..scan-060" ranges expanded. */
@@ -61,9 +70,7 @@ describe('kill -9 while draining', () => {
 
   it('keeps what it drained, drains nothing twice with the fault still there, and re-admits at the next reload', async (t) => {
     const { config, stateDir } = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort(), pollInterval: '1s', holdDown: '1s' });
-    const file = join(stateDir, 'dallas.yaml');
-    const { stringify } = await import('yaml');
-    writeFileSync(file, stringify({ ...config, settings: { ...config.settings, simulate: false, snmpTimeout: 2_000, http: { port: 0, host: '127.0.0.1' } } }));
+    const file = await serviceConfig(config, stateDir);
     const db = join(stateDir, 'var/breakerbox.db');
     const membersFile = join(stateDir, 'var/pools/scanners.members');
     const members = () => (existsSync(membersFile) ? readFileSync(membersFile, 'utf8').split('\n').filter(Boolean) : null);
@@ -132,10 +139,8 @@ describe('kill -9 between a page queued and its delivery', () => {
     await receiver.start();
     receiver.failing.add('/hook');
     const { config, stateDir } = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort(), pollInterval: '1s' });
-    const file = join(stateDir, 'dallas.yaml');
-    const { stringify } = await import('yaml');
     const alerts = { ...config.settings.alerts, receivers: [{ type: 'webhook' as const, name: 'hook', url: receiver.url('/hook'), minSeverity: 'critical' as const, timeout: 2_000 }] };
-    writeFileSync(file, stringify({ ...config, settings: { ...config.settings, simulate: false, snmpTimeout: 2_000, http: { port: 0, host: '127.0.0.1' }, alerts } }));
+    const file = await serviceConfig(config, stateDir, { alerts });
     const db = join(stateDir, 'var/breakerbox.db');
     const queued = () => {
       if (!existsSync(db)) return 0;

@@ -3,8 +3,8 @@
 // alert is muted, and why, is decided in one place (muteReason): the API, the wall and the pages all
 // show that reason.
 import type { FrozenDomain } from '../drain/mass-failure.js';
-import type { Condition, Labels, SubjectKind } from './conditions.js';
-import type { AlertSettings, Rule, RuleName, Severity } from './rules.js';
+import { inPlace, type Condition, type SubjectKind } from './conditions.js';
+import type { AlertSettings, Rule, RuleName } from './rules.js';
 
 export type AlertState = 'pending' | 'firing' | 'resolved';
 
@@ -25,20 +25,13 @@ export interface Silence {
 }
 
 export function silenceMatches(s: Silence, a: Pick<Alert, 'rule' | 'subject' | 'labels'>): boolean {
-  const m = s.match;
-  return (m.rule === undefined || m.rule === a.rule) && (m.subject === undefined || m.subject === a.subject.name)
-    && (['site', 'row', 'rack', 'pdu', 'node', 'pool'] as const).every((k) => m[k] === undefined || m[k] === a.labels[k]);
+  const { rule, subject, ...place } = s.match;
+  return (rule === undefined || rule === a.rule) && (subject === undefined || subject === a.subject.name) && inPlace(place, a.labels);
 }
 
-export interface Alert {
+/** A condition with a life: when it was first seen, fired, resolved, and how it is muted. */
+export interface Alert extends Condition {
   id: number;
-  key: string;
-  rule: RuleName;
-  severity: Severity;
-  subject: { kind: SubjectKind; name: string };
-  labels: Labels;
-  summary: string;
-  causes: string[];
   state: AlertState;
   /** When the condition was first seen (epoch ms). */
   since: number;

@@ -10,13 +10,12 @@ import type { EventLog } from '../events/event-log.js';
 import type { Facts, PowerView } from '../health/power-health.js';
 import type { Topology } from '../health/topology.js';
 import { AlertEngine, type Alert, type AlertChanges, type Silence } from './alert-engine.js';
-import { conditions } from './conditions.js';
+import { conditions, inPlace, spokenDuration } from './conditions.js';
 import { Outbox, post } from './outbox.js';
-import { alertmanagerAlert } from './receivers.js';
-import { resolveRules, type Severity } from './rules.js';
+import { alertmanagerAlert, alertmanagerUrl } from './receivers.js';
+import { resolveRules, SEVERITY_RANK } from './rules.js';
 import { stories, storyText, type StoryContext } from './stories.js';
 
-const RANK: Record<Severity, number> = { critical: 3, warning: 2, info: 1 };
 
 /** Changes gather this long before the conditions are looked at again. */
 const SETTLE_MS = 250;
@@ -131,7 +130,7 @@ export class AlertService {
     }
     for (const a of changes.resolved) {
       if (a.group !== null) continue;
-      this.deps.events.add({ type: 'alert-resolved', severity: 'info', subject: a.subject.name, message: `${a.rule} resolved after ${duration(a.resolvedAt! - (a.firedAt ?? a.since))}: ${a.summary}${grouped(under(a))}` });
+      this.deps.events.add({ type: 'alert-resolved', severity: 'info', subject: a.subject.name, message: `${a.rule} resolved after ${spokenDuration(a.resolvedAt! - (a.firedAt ?? a.since))}: ${a.summary}${grouped(under(a))}` });
     }
     if (changes.changed.length > 0) for (const fn of this.listeners) fn(changes);
     if (now - this.lastRefreshAt >= ALERTMANAGER_REFRESH_MS) this.refreshAlertmanagers(now);
@@ -193,7 +192,7 @@ export class AlertService {
     for (const r of receivers) {
       const mine = firing.filter((s) => s.root.paged?.includes(r.name));
       if (mine.length === 0) continue;
-      const url = new URL('api/v2/alerts', r.url.endsWith('/') ? r.url : `${r.url}/`).href;
+      const url = alertmanagerUrl(r.url);
       const body = JSON.stringify(mine.map((s) => alertmanagerAlert('trigger', s, storyText(s, ctx), now)));
       void post(url, { 'Content-Type': 'application/json', 'User-Agent': 'breakerbox' }, body, r.timeout, this.deps.clock).then((res) => {
         if (!res.ok) this.deps.log.warn({ receiver: r.name, err: res.what }, 'alertmanager refresh failed; the next one tries again');
@@ -205,8 +204,7 @@ export class AlertService {
   private page(changes: AlertChanges): Alert[] {
     const receivers = this.deps.config().settings.alerts.receivers;
     if (receivers.length === 0) return [];
-    const told = (a: Alert) => receivers.filter((r) => RANK[a.severity] >= RANK[r.minSeverity]
-      && (!r.scope || Object.entries(r.scope).every(([k, v]) => v === undefined || a.labels[k as keyof Alert['labels']] === v)));
+    const told = (a: Alert) => receivers.filter((r) => SEVERITY_RANK[a.severity] >= SEVERITY_RANK[r.minSeverity] && inPlace(r.scope ?? {}, a.labels));
     const now = this.deps.clock.now();
     const all = stories([...this.engine.current(), ...changes.resolved]);
     const byKey = new Map(all.map((s) => [s.key, s]));
@@ -293,9 +291,4 @@ export class AlertService {
       this.schedule(EVERY_MS);
     }, inMs);
   }
-}
-
-function duration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s < 120 ? `${s} s` : s < 7_200 ? `${Math.round(s / 60)} min` : `${(s / 3_600).toFixed(1)} h`;
 }

@@ -47,7 +47,9 @@ export async function alertsCommand(command: 'alerts' | 'ack' | 'silence' | 'uns
     case 'silence': {
       if (!o.match) return { output: 'breakerbox silence: say what with --match rack=r07[,rule=load-high]', code: 64 };
       if (!o.for || !o.reason) return { output: 'breakerbox silence: --for DURATION (e.g. 2h) and --reason "…" are needed', code: 64 };
-      const match = Object.fromEntries(o.match.split(',').map((kv) => kv.split('=').map((s) => s.trim())));
+      const pairs = o.match.split(',').map((kv) => /^\s*([a-z]+)\s*=\s*(\S.*?)\s*$/.exec(kv));
+      if (pairs.some((m) => m === null)) return { output: `breakerbox silence: --match takes K=V pairs separated by commas (rack=r07,rule=load-high), not "${o.match}"`, code: 64 };
+      const match = Object.fromEntries(pairs.map((m) => [m![1]!, m![2]!]));
       const r = await call('POST', '/api/silences', { match, for: o.for, reason: o.reason });
       if ('code' in r) return r;
       if (!r.ok) return refused(r);

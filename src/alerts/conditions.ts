@@ -21,6 +21,17 @@ export interface Labels {
   pool?: string;
 }
 
+/** Whether `labels` are in `place`: every field `place` gives matches (none given: anywhere). */
+export function inPlace(place: Readonly<Labels>, labels: Readonly<Labels>): boolean {
+  return Object.entries(place).every(([k, v]) => v === undefined || labels[k as keyof Labels] === v);
+}
+
+/** "45 s", "12 min", "3.5 h". */
+export function spokenDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 120 ? `${s} s` : s < 7_200 ? `${Math.round(s / 60)} min` : `${(s / 3_600).toFixed(1)} h`;
+}
+
 export interface Condition {
   /** rule + thing: one alert per key. */
   key: string;
@@ -138,12 +149,12 @@ function deviceConditions(pdu: string, reading: DeviceReading, labels: Labels, i
   const ups = reading.ups;
   if (ups) {
     const onBattery = ups.source === 'battery';
-    if (onBattery) add('ups-on-battery', { kind: 'ups', name: pdu }, labels, `${pdu} is on battery${ups.runtime.quality === 'ok' ? `, ${minutes(ups.runtime.value!)} left` : ''}`, [`${pdu} on battery`]);
+    if (onBattery) add('ups-on-battery', { kind: 'ups', name: pdu }, labels, `${pdu} is on battery${ups.runtime.quality === 'ok' ? `, ${spokenDuration(ups.runtime.value! * 1000)} left` : ''}`, [`${pdu} on battery`]);
     const rule = rules['ups-runtime-low'];
     const key = `ups-runtime-low:ups:${pdu}`;
     const left = ups.runtime.quality === 'ok' ? ups.runtime.value : null;
     if (left !== null && (left < rule.threshold! || (input.active(key) && left < rule.clear!))) {
-      add('ups-runtime-low', { kind: 'ups', name: pdu }, labels, `${pdu} has ${minutes(left)} of runtime left${onBattery ? ' on battery' : ''}`, onBattery ? [`${pdu} on battery`] : []);
+      add('ups-runtime-low', { kind: 'ups', name: pdu }, labels, `${pdu} has ${spokenDuration(left * 1000)} of runtime left${onBattery ? ' on battery' : ''}`, onBattery ? [`${pdu} on battery`] : []);
     }
   }
   if (reading.ats?.redundancy === 'lost') {
@@ -155,7 +166,6 @@ function bankOf(reading: DeviceReading, outlet: number, configured: () => number
   return reading.outlets.find((o) => o.index === outlet)?.bank ?? configured();
 }
 
-const minutes = (s: number) => (s >= 120 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`);
 
 const locationCache = new WeakMap<Topology, Map<string, Labels>>();
 

@@ -2,6 +2,7 @@
 // one Message-ID per page (every retry the same), so a mail system can drop a repeat.
 import { createTransport } from 'nodemailer';
 import type { OutboxItem, PostResult } from './outbox.js';
+import { pageTitle } from './receivers.js';
 import type { ReceiverConfig } from './rules.js';
 
 type EmailReceiver = Extract<ReceiverConfig, { type: 'email' }>;
@@ -10,8 +11,7 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 export function emailMessage(receiver: EmailReceiver, item: OutboxItem): { from: string; to: string[]; subject: string; text: string; html: string; messageId: string } {
   const { text: t, kind } = item;
-  const bare = t.title.replace(/^\[[A-Z]+\] /, '');
-  const subject = kind === 'trigger' ? t.title : `[${kind === 'resolve' ? 'RESOLVED' : kind === 'flapping' ? 'FLAPPING' : 'ACKNOWLEDGED'}] ${bare}`;
+  const subject = pageTitle(kind, t.title);
   const ack = item.story.root.acknowledged;
   const lines: [string, string][] = [
     ...(kind === 'acknowledge' && ack ? [['Acknowledged', `${ack.by}: ${ack.reason}`] as [string, string]] : []),

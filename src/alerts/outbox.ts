@@ -38,11 +38,15 @@ export class Outbox {
   private readonly busy = new Set<string>();
   private readonly timers = new Map<string, { at: number; timer: { cancel(): void } }>();
   private stopped = false;
+  /** receiver + idem of every page queued (ids carry the alert's id: a key is never reused). */
+  private readonly queued = new Set<string>();
 
   constructor(
     private readonly deps: { store: DrainStore; receivers: () => readonly ReceiverConfig[]; clock: Clock; events: EventLog; log: Logger },
   ) {
-    this.nextId = Math.max(0, ...deps.store.outbox().map((p) => p.id)) + 1;
+    const kept = deps.store.outbox();
+    this.nextId = Math.max(0, ...kept.map((p) => p.id)) + 1;
+    for (const p of kept) this.queued.add(`${p.receiver}\u0000${p.idem}`);
   }
 
   /** Sends what a previous run left undelivered. */
@@ -58,7 +62,9 @@ export class Outbox {
 
   /** Queues a page for a receiver unless it was queued before; true when queued now. */
   enqueue(receiver: string, idem: string, kind: PageKind, story: Story, text: StoryText): boolean {
-    if (this.deps.store.outbox().some((p) => p.receiver === receiver && p.idem === idem)) return false;
+    const key = `${receiver}\u0000${idem}`;
+    if (this.queued.has(key)) return false;
+    this.queued.add(key);
     const now = this.deps.clock.now();
     const item: OutboxItem = { id: this.nextId++, receiver, idem, kind, story, text, created: now, attempts: 0, nextAt: now, deliveredAt: null, rejected: null, lastError: null };
     this.deps.store.putPage(item);

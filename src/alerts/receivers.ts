@@ -33,6 +33,18 @@ export interface WebhookPage {
   time: number;
 }
 
+/** The title as each kind of page carries it: "[RESOLVED] …", "[FLAPPING] …", "[ACKNOWLEDGED] …". */
+export function pageTitle(kind: PageKind, title: string): string {
+  if (kind === 'trigger') return title;
+  const bare = title.replace(/^\[[A-Z]+\] /, '');
+  return `[${kind === 'resolve' ? 'RESOLVED' : kind === 'flapping' ? 'FLAPPING' : 'ACKNOWLEDGED'}] ${bare}`;
+}
+
+/** Where an Alertmanager at `base` takes alerts. */
+export function alertmanagerUrl(base: string): string {
+  return new URL('api/v2/alerts', base.endsWith('/') ? base : `${base}/`).href;
+}
+
 /** How long Alertmanager holds an alert as firing without hearing of it again (Breakerbox re-sends firing ones every minute). */
 export const ALERTMANAGER_HOLD_MS = 5 * 60_000;
 
@@ -53,8 +65,7 @@ export function alertmanagerAlert(kind: PageKind, story: Story, text: StoryText,
 /** `now`: when it is sent (Alertmanager's `endsAt` counts from then). */
 export function delivery(receiver: Exclude<ReceiverConfig, { type: 'email' }>, kind: PageKind, id: string, story: Story, text: StoryText, time: number, now = time): Delivery {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'breakerbox', 'X-Breakerbox-Delivery': id, 'Idempotency-Key': id };
-  const bare = text.title.replace(/^\[[A-Z]+\] /, '');
-  const title = kind === 'trigger' ? text.title : `[${kind === 'resolve' ? 'RESOLVED' : kind === 'flapping' ? 'FLAPPING' : 'ACKNOWLEDGED'}] ${bare}`;
+  const title = pageTitle(kind, text.title);
   const ack = story.root.acknowledged;
   switch (receiver.type) {
     case 'webhook': {
@@ -82,8 +93,7 @@ export function delivery(receiver: Exclude<ReceiverConfig, { type: 'email' }>, k
       return { url: receiver.url, headers, body: JSON.stringify({ text: title, blocks }) };
     }
     case 'alertmanager': {
-      const url = new URL('api/v2/alerts', receiver.url.endsWith('/') ? receiver.url : `${receiver.url}/`).href;
-      return { url, headers, body: JSON.stringify([alertmanagerAlert(kind, story, text, now)]) };
+      return { url: alertmanagerUrl(receiver.url), headers, body: JSON.stringify([alertmanagerAlert(kind, story, text, now)]) };
     }
     case 'pagerduty': {
       // One incident per firing of the root alert: its resolve closes that incident, a later firing opens another.

@@ -5,6 +5,9 @@ import { duration } from '../config/duration.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
+/** Severities in order: a receiver gets alerts at least as severe as its `minSeverity`. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 3, warning: 2, info: 1 };
+
 export const RULE_NAMES = [
   'node-power-lost', 'node-power-degraded', 'breaker-tripped', 'load-high', 'pdu-unreachable', 'node-unreachable',
   'ups-on-battery', 'ups-runtime-low', 'ats-redundancy-lost', 'drain-blocked', 'monitoring-fault', 'backend-failing', 'polls-stale',

@@ -3,7 +3,7 @@
 // controller decided, the same for every notifier.
 import { nameRanges } from '../drain/describe.js';
 import type { Alert } from './alert-engine.js';
-import type { Severity } from './rules.js';
+import { SEVERITY_RANK, type Severity } from './rules.js';
 
 export interface Story {
   /** The root alert's key: stable across restarts, the page's dedup key. */
@@ -36,8 +36,6 @@ export interface StoryText {
   link: string | null;
 }
 
-const RANK: Record<Severity, number> = { critical: 3, warning: 2, info: 1 };
-
 /** The stories of the active alerts: each alert without a group is a root; grouped ones join their root. */
 export function stories(active: readonly Alert[]): Story[] {
   const roots = new Map<string, Story>();
@@ -47,7 +45,7 @@ export function stories(active: readonly Alert[]): Story[] {
     const s = roots.get(a.group);
     if (!s) continue;
     s.members.push(a);
-    if (a.state === 'firing' && RANK[a.severity] > RANK[s.severity]) s.severity = a.severity;
+    if (a.state === 'firing' && SEVERITY_RANK[a.severity] > SEVERITY_RANK[s.severity]) s.severity = a.severity;
   }
   return [...roots.values()];
 }

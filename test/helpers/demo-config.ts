@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfigText } from '../../src/config/load-config.js';
+import { startApp, type App } from '../../src/app.js';
 import type { Config } from '../../src/config/schema.js';
 import { demoConfigPath } from '../../src/paths.js';
 
@@ -45,3 +46,16 @@ export async function waitFor<T>(what: string, check: () => Promise<T | Falsy> |
 }
 
 export const quietLog = 'silent';
+
+/**
+ * The demo on free ports, its config edited first, started once every node has been polled normal.
+ * `stateDir` and `config` serve a restart on the same database.
+ */
+export async function startDemo(edit: (config: Config) => void = () => {}): Promise<{ app: App; config: Config; stateDir: string }> {
+  const { freeUdpPort } = await import('./ports.js');
+  const { config, stateDir } = demoConfig({ snmpPort: await freeUdpPort(), trapPort: await freeUdpPort() });
+  edit(config);
+  const app = await startApp({ config, stateDir, logLevel: 'silent' });
+  await waitFor('every node polled normal', async () => ((await (await fetch(`${app.url}/api/nodes`)).json()) as { power: string }[]).every((n) => n.power === 'normal'), 60_000);
+  return { app, config, stateDir };
+}
