@@ -1,8 +1,9 @@
 // Secrets never leave: with communities, v3 keys, the trap community, an API token, a webhook secret,
 // a webhook URL with a password and page receivers' secrets (an HMAC key, a Slack hook token, a
-// PagerDuty routing key, an SMTP password) configured, and hostile agents answering with another community,
-// refusing the v3 user and sending malformed answers, no secret appears in the log, any /api/* JSON,
-// the socket.io snapshot and events, or the wall's rendered page in Chromium.
+// PagerDuty routing key, an SMTP password, an NMS's SNMP community and v3 keys) configured, and
+// hostile agents answering with another community, refusing the v3 user and sending malformed
+// answers, no secret appears in the log, any /api/* JSON, the socket.io snapshot and events, or the
+// wall's rendered page in Chromium.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
@@ -45,7 +46,7 @@ describe('secrets sweep', { timeout: 180_000 }, () => {
         && pdus.get('endless')?.misbehaving
         && pdus.get('malformed')?.reachable === true
         && s.logText().includes('webhook')
-        && ['hook', 'slack', 'pd', 'mail'].every((r) => s.app.alerts.outbox.pending().some((p) => p.receiver === r && p.attempts >= 1));
+        && ['hook', 'slack', 'pd', 'mail', 'nms', 'nms-v3'].every((r) => s.app.alerts.outbox.pending().some((p) => p.receiver === r && p.attempts >= 1));
     }, 90_000, 500);
 
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });

@@ -9,6 +9,7 @@ import type { Clock } from '../clock.js';
 import type { DrainStore } from '../drain/drain-store.js';
 import type { EventLog } from '../events/event-log.js';
 import { sendEmail } from './email.js';
+import { sendSnmp } from './snmp-notifier.js';
 import { delivery, type PageKind } from './receivers.js';
 import type { ReceiverConfig } from './rules.js';
 import type { Story, StoryText } from './stories.js';
@@ -110,6 +111,7 @@ export class Outbox {
     }
     let result: PostResult;
     if (receiver.type === 'email') result = await sendEmail(receiver, item);
+    else if (receiver.type === 'snmp') result = await sendSnmp(receiver, item);
     else {
       const req = delivery(receiver, item.kind, `${item.receiver}:${item.idem}`, item.story, item.text, item.created, clock.now());
       result = await post(req.url, req.headers, req.body, receiver.timeout, clock);

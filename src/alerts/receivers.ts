@@ -63,7 +63,7 @@ export function alertmanagerAlert(kind: PageKind, story: Story, text: StoryText,
 }
 
 /** `now`: when it is sent (Alertmanager's `endsAt` counts from then). */
-export function delivery(receiver: Exclude<ReceiverConfig, { type: 'email' }>, kind: PageKind, id: string, story: Story, text: StoryText, time: number, now = time): Delivery {
+export function delivery(receiver: Exclude<ReceiverConfig, { type: 'email' | 'snmp' }>, kind: PageKind, id: string, story: Story, text: StoryText, time: number, now = time): Delivery {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'breakerbox', 'X-Breakerbox-Delivery': id, 'Idempotency-Key': id };
   const title = pageTitle(kind, text.title);
   const ack = story.root.acknowledged;

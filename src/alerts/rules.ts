@@ -62,6 +62,27 @@ const receiverCommon = {
 };
 const httpUrl = z.string().url().refine((u) => /^https?:$/.test(new URL(u).protocol), 'an http:// or https:// address');
 
+/** The engine ID v3 traps come from unless one is set, in RFC 3411's form: 80 00 7e d9 (enterprise 32473, see mibs/BREAKERBOX-MIB), 04 (text), "breakerbox". */
+export const SNMP_ENGINE_ID = '80007ed904627265616b6572626f78';
+
+/** An SNMPv3 user for notifications to an NMS: the level decides which protocols and keys must be given. */
+const snmpUser = z.object({
+  name: z.string().min(1),
+  level: z.enum(['noAuthNoPriv', 'authNoPriv', 'authPriv']).default('authPriv'),
+  authProtocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512']).optional(),
+  authKey: z.string().min(8).optional(),
+  privProtocol: z.enum(['des', 'aes', 'aes256b', 'aes256r']).optional(),
+  privKey: z.string().min(8).optional(),
+  /** Breakerbox's own engine ID (hex), which a trap is sent from: the NMS keys the user by it (snmptrapd: createUser -e). An inform uses the NMS's. */
+  engineID: z.string().regex(/^(0x)?([0-9A-Fa-f]{2}){5,32}$/, '5 to 32 octets in hex').default(SNMP_ENGINE_ID),
+}).strict().superRefine((u, ctx) => {
+  const need = (key: 'authProtocol' | 'authKey' | 'privProtocol' | 'privKey') => {
+    if (!u[key]) ctx.addIssue({ code: 'custom', path: [key], message: `level ${u.level} needs ${key}` });
+  };
+  if (u.level !== 'noAuthNoPriv') { need('authProtocol'); need('authKey'); }
+  if (u.level === 'authPriv') { need('privProtocol'); need('privKey'); }
+});
+
 /** Where pages go. The URLs, keys and secrets here are never logged: a receiver is named by its name. */
 export const receiverSchema = z.discriminatedUnion('type', [
   /** JSON, HMAC-SHA256 signed in X-Breakerbox-Signature when `secret` is set (as the drain webhook). */
@@ -85,6 +106,22 @@ export const receiverSchema = z.discriminatedUnion('type', [
     to: z.array(z.string().min(3)).min(1),
     ...receiverCommon,
   }).strict(),
+  /** SNMP notifications to an NMS, as described by mibs/BREAKERBOX-MIB: informs (acknowledged, so retried) or traps. */
+  z.object({
+    type: z.literal('snmp'),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(162),
+    mode: z.enum(['trap', 'inform']).default('inform'),
+    version: z.enum(['2c', '3']),
+    community: z.string().min(1).optional(),
+    user: snmpUser.optional(),
+    ...receiverCommon,
+  }).strict().superRefine((r, ctx) => {
+    if (r.version === '2c' && !r.community) ctx.addIssue({ code: 'custom', path: ['community'], message: 'version 2c needs community' });
+    if (r.version === '2c' && r.user) ctx.addIssue({ code: 'custom', path: ['user'], message: 'version 2c takes a community, not a user' });
+    if (r.version === '3' && !r.user) ctx.addIssue({ code: 'custom', path: ['user'], message: 'version 3 needs user' });
+    if (r.version === '3' && r.community) ctx.addIssue({ code: 'custom', path: ['community'], message: 'version 3 takes a user, not a community' });
+  }),
   /** PagerDuty Events API v2. */
   z.object({ type: z.literal('pagerduty'), routingKey: z.string().min(1), url: httpUrl.default('https://events.pagerduty.com/v2/enqueue'), ...receiverCommon }).strict(),
 ]);

@@ -36,6 +36,9 @@ export const SECRETS = {
   slackToken: 'S3cr3tSlackHookToken',
   pagerdutyKey: 'S3cr3t-pagerduty-routing-key',
   smtpPassword: 'S3cr3t-smtp-password',
+  nmsCommunity: 'S3cr3t-nms-community',
+  nmsAuthKey: 'S3cr3t-nms-auth-key',
+  nmsPrivKey: 'S3cr3t-nms-priv-key',
 } as const;
 
 async function startHostileGroups(groups: AgentSpec[][]): Promise<HostileAgents> {
@@ -117,6 +120,9 @@ export async function startHostileScenario(): Promise<Scenario> {
             { type: 'slack', name: 'slack', url: `http://127.0.0.1:${webhookPort}/services/${SECRETS.slackToken}` },
             { type: 'pagerduty', name: 'pd', url: `http://127.0.0.1:${webhookPort}/v2/enqueue`, routingKey: SECRETS.pagerdutyKey },
             { type: 'email', name: 'mail', smtp: { host: '127.0.0.1', port: webhookPort, user: 'noc', password: SECRETS.smtpPassword }, from: 'bb@example.com', to: ['oncall@example.com'] },
+            // SNMP informs to a UDP port nobody answers on: each times out.
+            { type: 'snmp', name: 'nms', host: '127.0.0.1', port: webhookPort, version: '2c', community: SECRETS.nmsCommunity, timeout: '1s' },
+            { type: 'snmp', name: 'nms-v3', host: '127.0.0.1', port: webhookPort, version: '3', timeout: '1s', user: { name: 'breakerbox', authProtocol: 'sha256', authKey: SECRETS.nmsAuthKey, privProtocol: 'aes', privKey: SECRETS.nmsPrivKey } },
           ],
         },
       },
