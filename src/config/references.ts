@@ -75,6 +75,17 @@ export function checkReferences(config: Config): ReferenceProblem[] {
       if (!pools.has(pool)) problems.push({ path: ['services', i, 'pools', j], message: `pool "${pool}" is not defined under pools` });
     });
   });
+  unique(config.maintenance.map((w) => w.name), 'maintenance', 'maintenance window', problems);
+  const known = {
+    site: new Set(config.sites.map((s) => s.name)), row: new Set(config.sites.flatMap((s) => s.rows.map((r) => r.name))), rack: racks, pdu: new Set(pdus.keys()), pool: pools,
+  };
+  config.maintenance.forEach((w, i) => {
+    for (const [kind, names] of Object.entries(w.scope) as [keyof typeof known, string[] | undefined][]) {
+      names?.forEach((n, j) => {
+        if (!known[kind].has(n)) problems.push({ path: ['maintenance', i, 'scope', kind, ...(names.length > 1 ? [j] : [])], message: `${kind === 'pdu' ? 'PDU' : kind} "${n}" is not defined` });
+      });
+    }
+  });
   return problems;
 }
 

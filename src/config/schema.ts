@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertsSchema } from '../alerts/rules.js';
+import { maintenanceSchema } from '../maintenance/windows.js';
 import { parseIpv4Cidr } from '../traps/cidr.js';
 import { duration } from './duration.js';
 
@@ -214,6 +215,8 @@ export const configSchema = z.object({
   nodes: z.array(nodeSchema).default([]),
   pools: z.array(poolSchema).default([]),
   services: z.array(serviceSchema).default([]),
+  /** Maintenance windows (see src/maintenance/windows.ts): one-off or recurring, over a scope; optionally drained ahead. */
+  maintenance: z.array(maintenanceSchema).default([]),
   settings: settingsSchema.default(settingsSchema.parse({})),
 }).strict();
 
