@@ -23,6 +23,7 @@ import { StateStore } from './state/state-store.js';
 import { watchFacts } from './events/fact-events.js';
 import { TrapService } from './traps/trap-service.js';
 import { ProcessMonitor } from './process-load.js';
+import { Maintenance } from './maintenance/maintenance.js';
 
 export interface AppOptions {
   config: Config;
@@ -91,11 +92,19 @@ export async function startApp(options: AppOptions): Promise<App> {
       events.add({ type: failed ? 'storage-failed' : 'storage-recovered', severity: failed ? 'critical' : 'info', subject: 'database', message: notice.message });
     },
   });
+  const maintenance = new Maintenance({ config: () => config, topology: () => topology, clock, events });
   const controller = new DrainController({
     topology: () => topology, settings: () => config.settings, view, facts: store, store: drainStore, backendFor, events, clock, log: log.child({ module: 'drain' }),
+    maintenance: (pool, node) => maintenance.drainReason(pool, node),
   });
 
-  const alerts = new AlertService({ config: () => config, topology: () => topology, view, facts: store, controller, store: drainStore, events, clock, log: log.child({ module: 'alerts' }) });
+  const alerts = new AlertService({ config: () => config, topology: () => topology, view, facts: store, controller, store: drainStore, events, clock, log: log.child({ module: 'alerts' }), maintenance });
+  // A window that starts drains (or mutes) its scope; one that ends lets back what it drained, as a reload would.
+  maintenance.onChange((ended) => {
+    for (const w of ended) if (w.drains) controller.readmit(config.settings.reload.holdDown, w.name);
+    controller.enqueueAll();
+    alerts.changed();
+  });
 
   const poller = new Poller({
     store, clock, events, log: log.child({ module: 'poller' }),
@@ -139,6 +148,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     store.retain(new Set(next.pdus.map((p) => p.name)), new Set(next.nodes.map((n) => n.name)));
     health = new PowerHealth(nextTopology, store, staleMs(next), clock.now());
     if (tickChanged && tick) scheduleTick();
+    maintenance.reconfigure();
     // Backends follow the pools' specs by themselves (Backends.for); API tokens, mode and shadow are read live.
     controller.enqueueAll();
     resyncWall();
@@ -213,6 +223,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   poller.start();
   reloader.start();
   alerts.start();
+  maintenance.start();
   log.info({ url: http.url, pdus: config.pdus.length, nodes: config.nodes.length, pools: config.pools.length, simulate }, 'breakerbox started');
 
   let stopped = false;
@@ -228,6 +239,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       tick = null;
       unwatch();
       reloader.stop();
+      maintenance.stop();
       alerts.stop();
       const pollerStopped = poller.stop();
       await controller.settle();

@@ -88,7 +88,7 @@ describe('alert engine', () => {
     const e = engine({ rules: { 'pdu-unreachable': { for: 0 } } });
     const domain: FrozenDomain = { domain: 'row 1 of dal3', pdus: ['r07-a', 'r08-a'], nodes: new Set(['scan-057']), message: 'PDUs r07-a, r08-a dark while their nodes answer' };
     const fault: Condition = { key: 'monitoring-fault:domain:row 1 of dal3', rule: 'monitoring-fault', severity: 'critical', subject: { kind: 'domain', name: 'row 1 of dal3' }, labels: {}, summary: domain.message, causes: ['monitoring fault in row 1 of dal3'] };
-    e.update([fault, unreachable('pdu', 'r07-a'), lost('scan-057', 'r07-a not answering'), lost('scan-300')], 0, [domain]);
+    e.update([fault, unreachable('pdu', 'r07-a'), lost('scan-057', 'r07-a not answering'), lost('scan-300')], 0, { frozen: [domain] });
     const by = new Map(e.current().map((a) => [a.key, a]));
     assert.match(by.get('pdu-unreachable:pdu:r07-a')!.muted!.why, /monitoring fault in row 1 of dal3/);
     assert.equal(by.get('node-power-lost:node:scan-057')!.muted?.kind, 'inhibited');
@@ -96,7 +96,7 @@ describe('alert engine', () => {
     assert.equal(by.get(fault.key)!.muted, null, 'the monitoring fault itself pages');
     // Without the monitoring-fault alert (disabled), nothing is muted by the domain.
     const off = engine({ rules: { 'pdu-unreachable': { for: 0 } } });
-    off.update([unreachable('pdu', 'r07-a')], 0, [domain]);
+    off.update([unreachable('pdu', 'r07-a')], 0, { frozen: [domain] });
     assert.equal(off.current()[0]!.muted, null);
   });
 
@@ -122,15 +122,30 @@ describe('alert engine', () => {
     assert.equal(e.current()[0]!.muted, null);
   });
 
+  it('a maintenance window under way mutes what it covers, before any other reason, and names itself', () => {
+    const e = engine();
+    const window = { name: 'r07-breakers', end: Date.UTC(2026, 11, 12, 6), reason: 'breaker swap' };
+    const maintenance = (labels: Alert['labels']) => (labels.rack === 'r07' ? window : null);
+    const silence = { id: 1, match: { rack: 'r07' }, until: 100_000, by: 'ana', reason: 'x', created: 0 };
+    e.update([tripped(), lost('scan-057'), unreachable('node', 'web-01')], 0, { maintenance, silences: [silence] });
+    const by = () => new Map(e.current().map((a) => [a.rule, a]));
+    assert.deepEqual(by().get('breaker-tripped')!.muted, { kind: 'maintenance', why: 'in maintenance window r07-breakers until 2026-12-12T06:00:00.000Z: breaker swap' });
+    assert.equal(by().get('node-power-lost')!.muted?.kind, 'maintenance');
+    assert.equal(by().get('node-unreachable')!.muted, null, 'outside the window');
+    e.update([tripped(), lost('scan-057')], 1_000, { silences: [silence] });
+    assert.deepEqual(by().get('breaker-tripped')!.muted?.kind, 'silenced', 'the window over: the silence still holds');
+    assert.equal(by().get('breaker-tripped')!.muted?.silence, 1, 'names the silence, so it can be ended');
+  });
+
   it('a silence mutes what matches all its fields until it ends; an acknowledgement mutes its alert', () => {
     const e = engine();
     const silence = { id: 1, match: { rack: 'r07', rule: 'breaker-tripped' }, until: 10_000, by: 'ana', reason: 'planned work', created: 0 };
-    e.update([tripped(), lost('scan-057')], 0, [], [silence]);
+    e.update([tripped(), lost('scan-057')], 0, { silences: [silence] });
     const by = () => new Map(e.current().map((a) => [a.rule, a]));
     assert.equal(by().get('breaker-tripped')!.muted?.kind, 'silenced');
     assert.match(by().get('breaker-tripped')!.muted!.why, /silenced by ana until 1970-01-01T00:00:10\.000Z: planned work/);
     assert.equal(by().get('node-power-lost')!.muted, null, 'another rule: not matched');
-    e.update([tripped(), lost('scan-057')], 10_000, [], [silence]);
+    e.update([tripped(), lost('scan-057')], 10_000, { silences: [silence] });
     assert.equal(by().get('breaker-tripped')!.muted, null, 'ended at its `until`');
     const id = by().get('node-power-lost')!.id;
     assert.equal(e.acknowledge(id, { by: 'bo', reason: 'looking', at: 10_500 })!.id, id);
@@ -151,7 +166,7 @@ describe('alert engine', () => {
     assert.ok(next.fired[0]!.id > saved[0]!.id, 'ids go on after the restored ones');
     // Just started, before the facts are fresh: a condition not seen is not gone.
     const fresh = engine({}, structuredClone(saved).map((a) => ({ ...a, state: 'firing' as const, resolvedAt: null })));
-    assert.equal(fresh.update([], 7_000, [], [], true).resolved.length, 0);
+    assert.equal(fresh.update([], 7_000, {}, true).resolved.length, 0);
     assert.equal(fresh.current()[0]!.state, 'firing');
     assert.equal(fresh.update([], 8_000).resolved.length, 1, 'once fresh, it resolves');
   });

@@ -21,7 +21,7 @@ const h = (name: string, power: NodeHealth['power'], reachable: boolean | null =
 function input(over: Partial<GateInput> & { pool: PoolConfig }): GateInput {
   return {
     now: 100_000, shadow: false, records: new Map(), holds: new Map(), external: new Map(), backendKind: 'haproxy',
-    health: () => undefined, condition: () => null, conditionSince: new Map(), reachableSince: () => null,
+    health: () => undefined, condition: () => null, maintenance: () => null, conditionSince: new Map(), reachableSince: () => null,
     frozen: () => null, recentDrains: 0, holdDownMs: 20_000, readmitting: false, ...over,
   };
 }
@@ -168,5 +168,31 @@ describe('decide: the min-healthy count of members in rotation', () => {
   it('floor 4: none drains', () => {
     const out = decide(base(4));
     assert.deepEqual(out.blocked, [{ rule: 'min-healthy', nodes: ['a', 'b'], message: 'at least 4 of 6 members stay in rotation; 4 are' }]);
+  });
+});
+
+describe('decide: a maintenance window that drains', () => {
+  const window = (n: string) => (n === 'a' || n === 'b' ? { window: 'w', why: 'maintenance window w: breaker swap' } : null);
+  it('takes its members out at once (no debounce), with the window as the reason', () => {
+    const i = input({ pool: pool(['a', 'b', 'c'], { debounce: 60_000 }), health: (n) => h(n, 'normal'), maintenance: window });
+    const out = decide(i);
+    assert.deepEqual(one(i, 'a'), { state: 'drained', gate: 'drain', message: 'maintenance window w: breaker swap: drained', change: 'drain' });
+    assert.deepEqual([...out.planned.keys()], ['a', 'b']);
+    assert.equal(one(i, 'c').gate, 'drain-policy');
+  });
+  it('within the safety rules: a floor blocks what would go under it, naming the window', () => {
+    const i = input({ pool: pool(['a', 'b', 'c'], { minHealthy: { count: 2, fraction: 0 } }), health: (n) => h(n, 'normal'), maintenance: window });
+    const out = decide(i);
+    assert.equal(out.decisions.get('a')!.gate.name, 'drain');
+    assert.equal(out.decisions.get('b')!.gate.name, 'min-healthy');
+    assert.match(out.decisions.get('b')!.gate.message, /^maintenance window w: breaker swap; drain blocked by rule min-healthy/);
+  });
+  it('an operator\'s hold-in wins: pinned in, never drained', () => {
+    assert.equal(one(input({ pool: pool(['a']), holds: new Map([['a', hold('a', 'in')]]), maintenance: window }), 'a').gate, 'hold-in');
+  });
+  it('a drained member stays out while the window is in force, even at a reload with its power normal', () => {
+    const i = input({ pool: pool(['a']), records: new Map([['a', record('a')]]), health: (n) => h(n, 'normal'), reachableSince: () => 0, readmitting: true, maintenance: window });
+    assert.deepEqual(one(i, 'a'), { state: 'drained', gate: 'maintenance', message: 'stays out: maintenance window w: breaker swap', change: 'none' });
+    assert.equal(one({ ...i, maintenance: () => null }, 'a').gate, 'readmit');
   });
 });

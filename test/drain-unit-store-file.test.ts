@@ -271,3 +271,21 @@ describe('moveAside and removeLeftovers', () => {
     assert.deepEqual(readdirSync(dir), []);
   });
 });
+
+describe('StoreFile: a file from before maintenance windows', () => {
+  it('gains the maintenance column when opened, keeps its drains, and keeps a window\'s name', () => {
+    const path = freshPath();
+    mkdirSync(join(path, '..'), { recursive: true });
+    const old = new Database(path);
+    old.exec(`CREATE TABLE drains (pool TEXT NOT NULL, node TEXT NOT NULL, reason TEXT NOT NULL, since INTEGER NOT NULL,
+      chain TEXT NOT NULL, by TEXT NOT NULL, shadow INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (pool, node))`);
+    old.prepare('INSERT INTO drains VALUES (?, ?, ?, ?, ?, ?, ?)').run('scanners', 'scan-001', 'power lost', 1_000, JSON.stringify(record('scan-001').chain), 'breakerbox', 0);
+    old.close();
+    const file = new StoreFile(path);
+    file.apply([{ op: 'put-drain', record: { ...record('scan-002'), maintenance: 'r07-breakers' } }]);
+    const drains = file.load(10, 0).drains;
+    file.close();
+    assert.deepEqual(drains.map((d) => [d.node, d.maintenance]), [['scan-001', undefined], ['scan-002', 'r07-breakers']]);
+    assert.equal('maintenance' in drains[0]!, false, 'an old drain has no window');
+  });
+});

@@ -9,8 +9,21 @@ import type { AlertSettings, Rule, RuleName } from './rules.js';
 export type AlertState = 'pending' | 'firing' | 'resolved';
 
 export interface Mute {
-  kind: 'inhibited' | 'flapping' | 'silenced' | 'acknowledged';
+  kind: 'maintenance' | 'silenced' | 'acknowledged' | 'flapping' | 'inhibited';
   why: string;
+  /** The silence that mutes it (so it can be ended). */
+  silence?: number;
+}
+
+/** What mutes alerts besides each other: frozen domains, silences, maintenance windows. */
+export interface MuteContext {
+  /** The domains where the monitoring path broke (their node and PDU alerts are muted). */
+  frozen?: readonly FrozenDomain[];
+  /** The operators' silences (those past their end are ignored). */
+  silences?: readonly Silence[];
+  /** The maintenance window under way over a thing with these labels, or null. */
+  maintenance?: (labels: Alert['labels']) => { name: string; end: number | null; reason: string } | null;
+  now?: number;
 }
 
 /** An operator's silence: alerts matching every given field are muted until it ends. */
@@ -59,10 +72,18 @@ export interface AlertChanges {
   flapping: Alert[];
 }
 
-/** Rules whose alert is about what another alert explains: muted while that one is active. */
-export function muteReason(alert: Alert, active: ReadonlyMap<string, Alert>, flappingWhy: string | null, frozen: readonly FrozenDomain[] = [], silences: readonly Silence[] = [], now = 0): Mute | null {
+/**
+ * Whether an alert is muted, and why: the one place that decides. In order: a maintenance window
+ * over it, an operator's silence, an acknowledgement, flapping, then inhibition by another alert
+ * that explains it (power lost explains unreachable; an unreachable PDU its banks; a monitoring
+ * fault its domain).
+ */
+export function muteReason(alert: Alert, active: ReadonlyMap<string, Alert>, flappingWhy: string | null, ctx: MuteContext = {}): Mute | null {
+  const { frozen = [], silences = [], now = 0 } = ctx;
+  const window = ctx.maintenance?.(alert.labels);
+  if (window) return { kind: 'maintenance', why: `in maintenance window ${window.name}${window.end !== null ? ` until ${new Date(window.end).toISOString()}` : ''}: ${window.reason}` };
   const silence = silences.find((s) => s.until > now && silenceMatches(s, alert));
-  if (silence) return { kind: 'silenced', why: `silenced by ${silence.by} until ${new Date(silence.until).toISOString()}: ${silence.reason}` };
+  if (silence) return { kind: 'silenced', why: `silenced by ${silence.by} until ${new Date(silence.until).toISOString()}: ${silence.reason}`, silence: silence.id };
   if (alert.acknowledged) return { kind: 'acknowledged', why: `acknowledged by ${alert.acknowledged.by}: ${alert.acknowledged.reason}` };
   if (alert.flapping && flappingWhy) return { kind: 'flapping', why: flappingWhy };
   const on = (rule: RuleName, kind: SubjectKind, name: string) => {
@@ -136,12 +157,8 @@ export class AlertEngine {
     return a;
   }
 
-  /**
-   * `frozen`: the domains where the monitoring path broke (their node and PDU alerts are muted);
-   * `silences`: the operators' silences in force; `keepAbsent`: resolve nothing (the facts are not
-   * fresh yet, as just after a start).
-   */
-  update(now: Condition[], at: number, frozen: readonly FrozenDomain[] = [], silences: readonly Silence[] = [], keepAbsent = false): AlertChanges {
+  /** `mutes`: what mutes besides other alerts; `keepAbsent`: resolve nothing (the facts are not fresh yet, as just after a start). */
+  update(now: Condition[], at: number, mutes: MuteContext = {}, keepAbsent = false): AlertChanges {
     const rules = this.rules();
     const { changes: maxChanges, window } = this.flapping();
     const fired: Alert[] = [];
@@ -200,7 +217,7 @@ export class AlertEngine {
       const flips = this.flips.get(a.key)?.length ?? 0;
       const flapping = flips > maxChanges || (a.flapping && flips > 0);
       const group = a.causes.map((c) => byCause.get(c)).find((k) => k !== undefined && k !== a.key) ?? null;
-      const muted = a.state === 'resolved' ? a.muted : muteReason({ ...a, flapping }, this.active, flapping ? `changed state ${flips} times in ${Math.round(window / 60_000)} min` : null, frozen, silences, at);
+      const muted = a.state === 'resolved' ? a.muted : muteReason({ ...a, flapping }, this.active, flapping ? `changed state ${flips} times in ${Math.round(window / 60_000)} min` : null, { ...mutes, now: at });
       if (flapping && !this.flappingKeys.has(a.key)) startedFlapping.push(a);
       if (flapping) this.flappingKeys.add(a.key);
       if (flapping !== a.flapping || group !== a.group || JSON.stringify(muted) !== JSON.stringify(a.muted)) {

@@ -9,6 +9,7 @@ import type { DrainStore } from '../drain/drain-store.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Facts, PowerView } from '../health/power-health.js';
 import type { Topology } from '../health/topology.js';
+import type { Maintenance, MaintenanceView } from '../maintenance/maintenance.js';
 import { AlertEngine, type Alert, type AlertChanges, type Silence } from './alert-engine.js';
 import { conditions, inPlace, spokenDuration } from './conditions.js';
 import { Outbox, post } from './outbox.js';
@@ -36,6 +37,8 @@ export interface AlertServiceDeps {
   events: EventLog;
   clock: Clock;
   log: Logger;
+  /** The maintenance windows: what one under way covers pages nobody. */
+  maintenance?: Pick<Maintenance, 'muting' | 'list'>;
 }
 
 export class AlertService {
@@ -118,7 +121,10 @@ export class AlertService {
       blocked: controller.allBlocked(), failingBackends: controller.failingBackends(), pollsStale,
       active: (key) => this.engine.isActive(key),
     });
-    const changes = this.engine.update(found, now, frozen, this.deps.store.silences(), !this.warm(c, now, staleMs));
+    const maintenance = this.deps.maintenance;
+    const changes = this.engine.update(found, now, {
+      frozen, silences: this.deps.store.silences(), ...(maintenance ? { maintenance: (labels) => maintenance.muting(labels, now) } : {}),
+    }, !this.warm(c, now, staleMs));
     const paged = this.page(changes);
     this.deps.store.putAlerts([...new Set([...changes.changed, ...paged])]);
     // One event per story: the alerts grouped under another are counted in its event, not each told.
@@ -176,6 +182,11 @@ export class AlertService {
 
   silences(): Silence[] {
     return this.deps.store.silences();
+  }
+
+  /** The maintenance windows, in force first. */
+  maintenance(): MaintenanceView[] {
+    return this.deps.maintenance?.list() ?? [];
   }
 
   /**

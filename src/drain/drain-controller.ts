@@ -7,7 +7,7 @@ import type { Facts, PowerView } from '../health/power-health.js';
 import type { Topology } from '../health/topology.js';
 import { BackendSync } from './backend-sync.js';
 import { drainChain } from './chain.js';
-import { nameRanges } from './describe.js';
+import { nameRanges, percent } from './describe.js';
 import { desiredMembership } from './desired-membership.js';
 import { DrainNotices } from './drain-notices.js';
 import { drainCondition } from './drain-policy.js';
@@ -33,6 +33,8 @@ export interface DrainControllerDeps {
   events: EventLog;
   clock: Clock;
   log: Logger;
+  /** A maintenance window that drains, in force over this member of this pool: why it should be out (none: no windows). */
+  maintenance?: (pool: string, node: string) => { window: string; why: string } | null;
 }
 
 export interface ReadmitOutcome {
@@ -236,13 +238,17 @@ export class DrainController {
     return record;
   }
 
-  /** The reload's re-admission: the gates decide, with `readmitting` set, which drained members go back. */
-  readmit(holdDownMs: number): ReadmitOutcome[] {
+  /**
+   * The reload's re-admission: the gates decide, with `readmitting` set, which drained members go
+   * back. `window`: only those a maintenance window of that name drained (at its end).
+   */
+  readmit(holdDownMs: number, window?: string): ReadmitOutcome[] {
     const now = this.deps.clock.now();
     const view = this.deps.view();
     const topology = this.deps.topology();
     const outcomes: ReadmitOutcome[] = [];
-    for (const [pool, records] of this.drains) {
+    for (const [pool, all] of this.drains) {
+      const records = window === undefined ? all : new Map([...all].filter(([, r]) => r.maintenance === window));
       if (records.size === 0) continue;
       const outcome: ReadmitOutcome = { pool, readmitted: [], kept: [] };
       outcomes.push(outcome);
@@ -259,11 +265,12 @@ export class DrainController {
       }
       this.deps.store.deleteDrains(outcome.readmitted.map((node) => ({ pool, node })));
       for (const node of outcome.readmitted) {
-        records.delete(node);
+        all.delete(node);
         this.ownership.letBack(pool, node);
       }
       if (outcome.readmitted.length > 0) {
-        this.deps.events.add({ type: 'readmit', severity: 'info', subject: pool, message: `${nameRanges(outcome.readmitted)} re-admitted to pool ${pool}: power normal and answering for the hold-down` });
+        const after = window === undefined ? '' : ` after maintenance window ${window}`;
+        this.deps.events.add({ type: 'readmit', severity: 'info', subject: pool, message: `${nameRanges(outcome.readmitted)} re-admitted to pool ${pool}${after}: power normal and answering for the hold-down` });
       }
       this.queue.add(pool);
     }
@@ -290,6 +297,7 @@ export class DrainController {
       records: this.bucket(this.drains, pool.name), holds: this.bucket(this.holds, pool.name), external, backendKind,
       health: (node) => view.nodes.get(node),
       condition: (node) => drainCondition(pool, view.nodes.get(node), topology, this.deps.facts),
+      maintenance: (node) => this.deps.maintenance?.(pool.name, node) ?? null,
       conditionSince: this.conditionSince.get(pool.name) ?? new Map(),
       reachableSince: (node) => this.deps.facts.node(node)?.reachableSince ?? null,
       frozen: (node) => frozenBy.get(node) ?? null,
@@ -326,7 +334,10 @@ export class DrainController {
     this.conditionSince.set(poolName, outcome.conditionSince);
     this.scheduleDebounce(outcome.debounceEndsAt, now);
     const admitted = [...outcome.decisions.values()].filter((d) => d.change === 'drain').map((d) => d.node);
-    if (admitted.length > 0) this.drainNow(pool, admitted, view, now, shadow);
+    const planned = admitted.filter((n) => outcome.planned.has(n));
+    const faults = admitted.filter((n) => !outcome.planned.has(n));
+    if (faults.length > 0) this.drainNow(pool, faults, view, now, shadow);
+    if (planned.length > 0) this.drainPlanned(pool, planned, outcome.planned, now, shadow);
     if (outcome.blocked.length === 0) this.blocked.delete(poolName);
     else this.blocked.set(poolName, outcome.blocked);
     this.notices.blocked(poolName, outcome.blocked);
@@ -370,6 +381,31 @@ export class DrainController {
       type: shadow ? 'would-drain' : 'drain', severity: shadow ? 'warning' : 'critical', subject: pool.name,
       message: `${chain.cause} → ${chain.impact} → ${chain.action}`, chain,
     });
+  }
+
+  /** Members a maintenance window takes out ahead of its start: recorded as its, so its end lets them back. */
+  private drainPlanned(pool: PoolConfig, admitted: string[], why: ReadonlyMap<string, string>, now: number, shadow: boolean): void {
+    const records = this.bucket(this.drains, pool.name);
+    const byWindow = new Map<string, string[]>();
+    for (const node of admitted) {
+      const window = this.deps.maintenance?.(pool.name, node)?.window ?? 'maintenance';
+      byWindow.set(window, [...(byWindow.get(window) ?? []), node]);
+    }
+    for (const [window, nodes] of byWindow) {
+      const chain = {
+        cause: why.get(nodes[0]!)!,
+        impact: `${nameRanges(nodes)} in its scope`,
+        action: shadow
+          ? `would drain ${nodes.length} of ${pool.members.length} from pool ${pool.name} (shadow mode: no backend touched)`
+          : `drained ${nodes.length} of ${pool.members.length} from pool ${pool.name} (${records.size + nodes.length} drained, cap ${percent(pool.drain.maxDrainedFraction)}); back after the window`,
+      };
+      const fresh = nodes.map((node): DrainRecord => ({ pool: pool.name, node, reason: why.get(node)!, since: now, chain, by: 'breakerbox', shadow, maintenance: window }));
+      this.deps.store.putDrains(fresh); // committed before any backend is touched
+      this.deps.store.recordDrainTimes(pool.name, nodes.map(() => now));
+      for (const r of fresh) records.set(r.node, r);
+      this.recent.set(pool.name, [...(this.recent.get(pool.name) ?? []).filter((t) => t > now - MINUTE), ...nodes.map(() => now)]);
+      this.deps.events.add({ type: shadow ? 'would-drain' : 'drain', severity: 'info', subject: pool.name, message: `${chain.cause} → ${chain.impact} → ${chain.action}`, chain });
+    }
   }
 
   /** The controller's own timer looks again when the next debounce ends. */

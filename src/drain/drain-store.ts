@@ -18,6 +18,8 @@ export interface DrainRecord {
   by: string;
   /** Decided in shadow mode: shown, never applied to a backend. */
   shadow: boolean;
+  /** Taken out ahead of this maintenance window: let back at its end. */
+  maintenance?: string;
 }
 
 /** An operator's pin: out (kept out of the pool) or in (never drained). Breakerbox never changes one. */

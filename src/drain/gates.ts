@@ -11,8 +11,9 @@ import { applySafetyRules, type Blocked, type SafetyRuleName } from './safety-ru
 export const GATES = [
   'hold-out', // an operator holds it out through Breakerbox
   'external-hold', // someone took it out in the backend itself: left alone
-  'power-normal', 'reachable', 'hold-down', 'next-reload', 'readmit', // a drained member's way back
+  'maintenance', 'power-normal', 'reachable', 'hold-down', 'next-reload', 'readmit', // a drained member's way back
   'hold-in', // an operator pins it in: never drained
+  // (a maintenance window that drains takes its members out here, through the safety rules, with no debounce)
   'drain-policy', // its power does not meet the pool's drain policy
   'debounce', // it has not met it for long enough
   'min-healthy', 'max-drained-fraction', 'mass-failure', 'rate-limit', // the safety rules, in their order
@@ -51,6 +52,8 @@ export interface GateInput {
   health: (node: string) => NodeHealth | undefined;
   /** The pool's drain policy: why the member should leave, or null. */
   condition: (node: string) => string | null;
+  /** A maintenance window that drains, in force (or draining ahead of its start) over the member: why it should be out. */
+  maintenance: (node: string) => { window: string; why: string } | null;
   /** When each member first met its drain condition, from the previous reconcile. */
   conditionSince: ReadonlyMap<string, number>;
   reachableSince: (node: string) => number | null;
@@ -71,6 +74,8 @@ export interface GateOutcome {
   conditionSince: Map<string, number>;
   /** When the next debounce ends, if one is running. */
   debounceEndsAt: number | null;
+  /** Candidates a maintenance window took out (or tried to), with why. */
+  planned: Map<string, string>;
 }
 
 /** Runs every member of the pool through the gates: the one place that decides. */
@@ -79,6 +84,9 @@ export function decide(input: GateInput): GateOutcome {
   const decisions = new Map<string, MemberDecision>();
   const conditionSince = new Map<string, number>();
   const candidates: string[] = [];
+  /** Candidates a maintenance window takes out, with why (the others leave by the pool's drain policy). */
+  const planned = new Map<string, string>();
+  const why = (node: string) => planned.get(node) ?? input.condition(node);
   let debounceEndsAt: number | null = null;
   const put = (node: string, state: MemberState, gate: GateName, message: string, change: MemberDecision['change'] = 'none') =>
     decisions.set(node, { node, state, change, gate: { name: gate, message } });
@@ -100,14 +108,21 @@ export function decide(input: GateInput): GateOutcome {
     }
     if (record) {
       const state: MemberState = record.shadow ? 'active' : 'drained';
-      const why = whyNotReadmit(input, node);
-      if (why) put(node, state, why.name, why.message);
+      const window = input.maintenance(node);
+      const notYet = window ? { name: 'maintenance' as const, message: `stays out: ${window.why}` } : whyNotReadmit(input, node);
+      if (notYet) put(node, state, notYet.name, notYet.message);
       else if (!input.readmitting) put(node, state, 'next-reload', `power normal and answering for the ${formatDuration(input.holdDownMs)} hold-down: re-admitted at the next reload`);
       else put(node, 'active', 'readmit', `power normal and answering for the ${formatDuration(input.holdDownMs)} hold-down: re-admitted`, 'readmit');
       continue;
     }
     if (hold?.mode === 'in') {
       put(node, 'active', 'hold-in', `pinned in by ${hold.by}: ${hold.reason}`);
+      continue;
+    }
+    const window = input.maintenance(node);
+    if (window) {
+      planned.set(node, window.why);
+      candidates.push(node);
       continue;
     }
     const condition = input.condition(node);
@@ -134,12 +149,12 @@ export function decide(input: GateInput): GateOutcome {
   const { admitted, blocked } = applySafetyRules({
     pool, active: pool.members.length - drained - heldOut, drained, recentDrains: input.recentDrains, frozen: input.frozen,
   }, candidates);
-  for (const b of blocked) for (const node of b.nodes) put(node, 'active', b.rule satisfies SafetyRuleName, `${input.condition(node)}; drain blocked by rule ${b.rule}: ${b.message}`);
+  for (const b of blocked) for (const node of b.nodes) put(node, 'active', b.rule satisfies SafetyRuleName, `${why(node)}; drain blocked by rule ${b.rule}: ${b.message}`);
   for (const node of admitted) {
-    if (input.shadow) put(node, 'active', 'shadow', `${input.condition(node)}: would drain (shadow mode: no backend touched)`, 'drain');
-    else put(node, 'drained', 'drain', `${input.condition(node)}: drained`, 'drain');
+    if (input.shadow) put(node, 'active', 'shadow', `${why(node)}: would drain (shadow mode: no backend touched)`, 'drain');
+    else put(node, 'drained', 'drain', `${why(node)}: drained`, 'drain');
   }
-  return { decisions, blocked, conditionSince, debounceEndsAt };
+  return { decisions, blocked, conditionSince, debounceEndsAt, planned };
 }
 
 /** The re-admission conditions, in order: normal power, answering, answering for the hold-down. */

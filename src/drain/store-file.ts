@@ -51,7 +51,13 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, receiver TEXT NOT NULL, idem TEXT NOT NULL, done INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (receiver, idem));
 `;
 
-type DrainRow = Omit<DrainRecord, 'chain' | 'shadow'> & { chain: string; shadow: number };
+type DrainRow = Omit<DrainRecord, 'chain' | 'shadow' | 'maintenance'> & { chain: string; shadow: number; maintenance: string | null };
+
+/** Columns added since a file was first made: added to an older file when it is opened. */
+function migrate(db: Database.Database): void {
+  const columns = new Set((db.prepare('PRAGMA table_info(drains)').all() as { name: string }[]).map((c) => c.name));
+  if (!columns.has('maintenance')) db.exec('ALTER TABLE drains ADD COLUMN maintenance TEXT');
+}
 
 /** The SQLite file itself: opened, loaded, written, and told apart from a file put in its place. */
 export class StoreFile {
@@ -67,13 +73,14 @@ export class StoreFile {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.exec(SCHEMA);
+      migrate(this.db);
     } catch (err) {
       this.db.close();
       throw err;
     }
     this.identity = memory ? null : identityOf(path);
     this.stmts = {
-      putDrain: this.db.prepare('INSERT OR REPLACE INTO drains (pool, node, reason, since, chain, by, shadow) VALUES (@pool, @node, @reason, @since, @chain, @by, @shadow)'),
+      putDrain: this.db.prepare('INSERT OR REPLACE INTO drains (pool, node, reason, since, chain, by, shadow, maintenance) VALUES (@pool, @node, @reason, @since, @chain, @by, @shadow, @maintenance)'),
       delDrain: this.db.prepare('DELETE FROM drains WHERE pool = ? AND node = ?'),
       putHold: this.db.prepare('INSERT OR REPLACE INTO holds (pool, node, mode, reason, by, since) VALUES (@pool, @node, @mode, @reason, @by, @since)'),
       delHold: this.db.prepare('DELETE FROM holds WHERE pool = ? AND node = ?'),
@@ -93,7 +100,7 @@ export class StoreFile {
   /** What the file holds; the audit trail only as far back as `auditKept` entries. */
   load(auditKept: number, timesSince: number, alertsKept = 1_000): StoreContents {
     const drains = (this.db.prepare('SELECT * FROM drains').all() as DrainRow[])
-      .map((r) => ({ ...r, chain: JSON.parse(r.chain) as DrainRecord['chain'], shadow: r.shadow === 1 }));
+      .map(({ maintenance, ...r }) => ({ ...r, chain: JSON.parse(r.chain) as DrainRecord['chain'], shadow: r.shadow === 1, ...(maintenance ? { maintenance } : {}) }));
     const holds = this.db.prepare('SELECT * FROM holds').all() as Hold[];
     const drainTimes = this.db.prepare('SELECT pool, time FROM drain_times WHERE time >= ? ORDER BY time').all(timesSince) as { pool: string; time: number }[];
     const audit = (this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(auditKept) as AuditEntry[]).reverse();
@@ -155,7 +162,7 @@ export class StoreFile {
 
   private run(op: StoreOp): void {
     switch (op.op) {
-      case 'put-drain': this.stmts.putDrain.run({ ...op.record, chain: JSON.stringify(op.record.chain), shadow: op.record.shadow ? 1 : 0 }); break;
+      case 'put-drain': this.stmts.putDrain.run({ ...op.record, chain: JSON.stringify(op.record.chain), shadow: op.record.shadow ? 1 : 0, maintenance: op.record.maintenance ?? null }); break;
       case 'del-drain': this.stmts.delDrain.run(op.pool, op.node); break;
       case 'put-hold': this.stmts.putHold.run(op.hold); break;
       case 'del-hold': this.stmts.delHold.run(op.pool, op.node); break;

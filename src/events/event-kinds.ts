@@ -10,7 +10,7 @@ export const ACTION_TYPES: ReadonlySet<string> = new Set([
   'storage-failed', 'storage-recovered', 'config-rejected', 'config-needs-restart',
   'external-hold', 'external-release', 'pool-removed', 'device-misbehaving', 'device-behaving',
   'trap-receiver-down', 'trap-receiver-rebind-failed', 'trap-receiver-stopped',
-  'alert', 'alert-resolved', 'page-rejected', 'page-delayed',
+  'alert', 'alert-resolved', 'page-rejected', 'page-delayed', 'maintenance',
 ]);
 
 export function isActionEvent(event: Pick<ApiEvent, 'type' | 'chain'>): boolean {

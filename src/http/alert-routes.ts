@@ -1,4 +1,4 @@
-// Alerts and silences: the list, acknowledging an alert, silencing what matches. Changes are
+// Alerts, silences and maintenance windows: the lists, acknowledging an alert, silencing what matches. Changes are
 // recorded with their audit entry (who, why) in one transaction, or refused and nothing changes.
 import { Router, type Request, type Response } from 'express';
 import type { Alert, Silence } from '../alerts/alert-engine.js';
@@ -6,6 +6,7 @@ import { duration } from '../config/duration.js';
 import { StorageError } from '../drain/drain-store.js';
 import { caller } from './access.js';
 import { listQuery, sendPage } from './list-query.js';
+import type { MaintenanceView } from '../maintenance/maintenance.js';
 import type { ReadModel } from './snapshot.js';
 
 /** What the routes need of the alert service. */
@@ -15,6 +16,7 @@ export interface AlertsApi {
   silence(match: Silence['match'], until: number, by: string, reason: string): Silence;
   unsilence(id: number, by: string, reason: string): boolean;
   silences(): Silence[];
+  maintenance(): MaintenanceView[];
 }
 
 const MATCH_KEYS = ['rule', 'subject', 'site', 'row', 'rack', 'pdu', 'node', 'pool'] as const;
@@ -60,6 +62,12 @@ export function alertRoutes(rm: ReadModel, alerts: AlertsApi): Router {
   });
 
   r.get('/silences', (_req, res) => { res.json(alerts.silences()); });
+
+  // The maintenance windows (configured: a reload changes them), in force first; a scoped wall gets those over its racks.
+  r.get('/maintenance', (req, res) => {
+    const q = listQuery(req, rm, ['active', 'draining', 'upcoming', 'done']);
+    res.json(alerts.maintenance().filter((w) => (!q.racks || w.racks.some((rack) => q.racks!.has(rack))) && (!q.states || q.states.has(w.phase))));
+  });
 
   r.post('/silences', (req, res) => {
     const body = (req.body ?? {}) as { match?: Record<string, unknown>; for?: unknown };
