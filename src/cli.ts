@@ -38,6 +38,8 @@ Commands:
   silence --match K=V[,K=V] --for 2h --reason R
                         Mute alerts matching every K=V (rule, subject, site, row,
                         rack, pdu, node, pool) for a while; unsilence ID ends it.
+  silences              The silences in force.
+  maintenance           The maintenance windows: in force, then the next of each.
                         These talk to a running Breakerbox: --url (default
                         $BREAKERBOX_URL or http://127.0.0.1:8080), --token (or
                         $BREAKERBOX_TOKEN).
@@ -111,7 +113,9 @@ async function main(argv: string[]): Promise<number> {
     case 'alerts':
     case 'ack':
     case 'silence':
-    case 'unsilence': {
+    case 'silences':
+    case 'unsilence':
+    case 'maintenance': {
       const { output, code } = await alertsCommand(command, file, { ...service, reason: values.reason, state: values.state, match: values.match, for: values.for });
       (code === 0 ? console.log : console.error)(output);
       return code;

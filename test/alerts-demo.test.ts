@@ -84,7 +84,7 @@ describe('alerts on the Dallas demo', () => {
 
 describe('acknowledging and silencing, through the CLI and the API', () => {
   let app: App;
-  const cli = (command: 'alerts' | 'ack' | 'silence' | 'unsilence', arg: string | undefined, o: Omit<AlertsCliOptions, 'url'> = {}) => alertsCommand(command, arg, { url: app.url, ...o });
+  const cli = (command: Parameters<typeof alertsCommand>[0], arg: string | undefined, o: Omit<AlertsCliOptions, 'url'> = {}) => alertsCommand(command, arg, { url: app.url, ...o });
   const alerts = async (query = '') => (await (await fetch(`${app.url}/api/alerts${query}`)).json()) as Alert[];
   const post = (path: string, body: object) => fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const trip = (bank: number) => post('/api/sim/faults', { kind: 'bank-trip', pdu: 'dal3-r07-b', bank });
@@ -121,7 +121,10 @@ describe('acknowledging and silencing, through the CLI and the API', () => {
     assert.deepEqual((await alerts('?state=muted')).map((a) => a.id).includes(silenced.id), true);
     const lost = (await alerts('?state=firing')).filter((a) => a.rule === 'node-power-lost');
     for (const a of lost) assert.notEqual(a.muted?.kind, 'silenced', 'rule=breaker-tripped does not match node alerts');
+    assert.match((await cli('silences', undefined)).output, new RegExp(`^\\s*${id}  until \\S+  rack=r07,rule=breaker-tripped\\s+by local: planned work on r07$`));
     assert.deepEqual(await cli('unsilence', id), { output: `silence ${id} ended`, code: 0 });
+    assert.deepEqual(await cli('silences', undefined), { output: 'no silences', code: 0 });
+    assert.deepEqual(await cli('maintenance', undefined), { output: 'no maintenance windows configured', code: 0 });
     await waitFor('unmuted once the silence ends', async () => (await alerts()).find((a) => a.id === silenced.id)?.muted === null, 10_000);
     const garbled = await cli('silence', undefined, { match: 'rack', for: '1h', reason: 'x' });
     assert.equal(garbled.code, 64);

@@ -1,6 +1,8 @@
 // The wall's alert list in a real Chromium against the real app: a bank trip shows as one row (the
 // bank, with the nodes it took down grouped under it), acknowledging it from operator mode mutes it
-// with who and why, and clearing the trip empties the list. The wall still fits its screen.
+// with who and why, silencing it (and ending the silence) from operator mode says so, and clearing
+// the trip empties the list. A maintenance window under way marks its rack and is listed. The wall
+// still fits its screen.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,7 +24,9 @@ describe('NOC wall alert list (browser, real app)', { timeout: 180_000 }, () => 
 
   before(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'breakerbox-wall-alerts-'));
-    app = await startApp({ config: await wallDemoConfig(stateDir), stateDir, logLevel: 'silent', simulate: true, port: 0, host: '127.0.0.1' });
+    const config = await wallDemoConfig(stateDir);
+    config.maintenance = [{ name: 'r08-work', reason: 'cabling', scope: { rack: ['r08'] }, timezone: 'UTC', start: new Date(Date.now() - 60_000).toISOString(), end: new Date(Date.now() + 3_600_000).toISOString() }];
+    app = await startApp({ config, stateDir, logLevel: 'silent', simulate: true, port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -58,6 +62,35 @@ describe('NOC wall alert list (browser, real app)', { timeout: 180_000 }, () => 
     await page.waitForFunction((key) => document.querySelector(`[data-key="${key}"]`)?.getAttribute('data-muted') === 'acknowledged', BANK, { timeout: 10_000 });
     assert.match(await row.getByTestId('alert-muted').innerText(), /acknowledged: acknowledged by local: breaker being replaced/);
     assert.equal(await row.getByTestId('alert-ack').count(), 0, 'acknowledged once');
+  });
+
+  it('silencing from operator mode mutes it until the silence ends; ending it there lifts it', async () => {
+    const row = page.locator(`[data-testid="alert"][data-key="${BANK}"]`);
+    const answers = ['1h', 'replacing the breaker'];
+    const answer = (d: import('playwright-core').Dialog) => void d.accept(answers.shift());
+    page.on('dialog', answer);
+    await row.getByTestId('alert-silence').click();
+    await page.waitForFunction((key) => document.querySelector(`[data-key="${key}"]`)?.getAttribute('data-muted') === 'silenced', BANK, { timeout: 10_000 });
+    assert.match(await row.getByTestId('alert-muted').innerText(), /silenced: silenced by local until .*: replacing the breaker/);
+    const silences = await (await fetch(`${app!.url}/api/silences`)).json() as { match: object; by: string }[];
+    assert.deepEqual(silences.map((x) => [x.match, x.by]), [[{ rule: 'breaker-tripped', subject: 'dal3-r07-a bank 1' }, 'local']]);
+    answers.push('done early');
+    await row.getByTestId('alert-unsilence').click();
+    await page.waitForFunction((key) => document.querySelector(`[data-key="${key}"]`)?.getAttribute('data-muted') === 'acknowledged', BANK, { timeout: 10_000 });
+    page.off('dialog', answer);
+    assert.deepEqual(await (await fetch(`${app!.url}/api/silences`)).json(), []);
+  });
+
+  it('a maintenance window under way marks its rack and is listed above the alerts', async () => {
+    const badge = page.locator('[data-rack="r08"] [data-testid="rack-maintenance"]');
+    await badge.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await badge.innerText(), 'MAINTENANCE');
+    assert.match(await badge.getAttribute('title') ?? '', /^in maintenance \(r08-work\) until .*: cabling$/);
+    assert.equal(await page.locator('[data-rack="r07"] [data-testid="rack-maintenance"]').count(), 0);
+    const item = page.getByTestId('maintenance');
+    assert.match(await item.innerText(), /IN MAINTENANCE\s+rack r08\s+until .* · cabling/);
+    const { scrollWidth, scrollHeight } = await fitsScreen(page);
+    assert.ok(scrollWidth <= 1920 && scrollHeight <= 1080, `fits: ${scrollWidth}×${scrollHeight}`);
   });
 
   it('clearing the trip empties the list; nothing went wrong in the page', async () => {

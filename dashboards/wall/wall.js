@@ -4,6 +4,7 @@
 import { assess, createPools, createRacks, renderServices, setAttr, setText } from './render.js';
 import { createEventFeed } from './events.js';
 import { createAlertList } from './alerts.js';
+import { createMaintenanceList } from './maintenance.js';
 import { createFaultPanel } from './faults.js';
 import { call, storedToken, toLogin } from './api.js';
 import { createOperator } from './operator.js';
@@ -38,6 +39,7 @@ const operator = createOperator({
   toast,
 });
 const alertList = createAlertList($('alerts'), $('alert-count'), { operator });
+const maintenanceList = createMaintenanceList($('maintenance'), { now: () => serverNow() });
 
 function renderHeader(s) {
   const sites = s.sites.map((x) => x.name).join(' · ') || 'Breakerbox';
@@ -139,6 +141,7 @@ function onDelta(message) {
 function onEvent(ev) {
   feed.push(ev);
   alertList.onEvent(ev);
+  maintenanceList.onEvent(ev);
   if (!snap || !ev) return;
   snap.events = [...(snap.events ?? []).filter((e) => e.id !== ev.id && e.id !== ev.replaces), ev].slice(-40);
   operator.update(snap);
@@ -183,6 +186,7 @@ function render() {
   skew = typeof s.time === 'number' ? s.time - Date.now() : 0;
   renderHeader(s);
   racks.update(s);
+  maintenanceList.apply();
   pools.update(s);
   renderServices($('services'), s);
   faults.update(s);
@@ -232,7 +236,7 @@ if (typeof window.io !== 'function') {
   // A wall for part of the site says which in its address: ?site=…&row=…&rack=…
   const auth = () => ({ ...(storedToken() ? { token: storedToken() } : {}), ...(topology ? { topology: topology.version } : {}) });
   socket = window.io({ transports: ['websocket', 'polling'], query, auth: (cb) => cb(auth()) });
-  socket.on('connect', () => { feed.reset(); connection('live', 'live'); void alertList.refresh(); });
+  socket.on('connect', () => { feed.reset(); connection('live', 'live'); void alertList.refresh(); void maintenanceList.refresh(); });
   socket.on('disconnect', () => connection('down', 'disconnected'));
   socket.on('connect_error', (err) => {
     if (err?.data?.code === 'BB_ERR_UNAUTHORIZED') toLogin();

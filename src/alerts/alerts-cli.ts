@@ -1,4 +1,6 @@
-// breakerbox alerts|ack|silence|unsilence: the alerts of a running Breakerbox, through its API.
+// breakerbox alerts|ack|silence|silences|unsilence|maintenance: the alerts, silences and maintenance
+// windows of a running Breakerbox, through its API.
+import type { MaintenanceView } from '../maintenance/maintenance.js';
 import type { Alert, Silence } from './alert-engine.js';
 
 export interface AlertsCliOptions {
@@ -14,7 +16,7 @@ export interface AlertsCliOptions {
 
 type Result = { output: string; code: number };
 
-export async function alertsCommand(command: 'alerts' | 'ack' | 'silence' | 'unsilence', arg: string | undefined, o: AlertsCliOptions): Promise<Result> {
+export async function alertsCommand(command: 'alerts' | 'ack' | 'silence' | 'silences' | 'unsilence' | 'maintenance', arg: string | undefined, o: AlertsCliOptions): Promise<Result> {
   const call = async (method: string, path: string, body?: object): Promise<{ ok: boolean; status: number; json: unknown } | Result> => {
     try {
       const res = await fetch(new URL(path, o.url), {
@@ -55,6 +57,26 @@ export async function alertsCommand(command: 'alerts' | 'ack' | 'silence' | 'uns
       if (!r.ok) return refused(r);
       const s = r.json as Silence;
       return { output: `silence ${s.id} until ${new Date(s.until).toISOString()}`, code: 0 };
+    }
+    case 'silences': {
+      const r = await call('GET', '/api/silences');
+      if ('code' in r) return r;
+      if (!r.ok) return refused(r);
+      const now = Date.now();
+      const list = (r.json as Silence[]).filter((s) => s.until > now);
+      if (list.length === 0) return { output: 'no silences', code: 0 };
+      const match = (s: Silence) => Object.entries(s.match).map(([k, v]) => `${k}=${v}`).join(',');
+      return { output: list.map((s) => `${String(s.id).padStart(5)}  until ${new Date(s.until).toISOString()}  ${match(s).padEnd(30)} by ${s.by}: ${s.reason}`).join('\n'), code: 0 };
+    }
+    case 'maintenance': {
+      const r = await call('GET', '/api/maintenance');
+      if ('code' in r) return r;
+      if (!r.ok) return refused(r);
+      const list = r.json as MaintenanceView[];
+      if (list.length === 0) return { output: 'no maintenance windows configured', code: 0 };
+      const when = (t: number | null) => (t === null ? '-' : new Date(t).toISOString().slice(0, 16).replace('T', ' '));
+      const lines = list.map((w) => `${w.phase.padEnd(9)} ${w.name.padEnd(20)} ${`${w.scope.kind} ${w.scope.names.join(',')}`.padEnd(20)} ${when(w.start)} → ${when(w.end)} UTC  ${w.nodes} nodes${w.drains ? ', drained ahead' : ''}: ${w.reason}`);
+      return { output: lines.join('\n'), code: 0 };
     }
     case 'unsilence': {
       if (!arg || !/^\d+$/.test(arg)) return { output: 'breakerbox unsilence: which silence? (its id)', code: 64 };
