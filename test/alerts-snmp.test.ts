@@ -51,6 +51,7 @@ const TEXT: StoryText = {
   impact: '20 nodes lost power (scan-057..scan-076); pool scanners 60 of 80 in service; services: Inbound mail scanning',
   action: 'pool scanners: 20 drained',
   link: 'https://noc.example.com/?rack=r07',
+  services: ['Inbound mail scanning'],
 };
 
 let nextId = 1;

@@ -40,11 +40,6 @@ export function clipUtf8(text: string, max = BB_TEXT_BYTES): Buffer {
   return Buffer.concat([bytes.subarray(0, end), Buffer.from('…', 'utf8')]);
 }
 
-/** The services a story touches: the last clause of its impact ("…; services: A, B"), as storyText writes it. */
-function services(impact: string): string {
-  return /(?:^|; )services: ([^;]*)$/.exec(impact)?.[1] ?? '';
-}
-
 /** The page's varbinds, in the order of the notification's OBJECTS (every instance .0: they are scalars). */
 export function snmpVarbinds(item: OutboxItem): snmp.Varbind[] {
   const { story, text, kind } = item;
@@ -65,7 +60,7 @@ export function snmpVarbinds(item: OutboxItem): snmp.Varbind[] {
     str(11, a.labels.pdu ?? ''),
     str(12, a.labels.node ?? ''),
     str(13, a.labels.pool ?? ''),
-    str(14, services(text.impact)),
+    str(14, (text.services ?? []).join(', ')),
     str(15, pageTitle(kind, text.title)),
     str(16, text.cause),
     str(17, text.impact),

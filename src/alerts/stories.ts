@@ -34,6 +34,8 @@ export interface StoryText {
   impact: string;
   action: string;
   link: string | null;
+  /** The services the story touches (also told in `impact`); absent in pages queued by older versions. */
+  services?: string[];
 }
 
 /** The stories of the active alerts: each alert without a group is a root; grouped ones join their root. */
@@ -77,7 +79,7 @@ export function storyText(story: Story, ctx: StoryContext): StoryText {
   const action = actions.join('; ') || 'no drain: nothing to take out of service';
   const size = lost.length ? `, ${lost.length} node${lost.length === 1 ? '' : 's'} down` : '';
   const title = `[${story.severity.toUpperCase()}] ${root.subject.name}: ${ruleText(root)}${size}`;
-  return { title: title.length > 78 ? `${title.slice(0, 77)}…` : title, cause, impact, action, link: ctx.link(root.labels) };
+  return { title: title.length > 78 ? `${title.slice(0, 77)}…` : title, cause, impact, action, link: ctx.link(root.labels), services };
 }
 
 function ruleText(a: Alert): string {
