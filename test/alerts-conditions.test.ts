@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { conditions, type ConditionInput } from '../src/alerts/conditions.js';
 import { alertsSchema, resolveRules } from '../src/alerts/rules.js';
 import { parseConfigText } from '../src/config/load-config.js';
-import { assessPower } from '../src/health/power-health.js';
+import { assessPower, darkCause } from '../src/health/power-health.js';
 import { Topology } from '../src/health/topology.js';
 import type { DeviceReading } from '../src/model.js';
 import { StateStore } from '../src/state/state-store.js';
@@ -108,6 +108,22 @@ describe('alert conditions', () => {
     assert.deepEqual(found, [
       'backend-failing:pool:web', 'drain-blocked:pool:web min-healthy', 'monitoring-fault:domain:row 1 of dal3', 'node-unreachable:node:n2', 'pdu-unreachable:pdu:r01-b', 'polls-stale:breakerbox:polls',
     ]);
+  });
+
+  it('a dark PDU (its node silent too) is a power loss: the nodes\' cause, and it fires as a power loss would', () => {
+    const store = site();
+    store.recordPdu('r01-a', NOW, { ok: false, error: 'timeout', answered: false });
+    store.recordNode('n2', NOW, { ok: false, error: 'timeout', answered: false });
+    const by = new Map(conditions(input(store)).map((c) => [c.key, c]));
+    const pdu = by.get('pdu-unreachable:pdu:r01-a')!;
+    assert.deepEqual([pdu.causes, pdu.forMs], [[darkCause('r01-a')], 0]);
+    assert.deepEqual(by.get('node-power-lost:node:n2')!.causes, [darkCause('r01-a')]);
+    const quiet = conditions(input(site(), {})).length;
+    assert.equal(quiet, 0);
+    const silentCard = site();
+    silentCard.recordPdu('r01-a', NOW, { ok: false, error: 'timeout', answered: false });
+    const card = conditions(input(silentCard)).find((c) => c.key === 'pdu-unreachable:pdu:r01-a')!;
+    assert.deepEqual([card.causes, card.forMs], [[], undefined], 'its nodes answer: the card, after the rule\'s own patience');
   });
 
   it('a disabled rule raises nothing', () => {

@@ -4,7 +4,7 @@
 // of one cause are grouped (a tripped bank and the nodes it took down).
 import type { Blocked } from '../drain/safety-rules.js';
 import type { FrozenDomain } from '../drain/mass-failure.js';
-import type { Facts, PowerView } from '../health/power-health.js';
+import { darkCause, type Facts, type PowerView } from '../health/power-health.js';
 import type { Topology } from '../health/topology.js';
 import type { DeviceReading } from '../model.js';
 import type { Rule, RuleName, Severity } from './rules.js';
@@ -42,6 +42,8 @@ export interface Condition {
   summary: string;
   /** The causes this condition follows from ("bank 1 breaker tripped on r01-b"): alerts sharing one are one story. */
   causes: string[];
+  /** How long it must hold before it fires, when not its rule's `for`. */
+  forMs?: number;
 }
 
 export interface ConditionInput {
@@ -68,9 +70,9 @@ export function conditions(input: ConditionInput): Condition[] {
   const { topology, view, facts, now, staleMs, rules } = input;
   const where = locations(topology);
   const out: Condition[] = [];
-  const add = (rule: RuleName, subject: Condition['subject'], labels: Labels, summary: string, causes: string[] = [], severity?: Severity) => {
+  const add = (rule: RuleName, subject: Condition['subject'], labels: Labels, summary: string, causes: string[] = [], severity?: Severity, forMs?: number) => {
     if (!rules[rule].enabled) return;
-    out.push({ key: `${rule}:${subject.kind}:${subject.name}`, rule, severity: severity ?? rules[rule].severity, subject, labels, summary, causes });
+    out.push({ key: `${rule}:${subject.kind}:${subject.name}`, rule, severity: severity ?? rules[rule].severity, subject, labels, summary, causes, ...(forMs !== undefined ? { forMs } : {}) });
   };
   const nodeLabels = (node: string): Labels => {
     const rack = topology.nodes.get(node)?.rack;
@@ -93,7 +95,9 @@ export function conditions(input: ConditionInput): Condition[] {
       const fed = topology.nodesFedBy(name).length;
       add('pdu-unreachable', { kind: 'pdu', name }, pduLabels(name),
         h.dark ? `${name} does not answer, nor do the ${fed} nodes it feeds alone: it has most likely lost power` : `${name} does not answer (its management card or network; the power it gives is unknown)`,
-        h.dark ? [`${name} dark`] : []);
+        h.dark ? [darkCause(name)] : [], undefined,
+        // Dark, its nodes silent too: a power loss, told as soon as one would be (not after a management card's patience).
+        h.dark ? Math.min(rules['pdu-unreachable'].for, rules['node-power-lost'].for) : undefined);
     }
     const f = facts.pdu(name);
     const reading = f?.reachable && f.reading && f.lastPollAt !== null && now - f.lastPollAt <= staleMs ? f.reading : null;

@@ -141,7 +141,7 @@ export class PowerHealth {
     for (const name of recombine) {
       const psus = this.direct.get(name)!.map((psu): PsuHealth => {
         if (psu.feed !== 'unknown' || !this.view.pdus.get(psu.pdu)?.dark) return psu;
-        const cause = `${psu.pdu} and every node it alone feeds stopped answering`;
+        const cause = darkCause(psu.pdu);
         return { ...psu, feed: 'down', reason: cause, cause };
       });
       const f = this.facts.node(name);
@@ -290,4 +290,9 @@ function combine(psus: PsuHealth[], reachable: boolean | null): { power: PowerSt
   if (down.length > 0 && reachable === true) return { power: 'degraded', reason: `redundancy lost: ${downReasons}; node still answers` };
   if (down.length > 0 && reachable === false) return { power: 'lost', reason: `${downReasons}; node not answering` };
   return { power: 'unknown', reason: [...new Set(psus.filter((p) => p.feed === 'unknown').map((p) => p.reason))].join('; ') };
+}
+
+/** The cause a dark PDU gives its nodes' PSUs (and its own alert, so they are one story). */
+export function darkCause(pdu: string): string {
+  return `${pdu} and every node it alone feeds stopped answering`;
 }
