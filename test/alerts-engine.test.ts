@@ -2,7 +2,8 @@
 // why an alert is muted: pure logic, in fake time.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AlertEngine, type Alert } from '../src/alerts/alert-engine.js';
+import { AlertEngine, groups, type Alert } from '../src/alerts/alert-engine.js';
+import { darkCause } from '../src/health/power-health.js';
 import type { Condition } from '../src/alerts/conditions.js';
 import { alertsSchema, resolveRules, type AlertSettings } from '../src/alerts/rules.js';
 import type { FrozenDomain } from '../src/drain/mass-failure.js';
@@ -211,5 +212,45 @@ describe('alert rules in a config file', () => {
       assert.equal(p.line, 7);
       assert.match(`${p.path}: ${p.message}`, /settings\.alerts\.rules\.load-high\.clear: clear \(95\) must be at or below threshold \(80\)/);
     }
+  });
+});
+
+describe('grouping: one story per cause, one per site-wide event', () => {
+  const mk = (o: Partial<Alert> & Pick<Alert, 'key' | 'rule'>, id: number): Alert => ({
+    id, severity: 'critical', subject: { kind: 'bank', name: o.key }, labels: { site: 'Dallas 3' }, summary: o.key, causes: [], state: 'firing', since: 0, firedAt: 0,
+    resolvedAt: null, flapping: false, muted: null, group: null, ...o,
+  });
+  const trip = (pdu: string, firedAt: number, id: number, site = 'Dallas 3') => mk({ key: `breaker-tripped:bank:${pdu} bank 1`, rule: 'breaker-tripped', causes: [`bank 1 breaker tripped on ${pdu}`], firedAt, labels: { site } }, id);
+  const node = (name: string, cause: string, id: number, firedAt = 0) => mk({ key: `node-power-lost:node:${name}`, rule: 'node-power-lost', subject: { kind: 'node', name }, causes: [cause], firedAt }, id);
+  const keys = (m: Map<Alert, string | null>) => [...m].sort(([a], [b]) => a.id - b.id).map(([a, g]) => [a.key, g]);
+
+  it('faults at one site within the minute are one event; its nodes stay under their own fault', () => {
+    const a = trip('r07-a', 0, 1);
+    const b = trip('r01-a', 59_000, 2);
+    const n = node('scan-001', 'bank 1 breaker tripped on r01-a', 3, 59_000);
+    assert.deepEqual(keys(groups([a, b, n], () => null)), [[a.key, null], [b.key, a.key], [n.key, b.key]]);
+  });
+  it('later than the minute, or at another site: a story of its own', () => {
+    assert.deepEqual(keys(groups([trip('r07-a', 0, 1), trip('r01-a', 60_001, 2)], () => null)).map(([, g]) => g), [null, null]);
+    assert.deepEqual(keys(groups([trip('r07-a', 0, 1), trip('r01-a', 1_000, 2, 'Frankfurt 1')], () => null)).map(([, g]) => g), [null, null]);
+  });
+  it('a fault muted for its place (maintenance, a silence) does not lead, nor join; an acknowledged one still leads', () => {
+    const a = trip('r07-a', 0, 1);
+    const b = trip('r01-a', 1_000, 2);
+    for (const kind of ['maintenance', 'silenced', 'inhibited'] as const) {
+      assert.deepEqual(keys(groups([a, b], (x) => (x === a ? { kind, why: '' } : null))).map(([, g]) => g), [null, null], kind);
+      assert.deepEqual(keys(groups([a, b], (x) => (x === b ? { kind, why: '' } : null))).map(([, g]) => g), [null, null], kind);
+    }
+    assert.deepEqual(keys(groups([a, b], (x) => (x === a ? { kind: 'acknowledged', why: '' } : null))).map(([, g]) => g), [null, a.key]);
+  });
+  it('nodes of a cause no alert stands for (an inlet without voltage) are grouped under the first of them', () => {
+    const cause = 'inlet of r07-a without voltage';
+    const [x, y, z] = [node('scan-002', cause, 2), node('scan-001', cause, 1), node('scan-003', cause, 3)];
+    assert.deepEqual(keys(groups([x, y, z], () => null)), [[y.key, null], [x.key, y.key], [z.key, y.key]]);
+  });
+  it('nodes of a dark PDU are grouped under its alert, pending or firing', () => {
+    const dark = mk({ key: 'pdu-unreachable:pdu:r07-a', rule: 'pdu-unreachable', causes: [darkCause('r07-a')], state: 'pending', firedAt: null }, 1);
+    const n = node('scan-001', darkCause('r07-a'), 2);
+    assert.deepEqual(keys(groups([dark, n], () => null)), [[dark.key, null], [n.key, dark.key]]);
   });
 });

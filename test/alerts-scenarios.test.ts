@@ -97,10 +97,46 @@ describe('routing pages by place, and repeating them until acknowledged', { time
     await new Promise((r) => setTimeout(r, 6_000));
     assert.equal(pages('/r07').length, after, 'no repeat once acknowledged');
     assert.deepEqual(pages('/row1'), [], 'row 1 was not hit');
-    // A trip in row 1 is its receiver's, and not r07's.
+    // A trip in row 1 within the minute joins r07's as one site-wide event: news for row 1's
+    // receiver (the whole story), none for r07's, whose part was acknowledged and did not change.
     await fetch(`${app.url}/api/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'bank-trip', pdu: 'dal3-r01-a', bank: 1 }) });
-    await waitFor('row 1 paged', () => pages('/row1').some((p) => p.story.key === 'breaker-tripped:bank:dal3-r01-a bank 1'), 20_000);
-    assert.ok(!pages('/r07').some((p) => p.story.key.includes('dal3-r01-a')));
+    const joined = await waitFor('row 1 paged', () => pages('/row1').find((p) => p.alerts.some((a) => a.key === 'breaker-tripped:bank:dal3-r01-a bank 1')), 20_000);
+    assert.equal(joined.story.key, BANK, 'one event: told as the story of the first fault');
+    assert.match(joined.title, /^\[CRITICAL\] Dallas 3: 2 power faults, \d+ nodes down$/);
+    assert.match(joined.cause, /bank 1 breaker tripped on dal3-r07-a.*; bank 1 breaker tripped on dal3-r01-a/);
+    assert.equal(pages('/row1').length, 1);
+    assert.equal(pages('/r07').length, after, 'r07\'s receiver is not told of row 1');
     await fetch(`${app.url}/api/sim/faults`, { method: 'DELETE' });
+  });
+});
+
+describe('a PDU inlet without voltage', { timeout: 120_000 }, () => {
+  let app: App;
+  const receiver = new PageReceiver();
+  const pages = () => receiver.on('/hook').map((r) => JSON.parse(r.body) as WebhookPage);
+
+  before(async () => {
+    await receiver.start();
+    ({ app } = await startDemo((config) => {
+      config.settings.alerts.receivers = [{ type: 'webhook', name: 'hook', url: receiver.url('/hook'), minSeverity: 'warning', timeout: 2_000 }];
+    }));
+  });
+  after(async () => {
+    await app?.stop();
+    await receiver.stop();
+  });
+
+  it('is one page for the nodes it took down, titled by the cause, and one resolve', async () => {
+    const res = await fetch(`${app.url}/api/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'inlet-loss', pdu: 'dal3-r07-a' }) });
+    const { id } = await res.json() as { id: string };
+    const page = await waitFor('the page', () => pages().find((p) => p.kind === 'trigger'), 30_000);
+    await app.alerts.outbox.idle();
+    await waitFor('every node of the strip in the story', async () => ((await (await fetch(`${app.url}/api/alerts?state=firing`)).json()) as Alert[]).filter((a) => a.rule === 'node-power-lost').length >= 20, 20_000);
+    await fetch(`${app.url}/api/sim/faults/${id}`, { method: 'DELETE' });
+    await waitFor('the resolve', () => pages().some((p) => p.kind === 'resolve'), 30_000);
+    await app.alerts.outbox.idle();
+    assert.deepEqual(pages().map((p) => p.kind), ['trigger', 'resolve'], `one page and one resolve, not one per node: ${pages().map((p) => p.title).join(' | ')}`);
+    assert.match(page.title, /dal3-r07-a/);
+    assert.ok(page.alerts.filter((a) => a.rule === 'node-power-lost').length >= 20, `the nodes are in the page: ${page.alerts.length}`);
   });
 });

@@ -7,9 +7,9 @@ import { stories, storyText, type StoryContext } from '../src/alerts/stories.js'
 const alert = (o: Partial<Alert> & Pick<Alert, 'key' | 'rule' | 'subject'>): Alert => ({
   id: 1, severity: 'critical', labels: {}, summary: o.subject.name, causes: [], state: 'firing', since: 0, firedAt: 0, resolvedAt: null, flapping: false, muted: null, group: null, ...o,
 });
-const bank = alert({ key: 'breaker-tripped:bank:r07-a bank 1', rule: 'breaker-tripped', subject: { kind: 'bank', name: 'r07-a bank 1' }, labels: { rack: 'r07', pdu: 'r07-a' }, summary: 'bank 1 breaker tripped on r07-a: 6 nodes behind it' });
-const lost = (n: string) => alert({ key: `node-power-lost:node:${n}`, rule: 'node-power-lost', subject: { kind: 'node', name: n }, group: bank.key });
-const degraded = (n: string) => alert({ key: `node-power-degraded:node:${n}`, rule: 'node-power-degraded', subject: { kind: 'node', name: n }, group: bank.key, severity: 'warning', state: 'pending' });
+const bank = alert({ key: 'breaker-tripped:bank:r07-a bank 1', rule: 'breaker-tripped', subject: { kind: 'bank', name: 'r07-a bank 1' }, labels: { rack: 'r07', pdu: 'r07-a' }, summary: 'bank 1 breaker tripped on r07-a: 6 nodes behind it', causes: ['bank 1 breaker tripped on r07-a'] });
+const lost = (n: string) => alert({ key: `node-power-lost:node:${n}`, rule: 'node-power-lost', subject: { kind: 'node', name: n }, group: bank.key, causes: bank.causes });
+const degraded = (n: string) => alert({ key: `node-power-degraded:node:${n}`, rule: 'node-power-degraded', subject: { kind: 'node', name: n }, group: bank.key, severity: 'warning', state: 'pending', causes: bank.causes });
 
 function ctx(o: { blocked?: string[]; drained?: number } = {}): StoryContext {
   return {
@@ -47,6 +47,27 @@ describe('stories', () => {
     const t = storyText(alone!, ctx());
     assert.equal(t.impact, 'no node behind it');
     assert.equal(t.action, 'no drain: nothing to take out of service');
+  });
+
+  it('one event across racks: the faults that joined the first are counted and told, their nodes with them', () => {
+    const other = alert({ id: 2, key: 'breaker-tripped:bank:r05-a bank 2', rule: 'breaker-tripped', subject: { kind: 'bank', name: 'r05-a bank 2' }, labels: { site: 'Dallas 3', rack: 'r05' }, summary: 'bank 2 breaker tripped on r05-a: 1 node behind it', causes: ['bank 2 breaker tripped on r05-a'], group: bank.key });
+    const under = alert({ id: 3, key: 'node-power-lost:node:scan-030', rule: 'node-power-lost', subject: { kind: 'node', name: 'scan-030' }, causes: other.causes, group: other.key });
+    const root = { ...bank, labels: { ...bank.labels, site: 'Dallas 3' } };
+    const s = stories([root, lost('scan-001'), other, under]);
+    assert.deepEqual(s.map((x) => [x.key, x.members.map((m) => m.subject.name)]), [[bank.key, ['scan-001', 'r05-a bank 2', 'scan-030']]], 'a node two levels down is in the story');
+    const t = storyText(s[0]!, ctx());
+    assert.equal(t.title, '[CRITICAL] Dallas 3: 2 power faults, 2 nodes down');
+    assert.equal(t.cause, '2 power faults at Dallas 3: bank 1 breaker tripped on r07-a: 6 nodes behind it; bank 2 breaker tripped on r05-a: 1 node behind it');
+    assert.match(t.impact, /^2 nodes lost power \(scan-001, scan-030\)/);
+  });
+
+  it('nodes that lost power for a cause no alert stands for: titled by that cause', () => {
+    const cause = 'inlet of r07-a without voltage';
+    const first = alert({ key: 'node-power-lost:node:scan-001', rule: 'node-power-lost', subject: { kind: 'node', name: 'scan-001' }, causes: [cause] });
+    const next = alert({ id: 2, key: 'node-power-lost:node:scan-002', rule: 'node-power-lost', subject: { kind: 'node', name: 'scan-002' }, causes: [cause], group: first.key });
+    const t = storyText(stories([first, next])[0]!, ctx());
+    assert.equal(t.title, '[CRITICAL] inlet of r07-a without voltage, 2 nodes down');
+    assert.equal(storyText(stories([first])[0]!, ctx()).title, '[CRITICAL] scan-001: power lost, 1 node down');
   });
 
   it('keep a title short enough for a lock screen', () => {

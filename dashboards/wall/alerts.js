@@ -25,8 +25,15 @@ export function createAlertList(el, count, { operator }) {
   }
 
   function render() {
-    const roots = rows.filter((a) => a.group === null || !rows.some((r) => r.key === a.group));
-    const grouped = (a) => rows.filter((r) => r.group === a.key);
+    const byKey = new Map(rows.map((r) => [r.key, r]));
+    // The story an alert is told in: up its groups to one that has none (or whose group is gone).
+    const rootOf = (a) => {
+      let top = a;
+      for (let hops = 0; top.group !== null && byKey.has(top.group) && hops < 8; hops++) top = byKey.get(top.group);
+      return top;
+    };
+    const roots = rows.filter((a) => rootOf(a) === a);
+    const grouped = (a) => rows.filter((r) => r !== a && rootOf(r) === a);
     const firing = roots.filter((a) => a.state === 'firing');
     count.textContent = firing.length ? String(firing.length) : '';
     el.classList.toggle('empty', roots.length === 0);

@@ -109,6 +109,55 @@ export function muteReason(alert: Alert, active: ReadonlyMap<string, Alert>, fla
   return null;
 }
 
+/** Alerts that stand for a cause: the alerts sharing it are grouped under them. */
+const CAUSE_RULES: ReadonlySet<RuleName> = new Set(['breaker-tripped', 'ups-on-battery', 'monitoring-fault', 'pdu-unreachable']);
+/** Power faults fired this close together at one site are one event: one story, one page. */
+export const EVENT_WINDOW_MS = 60_000;
+
+/**
+ * Which alert each active alert's story is told under (its key), or none (it is a root):
+ * - an alert sharing a cause with an alert that stands for it (a tripped bank, a dark PDU, a UPS on
+ *   battery, a monitoring fault) is grouped under that one;
+ * - nodes that lost power for a cause no alert stands for (an inlet without voltage, an outlet
+ *   switched off) are grouped under the first of them;
+ * - power faults that fired within EVENT_WINDOW_MS of the first at one site (breakers, dark PDUs,
+ *   UPSes on battery, nodes without power), none muted for its place or inhibited, are grouped
+ *   under that first one (acknowledging it acknowledges the event).
+ */
+export function groups(active: readonly Alert[], mutedOf: (a: Alert) => Mute | null): Map<Alert, string | null> {
+  const out = new Map<Alert, string | null>();
+  const byCause = new Map<string, string>();
+  const byId = (x: Alert, y: Alert) => x.id - y.id;
+  for (const a of active) if (CAUSE_RULES.has(a.rule)) for (const c of a.causes) if (!byCause.has(c)) byCause.set(c, a.key);
+  const nodeLeader = new Map<string, string>();
+  for (const a of [...active].sort(byId)) {
+    let group = a.causes.map((c) => byCause.get(c)).find((k) => k !== undefined && k !== a.key) ?? null;
+    if (group === null && (a.rule === 'node-power-lost' || a.rule === 'node-power-degraded')) {
+      const cause = a.causes.find((c) => !byCause.has(c));
+      if (cause !== undefined) {
+        const leader = nodeLeader.get(cause);
+        if (leader === undefined) nodeLeader.set(cause, a.key);
+        else group = leader;
+      }
+    }
+    out.set(a, group);
+  }
+  const powerFault = (a: Alert) => a.rule === 'breaker-tripped' || a.rule === 'ups-on-battery' || a.rule === 'node-power-lost'
+    || (a.rule === 'pdu-unreachable' && a.causes.length > 0);
+  const firstAt = new Map<string, Alert>();
+  // Muted for its place (a window, a silence) or explained by another alert: it does not speak for others.
+  const quiet = (a: Alert) => ['maintenance', 'silenced', 'inhibited'].includes(mutedOf(a)?.kind ?? '');
+  const candidates = active.filter((a) => out.get(a) === null && a.state === 'firing' && powerFault(a) && !quiet(a))
+    .sort((x, y) => x.firedAt! - y.firedAt! || x.id - y.id);
+  for (const a of candidates) {
+    const site = a.labels.site ?? '';
+    const first = firstAt.get(site);
+    if (first && a.firedAt! - first.firedAt! <= EVENT_WINDOW_MS) out.set(a, first.key);
+    else firstAt.set(site, a);
+  }
+  return out;
+}
+
 /**
  * The alerts' lifecycle. `update` takes every condition that holds now and returns what fired,
  * resolved and changed. Resolved alerts are kept (the latest `keepResolved`) for the API.
@@ -183,7 +232,7 @@ export class AlertEngine {
         Object.assign(a, { summary: c.summary, severity: c.severity, causes: c.causes, labels: c.labels });
         changed.add(a);
       }
-      if (a.state === 'pending' && at - a.since >= rules[c.rule].for) {
+      if (a.state === 'pending' && at - a.since >= (c.forMs ?? rules[c.rule].for)) {
         a.state = 'firing';
         a.firedAt = at;
         flip(a.key);
@@ -211,13 +260,16 @@ export class AlertEngine {
       if (recent.length === 0) this.flips.delete(key);
       else if (recent.length !== times.length) this.flips.set(key, recent);
     }
-    const byCause = new Map<string, string>();
-    for (const a of this.active.values()) if (a.rule === 'breaker-tripped' || a.rule === 'ups-on-battery' || a.rule === 'monitoring-fault') for (const c of a.causes) byCause.set(c, a.key);
+    const next = new Map<Alert, { flapping: boolean; muted: Mute | null; group: string | null }>();
     for (const a of [...this.active.values(), ...resolved]) {
       const flips = this.flips.get(a.key)?.length ?? 0;
       const flapping = flips > maxChanges || (a.flapping && flips > 0);
-      const group = a.causes.map((c) => byCause.get(c)).find((k) => k !== undefined && k !== a.key) ?? null;
       const muted = a.state === 'resolved' ? a.muted : muteReason({ ...a, flapping }, this.active, flapping ? `changed state ${flips} times in ${Math.round(window / 60_000)} min` : null, { ...mutes, now: at });
+      next.set(a, { flapping, muted, group: null });
+    }
+    for (const [a, g] of groups([...this.active.values()], (a) => next.get(a)!.muted)) next.get(a)!.group = g;
+    for (const a of resolved) next.get(a)!.group = a.group;
+    for (const [a, { flapping, muted, group }] of next) {
       if (flapping && !this.flappingKeys.has(a.key)) startedFlapping.push(a);
       if (flapping) this.flappingKeys.add(a.key);
       if (flapping !== a.flapping || group !== a.group || JSON.stringify(muted) !== JSON.stringify(a.muted)) {

@@ -15,7 +15,14 @@ import { conditions, inPlace, spokenDuration } from './conditions.js';
 import { Outbox, post } from './outbox.js';
 import { alertmanagerAlert, alertmanagerUrl } from './receivers.js';
 import { resolveRules, SEVERITY_RANK } from './rules.js';
-import { stories, storyText, type StoryContext } from './stories.js';
+import { joinedFaults, stories, storyText, type StoryContext } from './stories.js';
+
+/** Records that an alert's story went to these receivers now. */
+function paged(a: Alert, receivers: readonly string[], now: number): void {
+  if (receivers.length === 0) return;
+  a.paged = [...new Set([...(a.paged ?? []), ...receivers])];
+  a.pagedAt = { ...a.pagedAt, ...Object.fromEntries(receivers.map((r) => [r, now])) };
+}
 
 
 /** Changes gather this long before the conditions are looked at again. */
@@ -225,28 +232,51 @@ export class AlertService {
     // muted, or when a receiver is added while it fires.
     for (const story of all) {
       const a = story.root;
-      if (a.state !== 'firing' || a.muted) continue;
+      if (a.state !== 'firing') continue;
       // A fresh story waits a moment, so its page carries what the drain did and the alerts that join it.
       const waited = now - (a.firedAt ?? now);
       if (waited < GROUP_WAIT_MS) {
         this.schedule(GROUP_WAIT_MS - waited);
         continue;
       }
-      const mine = told({ ...a, severity: story.severity });
-      const to = mine.filter((r) => !a.paged?.includes(r.name));
-      // Still firing, not acknowledged (acknowledged ones are muted): again after each receiver's repeat interval.
-      const again = mine.filter((r) => r.repeat && a.paged?.includes(r.name) && now - (a.pagedAt?.[r.name] ?? a.firedAt ?? now) >= r.repeat);
-      if (to.length === 0 && again.length === 0) continue;
-      const text = storyText(story, ctx);
-      for (const r of to) this.outbox.enqueue(r.name, `${a.id}:trigger`, 'trigger', story, text);
-      for (const r of again) this.outbox.enqueue(r.name, `${a.id}:repeat:${now}`, 'trigger', story, text);
-      a.paged = [...(a.paged ?? []), ...to.map((r) => r.name)];
-      a.pagedAt = { ...a.pagedAt, ...Object.fromEntries([...to, ...again].map((r) => [r.name, now])) };
-      out.push(a);
+      const joined = joinedFaults(story).filter((m) => m.state === 'firing');
+      if (!a.muted) {
+        const mine = told({ ...a, severity: story.severity });
+        const to = mine.filter((r) => !a.paged?.includes(r.name));
+        // Still firing, not acknowledged (acknowledged ones are muted): again after each receiver's repeat interval.
+        const again = mine.filter((r) => r.repeat && a.paged?.includes(r.name) && now - (a.pagedAt?.[r.name] ?? a.firedAt ?? now) >= r.repeat);
+        if (to.length > 0 || again.length > 0) {
+          const text = storyText(story, ctx);
+          for (const r of to) this.outbox.enqueue(r.name, `${a.id}:trigger`, 'trigger', story, text);
+          for (const r of again) this.outbox.enqueue(r.name, `${a.id}:repeat:${now}`, 'trigger', story, text);
+          paged(a, [...to, ...again].map((r) => r.name), now);
+          // The faults already in the story were told with it.
+          for (const m of joined) paged(m, to.map((r) => r.name), now);
+          out.push(a, ...joined);
+        }
+      }
+      // A fault that joined the event later is news: the story, as it is now, goes to whoever that
+      // fault alone would have gone to (its own place's receivers too), even if the rest was acknowledged.
+      for (const m of joined) {
+        if (m.muted) continue;
+        const since = now - (m.firedAt ?? now);
+        if (since < GROUP_WAIT_MS) {
+          this.schedule(GROUP_WAIT_MS - since);
+          continue;
+        }
+        const to = told(m).filter((r) => !m.paged?.includes(r.name));
+        if (to.length === 0) continue;
+        const text = storyText(story, ctx);
+        for (const r of to) this.outbox.enqueue(r.name, `${a.id}:joined:${m.id}`, 'trigger', story, text);
+        paged(m, to.map((r) => r.name), now);
+        out.push(m);
+      }
     }
     for (const a of changes.resolved) {
       if (!a.paged?.length) continue;
-      const story = byKey.get(a.key) ?? { key: a.key, root: a, members: [], severity: a.severity };
+      // What resolved, with what resolved with it: faults still firing are told apart, when they end.
+      const whole = byKey.get(a.key);
+      const story = whole ? { ...whole, members: whole.members.filter((m) => m.state === 'resolved') } : { key: a.key, root: a, members: [], severity: a.severity };
       const text = storyText(story, ctx);
       for (const name of a.paged) this.outbox.enqueue(name, `${a.id}:resolve`, 'resolve', story, text);
     }

@@ -38,29 +38,49 @@ export interface StoryText {
   services?: string[];
 }
 
-/** The stories of the active alerts: each alert without a group is a root; grouped ones join their root. */
+/**
+ * The stories of the active alerts: each alert without a group is a root; grouped ones join the
+ * root their group leads to (a node under a tripped bank, the bank under the first fault of a
+ * site-wide event).
+ */
 export function stories(active: readonly Alert[]): Story[] {
+  const byKey = new Map(active.map((a) => [a.key, a]));
   const roots = new Map<string, Story>();
   for (const a of active) if (a.group === null) roots.set(a.key, { key: a.key, root: a, members: [], severity: a.severity });
   for (const a of active) {
-    if (a.group === null) continue;
-    const s = roots.get(a.group);
-    if (!s) continue;
+    let top = a;
+    for (let hops = 0; top.group !== null && hops < 8; hops++) {
+      const up = byKey.get(top.group);
+      if (!up) break;
+      top = up;
+    }
+    if (top === a || top.group !== null) continue;
+    const s = roots.get(top.key)!;
     s.members.push(a);
     if (a.state === 'firing' && SEVERITY_RANK[a.severity] > SEVERITY_RANK[s.severity]) s.severity = a.severity;
   }
   return [...roots.values()];
 }
 
+/** Faults of their own that joined the root's story as one event (another bank, another PDU at the site). */
+export function joinedFaults(story: Story): Alert[] {
+  const { root } = story;
+  return story.members.filter((a) => a.group === root.key && a.causes.length > 0 && !a.causes.some((c) => root.causes.includes(c)));
+}
+
 export function storyText(story: Story, ctx: StoryContext): StoryText {
   const { root } = story;
   const nodes = [...new Set([root, ...story.members].filter((a) => a.subject.kind === 'node' && a.state !== 'resolved').map((a) => a.subject.name))];
-  const lost = story.members.filter((a) => a.rule === 'node-power-lost' && a.state !== 'resolved').map((a) => a.subject.name);
-  const degraded = story.members.filter((a) => a.rule === 'node-power-degraded' && a.state !== 'resolved').map((a) => a.subject.name);
+  const all = [root, ...story.members];
+  const lost = all.filter((a) => a.rule === 'node-power-lost' && a.state !== 'resolved').map((a) => a.subject.name);
+  const degraded = all.filter((a) => a.rule === 'node-power-degraded' && a.state !== 'resolved').map((a) => a.subject.name);
+  const others = joinedFaults(story);
+  const causeOf = (a: Alert) => (a.subject.kind === 'node' && a.causes[0] ? a.causes[0] : a.summary);
   const pools = [...new Set(nodes.flatMap((n) => ctx.poolsOf(n)))].sort();
   const services = [...new Set(pools.flatMap((p) => ctx.servicesOf(p)))].sort();
 
-  const cause = root.summary;
+  const site = root.labels.site ?? 'the site';
+  const cause = others.length ? `${others.length + 1} power faults at ${site}: ${[root, ...others].map(causeOf).join('; ')}` : root.summary;
   const hit: string[] = [];
   if (lost.length) hit.push(`${lost.length} node${lost.length === 1 ? '' : 's'} lost power (${nameRanges(lost)})`);
   if (degraded.length) hit.push(`${degraded.length} on one feed (${nameRanges(degraded)})`);
@@ -78,7 +98,10 @@ export function storyText(story: Story, ctx: StoryContext): StoryText {
   });
   const action = actions.join('; ') || 'no drain: nothing to take out of service';
   const size = lost.length ? `, ${lost.length} node${lost.length === 1 ? '' : 's'} down` : '';
-  const title = `[${story.severity.toUpperCase()}] ${root.subject.name}: ${ruleText(root)}${size}`;
+  const what = others.length ? `${site}: ${others.length + 1} power faults`
+    : root.subject.kind === 'node' && lost.length + degraded.length > 1 && root.causes[0] ? root.causes[0] // many nodes, one cause no alert stands for
+      : `${root.subject.name}: ${ruleText(root)}`;
+  const title = `[${story.severity.toUpperCase()}] ${what}${size}`;
   return { title: title.length > 78 ? `${title.slice(0, 77)}…` : title, cause, impact, action, link: ctx.link(root.labels), services };
 }
 
