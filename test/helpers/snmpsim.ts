@@ -17,13 +17,19 @@ export interface Snmpsim {
   stop(): Promise<void>;
 }
 
-/** Debian's snmpsimd serving every recording in the shared snmprec directory; on a free port unless one is given. */
-export async function startSnmpsim(port?: number, extraArgs: string[] = []): Promise<Snmpsim> {
+/** Recordings written from a vendor's MIB for families with no shared recording (test/fixtures/snmprec). */
+export const fixtureRecordingsDir = (): string => join(import.meta.dirname, '..', 'fixtures', 'snmprec');
+
+/**
+ * Debian's snmpsimd serving every recording in the shared snmprec directory (and in `dataDirs`,
+ * e.g. fixtureRecordingsDir()); on a free port unless one is given.
+ */
+export async function startSnmpsim(port?: number, extraArgs: string[] = [], dataDirs: string[] = []): Promise<Snmpsim> {
   port ??= await freeUdpPort();
   const cache = mkdtempSync(join(tmpdir(), 'snmpsim-cache-'));
   chmodSync(cache, 0o777); // snmpsimd drops to nobody
   const child: ChildProcess = spawn('snmpsimd', [
-    `--data-dir=${join(recordingsDir(), 'snmprec')}`, `--cache-dir=${cache}`, `--agent-udpv4-endpoint=127.0.0.1:${port}`,
+    `--data-dir=${join(recordingsDir(), 'snmprec')}`, ...dataDirs.map((d) => `--data-dir=${d}`), `--cache-dir=${cache}`, `--agent-udpv4-endpoint=127.0.0.1:${port}`,
     '--process-user=nobody', '--process-group=nogroup', '--logging-method=null', ...extraArgs,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
