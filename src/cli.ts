@@ -13,7 +13,7 @@ import { largeSiteConfig, parseSize } from './demo/large-site.js';
 import { simRoutes } from './http/sim-routes.js';
 import { createLogger } from './log.js';
 import { demoConfigPath } from './paths.js';
-import { credentialsFromFlags, probe } from './probe/probe.js';
+import { credentialsFromFlags, probe, PROBE_NO_PROFILE } from './probe/probe.js';
 import { operatorCommand } from './operator-cli.js';
 import { SimFaultError, Simulator } from './sim/simulator.js';
 import { shardOf } from './sim/shard.js';
@@ -54,7 +54,9 @@ Commands:
                         --community C (default public), --v1, or v3: --user U
                         [--level L] [--auth-protocol sha256 --auth-key K]
                         [--priv-protocol aes --priv-key K] [--context C];
-                        --profile NAME (default: detect), --json.
+                        --profile NAME (default: detect), --json. Exit 3: it
+                        answers but no vendor profile matched (what its system
+                        group says is printed).
 
 Options:
   --port N              HTTP port (default: settings.http.port, or $PORT)
@@ -99,7 +101,8 @@ async function main(argv: string[]): Promise<number> {
         target: file, credentials: credentialsFromFlags(values), json: values.json ?? false,
         ...(values.profile ? { profile: values.profile } : {}), ...(values.timeout ? { timeoutMs: Number(values.timeout) } : {}),
       });
-      (code === 0 ? console.log : console.error)(output);
+      // What a device without a profile says of itself is the answer, not an error.
+      (code === 0 || code === PROBE_NO_PROFILE ? console.log : console.error)(output);
       return code;
     }
     case 'drain':

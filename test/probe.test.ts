@@ -4,7 +4,8 @@ import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { packageRoot } from '../src/paths.js';
-import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
+import { vendorOf } from '../src/snmp/enterprises.js';
+import { fixtureRecordingsDir, startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 const run = promisify(execFile);
 const V3 = ['--v3-user=probe', '--v3-auth-key=authkey123', '--v3-auth-proto=SHA', '--v3-priv-key=privkey123', '--v3-priv-proto=AES'];
@@ -14,7 +15,7 @@ describe('breakerbox probe', () => {
   let sim: Snmpsim;
   let target: string;
   before(async () => {
-    sim = await startSnmpsim(undefined, V3);
+    sim = await startSnmpsim(undefined, V3, [fixtureRecordingsDir()]);
     target = `127.0.0.1:${sim.port}`;
   });
   after(async () => { await sim?.stop(); });
@@ -47,9 +48,40 @@ describe('breakerbox probe', () => {
     assert.doesNotMatch(err.stderr, /wrong-key-1/);
   });
 
-  it('an unreachable device is a clear failure, not a crash', async () => {
+  it('an unreachable device is a clear failure, not a crash: it says what was tried, never the secret, and what to check', async () => {
     const err = await probe(['127.0.0.1:9', '--timeout', '300']).then(() => assert.fail('expected failure'), (e: { code: number; stderr: string }) => e);
     assert.equal(err.code, 1);
-    assert.match(err.stderr, /no answer/);
+    assert.match(err.stderr, /no answer \(timed out\), asked with SNMPv2c community "public": check the address and port/);
+    const secret = await probe(['127.0.0.1:9', '--timeout', '300', '--community', 's3cret-community']).then(() => assert.fail('expected failure'), (e: { code: number; stderr: string }) => e);
+    assert.match(secret.stderr, /asked with SNMPv2c the community given \(16 characters, not shown\)/);
+    assert.doesNotMatch(secret.stderr, /s3cret/);
+  });
+
+  it('a device no profile reads: what its system group says, the vendor from its enterprise number, exit 3', async () => {
+    const err = await probe([target, '--community', 'unknown_device']).then(() => assert.fail('expected exit 3'), (e: { code: number; stdout: string }) => e);
+    assert.equal(err.code, 3);
+    assert.match(err.stdout, /answers, but no vendor profile matched/);
+    assert.match(err.stdout, /vendor enterprise 99999 {3}sysObjectID 1\.3\.6\.1\.4\.1\.99999\.7\.1/);
+    assert.match(err.stdout, /description "Acme SmartStrip 3000, firmware 1\.2"/);
+    assert.match(err.stdout, /name "strip-r09-a" {3}location "DC1 row 9" {3}up 1 d 1 h/);
+    const json = await probe([target, '--community', 'unknown_device', '--json']).then(() => assert.fail('expected exit 3'), (e: { stdout: string }) => JSON.parse(e.stdout) as Record<string, unknown>);
+    assert.deepEqual([json.matched, json.sysObjectId, json.upTimeSeconds], [false, '1.3.6.1.4.1.99999.7.1', 90_000]);
+  });
+
+  it('an unknown --profile lists the ones there are', async () => {
+    const err = await probe([target, '--profile', 'acme']).then(() => assert.fail('expected failure'), (e: { code: number; stderr: string }) => e);
+    assert.equal(err.code, 64);
+    assert.match(err.stderr, /unknown profile "acme"; the profiles are: .*apc-rpdu2.*entity-sensor \(or auto\)/);
+  });
+});
+
+describe('the vendor from a sysObjectID', () => {
+  it('by enterprise number; an unknown one by its number; none for a missing or zero one', () => {
+    assert.equal(vendorOf('1.3.6.1.4.1.318.1.3.4.6'), 'APC');
+    assert.equal(vendorOf('.1.3.6.1.4.1.850.1.1.1'), 'Tripp Lite');
+    assert.equal(vendorOf('1.3.6.1.4.1.424242'), 'enterprise 424242');
+    assert.equal(vendorOf('1.3.6.1.4.1.0'), null, 'some firmware sends enterprise 0');
+    assert.equal(vendorOf('1.3.6.1.2.1.33'), null);
+    assert.equal(vendorOf(null), null);
   });
 });
