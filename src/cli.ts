@@ -100,6 +100,7 @@ async function main(argv: string[]): Promise<number> {
       const { output, code } = await probe({
         target: file, credentials: credentialsFromFlags(values), json: values.json ?? false,
         ...(values.profile ? { profile: values.profile } : {}), ...(values.timeout ? { timeoutMs: Number(values.timeout) } : {}),
+        progress: (what) => { if (process.stderr.isTTY) process.stderr.write(`${what}\n`); },
       });
       // What a device without a profile says of itself is the answer, not an error.
       (code === 0 || code === PROBE_NO_PROFILE ? console.log : console.error)(output);

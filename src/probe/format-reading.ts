@@ -1,12 +1,16 @@
-import type { DeviceReading, Measure } from '../model.js';
+import type { DeviceReading, LoadState, Measure } from '../model.js';
 
 /** A reading as a human reads it at a terminal: identity, then one small table per part. */
 export function formatReading(target: string, r: DeviceReading, how: string): string {
   const id = r.identity;
+  // "Eaton 9PX", not "Eaton Eaton 9PX".
+  const model = id.model ?? '(model unknown)';
+  const what = id.model && id.model.toLowerCase().startsWith(id.vendor.toLowerCase()) ? id.model : `${id.vendor} ${model}`;
+  const { power, load } = totals(r);
   const lines = [
-    `${target}: ${id.vendor} ${id.model ?? '(model unknown)'}${id.name ? ` "${id.name}"` : ''}`,
+    `${target}: ${what}${id.name ? ` "${id.name}"` : ''}`,
     `  profile ${r.profile} (${r.kind}, by ${how})   serial ${id.serial ?? '-'}   firmware ${id.firmware ?? '-'}`,
-    `  power ${m(r.power, 'W')}   energy ${m(r.energy, 'kWh')}   load ${r.loadState}   untrusted values ${r.badValues}`,
+    `  power ${power}   energy ${m(r.energy, 'kWh')}   load ${load}   untrusted values ${r.badValues}`,
   ];
   const section = (title: string, header: string[], rows: string[][]) => {
     if (rows.length === 0) return;
@@ -32,7 +36,34 @@ export function formatReading(target: string, r: DeviceReading, how: string): st
   if (r.ats) {
     section('ATS', ['active source', 'redundancy', 'source A V', 'source B V', 'output V'], [[r.ats.activeSource, r.ats.redundancy, m(r.ats.sourceAVoltage), m(r.ats.sourceBVoltage), m(r.ats.outputVoltage)]]);
   }
-  return lines.join('\n');
+  const body = lines.join('\n');
+  const legend = [
+    ...(/(^|\s)-(\s|$)/m.test(body.split('\n').slice(2).join('\n')) ? ['-  not given by the device, or unknown'] : []),
+    ...(body.includes('?!') ? ['?! an implausible value the device sent (ignored, counted in "untrusted values")'] : []),
+  ];
+  return legend.length ? `${body}\n\n${legend.map((l) => `  ${l}`).join('\n')}` : body;
+}
+
+const LOAD_RANK: Record<LoadState, number> = { unknown: 0, low: 1, normal: 2, 'near-overload': 3, overload: 4 };
+
+/** The header's power and load: the device's own, else what its inlets (or phases) say, so the header agrees with the body. */
+function totals(r: DeviceReading): { power: string; load: string } {
+  let power = m(r.power, 'W');
+  if (r.power.quality !== 'ok') {
+    for (const [parts, of] of [[r.inlets, 'inlets'], [r.phases, 'phases']] as const) {
+      const known = parts.filter((p) => p.power.quality === 'ok');
+      if (known.length === 0) continue;
+      const sum = known.reduce((t, p) => t + p.power.value!, 0);
+      power = `${m({ value: sum, quality: 'ok' }, 'W')} (sum of ${known.length === parts.length ? '' : `${known.length} of ${parts.length} `}${of})`;
+      break;
+    }
+  }
+  let load: string = r.loadState;
+  if (r.loadState === 'unknown') {
+    const worst = [...r.inlets, ...r.phases, ...r.banks].map((p) => p.loadState).reduce<LoadState>((w, x) => (LOAD_RANK[x] > LOAD_RANK[w] ? x : w), 'unknown');
+    if (worst !== 'unknown') load = `${worst} (its worst inlet, phase or bank)`;
+  }
+  return { power, load };
 }
 
 function m(x: Measure, unit = ''): string {

@@ -14,6 +14,8 @@ export interface ProbeOptions {
   json?: boolean;
   timeoutMs?: number;
   retries?: number;
+  /** Told what it is waiting for (the command writes it to stderr). */
+  progress?: (what: string) => void;
 }
 
 /** Exit codes: 0 read, 1 no answer or a failed read, 3 answered but no vendor profile matched, 64 a bad profile name. */
@@ -27,11 +29,13 @@ export async function probe(o: ProbeOptions): Promise<{ output: string; code: nu
   const { host, port } = parseAddress(o.target);
   const client = new NetSnmpClient({ host, port, credentials: o.credentials, timeoutMs: o.timeoutMs ?? 3_000, retries: o.retries ?? 1 });
   try {
+    o.progress?.(`${o.target}: asking with ${asked(o.credentials)}, detecting the family…`);
     const detected = await detect(client, o.profile ?? 'auto');
     if (!detected.ok) {
       if (/^no profile matches/.test(detected.error)) return await unmatched(o, client);
       return { output: `${o.target}: ${detected.error}${detected.kind === 'timeout' ? `, asked with ${asked(o.credentials)}: ${CHECK}` : ''}`, code: 1 };
     }
+    o.progress?.(`${o.target}: ${detected.value.profile.name} (by ${detected.value.how}), reading its tables…`);
     const reading = await readDevice(client, detected.value.profile, { trace: o.json ?? false });
     if (!reading.ok) return { output: `${o.target}: detected ${detected.value.profile.name}, but reading failed: ${reading.error}`, code: 1 };
     if (o.json) return { output: JSON.stringify({ target: o.target, detectedBy: detected.value.how, sysObjectId: detected.value.sysObjectId, ...reading.value }, null, 2), code: 0 };
