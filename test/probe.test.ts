@@ -5,6 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { packageRoot } from '../src/paths.js';
 import { vendorOf } from '../src/snmp/enterprises.js';
+import { detect } from '../src/profiles/detect.js';
+import { profiles } from '../src/profiles/index.js';
+import type { SnmpClient } from '../src/snmp/snmp-client.js';
 import { fixtureRecordingsDir, startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 const run = promisify(execFile);
@@ -66,6 +69,22 @@ describe('breakerbox probe', () => {
     assert.match(err.stdout, /name "strip-r09-a" {3}location "DC1 row 9" {3}up 1 d 1 h/);
     const json = await probe([target, '--community', 'unknown_device', '--json']).then(() => assert.fail('expected exit 3'), (e: { stdout: string }) => JSON.parse(e.stdout) as Record<string, unknown>);
     assert.deepEqual([json.matched, json.sysObjectId, json.upTimeSeconds], [false, '1.3.6.1.4.1.99999.7.1', 90_000]);
+  });
+
+  it('telling a device no profile reads costs a handful of round trips, not one per family', async () => {
+    const client = sim.client('unknown_device');
+    let requests = 0;
+    const counting: SnmpClient = {
+      get: (oids) => { requests++; return client.get(oids); },
+      getNext: (oids) => { requests++; return client.getNext(oids); },
+      subtree: (oid, o) => { requests++; return client.subtree(oid, o); },
+      close: () => client.close(),
+    };
+    const detected = await detect(counting);
+    assert.equal(detected.ok, false);
+    const probes = profiles.reduce((n, p) => n + p.detect.probe.length, 0);
+    assert.ok(probes > 8, `${probes} characteristic objects`);
+    assert.equal(requests, 1 + Math.ceil(probes / 16), `sysObjectID, then the families ${16} at a time (${probes} objects)`);
   });
 
   it('an unknown --profile lists the ones there are', async () => {

@@ -10,7 +10,7 @@ export interface Detection {
   sysObjectId: string | null;
 }
 
-/** Named profile, else by sysObjectID, else by probing each profile's characteristic objects (devices send garbage sysObjectIDs). */
+/** Named profile, else by sysObjectID, else by probing every profile's characteristic objects (devices send garbage sysObjectIDs). */
 export async function detect(client: SnmpClient, wanted = 'auto'): Promise<SnmpResult<Detection>> {
   if (wanted !== 'auto') {
     const named = profileByName(wanted);
@@ -22,19 +22,42 @@ export async function detect(client: SnmpClient, wanted = 'auto'): Promise<SnmpR
   const sysObjectId = typeof raw === 'string' ? raw.replace(/^\./, '') : null;
   const byOid = profileForSysObjectId(sysObjectId);
   if (byOid) return { ok: true, value: { profile: byOid, how: 'sysObjectID', sysObjectId } };
-  for (const profile of profiles) {
-    for (const oid of profile.detect.probe) {
-      // One OID per request: a v1 agent fails a whole request for one name it lacks.
-      const next = await client.getNext([oid]);
-      if (!next.ok) {
-        if (/timed out/.test(next.error)) return next;
+  const found = await probeFamilies(client);
+  if (!found.ok) return found;
+  if (found.value) return { ok: true, value: { profile: found.value, how: 'probe', sysObjectId } };
+  return { ok: false, error: `no profile matches (sysObjectID ${sysObjectId ?? 'missing'})` };
+}
+
+/** Characteristic objects asked per request: a device with no profile is told apart in a few round trips. */
+const PROBES_PER_REQUEST = 16;
+
+/**
+ * The first profile, in registry order, whose characteristic objects the device has: every
+ * family's probe OIDs go out together, PROBES_PER_REQUEST to a GETNEXT; a request the agent
+ * refuses whole (an SNMPv1 agent at the end of its view) is asked again one OID at a time.
+ */
+async function probeFamilies(client: SnmpClient): Promise<SnmpResult<Profile | null>> {
+  const asked = profiles.flatMap((profile) => profile.detect.probe.map((oid) => ({ profile, oid })));
+  const has = new Set<string>();
+  const answered = (oid: string, vb: { oid: string; value: unknown } | undefined) => vb !== undefined && vb.value !== undefined && vb.value !== null && vb.oid.startsWith(`${oid}.`);
+  for (let i = 0; i < asked.length; i += PROBES_PER_REQUEST) {
+    const batch = asked.slice(i, i + PROBES_PER_REQUEST).map((a) => a.oid);
+    const next = await client.getNext(batch);
+    if (next.ok && next.value.length === batch.length) {
+      batch.forEach((oid, j) => { if (answered(oid, next.value[j])) has.add(oid); });
+      continue;
+    }
+    if (!next.ok && /timed out/.test(next.error)) return next;
+    for (const oid of batch) {
+      const one = await client.getNext([oid]);
+      if (!one.ok) {
+        if (/timed out/.test(one.error)) return one;
         continue;
       }
-      const vb = next.value[0];
-      if (vb && vb.value !== undefined && vb.oid.startsWith(`${oid}.`)) return { ok: true, value: { profile, how: 'probe', sysObjectId } };
+      if (answered(oid, one.value[0])) has.add(oid);
     }
   }
-  return { ok: false, error: `no profile matches (sysObjectID ${sysObjectId ?? 'missing'})` };
+  return { ok: true, value: asked.find((a) => has.has(a.oid))?.profile ?? null };
 }
 
 /** The poller's view: just the profile. */
