@@ -8,13 +8,13 @@ import { startApp, type App } from '../src/app.js';
 import { parseConfigText } from '../src/config/load-config.js';
 import type { ApiPdu } from '../src/http/api-types.js';
 import { waitFor } from './helpers/demo-config.js';
-import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
+import { fixtureRecordingsDir, startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('Breakerbox polling recorded devices', () => {
   let sim: Snmpsim;
   let app: App;
   before(async () => {
-    sim = await startSnmpsim();
+    sim = await startSnmpsim(undefined, [], [fixtureRecordingsDir()]);
     const device = (name: string, community: string) => `  - {name: ${name}, rack: r1, address: "127.0.0.1:${sim.port}", outlets: 48, snmp: {version: "2c", community: ${community}}}`;
     const config = parseConfigText(`sites: [{name: Lab, rows: [{name: row 1, racks: [r1]}]}]
 pdus:
@@ -22,6 +22,9 @@ ${device('rack-pdu', 'apc_ap7900b')}
 ${device('ups-1', 'apc_smt750x-nmc2')}
 ${device('cdu-1', 'sentry3_switched')}
 ${device('ats-1', 'apc_ats')}
+${device('strip-x', 'unknown_device')}
+nodes:
+  - {name: web-1, rack: r1, address: "127.0.0.1:9", psus: [{pdu: strip-x, outlet: 1}], snmp: {version: "2c", community: public}}
 settings: {pollInterval: 2s, http: {port: 0, host: 127.0.0.1}, traps: {enabled: false}}
 `, 'lab.yaml');
     app = await startApp({ config, stateDir: mkdtempSync(join(tmpdir(), 'bb-real-')), logLevel: 'silent' });
@@ -34,7 +37,7 @@ settings: {pollInterval: 2s, http: {port: 0, host: 127.0.0.1}, traps: {enabled: 
   it('detects each family and serves its normalized reading', async () => {
     const pdus = await waitFor('all four read', async () => {
       const list = (await (await fetch(`${app.url}/api/pdus`)).json()) as ApiPdu[];
-      return list.every((p) => p.reachable && p.profile) && list;
+      return list.filter((p) => p.reachable && p.profile).length === 4 && list;
     }, 20_000);
     const by = new Map(pdus.map((p) => [p.name, p]));
     assert.equal(by.get('rack-pdu')!.profile, 'apc-rpdu2');
@@ -54,5 +57,14 @@ settings: {pollInterval: 2s, http: {port: 0, host: 127.0.0.1}, traps: {enabled: 
     const ats = by.get('ats-1')!;
     assert.equal(ats.kind, 'ats');
     assert.equal(ats.ats!.activeSource, 'A');
+  });
+
+  it('a device no profile reads is there, its power unknown: never "down", never dark', async () => {
+    const strip = await waitFor('the strip polled', async () => ((await (await fetch(`${app.url}/api/pdus`)).json()) as ApiPdu[]).find((p) => p.name === 'strip-x' && p.lastPollAt !== null), 20_000);
+    assert.equal(strip.reachable, true);
+    assert.equal(strip.dark, false);
+    assert.match(strip.error ?? '', /^no profile matches \(sysObjectID 1\.3\.6\.1\.4\.1\.99999\.7\.1\)/);
+    const node = ((await (await fetch(`${app.url}/api/nodes`)).json()) as { name: string; power: string }[]).find((n) => n.name === 'web-1')!;
+    assert.equal(node.power, 'unknown', 'the strip\'s feed is unknown, so is the node\'s power');
   });
 });

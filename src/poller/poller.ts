@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { SnmpCredentials } from '../config/schema.js';
 import type { NewEvent } from '../events/event-log.js';
+import { answeredWithoutProfile } from '../profiles/detect.js';
 import type { Profile } from '../profiles/profile.js';
 import type { NodeReading } from './read-node.js';
 import { NetSnmpClient, parseAddress, type SnmpClient, type SnmpResult, type SnmpTarget } from '../snmp/snmp-client.js';
@@ -80,7 +81,8 @@ interface Scheduled {
 }
 
 type Outcome =
-  | { kind: 'pdu'; result: SnmpResult<DeviceReading> }
+  /** `answered`: it failed, but the device answered (no profile reads it): there, its power unknown. */
+  | { kind: 'pdu'; result: SnmpResult<DeviceReading>; answered?: boolean }
   | { kind: 'node'; result: SnmpResult<NodeReading>; walked: boolean };
 
 
@@ -319,7 +321,7 @@ export class Poller {
     }
     if (!device.profile) {
       const detected = await client.detect(target.profile ?? 'auto');
-      if (!detected.ok) return { kind: 'pdu', result: detected };
+      if (!detected.ok) return { kind: 'pdu', result: detected, answered: answeredWithoutProfile(detected.error) };
       device.profile = detected.value;
       this.options.log.info({ pdu: target.name, profile: detected.value.name }, 'profile selected');
     }
@@ -348,7 +350,7 @@ export class Poller {
       return;
     }
     const r = outcome.result;
-    store.recordPdu(target.name, at, r.ok ? { ok: true, reading: r.value } : failed(r));
+    store.recordPdu(target.name, at, r.ok ? { ok: true, reading: r.value } : outcome.answered ? { ok: false, error: r.error, answered: true } : failed(r));
   }
 
   /** Marks a device misbehaving: its reading from this poll is dropped, an event is raised once, and it is polled with backoff. */

@@ -25,8 +25,12 @@ export async function detect(client: SnmpClient, wanted = 'auto'): Promise<SnmpR
   const found = await probeFamilies(client);
   if (!found.ok) return found;
   if (found.value) return { ok: true, value: { profile: found.value, how: 'probe', sysObjectId } };
-  return { ok: false, error: `no profile matches (sysObjectID ${sysObjectId ?? 'missing'})` };
+  return { ok: false, error: `${NO_PROFILE} (sysObjectID ${sysObjectId ?? 'missing'})` };
 }
+
+/** How detection says a device answered but is of no family it knows. */
+export const NO_PROFILE = 'no profile matches';
+export const answeredWithoutProfile = (error: string): boolean => error.startsWith(NO_PROFILE);
 
 /** Characteristic objects asked per request: a device with no profile is told apart in a few round trips. */
 const PROBES_PER_REQUEST = 16;
