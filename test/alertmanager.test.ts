@@ -51,6 +51,7 @@ describe('pages to a real Alertmanager', { timeout: 120_000 }, () => {
     assert.equal(a.status.state, 'active');
     assert.match(a.annotations.summary!, /^\[CRITICAL\] dal3-r07-a bank 1: breaker tripped, 20 nodes down$/);
     assert.match(a.annotations.impact!, /20 nodes lost power \(scan-057\.\.scan-076\)/);
+    assert.deepEqual([a.annotations.pools, a.annotations.services], ['scanners', 'Inbound mail scanning, Outbound mail scanning']);
     assert.ok(Date.parse(a.endsAt) > Date.now(), 'firing: its end is ahead, moved on by every refresh');
   });
 

@@ -53,9 +53,12 @@ export function alertmanagerAlert(kind: PageKind, story: Story, text: StoryText,
   const a = story.root;
   const labels: Record<string, string> = { alertname: a.rule, severity: story.severity, source: 'breakerbox', subject: a.subject.name };
   for (const [k, v] of Object.entries(a.labels)) if (v) labels[k] = v;
+  // The pools and services it hits change as nodes join and leave the story: annotations, since
+  // Alertmanager knows an alert by its labels, which must be the same from firing to resolved.
+  const hit = { ...(text.pools?.length ? { pools: text.pools.join(', ') } : {}), ...(text.services?.length ? { services: text.services.join(', ') } : {}) };
   return {
     labels,
-    annotations: { summary: text.title, cause: text.cause, impact: text.impact, action: text.action, ...(a.acknowledged ? { acknowledged: `${a.acknowledged.by}: ${a.acknowledged.reason}` } : {}), ...(kind === 'flapping' ? { flapping: 'true' } : {}) },
+    annotations: { summary: text.title, cause: text.cause, impact: text.impact, action: text.action, ...hit, ...(a.acknowledged ? { acknowledged: `${a.acknowledged.by}: ${a.acknowledged.reason}` } : {}), ...(kind === 'flapping' ? { flapping: 'true' } : {}) },
     startsAt: new Date(a.firedAt ?? a.since).toISOString(),
     endsAt: new Date(kind === 'resolve' ? a.resolvedAt ?? now : now + ALERTMANAGER_HOLD_MS).toISOString(),
     ...(text.link ? { generatorURL: text.link } : {}),

@@ -34,7 +34,8 @@ export interface StoryText {
   impact: string;
   action: string;
   link: string | null;
-  /** The services the story touches (also told in `impact`); absent in pages queued by older versions. */
+  /** The pools and services the story touches (also told in `impact`); absent in pages queued by older versions. */
+  pools?: string[];
   services?: string[];
 }
 
@@ -102,7 +103,7 @@ export function storyText(story: Story, ctx: StoryContext): StoryText {
     : root.subject.kind === 'node' && lost.length + degraded.length > 1 && root.causes[0] ? root.causes[0] // many nodes, one cause no alert stands for
       : `${root.subject.name}: ${ruleText(root)}`;
   const title = `[${story.severity.toUpperCase()}] ${what}${size}`;
-  return { title: title.length > 78 ? `${title.slice(0, 77)}…` : title, cause, impact, action, link: ctx.link(root.labels), services };
+  return { title: title.length > 78 ? `${title.slice(0, 77)}…` : title, cause, impact, action, link: ctx.link(root.labels), pools, services };
 }
 
 function ruleText(a: Alert): string {
