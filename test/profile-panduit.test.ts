@@ -104,3 +104,10 @@ describe('panduit phases, outlets and probes, as the MIB describes them', () => 
     assert.deepEqual([inlet.index, inlet.voltage.value, inlet.current.value, inlet.frequency.value, inlet.power.value], [1, 120.1, 3.52, 60, 800]);
   });
 });
+
+describe('panduit traps', () => {
+  it('severity notifications: critical and warning are alarms, cleared clears, test is a test', () => {
+    const event = (n: number) => panduitPdu.traps?.find((t) => t.oid === `1.3.6.1.4.1.19536.10.1.6.${n}`)?.event;
+    assert.deepEqual([1, 2, 3, 4, 5].map(event), ['alarm', 'alarm', undefined, 'alarm-cleared', 'test']);
+  });
+});

@@ -124,4 +124,11 @@ export const panduitPdu: Profile = {
       constants: { kind: 'humidity' },
     },
   ],
+  // pdug5Traps: severity-only notifications; trapCode "identifies the event" but the MIB lists no codes, so none is read.
+  traps: [
+    { oid: `${G5}.6.1`, name: 'trapCritical', event: 'alarm' },
+    { oid: `${G5}.6.2`, name: 'trapWarning', event: 'alarm' },
+    { oid: `${G5}.6.4`, name: 'trapCleared', event: 'alarm-cleared' },
+    { oid: `${G5}.6.5`, name: 'trapTest', event: 'test' },
+  ],
 };
