@@ -116,3 +116,17 @@ describe('megatec-ups as the MIBs describe it', () => {
     assert.deepEqual([result.value.ups?.source, result.value.ups?.batteryStatus], ['unknown', 'unknown']);
   });
 });
+
+describe('megatec-ups traps', () => {
+  it('XPPC-MIB and EPPC-MIB v1 traps (enterprise.0.specific) say on battery and back on mains', () => {
+    const event = (oid: string) => megatecUps.traps?.find((t) => t.oid === oid)?.event;
+    assert.deepEqual(
+      [event('1.3.6.1.4.1.935.0.5'), event('1.3.6.1.4.1.935.0.9'), event('1.3.6.1.4.1.935.0.7'), event('1.3.6.1.4.1.935.0.32')],
+      ['on-battery', 'on-mains', 'battery-low', 'on-bypass'],
+    );
+    assert.deepEqual(
+      [event('1.3.6.1.4.1.935.10.1.2.0.7'), event('1.3.6.1.4.1.935.10.1.2.0.8'), event('1.3.6.1.4.1.935.10.1.2.0.3')],
+      ['on-battery', 'on-mains', 'battery-low'],
+    );
+  });
+});

@@ -15,6 +15,7 @@ const three = `${x}.8`; // upsThreePhase
 const e = `${PPC}.10.1.1`; // EPPC-MIB upsE
 const eInput = `${e}.2.16.1`; // upsESystemInputEntry (index: phase 1..3)
 const eOutput = `${e}.2.18.1`; // upsESystemOutputEntry
+const ETRAPS = `${PPC}.10.1.2`; // EPPC-MIB upsETraps
 const PROBE = '1.3.6.1.4.1.13409.1.1'; // PROBE-MIB probeStatus
 
 const text: ValueSpec = { type: 'string' };
@@ -150,5 +151,50 @@ export const megatecUps: Profile = {
     { entity: 1, scalars: { value: at(`${PROBE}.1.0`, celsius) }, constants: { kind: 'temperature' } }, // probeStatusTemperature
     { entity: 2, scalars: { value: at(`${PROBE}.2.0`, percent) }, constants: { kind: 'humidity' } }, // probeStatusHumidity
     // XPPC-MIB's upsEnvTemperature and upsEnvHumidity name no unit: not read.
+  ],
+  // SNMPv1 TRAP-TYPEs, read from their DESCRIPTIONs (enterprise E, specific N → E.0.N): XPPC-MIB's under ppc,
+  // EPPC-MIB's under upsETraps (upsAgent 2). The environment and module notifications stay out: nothing here reads them.
+  traps: [
+    { oid: `${PPC}.0.1`, name: 'communicationLost', event: 'communication-lost' },
+    { oid: `${PPC}.0.2`, name: 'upsOverLoad', event: 'overload' },
+    { oid: `${PPC}.0.3`, name: 'upsDiagnosticsFailed', event: 'alarm' },
+    { oid: `${PPC}.0.4`, name: 'upsDischarged', event: 'test' }, // "started a runtime calibration discharge"
+    { oid: `${PPC}.0.5`, name: 'upsOnBattery', event: 'on-battery' },
+    { oid: `${PPC}.0.6`, name: 'boostOn', event: 'alarm' }, // still on mains
+    { oid: `${PPC}.0.7`, name: 'lowBattery', event: 'battery-low' },
+    { oid: `${PPC}.0.8`, name: 'communicationEstablished', event: 'communication-restored' },
+    { oid: `${PPC}.0.9`, name: 'powerRestored', event: 'on-mains' },
+    { oid: `${PPC}.0.10`, name: 'upsDiagnosticsPassed', event: 'test' },
+    { oid: `${PPC}.0.11`, name: 'returnFromLowBattery', event: 'battery-low-cleared' },
+    { oid: `${PPC}.0.12`, name: 'upsTurnedOff', event: 'alarm' },
+    { oid: `${PPC}.0.13`, name: 'upsSleeping', event: 'alarm' }, // "power to the load will be cut off"
+    { oid: `${PPC}.0.14`, name: 'upsWokeUp', event: 'alarm-cleared' },
+    { oid: `${PPC}.0.28`, name: 'upsLoadNormal', event: 'overload-cleared' },
+    { oid: `${PPC}.0.32`, name: 'upsBypass', event: 'on-bypass' },
+    { oid: `${PPC}.0.51`, name: 'upsTest', event: 'test' },
+    { oid: `${PPC}.0.53`, name: 'upsBypassReturn', event: 'on-mains' },
+    { oid: `${PPC}.0.60`, name: 'upsBypassMode', event: 'on-bypass' }, // static switch in bypass mode
+    { oid: `${PPC}.0.62`, name: 'upsOverLoadShutdown', event: 'overload' },
+    { oid: `${PPC}.0.67`, name: 'upsLowBatteryShutdown', event: 'battery-discharged' },
+    { oid: `${ETRAPS}.0.1`, name: 'upsEPowerFail', event: 'alarm' }, // utility power not available: on-battery is its own notification (7)
+    { oid: `${ETRAPS}.0.2`, name: 'upsEPowerRestored', event: 'alarm-cleared' },
+    { oid: `${ETRAPS}.0.3`, name: 'upsELowBattery', event: 'battery-low' },
+    { oid: `${ETRAPS}.0.4`, name: 'upsEReturnFromLowBattery', event: 'battery-low-cleared' },
+    { oid: `${ETRAPS}.0.5`, name: 'upsEFailed', event: 'alarm' },
+    { oid: `${ETRAPS}.0.6`, name: 'upsEOk', event: 'alarm-cleared' },
+    { oid: `${ETRAPS}.0.7`, name: 'upsEOnBattery', event: 'on-battery' },
+    { oid: `${ETRAPS}.0.8`, name: 'upsENotOnBattery', event: 'on-mains' },
+    { oid: `${ETRAPS}.0.9`, name: 'upsETestInProgress', event: 'test' },
+    { oid: `${ETRAPS}.0.10`, name: 'upsETestOver', event: 'test' },
+    { oid: `${ETRAPS}.0.11`, name: 'upsEBypassOn', event: 'on-bypass' },
+    { oid: `${ETRAPS}.0.12`, name: 'upsEOnline', event: 'on-mains' }, // "not on Bypass and return to normal status"
+    { oid: `${ETRAPS}.0.13`, name: 'upsECommunicationLost', event: 'communication-lost' },
+    { oid: `${ETRAPS}.0.14`, name: 'upsECommunicationEstablished', event: 'communication-restored' },
+    { oid: `${ETRAPS}.0.15`, name: 'upsEGoingShutdown', event: 'alarm' },
+    { oid: `${ETRAPS}.0.16`, name: 'upsEShutdownCancelled', event: 'alarm-cleared' },
+    { oid: `${ETRAPS}.0.21`, name: 'upsESleeping', event: 'alarm' }, // power to the load cut off
+    { oid: `${ETRAPS}.0.22`, name: 'upsEWokeUp', event: 'alarm-cleared' },
+    { oid: `${ETRAPS}.0.25`, name: 'upsEOverLoad', event: 'overload' },
+    { oid: `${ETRAPS}.0.26`, name: 'upsENotOverLoad', event: 'overload-cleared' },
   ],
 };
