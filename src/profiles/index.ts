@@ -10,6 +10,10 @@ import { cyberpowerEpdu } from './cyberpower-epdu.js';
 import { cyberpowerUps } from './cyberpower-ups.js';
 import { eatonUps } from './eaton-ups.js';
 import { vertivGeist } from './vertiv-geist.js';
+import { megatecUps } from './megatec-ups.js';
+import { panduitPdu } from './panduit.js';
+import { gudeEpc } from './gude-epc.js';
+import { schleifenbauer } from './schleifenbauer.js';
 import { upsMib } from './ups-mib.js';
 import { entitySensor } from './entity-sensor.js';
 
@@ -30,6 +34,10 @@ export const profiles: readonly Profile[] = [
   servertechSentry4,
   eatonUps,
   vertivGeist,
+  megatecUps,
+  panduitPdu,
+  gudeEpc,
+  schleifenbauer,
   // fallbacks: standard MIBs any vendor may serve (keep these last)
   upsMib,
   entitySensor,
