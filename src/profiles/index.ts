@@ -10,6 +10,7 @@ import { cyberpowerEpdu } from './cyberpower-epdu.js';
 import { cyberpowerUps } from './cyberpower-ups.js';
 import { eatonUps } from './eaton-ups.js';
 import { vertivGeist } from './vertiv-geist.js';
+import { trippLiteAts, trippLitePdu, trippLiteUps } from './tripplite.js';
 import { megatecUps } from './megatec-ups.js';
 import { panduitPdu } from './panduit.js';
 import { gudeEpc } from './gude-epc.js';
@@ -34,6 +35,9 @@ export const profiles: readonly Profile[] = [
   servertechSentry4,
   eatonUps,
   vertivGeist,
+  trippLiteAts,
+  trippLiteUps,
+  trippLitePdu,
   megatecUps,
   panduitPdu,
   gudeEpc,
