@@ -15,6 +15,10 @@ import { megatecUps } from './megatec-ups.js';
 import { panduitPdu } from './panduit.js';
 import { gudeEpc } from './gude-epc.js';
 import { schleifenbauer } from './schleifenbauer.js';
+import { hpePdu } from './hpe-pdu.js';
+import { hpeUps } from './hpe-ups.js';
+import { dellRpdu } from './dell-rpdu.js';
+import { dellUps } from './dell-ups.js';
 import { upsMib } from './ups-mib.js';
 import { entitySensor } from './entity-sensor.js';
 
@@ -42,6 +46,10 @@ export const profiles: readonly Profile[] = [
   panduitPdu,
   gudeEpc,
   schleifenbauer,
+  hpePdu,
+  hpeUps,
+  dellRpdu,
+  dellUps,
   // fallbacks: standard MIBs any vendor may serve (keep these last)
   upsMib,
   entitySensor,
