@@ -19,6 +19,9 @@ import { hpePdu } from './hpe-pdu.js';
 import { hpeUps } from './hpe-ups.js';
 import { dellRpdu } from './dell-rpdu.js';
 import { dellUps } from './dell-ups.js';
+import { liebertPdu } from './liebert-pdu.js';
+import { liebertUps } from './liebert-ups.js';
+import { vertivIta2 } from './vertiv-ita2.js';
 import { upsMib } from './ups-mib.js';
 import { entitySensor } from './entity-sensor.js';
 
@@ -50,6 +53,9 @@ export const profiles: readonly Profile[] = [
   hpeUps,
   dellRpdu,
   dellUps,
+  liebertPdu,
+  liebertUps,
+  vertivIta2,
   // fallbacks: standard MIBs any vendor may serve (keep these last)
   upsMib,
   entitySensor,
