@@ -2,27 +2,19 @@
 // (test/fixtures/snmprec), served by snmpsim, detected and read end to end; then what the fixtures leave out.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { DeviceReading, Measure } from '../src/model.js';
+import type { Measure } from '../src/model.js';
 import { detect } from '../src/profiles/detect.js';
 import { dellUps } from '../src/profiles/dell-ups.js';
 import { readDevice } from '../src/profiles/read-device.js';
 import { TrapClassifier } from '../src/traps/classify.js';
 import { profiles } from '../src/profiles/index.js';
 import { FakeSnmpClient } from './helpers/fake-snmp.js';
+import { detectAndRead } from './helpers/check-recording.js';
 import { fixtureRecordingsDir, startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 const v = (m: Measure) => m.value;
 const unknown = { value: null, quality: 'unknown' };
 
-async function read(sim: Snmpsim, recording: string, profile: string): Promise<DeviceReading> {
-  const client = sim.client(recording);
-  const detected = await detect(client);
-  assert.ok(detected.ok, detected.ok ? '' : detected.error);
-  assert.deepEqual([detected.value.profile.name, detected.value.how], [profile, 'sysObjectID']);
-  const result = await readDevice(client, detected.value.profile);
-  assert.ok(result.ok, result.ok ? '' : result.error);
-  return result.value;
-}
 
 describe('Dell through the dell-rpdu and dell-ups profiles', () => {
   let sim: Snmpsim;
@@ -30,7 +22,7 @@ describe('Dell through the dell-rpdu and dell-ups profiles', () => {
   after(async () => { await sim?.stop(); });
 
   it('a switched rack PDU: hundredths of kW, tenths of kWh and A, outlet states on(1) off(2), sensors by comm status', async () => {
-    const r = await read(sim, 'dell_rpdu_fixture', 'dell-rpdu');
+    const r = await detectAndRead(sim, 'dell_rpdu_fixture', 'dell-rpdu');
     assert.deepEqual(r.identity, { vendor: 'Dell', model: 'H1P6U', serial: 'CN0H1P6U1234', firmware: 'v1.0.4', name: 'dal3-r09-b' });
     assert.deepEqual([v(r.power), v(r.energy), r.loadState], [1840, 5237.1, 'normal']);
     assert.deepEqual(r.phases.map((p) => [p.index, v(p.voltage), v(p.current), v(p.power), p.loadState]), [[1, 230, 8.3, 1840, 'normal']]);
@@ -51,7 +43,7 @@ describe('Dell through the dell-rpdu and dell-ups profiles', () => {
   });
 
   it('a UPS on battery with a low battery: the card\'s own seconds remaining before the UPS-MIB\'s minutes; the probe in tenths', async () => {
-    const r = await read(sim, 'dell_ups_fixture', 'dell-ups');
+    const r = await detectAndRead(sim, 'dell_ups_fixture', 'dell-ups');
     assert.deepEqual(r.identity, { vendor: 'DELL', model: 'Dell Online Rack UPS 5600W', serial: 'CN0J730N1234', firmware: '01.18.0004', name: 'dal3-ups-2' });
     const u = r.ups!;
     assert.deepEqual([u.source, u.batteryStatus], ['battery', 'low']);

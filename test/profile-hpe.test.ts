@@ -3,26 +3,16 @@
 // served by snmpsim, detected and read end to end.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { DeviceReading, Measure } from '../src/model.js';
-import { detect } from '../src/profiles/detect.js';
+import type { Measure } from '../src/model.js';
 import { readDevice } from '../src/profiles/read-device.js';
 import { hpePdu } from '../src/profiles/hpe-pdu.js';
-import { checkRecording } from './helpers/check-recording.js';
+import { checkRecording, detectAndRead } from './helpers/check-recording.js';
 import { FakeSnmpClient } from './helpers/fake-snmp.js';
 import { fixtureRecordingsDir, startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 const v = (m: Measure) => m.value;
 const unknown = { value: null, quality: 'unknown' };
 
-async function read(sim: Snmpsim, recording: string, profile: string): Promise<DeviceReading> {
-  const client = sim.client(recording);
-  const detected = await detect(client);
-  assert.ok(detected.ok, detected.ok ? '' : detected.error);
-  assert.deepEqual([detected.value.profile.name, detected.value.how], [profile, 'sysObjectID']);
-  const result = await readDevice(client, detected.value.profile);
-  assert.ok(result.ok, result.ok ? '' : result.error);
-  return result.value;
-}
 
 describe('HPE through the hpe-pdu and hpe-ups profiles', () => {
   let sim: Snmpsim;
@@ -49,7 +39,7 @@ describe('HPE through the hpe-pdu and hpe-ups profiles', () => {
   });
 
   it('a G2 intelligent PDU (pdu2): mV, mA, Wh and thousandths of PF scaled; breakers on and off; outlet states; -1 unknown', async () => {
-    const r = await read(sim, 'hpe_pdu_fixture', 'hpe-pdu');
+    const r = await detectAndRead(sim, 'hpe_pdu_fixture', 'hpe-pdu');
     assert.deepEqual(r.identity, { vendor: 'HPE', model: 'HPE G2 Metered & Switched 3Ph 22kVA', serial: 'CN98765432', firmware: '2.0.22', name: 'dal3-r07-a' });
     assert.deepEqual([v(r.power), v(r.energy)], [3300, 1234.567]);
     const inlet = r.inlets[0]!;
@@ -75,7 +65,7 @@ describe('HPE through the hpe-pdu and hpe-ups profiles', () => {
   });
 
   it('a UPS network module on battery: source, runtime in s, voltages, load; what the MIB lacks stays unknown', async () => {
-    const r = await read(sim, 'hpe_ups_fixture', 'hpe-ups');
+    const r = await detectAndRead(sim, 'hpe_ups_fixture', 'hpe-ups');
     assert.deepEqual([r.identity.vendor, r.identity.model, r.identity.firmware, r.identity.name], ['HP', 'HP R5000;AF465A;CN1234ABCD', 'INV: 1.27 NET: 2.1.0', 'dal3-ups-1']);
     const u = r.ups!;
     assert.equal(u.source, 'battery'); // upsOutputSource battery(5)

@@ -9,27 +9,19 @@ import { liebertUps } from '../src/profiles/liebert-ups.js';
 import { readDevice } from '../src/profiles/read-device.js';
 import { TrapClassifier } from '../src/traps/classify.js';
 import { FakeSnmpClient, type FakeMib } from './helpers/fake-snmp.js';
+import { detectAndRead } from './helpers/check-recording.js';
 import { fixtureRecordingsDir, startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 let sim: Snmpsim;
 before(async () => { sim = await startSnmpsim(undefined, [], [fixtureRecordingsDir()]); });
 after(async () => { await sim?.stop(); });
 
-async function detectAndRead(recording: string, profile: string, how: 'sysObjectID' | 'probe' = 'sysObjectID'): Promise<DeviceReading> {
-  const client = sim.client(recording);
-  const detected = await detect(client);
-  assert.ok(detected.ok, detected.ok ? '' : detected.error);
-  assert.deepEqual([detected.value.profile.name, detected.value.how], [profile, how]);
-  const result = await readDevice(client, detected.value.profile);
-  assert.ok(result.ok, result.ok ? '' : result.error);
-  return result.value;
-}
 
 const num = (m: { value: number | null; quality: string }) => (m.quality === 'ok' ? m.value : m.quality);
 
 describe('liebert-pdu: an MPH2 rack PDU on an RPC2 card (LIEBERT-GP-PDU-MIB)', () => {
   let r: DeviceReading;
-  before(async () => { r = await detectAndRead('liebert_pdu_fixture', 'liebert-pdu'); });
+  before(async () => { r = await detectAndRead(sim, 'liebert_pdu_fixture', 'liebert-pdu'); });
 
   it('reads the managed device identity before the card’s', () => {
     assert.deepEqual(r.identity, { vendor: 'Liebert', model: 'MPH2 MPHR3141', serial: '1734RP0042', firmware: '2.4.1.0', name: 'dal3-r07-a' });
@@ -77,7 +69,7 @@ describe('liebert-pdu: an MPH2 rack PDU on an RPC2 card (LIEBERT-GP-PDU-MIB)', (
 
 describe('liebert-ups: a GXT4 on an IntelliSlot card (LIEBERT-GP-POWER-MIB over UPS-MIB)', () => {
   let r: DeviceReading;
-  before(async () => { r = await detectAndRead('liebert_ups_fixture', 'liebert-ups'); });
+  before(async () => { r = await detectAndRead(sim, 'liebert_ups_fixture', 'liebert-ups'); });
 
   it('identity from the managed device; a blank unit name falls back to upsIdentName', () => {
     assert.deepEqual(r.identity, { vendor: 'Liebert', model: 'GXT4-3000RT230', serial: '1422300123AFA', firmware: 'U155', name: 'ups-dal3-a' });

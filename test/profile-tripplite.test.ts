@@ -8,7 +8,7 @@ import { detect } from '../src/profiles/detect.js';
 import { readDevice } from '../src/profiles/read-device.js';
 import { trippLiteAts, trippLitePdu, trippLiteUps } from '../src/profiles/tripplite.js';
 import { TrapClassifier } from '../src/traps/classify.js';
-import { checkRecording } from './helpers/check-recording.js';
+import { checkRecording, detectAndRead } from './helpers/check-recording.js';
 import { FakeSnmpClient, withSysObjectId } from './helpers/fake-snmp.js';
 import { fixtureRecordingsDir, startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
@@ -16,15 +16,6 @@ let sim: Snmpsim;
 before(async () => { sim = await startSnmpsim(undefined, [], [fixtureRecordingsDir()]); });
 after(async () => { await sim?.stop(); });
 
-async function detectAndRead(recording: string, profile: string, how: 'sysObjectID' | 'probe'): Promise<DeviceReading> {
-  const client = sim.client(recording);
-  const detected = await detect(client);
-  assert.ok(detected.ok, detected.ok ? '' : detected.error);
-  assert.deepEqual([detected.value.profile.name, detected.value.how], [profile, how]);
-  const result = await readDevice(client, detected.value.profile);
-  assert.ok(result.ok, result.ok ? '' : result.error);
-  return result.value;
-}
 
 /** The value when trusted, else its quality. */
 const num = (m: Measure) => (m.quality === 'ok' ? m.value : m.quality);
@@ -49,7 +40,7 @@ describe('Tripp Lite PDU recording through the tripplite-pdu profile', () => {
 
 describe('tripplite-pdu: a switched PDU with an EnviroSense probe, from the MIB', () => {
   let r: DeviceReading;
-  before(async () => { r = await detectAndRead('tripplite_pdu_fixture', 'tripplite-pdu', 'sysObjectID'); });
+  before(async () => { r = await detectAndRead(sim, 'tripplite_pdu_fixture', 'tripplite-pdu', 'sysObjectID'); });
 
   it('identity of the agent’s first device; the device total in W', () => {
     assert.deepEqual(r.identity, { vendor: 'Tripp Lite', model: 'PDUMH20NET', serial: '2716AV0PD812300123', firmware: '12.04.0055', name: 'dal3-r07-a' });
@@ -91,7 +82,7 @@ describe('tripplite-pdu: a switched PDU with an EnviroSense probe, from the MIB'
 describe('tripplite-ups: a UPS on battery, from the MIB', () => {
   let r: DeviceReading;
   // PowerAlert answers tlpDevice as the sysObjectID of every kind of device: the UPS is found by its objects.
-  before(async () => { r = await detectAndRead('tripplite_ups_fixture', 'tripplite-ups', 'probe'); });
+  before(async () => { r = await detectAndRead(sim, 'tripplite_ups_fixture', 'tripplite-ups', 'probe'); });
 
   it('identity, and the UPS block: source, battery, runtime in s, 0.1 V, 0.01 A, 0.1 Hz, 0.1 °C, 0.01 %', () => {
     assert.deepEqual(r.identity, { vendor: 'Tripp Lite', model: 'SMART1500RMXLN', serial: '2745CV0SM850500042', firmware: '15.5.3', name: 'dal3-ups-1' });
@@ -117,7 +108,7 @@ describe('tripplite-ups: a UPS on battery, from the MIB', () => {
 
 describe('tripplite-ats: an ATS that lost source A, from the MIB', () => {
   let r: DeviceReading;
-  before(async () => { r = await detectAndRead('tripplite_ats_fixture', 'tripplite-ats', 'sysObjectID'); });
+  before(async () => { r = await detectAndRead(sim, 'tripplite_ats_fixture', 'tripplite-ats', 'sysObjectID'); });
 
   it('on source B, redundancy lost; the sources as inlets 1 (A) and 2 (B)', () => {
     assert.deepEqual(r.identity, { vendor: 'Tripp Lite', model: 'PDUMH20ATNET', serial: '2833AV0AT900100007', firmware: '12.06.0068', name: 'dal3-r07-ats' });

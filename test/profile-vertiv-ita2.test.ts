@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DeviceReading } from '../src/model.js';
-import { detect } from '../src/profiles/detect.js';
 import { readDevice } from '../src/profiles/read-device.js';
 import { vertivIta2 } from '../src/profiles/vertiv-ita2.js';
 import { FakeSnmpClient } from './helpers/fake-snmp.js';
+import { detectAndRead } from './helpers/check-recording.js';
 import { fixtureRecordingsDir, startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 const num = (m: { value: number | null; quality: string }) => (m.quality === 'ok' ? m.value : m.quality);
@@ -16,13 +16,7 @@ describe('vertiv-ita2: a three-phase ITA2 on mains', () => {
   let r: DeviceReading;
   before(async () => {
     sim = await startSnmpsim(undefined, [], [fixtureRecordingsDir()]);
-    const client = sim.client('vertiv_ita2_fixture');
-    const detected = await detect(client);
-    assert.ok(detected.ok, detected.ok ? '' : detected.error);
-    assert.deepEqual([detected.value.profile.name, detected.value.how], ['vertiv-ita2', 'sysObjectID']);
-    const result = await readDevice(client, detected.value.profile);
-    assert.ok(result.ok, result.ok ? '' : result.error);
-    r = result.value;
+    r = await detectAndRead(sim, 'vertiv_ita2_fixture', 'vertiv-ita2');
   });
   after(async () => { await sim?.stop(); });
 

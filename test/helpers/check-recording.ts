@@ -1,7 +1,7 @@
 // One recording, end to end: snmpsim serves it, the poller's detection picks a profile, the reader reads it.
 import assert from 'node:assert/strict';
 import type { DeviceReading } from '../../src/model.js';
-import { detectProfile } from '../../src/profiles/detect.js';
+import { detect, detectProfile } from '../../src/profiles/detect.js';
 import { readDevice } from '../../src/profiles/read-device.js';
 import { compareWithOracle, loadOracle, type Coverage } from './oracle.js';
 import type { Snmpsim } from './snmpsim.js';
@@ -17,6 +17,17 @@ export interface RecordingExpectations {
   ats?: boolean;
   /** At least this many oracle sensors must be covered (read from the oracle's own OID). */
   minCovered: number;
+}
+
+/** Detects a recording's family (asserting which profile, and how it was found) and reads it once. */
+export async function detectAndRead(sim: Snmpsim, recording: string, profile: string, how: 'sysObjectID' | 'probe' = 'sysObjectID'): Promise<DeviceReading> {
+  const client = sim.client(recording);
+  const detected = await detect(client);
+  assert.ok(detected.ok, detected.ok ? '' : detected.error);
+  assert.deepEqual([detected.value.profile.name, detected.value.how], [profile, how]);
+  const result = await readDevice(client, detected.value.profile);
+  assert.ok(result.ok, result.ok ? '' : result.error);
+  return result.value;
 }
 
 /** Detects and reads a recording; asserts profile, counts, and that every covered oracle sensor matches. */
