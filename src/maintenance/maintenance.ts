@@ -21,6 +21,8 @@ export class Maintenance {
   private compiled: { from: Config['maintenance']; windows: Window[] } | null = null;
   private covered: { topology: Topology; byName: Map<string, Coverage> } | null = null;
   private phases = new Map<string, WindowState['phase']>();
+  /** Each window's state, kept until its next change: asked for every alert and every pool member, worked out once. */
+  private readonly states = new WeakMap<Window, { state: WindowState; from: number; until: number }>();
   private timer: { cancel(): void } | null = null;
   private stopped = false;
   private readonly listeners: ((ended: WindowState[]) => void)[] = [];
@@ -53,6 +55,14 @@ export class Maintenance {
     return this.compiled.windows;
   }
 
+  private stateOf(w: Window, now: number): WindowState {
+    const kept = this.states.get(w);
+    if (kept && kept.from <= now && now < kept.until) return kept.state;
+    const state = stateAt(w, now);
+    this.states.set(w, { state, from: now, until: nextChange([w], now) ?? Infinity });
+    return state;
+  }
+
   private coverageOf(w: Window): Coverage {
     const topology = this.deps.topology();
     if (this.covered?.topology !== topology) this.covered = { topology, byName: new Map() };
@@ -64,7 +74,7 @@ export class Maintenance {
   /** The window under way (not only draining ahead) that covers a thing with these labels: its alerts page nobody. */
   muting(labels: { node?: string; pdu?: string; pool?: string }, now = this.deps.clock.now()): WindowState | null {
     for (const w of this.windows()) {
-      const s = stateAt(w, now);
+      const s = this.stateOf(w, now);
       if (s.phase === 'active' && covers(this.coverageOf(w), labels)) return s;
     }
     return null;
@@ -79,7 +89,7 @@ export class Maintenance {
       if (w.drainLeadMs === null) continue;
       const c = this.coverageOf(w);
       if (!c.nodes.has(node) || (c.pools !== null && !c.pools.has(pool))) continue;
-      const s = stateAt(w, now);
+      const s = this.stateOf(w, now);
       if (s.phase !== 'draining' && s.phase !== 'active') continue;
       return { window: w.name, why: `maintenance window ${w.name} ${new Date(s.start!).toISOString()} to ${new Date(s.end!).toISOString()}: ${w.reason}` };
     }
@@ -90,7 +100,7 @@ export class Maintenance {
   holdsOut(window: string, now = this.deps.clock.now()): WindowState | null {
     const w = this.windows().find((x) => x.name === window);
     if (!w) return null;
-    const s = stateAt(w, now);
+    const s = this.stateOf(w, now);
     return s.phase === 'draining' || s.phase === 'active' ? s : null;
   }
 
@@ -99,7 +109,7 @@ export class Maintenance {
     const order = { active: 0, draining: 1, upcoming: 2, done: 3 };
     return this.windows().map((w) => {
       const c = this.coverageOf(w);
-      return { ...stateAt(w, now), racks: [...c.racks].sort(), nodes: c.nodes.size };
+      return { ...this.stateOf(w, now), racks: [...c.racks].sort(), nodes: c.nodes.size };
     }).sort((a, b) => order[a.phase] - order[b.phase] || (a.start ?? Infinity) - (b.start ?? Infinity));
   }
 
@@ -113,7 +123,7 @@ export class Maintenance {
     let changed = false;
     for (const w of this.windows()) {
       seen.add(w.name);
-      const s = stateAt(w, now);
+      const s = this.stateOf(w, now);
       const before = this.phases.get(w.name);
       this.phases.set(w.name, s.phase);
       if (before === s.phase || (before === undefined && (s.phase === 'upcoming' || s.phase === 'done'))) continue;
