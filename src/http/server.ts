@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import compression from 'compression';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import type { ApiEvent } from './api-types.js';
@@ -28,6 +28,15 @@ export interface HttpDeps {
   wallDir: string;
   log: Logger;
   clock: Clock;
+  /** Routes mounted under /api before the catch-all (history, events from storage…). */
+  apiExtras?: Router[];
+  /** `GET /metrics` in Prometheus text format, when given. */
+  metrics?: MetricsEndpoint | null;
+}
+
+export interface MetricsEndpoint {
+  contentType: string;
+  render(): Promise<string>;
 }
 
 export interface HttpServer {
@@ -61,6 +70,13 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
   if (deps.alerts) app.use('/api', alertRoutes(deps.readModel, deps.alerts));
   if (deps.sim) app.use('/api/sim', simRoutes(deps.sim, () => feed.poke()));
   if (deps.traps) app.use('/api/traps', trapRoutes(deps.traps));
+  for (const router of deps.apiExtras ?? []) app.use('/api', router);
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.get('/metrics', (_req, res, next) => {
+      metrics.render().then((text) => res.type(metrics.contentType).send(text), next);
+    });
+  }
   app.use(express.static(deps.wallDir, { index: 'index.html', maxAge: 0 }));
   app.use('/api', (_req: Request, res: Response) => { res.status(404).json({ error: 'no such endpoint', code: 'BB_ERR_NOT_FOUND' }); });
   app.use((err: Error & { status?: number; type?: string; code?: unknown }, _req: Request, res: Response, _next: NextFunction) => {
