@@ -16,7 +16,7 @@ import { decide, type GateOutcome, type MemberDecision } from './gates.js';
 import { frozenDomains, type FrozenDomain } from './mass-failure.js';
 import { OperatorError } from './operator-error.js';
 import { Ownership } from './ownership.js';
-import type { Blocked } from './safety-rules.js';
+import type { Blocked, SafetyRuleName } from './safety-rules.js';
 import { WorkQueue } from './work-queue.js';
 
 export type { DrainRecord } from './drain-store.js';
@@ -71,6 +71,8 @@ export class DrainController {
   private readonly notices: DrainNotices;
   private readonly ownership = new Ownership();
   private readonly poolListeners = new Set<(pool: string) => void>();
+  /** For GET /metrics: reconcile runs, and runs in which each safety rule blocked a drain. */
+  private readonly runs = { reconciles: 0, blocks: new Map<SafetyRuleName, number>() };
 
   constructor(private readonly deps: DrainControllerDeps) {
     for (const r of deps.store.drains()) this.bucket(this.drains, r.pool).set(r.node, r);
@@ -159,6 +161,11 @@ export class DrainController {
 
   holdsIn(pool: string): Hold[] {
     return [...(this.holds.get(pool)?.values() ?? [])];
+  }
+
+  /** Reconcile runs since start, and how many of them each safety rule blocked a drain in. */
+  counts(): { reconciles: number; blocks: ReadonlyMap<SafetyRuleName, number> } {
+    return this.runs;
   }
 
   /** Every pool with drains a safety rule refused. */
@@ -315,6 +322,7 @@ export class DrainController {
   }
 
   private async reconcile(poolName: string): Promise<void> {
+    this.runs.reconciles++;
     const pool = this.deps.topology().pools.get(poolName);
     if (!pool) {
       // Its records stay: shown as a removed pool, and in force again if it comes back.
@@ -338,6 +346,7 @@ export class DrainController {
     const faults = admitted.filter((n) => !outcome.planned.has(n));
     if (faults.length > 0) this.drainNow(pool, faults, view, now, shadow);
     if (planned.length > 0) this.drainPlanned(pool, planned, outcome.planned, now, shadow);
+    for (const rule of new Set(outcome.blocked.map((b) => b.rule))) this.runs.blocks.set(rule, (this.runs.blocks.get(rule) ?? 0) + 1);
     if (outcome.blocked.length === 0) this.blocked.delete(poolName);
     else this.blocked.set(poolName, outcome.blocked);
     this.notices.blocked(poolName, outcome.blocked);

@@ -184,6 +184,11 @@ export class WallFeed {
     }, ROUTINE_MS);
   }
 
+  /** Walls connected now (GET /metrics). */
+  clients(): number {
+    return this.watchers();
+  }
+
   private watchers(): number {
     return this.io.of('/').sockets.size;
   }

@@ -49,3 +49,35 @@ export class PollStats {
     return { pdu: this.kinds.pdu.times(), node: this.kinds.node.times() };
   }
 }
+
+/** One device's polls since it was added, for GET /metrics: how many, how the last took, why they failed. */
+export interface DevicePolls {
+  kind: 'pdu' | 'node';
+  name: string;
+  polls: number;
+  /** Asking → recorded of the last poll that got that far, ms (null before the first). */
+  lastMs: number | null;
+  /** Failed polls by failure kind (a fixed word: SnmpFailureKind, never the device's text). */
+  errors: Map<string, number>;
+}
+
+export class DevicePollCounts {
+  private readonly devices = new Map<string, DevicePolls>();
+
+  record(kind: 'pdu' | 'node', name: string, error: string | null, ms: number | null): void {
+    const key = `${kind}:${name}`;
+    const d = this.devices.get(key) ?? this.devices.set(key, { kind, name, polls: 0, lastMs: null, errors: new Map() }).get(key)!;
+    d.polls++;
+    if (ms !== null) d.lastMs = ms;
+    if (error !== null) d.errors.set(error, (d.errors.get(error) ?? 0) + 1);
+  }
+
+  /** A device no longer polled: its counts go with it (a counter that starts again is a reset to Prometheus). */
+  forget(kind: 'pdu' | 'node', name: string): void {
+    this.devices.delete(`${kind}:${name}`);
+  }
+
+  all(): IterableIterator<DevicePolls> {
+    return this.devices.values();
+  }
+}

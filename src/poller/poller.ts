@@ -11,7 +11,7 @@ import type { DeviceReading } from '../model.js';
 import type { StateStore } from '../state/state-store.js';
 import { FairLimiter, type Lane } from './fair-limiter.js';
 import { backoffDelay, deadlineFor, type PollLimits } from './poll-limits.js';
-import { PollStats, type PollTimes } from './poll-stats.js';
+import { DevicePollCounts, PollStats, type DevicePolls, type PollTimes } from './poll-stats.js';
 import { firstPollSpread, spreadPolls, untilPhase } from './poll-schedule.js';
 import { localIo, type DeviceIo } from './device-io.js';
 import { PollWorker, workerHeapMb } from './worker-io.js';
@@ -94,6 +94,7 @@ export class Poller {
   private readonly devices = new Map<string, Scheduled>();
   private readonly limit: FairLimiter;
   private readonly stats = new PollStats();
+  private readonly perDevice = new DevicePollCounts();
   private running = false;
   private settings: { timeoutMs: number; retries: number; concurrency: number };
   /** When the poller started: every device's phase counts from it. */
@@ -214,6 +215,11 @@ export class Poller {
   load(): { pdu: PollTimes; node: PollTimes; running: number; waiting: number; devices: number; worker: ReturnType<PollWorker['load']> } {
     const active = this.limit.active();
     return { ...this.stats.times(), running: active.routine + active.confirm, waiting: this.limit.waitingCount(), devices: this.devices.size, worker: this.worker?.load() ?? null };
+  }
+
+  /** Each polled device's poll count, last duration and failures by kind (GET /metrics). */
+  devicePolls(): Iterable<DevicePolls> {
+    return this.perDevice.all();
   }
 
   /** Devices marked misbehaving now, by key (tests, diagnostics). */
@@ -339,6 +345,7 @@ export class Poller {
         events?.add({ type: 'device-behaving', severity: 'info', subject: target.name, message: `${target.name} polled cleanly again; its readings are used again` });
       }
     }
+    this.perDevice.record(target.kind, target.name, result.ok ? null : partly ? 'partial' : result.kind ?? 'unknown', at - device.inFlightSince);
     const failed = (r: { error: string; kind?: string }) => (partly
       ? { ok: false as const, error: SNMP_FAILURE_TEXT.partial, answered: true }
       : { ok: false as const, error: r.error, answered: r.kind === 'malformed' });
@@ -359,6 +366,7 @@ export class Poller {
     const { target } = device;
     device.strikes++;
     device.slow = true;
+    this.perDevice.record(target.kind, target.name, 'limit', null);
     // Fresh sessions next time: whatever the device still sends for this poll is not read.
     this.closeSession(device, device.session);
     this.closeSession(device, device.confirmSession);
@@ -376,6 +384,7 @@ export class Poller {
     this.closeSession(device, device.session);
     this.closeSession(device, device.confirmSession);
     this.devices.delete(k);
+    this.perDevice.forget(device.target.kind, device.target.name);
   }
 
   /** A device added while running starts somewhere in the spread, so a reload that adds many does not burst either. */
