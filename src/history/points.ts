@@ -1,0 +1,139 @@
+// Readings, health, pools and events turned into history points (see schema.ts for what each is).
+import type { Config } from '../config/schema.js';
+import type { ApiEvent } from '../http/api-types.js';
+import type { NodeHealth } from '../health/power-health.js';
+import type { Topology } from '../health/topology.js';
+import type { DeviceReading, Measure } from '../model.js';
+import type { NodeReading } from '../poller/read-node.js';
+
+export type FieldValue = number | string;
+
+export interface Point {
+  measurement: string;
+  tags: Record<string, string>;
+  fields: Record<string, FieldValue>;
+  /** Epoch ms. */
+  time: number;
+  /** Orders entries within one millisecond (0–999), so two events at the same time stay two points. */
+  seq?: number;
+}
+
+export interface Place { site: string; row: string; rack: string }
+
+/** Each rack's site and row. */
+export function placesOf(config: Config): Map<string, Place> {
+  const places = new Map<string, Place>();
+  for (const site of config.sites) {
+    for (const row of site.rows) for (const rack of row.racks) places.set(rack, { site: site.name, row: row.name, rack });
+  }
+  return places;
+}
+
+/** A measure's value when it can be trusted, else nothing is written for it. */
+const ok = (m: Measure): number | undefined => (m.quality === 'ok' && m.value !== null && Number.isFinite(m.value) ? m.value : undefined);
+const bit = (b: boolean): number => (b ? 1 : 0);
+
+/** The defined fields only; null when none is (a point with no field is not written). */
+function fieldsOf(entries: Record<string, FieldValue | undefined>): Record<string, FieldValue> | null {
+  const out: Record<string, FieldValue> = {};
+  let any = false;
+  for (const [k, v] of Object.entries(entries)) {
+    if (v === undefined) continue;
+    out[k] = v;
+    any = true;
+  }
+  return any ? out : null;
+}
+
+const placeTags = (place: Place | undefined): Record<string, string> => (place ? { site: place.site, row: place.row, rack: place.rack } : {});
+
+/**
+ * Everything one poll of a power device said; `reading` null: the poll was not answered usefully
+ * (`kind` is then what the device was last seen to be).
+ */
+export function devicePoints(topology: Topology, places: Map<string, Place>, pdu: string, time: number, reading: DeviceReading | null, reachable: boolean, kind = 'pdu'): Point[] {
+  const config = topology.pdus.get(pdu);
+  const base = { ...placeTags(config ? places.get(config.rack) : undefined), pdu };
+  const points: Point[] = [];
+  const push = (measurement: string, tags: Record<string, string>, fields: Record<string, FieldValue> | null) => {
+    if (fields) points.push({ measurement, tags, fields, time });
+  };
+  if (!reading) {
+    push('pdu', { ...base, kind }, { reachable: bit(reachable) });
+    return points;
+  }
+  push('pdu', { ...base, kind: reading.kind }, fieldsOf({ power_w: ok(reading.power), energy_kwh: ok(reading.energy), reachable: bit(reachable), bad_values: reading.badValues }));
+  for (const i of reading.inlets) {
+    push('inlet', { ...base, inlet: String(i.index) }, fieldsOf({
+      current_a: ok(i.current), voltage_v: ok(i.voltage), power_w: ok(i.power), apparent_power_va: ok(i.apparentPower),
+      power_factor: ok(i.powerFactor), energy_kwh: ok(i.energy), frequency_hz: ok(i.frequency),
+    }));
+  }
+  for (const p of reading.phases) push('phase', { ...base, phase: String(p.index) }, fieldsOf({ current_a: ok(p.current), voltage_v: ok(p.voltage), power_w: ok(p.power) }));
+  for (const b of reading.banks) {
+    const current = ok(b.current);
+    const rating = ok(b.rating);
+    push('bank', { ...base, bank: String(b.index) }, fieldsOf({
+      current_a: current, rating_a: rating,
+      load_pct: current !== undefined && rating !== undefined && rating > 0 ? (current / rating) * 100 : undefined,
+      tripped: b.breaker === 'unknown' ? undefined : bit(b.breaker === 'tripped'),
+    }));
+  }
+  for (const o of reading.outlets) {
+    const feeds = topology.outletFeeds(pdu, o.index);
+    push('outlet', { ...base, outlet: String(o.index), ...(feeds ? { node: feeds.node } : {}) }, fieldsOf({
+      on: o.state === 'unknown' ? undefined : bit(o.state === 'on'), current_a: ok(o.current), power_w: ok(o.power), energy_kwh: ok(o.energy),
+    }));
+  }
+  for (const s of reading.sensors) {
+    push('sensor', { ...base, sensor: String(s.index), kind: s.kind }, fieldsOf(s.kind === 'temperature' ? { temperature_c: ok(s.value) } : { humidity_pct: ok(s.value) }));
+  }
+  const u = reading.ups;
+  if (u) {
+    push('ups', base, fieldsOf({
+      on_battery: u.source === 'unknown' ? undefined : bit(u.source === 'battery'), source: u.source,
+      charge_pct: ok(u.charge), runtime_s: ok(u.runtime), time_on_battery_s: ok(u.timeOnBattery), load_pct: ok(u.load),
+      input_voltage_v: ok(u.inputVoltage), input_frequency_hz: ok(u.inputFrequency), output_voltage_v: ok(u.outputVoltage),
+      output_current_a: ok(u.outputCurrent), output_power_w: ok(u.outputPower), output_frequency_hz: ok(u.outputFrequency),
+      battery_voltage_v: ok(u.batteryVoltage), temperature_c: ok(u.temperature), alarms: ok(u.alarms),
+    }));
+  }
+  const a = reading.ats;
+  if (a) {
+    push('ats', base, fieldsOf({
+      redundant: a.redundancy === 'unknown' ? undefined : bit(a.redundancy === 'redundant'), active_source: a.activeSource,
+      source_a_voltage_v: ok(a.sourceAVoltage), source_b_voltage_v: ok(a.sourceBVoltage), output_voltage_v: ok(a.outputVoltage),
+    }));
+  }
+  return points;
+}
+
+/** A server: its power health and, when it answered, its own figures. */
+export function nodePoint(topology: Topology, places: Map<string, Place>, node: string, time: number, health: NodeHealth | undefined, reading: NodeReading | null, reachable: boolean | null): Point | null {
+  const config = topology.nodes.get(node);
+  const fields = fieldsOf({
+    power: health?.power ?? 'unknown',
+    power_ok: health && health.power !== 'unknown' ? bit(health.power === 'normal') : undefined,
+    feeds_up: health ? health.psus.filter((p) => p.feed === 'up').length : undefined,
+    reachable: reachable === null ? undefined : bit(reachable),
+    load1: reachable ? reading?.load1 ?? undefined : undefined,
+    cpu_pct: reachable ? reading?.cpuLoad ?? undefined : undefined,
+  });
+  return fields && { measurement: 'node', tags: { ...placeTags(config ? places.get(config.rack) : undefined), node }, fields, time };
+}
+
+export function poolPoint(pool: { name: string; total: number; active: number; drained: number; held: number }, time: number): Point {
+  return {
+    measurement: 'pool', tags: { pool: pool.name }, time,
+    fields: { members: pool.total, active: pool.active, drained: pool.drained, held: pool.held, active_pct: pool.total > 0 ? (pool.active / pool.total) * 100 : 0 },
+  };
+}
+
+const POOL_ACTIONS = new Set(['drain', 'would-drain', 'drain-blocked', 'readmit', 'hold', 'release']);
+
+/** The journal's entry, and for a decision on a pool the drain annotation too. */
+export function eventPoints(e: ApiEvent): Point[] {
+  const points: Point[] = [{ measurement: 'event', tags: { type: e.type, severity: e.severity }, fields: { message: e.message, subject: e.subject, id: e.id }, time: e.time, seq: e.id % 1000 }];
+  if (POOL_ACTIONS.has(e.type)) points.push({ measurement: 'drain', tags: { pool: e.subject, type: e.type }, fields: { message: e.message, count: 1 }, time: e.time, seq: e.id % 1000 });
+  return points;
+}
