@@ -12,7 +12,7 @@ import { EventLog } from './events/event-log.js';
 import { PowerHealth, type PowerView } from './health/power-health.js';
 import { Topology } from './health/topology.js';
 import { startHttp, type HttpServer } from './http/server.js';
-import type { ReadModel } from './http/snapshot.js';
+import { poolsView, poolView, type ReadModel } from './http/snapshot.js';
 import { createLogger } from './log.js';
 import { wallDir } from './paths.js';
 import { Poller, type PollTarget } from './poller/poller.js';
@@ -24,6 +24,9 @@ import { watchFacts } from './events/fact-events.js';
 import { TrapService } from './traps/trap-service.js';
 import { ProcessMonitor } from './process-load.js';
 import { Maintenance } from './maintenance/maintenance.js';
+import { History, HistoryRecorder } from './history/history.js';
+import { historyRoutes } from './http/history-routes.js';
+import { Metrics } from './metrics/metrics.js';
 
 export interface AppOptions {
   config: Config;
@@ -66,7 +69,11 @@ export async function startApp(options: AppOptions): Promise<App> {
   let topology = new Topology(config);
 
   const store = new StateStore();
-  const events = new EventLog(clock, log.child({ module: 'events' }));
+  // The journal carries on from where the last run left it: its ids, and its latest events on the wall.
+  const history = await History.open(config.settings.history, { stateDir, memory: config.settings.database === ':memory:', clock, log: log.child({ module: 'history' }) });
+  const events = new EventLog(clock, log.child({ module: 'events' }), undefined, { lastId: history.lastEventId() });
+  events.restore(history.latestEvents(200));
+  events.subscribe((e) => history.event(e));
   const backends = new Backends(stateDir, clock);
   const backendFor = (pool: string): PoolBackend => backends.for(pool, topology.pools.get(pool)?.backend ?? { type: 'file', dir: 'var/pools' });
   // Power health follows the facts: each change re-assesses only what it reaches, and the pools of
@@ -122,6 +129,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     await simulator?.start();
   } catch (err) {
     await traps.stop();
+    await history.stop();
     throw err;
   }
 
@@ -165,10 +173,18 @@ export async function startApp(options: AppOptions): Promise<App> {
     load: () => ({ process: monitor.load(), polls: poller.load() }),
     simFaults: () => ({ enabled: simulator !== null, faults: simulator?.faults().map((f) => ({ id: f.id, spec: { ...f.spec }, since: f.since })) ?? [] }),
   };
+  // GET /metrics: read from the live state at each scrape.
   let http: HttpServer;
+  const metrics = !config.settings.metrics.enabled ? null : new Metrics({
+    topology: () => topology, view, facts: store, pools: () => poolsView(readModel),
+    devicePolls: () => poller.devicePolls(), pollLoad: () => poller.load(), traps: () => traps.stats(),
+    reconciles: () => controller.counts(), blocked: () => controller.allBlocked(),
+    wallClients: () => http?.feed.clients() ?? 0, process: () => monitor.load(), history: () => history.backlog(),
+  }, { outlets: () => config.settings.metrics.outlets });
   try {
     http = await startHttp({
       readModel, reloader, wallDir: wallDir(), log: log.child({ module: 'http' }), traps, drainStore, clock, alerts,
+      apiExtras: [historyRoutes(history, () => config, () => clock.now())], metrics,
       sim: simulator && {
         injectFault: (spec) => {
           const fault = simulator.injectFault(spec);
@@ -194,13 +210,19 @@ export async function startApp(options: AppOptions): Promise<App> {
     monitor.stop();
     await simulator?.stop();
     await traps.stop();
+    await history.stop();
     throw err;
   }
 
   const unwatch = watchFacts(store, () => topology, events);
   const feed = http.feed;
+  const recorder = new HistoryRecorder({
+    history, store, config: () => config, topology: () => topology, view: () => health.view, clock,
+    pool: (name) => { const pool = topology.pools.get(name); return pool ? poolView(readModel, health.view, pool) : null; },
+  });
   wallHealth = (nodes, pdus) => {
     if (nodes.size === 0 && pdus.length === 0) return;
+    recorder.healthChanged(nodes);
     feed.healthChanged(nodes, pdus);
     alerts.changed();
   };
@@ -212,9 +234,11 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (change.kind === 'pdu') feed.markPdu(change.name);
     else feed.markNode(change.name);
     refreshHealth();
+    recorder.factRecorded(change.kind, change.name);
   });
   controller.onPoolChanged((pool) => {
     feed.markPool(pool);
+    recorder.poolChanged(pool);
     alerts.changed();
   });
   events.subscribe((e) => http.pushEvent(e));
@@ -238,6 +262,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       tick?.cancel();
       tick = null;
       unwatch();
+      recorder.stop();
       reloader.stop();
       maintenance.stop();
       alerts.stop();
@@ -250,6 +275,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       drainStore.close();
       monitor.stop();
       await pollerStopped;
+      await history.stop();
     },
   };
 }

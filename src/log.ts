@@ -11,6 +11,7 @@ export const REDACT_PATHS = [
   'users', '*.users', '*.*.users',
   'secret', '*.secret', '*.*.secret', '*.*.*.secret',
   'tokens', '*.tokens', '*.*.tokens',
+  'password', '*.password', '*.*.password', '*.*.*.password',
 ];
 
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {

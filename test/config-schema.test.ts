@@ -33,7 +33,7 @@ describe('durations', () => {
     it(`${input} is ${ms} ms`, () => assert.equal(load(`settings: {pollInterval: ${input}}`).settings.pollInterval, ms));
   }
 
-  const MESSAGE = 'lab.yaml:2: settings.pollInterval: a duration such as "250ms", "30s", "5m" or "1h"';
+  const MESSAGE = 'lab.yaml:2: settings.pollInterval: a duration such as "250ms", "30s", "5m", "1h" or "14d"';
   for (const input of ['"30"', '"s"', '"1.s"', '".5s"', '"-1s"', '"30sec"', '"x30s"', '"30s "', '" 30s"', '"1e3ms"', '"30S"', '"3 0s"', '"30ss"', '"1..5s"']) {
     it(`${input} is refused`, () => assert.deepEqual(problems(`settings: {pollInterval: ${input}}`), [MESSAGE]));
   }

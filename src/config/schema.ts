@@ -158,6 +158,36 @@ export const trapsSchema = z.object({
   receiveBuffer: z.number().int().min(65_536).default(8 * 1024 * 1024),
 }).strict();
 
+/** InfluxDB 1.x, or 2.x through its 1.x-compatible API: where history goes when set. */
+const influxSchema = z.object({
+  url: z.string().refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol) && new URL(u).username === '', 'an http(s) URL such as "http://127.0.0.1:8086" (credentials go in username and password)').default('http://127.0.0.1:8086'),
+  database: name.default('breakerbox'),
+  username: z.string().min(1).optional(),
+  password: z.string().optional(),
+  /** Raw points, 1-minute and 1-hour means and maxima (continuous queries), each kept this long. */
+  retention: z.object({ raw: duration.default(14 * 86_400_000), minute: duration.default(90 * 86_400_000), hour: duration.default(730 * 86_400_000) }).strict()
+    .refine((r) => r.raw >= 3_600_000 && r.minute >= r.raw && r.hour >= r.minute, 'raw at least 1h, minute at least raw, hour at least minute')
+    .default({ raw: 14 * 86_400_000, minute: 90 * 86_400_000, hour: 730 * 86_400_000 }),
+}).strict();
+
+const historySchema = z.object({
+  /** null: history lives in the embedded store only. */
+  influxdb: influxSchema.nullable().default(null),
+  /** Points per write request, and the longest a point waits in memory before one. */
+  batchSize: z.number().int().min(100).max(50_000).default(5_000),
+  flushInterval: duration.default(1_000),
+  /** Points InfluxDB could not take yet wait here (relative: to the state directory); past maxBytes the oldest are dropped and counted. */
+  spool: z.object({ dir: z.string().min(1).default('var/history-spool'), maxBytes: z.number().int().min(1_048_576).default(512 * 1_048_576) }).strict()
+    .default({ dir: 'var/history-spool', maxBytes: 512 * 1_048_576 }),
+  /** Without InfluxDB: 1-minute values of everything, hourly ones of devices, inlets, phases, banks, sensors, UPSes and pools; the event journal in both set-ups. */
+  embedded: z.object({
+    database: z.string().min(1).default('var/history.db'),
+    minuteRetention: duration.refine((v) => v >= 48 * 3_600_000, 'at least 48h').default(3 * 86_400_000),
+    hourRetention: duration.refine((v) => v >= 90 * 86_400_000, 'at least 90d').default(400 * 86_400_000),
+    eventRetention: duration.refine((v) => v >= 86_400_000, 'at least 1d').default(400 * 86_400_000),
+  }).strict().default({ database: 'var/history.db', minuteRetention: 3 * 86_400_000, hourRetention: 400 * 86_400_000, eventRetention: 400 * 86_400_000 }),
+}).strict();
+
 export const settingsSchema = z.object({
   pollInterval: duration.default(30_000),
   /** A device's facts older than this many poll intervals are stale, hence unknown. */
@@ -189,6 +219,15 @@ export const settingsSchema = z.object({
   mode: z.enum(['live', 'shadow']).default('live'),
   /** Where drain records, holds and the audit trail live (relative: to the state directory). */
   database: z.string().default('var/breakerbox.db'),
+  /** GET /metrics: Prometheus text format, behind the same access check as the API. */
+  metrics: z.object({
+    /** Serve GET /metrics at all (read at start). */
+    enabled: z.boolean().default(true),
+    /** Per-outlet series: 3 per outlet (144 on a 48-outlet PDU); read at each scrape, so a reload applies it. */
+    outlets: z.boolean().default(false),
+  }).strict().default({ enabled: true, outlets: false }),
+  /** Power history and the event journal (see src/history/). */
+  history: historySchema.default(historySchema.parse({})),
   /** Several PDUs of one row or site failing at once while their nodes answer is the monitoring path breaking: freeze drains there. */
   /** Alert rules (see src/alerts/rules.ts): per rule, what differs from its default; flapping. */
   alerts: alertsSchema.default(alertsSchema.parse({})),

@@ -10,6 +10,8 @@ export interface EventLogOptions {
   actionCapacity?: number;
   /** A repeat this soon after the previous one of its kind and source folds into it. */
   windowMs?: number;
+  /** Ids carry on after this one (the journal's last stored id), so they stay unique across restarts. */
+  lastId?: number;
 }
 
 /**
@@ -35,6 +37,18 @@ export class EventLog {
   constructor(private readonly clock: Clock, private readonly log: Logger, private readonly capacity = 2_000, options: EventLogOptions = {}) {
     this.actionCapacity = options.actionCapacity ?? 20_000;
     this.windowMs = options.windowMs ?? 60_000;
+    this.nextId = (options.lastId ?? 0) + 1;
+  }
+
+  /** Puts back events an earlier run recorded (oldest first), without telling subscribers: they are history, not news. */
+  restore(events: readonly ApiEvent[]): void {
+    for (const e of events) {
+      if (e.id >= this.nextId) this.nextId = e.id + 1;
+      const action = isActionEvent(e);
+      const ring = action ? this.actions : this.info;
+      ring.set(e.id, e);
+      while (ring.size > (action ? this.actionCapacity : this.capacity)) this.forget(ring, ring.keys().next().value as number);
+    }
   }
 
   add(event: NewEvent): ApiEvent {

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Reloader } from '../reload/reloader.js';
 import type { DrainStore } from '../drain/drain-store.js';
 import { caller } from './access.js';
+import { STORED_EVENT_PARAMS } from './history-routes.js';
 import type { ApiPool } from './api-types.js';
 import { listQuery, sendPage } from './list-query.js';
 import { healthView, nodeView, pduView, poolsView, servicesView, sitesView, snapshot, type ReadModel } from './snapshot.js';
@@ -77,7 +78,12 @@ export function apiRoutes(rm: ReadModel, reloader: Reloader, store: DrainStore):
   });
   r.get('/sites', (_req, res) => { res.json(sitesView(rm)); });
   r.get('/snapshot', (_req, res) => { res.json(snapshot(rm)); });
-  r.get('/events', (req, res) => {
+  r.get('/events', (req, res, next) => {
+    // With a time range or filters, the stored journal answers (history-routes.ts).
+    if (STORED_EVENT_PARAMS.some((k) => k in req.query)) {
+      next();
+      return;
+    }
     const since = Number(req.query.since ?? 0);
     if (!Number.isInteger(since) || since < 0) {
       res.status(400).json({ error: 'since must be a non-negative event id', code: 'BB_ERR_BAD_REQUEST' });

@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.js';
 import { trapTargetFromSettings } from '../sim/simulator.js';
 
 /**
- * Settings a running process cannot change: the listening socket, the database it holds open, and
+ * Settings a running process cannot change: the listening socket, the databases it holds open, and
  * whether (and how) it simulates. A reload keeps their running values, applies everything else,
  * and says which ones wait for a restart.
  */
@@ -10,6 +10,8 @@ const RESTART_ONLY: { name: string; of: (c: Config) => unknown }[] = [
   { name: 'settings.http.port', of: (c) => c.settings.http.port },
   { name: 'settings.http.host', of: (c) => c.settings.http.host },
   { name: 'settings.database', of: (c) => c.settings.database },
+  { name: 'settings.history', of: (c) => c.settings.history },
+  { name: 'settings.metrics.enabled', of: (c) => c.settings.metrics.enabled },
   { name: 'settings.simulate', of: (c) => c.settings.simulate },
   { name: 'settings.simulatorHttpPort', of: (c) => c.settings.simulatorHttpPort },
 ];
@@ -28,8 +30,9 @@ export function planRestartOnly(running: Config, next: Config, simulating: boole
     if (!same(running.pdus, next.pdus) || !same(running.nodes, next.nodes)) needsRestart.push('the simulated devices (pdus, nodes)');
     if (!same(trapTargetFromSettings(running.settings.traps), trapTargetFromSettings(next.settings.traps))) needsRestart.push('where the simulator sends its traps (settings.traps)');
   }
-  const { http, database, simulate, simulatorHttpPort } = running.settings;
-  return { config: { ...next, settings: { ...next.settings, http, database, simulate, simulatorHttpPort } }, needsRestart };
+  const { http, database, history, simulate, simulatorHttpPort } = running.settings;
+  const metrics = { ...next.settings.metrics, enabled: running.settings.metrics.enabled };
+  return { config: { ...next, settings: { ...next.settings, http, database, history, metrics, simulate, simulatorHttpPort } }, needsRestart };
 }
 
 /** The parts of the config a reload changed, by name ("pdus", "settings.traps" …), for the reload's report. */
