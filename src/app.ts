@@ -184,7 +184,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   try {
     http = await startHttp({
       readModel, reloader, wallDir: wallDir(), log: log.child({ module: 'http' }), traps, drainStore, clock, alerts,
-      apiExtras: [historyRoutes(history, () => config, () => clock.now())], metrics,
+      apiExtras: [historyRoutes(history, () => config, () => clock.now(), (pdu) => store.pdu(pdu)?.reading ?? null)], metrics,
       sim: simulator && {
         injectFault: (spec) => {
           const fault = simulator.injectFault(spec);

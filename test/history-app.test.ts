@@ -38,7 +38,15 @@ describe('history without InfluxDB', () => {
     const drain = await waitFor('the drain in the stored journal', async () => (await get<ApiEvent[]>('/api/events?range=1h&type=drain')).body[0]);
     assert.match(drain.message, /drained 20 of 80 from pool scanners/);
 
-    const sparks = (await get<{ pdus: Record<string, { power: [number, number][]; banks: Record<string, [number, number][]> }> }>('/api/history/sparklines?pdus=dal3-r07-a,dal3-r01-b')).body;
+    const page = (await get<{ stepMs: number; power: number[][]; banks: Record<string, number[][]>; outlets: Record<string, number[][]>; ratings: { banks: Record<string, number> } }>('/api/history/pdu/dal3-r07-a?range=24h')).body;
+    assert.equal(page.stepMs, 5 * 60_000);
+    assert.deepEqual(Object.keys(page.banks), ['1', '2']);
+    assert.equal(Object.keys(page.outlets).length, 48);
+    assert.ok(page.outlets['1']!.length > 0 && page.outlets['1']![0]!.length === 3, 'outlet 1 as [t, mean, max]');
+    assert.ok(page.ratings.banks['1']! > 0, 'bank ratings from the last reading');
+    assert.equal((await get('/api/history/pdu/no-such')).status, 404);
+
+    const sparks = (await get<{ pdus: Record<string, { power: number[][]; banks: Record<string, number[][]> }> }>('/api/history/sparklines?pdus=dal3-r07-a,dal3-r01-b')).body;
     assert.deepEqual(Object.keys(sparks.pdus).sort(), ['dal3-r01-b', 'dal3-r07-a']);
     assert.ok(sparks.pdus['dal3-r07-a']!.power.length > 0);
     assert.deepEqual(Object.keys(sparks.pdus['dal3-r07-a']!.banks), ['1', '2']);

@@ -4,6 +4,7 @@ import type { History } from '../history/history.js';
 import { HistoryQueryError, historyQuery, parseSpan, parseTime, type HistorySeries } from '../history/query.js';
 import { MEASUREMENT } from '../history/schema.js';
 import type { Config } from '../config/schema.js';
+import type { DeviceReading } from '../model.js';
 
 /** The query parameters that ask /api/events for the stored journal rather than the live one. */
 export const STORED_EVENT_PARAMS = ['from', 'to', 'range', 'type', 'severity', 'subject', 'limit', 'cursor'] as const;
@@ -12,7 +13,7 @@ const EVENTS_LIMIT = 500;
 const EVENTS_MAX = 5_000;
 const SPARK_PDUS_MAX = 200;
 
-export function historyRoutes(history: History, config: () => Config, now: () => number): Router {
+export function historyRoutes(history: History, config: () => Config, now: () => number, reading: (pdu: string) => DeviceReading | null): Router {
   const r = Router();
   r.get('/history', (req, res, next) => {
     let q;
@@ -39,7 +40,6 @@ export function historyRoutes(history: History, config: () => Config, now: () =>
     const to = now();
     const from = to - 3_600_000;
     const ask = (measurement: string, tags: Record<string, string>, field: string) => history.query({ measurement, tags, field, from, to, stepMs: 60_000 });
-    const pack = (s: HistorySeries) => s.points.map((p) => [p.t, round(p.mean)]);
     Promise.all(asked.filter((n) => known.has(n)).map(async (pdu) => {
       const banks = config().pdus.find((p) => p.name === pdu)!.banks;
       const [power, ...bankLoads] = await Promise.all([
@@ -48,6 +48,38 @@ export function historyRoutes(history: History, config: () => Config, now: () =>
       ]);
       return [pdu, { power: pack(power!), banks: Object.fromEntries(bankLoads.map((s, i) => [String(i + 1), pack(s)])) }] as const;
     })).then((entries) => res.json({ from, to, stepMs: 60_000, source: history.source, pdus: Object.fromEntries(entries) }), next);
+  });
+
+  // For the wall's PDU page: every part of one PDU over a range (1h, 24h, 7d, 90d…), one step for all.
+  r.get('/history/pdu/:name', (req, res, next) => {
+    const pdu = config().pdus.find((p) => p.name === req.params.name);
+    if (!pdu) {
+      res.status(404).json({ error: `no PDU named ${req.params.name}`, code: 'BB_ERR_NOT_FOUND' });
+      return;
+    }
+    let span;
+    try {
+      span = historyQuery({ thing: `pdu/${pdu.name}`, metric: 'power_w', range: typeof req.query.range === 'string' ? req.query.range : '1h' }, now());
+    } catch (err) {
+      sendBad(res, err);
+      return;
+    }
+    const { from, to, stepMs } = span;
+    const last = reading(pdu.name);
+    const indexes = (parts: { index: number }[] | undefined, configured: number) => (parts?.length ? parts.map((p) => p.index) : Array.from({ length: configured }, (_, i) => i + 1));
+    const ask = (measurement: string, tags: Record<string, string>, field: string) => history.query({ measurement, tags, field, from, to, stepMs });
+    const each = async (measurement: string, part: string, list: number[], field: string) =>
+      Object.fromEntries(await Promise.all(list.map(async (i) => [String(i), pack(await ask(measurement, { pdu: pdu.name, [part]: String(i) }, field))] as const)));
+    Promise.all([
+      ask('pdu', { pdu: pdu.name }, 'power_w'),
+      each('inlet', 'inlet', indexes(last?.inlets, 0), 'current_a'),
+      each('phase', 'phase', indexes(last?.phases, 0), 'current_a'),
+      each('bank', 'bank', indexes(last?.banks, pdu.banks), 'current_a'),
+      each('outlet', 'outlet', indexes(last?.outlets, pdu.outlets), 'current_a'),
+    ]).then(([power, inlets, phases, banks, outlets]) => {
+      const ratings = Object.fromEntries((last?.banks ?? []).flatMap((b) => (b.rating.quality === 'ok' && b.rating.value !== null ? [[String(b.index), b.rating.value]] : [])));
+      res.json({ pdu: pdu.name, from, to, stepMs: power.stepMs, source: history.source, power: pack(power), inlets, phases, banks, outlets, ratings: { banks: ratings } });
+    }, next);
   });
 
   r.get('/events', (req, res) => {
@@ -97,3 +129,5 @@ function sendBad(res: Response, err: unknown): void {
 }
 
 const round = (v: number) => Math.round(v * 100) / 100;
+/** [t, mean, max] triples, rounded: compact for a wall. */
+const pack = (s: HistorySeries) => s.points.map((p) => [p.t, round(p.mean), round(p.max)]);
