@@ -137,6 +137,15 @@ nodes: [{ name: web-1, rack: r1, address: 127.0.0.2, psus: [{ pdu: r1-a, outlet:
     assert.deepEqual(values.map((v) => v[1]), Array.from({ length: 55 }, (_, i) => i));
   });
 
+  it('stops at once when nothing waits, even right after it opened', { timeout: 10_000 }, async () => {
+    const store = await openStore(influx, 'idle', join(dir, 'spool-idle'));
+    await store.stop();
+    const later = await openStore(influx, 'idle', join(dir, 'spool-idle'));
+    await waitFor('the schema made', async () => (await influx.query('SHOW DATABASES')).results[0]!.series![0]!.values.flat().includes('idle'));
+    await later.stop();
+    assert.equal(later.stats().spooledPoints, 0);
+  });
+
   it('answers a history query from the finest resolution holding the range', async () => {
     const store = await openStore(influx, 'query', join(dir, 'spool-query'));
     const start = Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000;

@@ -121,7 +121,7 @@ export function createRacks(root) {
                 <div class="pdu" data-testid="pdu-${esc(pdu.name)}" data-pdu="${esc(pdu.name)}">
                   <div class="pdu-head">
                     <span class="feed">${esc(pdu.feed ?? '·')}</span>
-                    <span class="pdu-name">${esc(pdu.name)}</span>
+                    <a class="pdu-name" href="#pdu=${encodeURIComponent(pdu.name)}" data-testid="pdu-link-${esc(pdu.name)}">${esc(pdu.name)}</a>
                     <span class="pdu-flag"></span>
                     <span class="pdu-power mono"></span>
                   </div>

@@ -10,6 +10,8 @@ import { call, storedToken, toLogin } from './api.js';
 import { createOperator } from './operator.js';
 import { clockTime, countdown, duration, esc } from './format.js';
 import { applyPatch, inflate, unpack, withTopology } from './patch.js';
+import { createSparklines } from './history.js';
+import { createPduPage } from './pdu-page.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -40,6 +42,9 @@ const operator = createOperator({
 });
 const alertList = createAlertList($('alerts'), $('alert-count'), { operator });
 const maintenanceList = createMaintenanceList($('maintenance'), { now: () => serverNow() });
+// History: sparklines on the racks (a timer of their own) and a PDU's page (#pdu=NAME).
+createSparklines($('racks'));
+const pduPage = createPduPage({ page: $('pdu-page'), racks: $('racks'), snapshot: () => snap });
 
 function renderHeader(s) {
   const sites = s.sites.map((x) => x.name).join(' · ') || 'Breakerbox';
@@ -191,6 +196,7 @@ function render() {
   renderServices($('services'), s);
   faults.update(s);
   operator.update(s);
+  pduPage.update();
   document.body.classList.add('ready');
 }
 

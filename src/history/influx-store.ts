@@ -215,7 +215,7 @@ export class InfluxStore {
           this.pendingPoints -= this.inFlight.length;
           await this.send(this.inFlight);
           this.inFlight = null;
-        } else {
+        } else if (!this.stopping) {
           await new Promise<void>((resolve) => { this.wake = resolve; });
         }
         this.recovered();
