@@ -1,9 +1,10 @@
-// npm run bench [-- --trials N] [--polls N] [--walk-polls N] [--trap-trials N] [--trap-rates R1,R2,…] [--trap-step-ms MS] [--trap-receivers breakerbox,snmptrapd,snmptrapd-stock,node-dgram] [--wall-clients N] [--scale-sizes 16,126,500,1000] [--only fault-to-drain|pdu-poll-cpu|traps|reconcile|wall|scale]: prints figures measured on this machine, in this run.
+// npm run bench [-- --trials N] [--polls N] [--walk-polls N] [--trap-trials N] [--trap-rates R1,R2,…] [--trap-step-ms MS] [--trap-receivers breakerbox,snmptrapd,snmptrapd-stock,node-dgram] [--wall-clients N] [--scale-sizes 16,126,500,1000] [--only fault-to-drain|pdu-poll-cpu|traps|reconcile|wall|history|scale]: prints figures measured on this machine, in this run.
 import { parseArgs } from 'node:util';
 import { faultToDrain } from './fault-to-drain.js';
 import { formatPduPollCpu, pduPollCpu } from './pdu-poll-cpu.js';
 import { formatReconcile, reconcileBench } from './reconcile.js';
 import { formatScale, scaleBench } from './scale.js';
+import { formatHistory, historyBench } from './history.js';
 import { formatWallFanout, wallFanout } from './wall-fanout.js';
 import { DEFAULT_RATES, formatTrapLatency, formatTrapThroughput, RECEIVERS, trapLatency, trapThroughput, type ReceiverName } from './traps.js';
 
@@ -30,7 +31,7 @@ const trapRates = values['trap-rates'] !== undefined ? values['trap-rates'].spli
 const trapStepMs = Number(values['trap-step-ms']);
 const trapReceivers = values['trap-receivers'].split(',').filter(Boolean) as ReceiverName[];
 if (trapReceivers.some((r) => !RECEIVERS.includes(r))) throw new Error(`--trap-receivers: some of ${RECEIVERS.join(', ')}`);
-const benches = ['fault-to-drain', 'pdu-poll-cpu', 'traps', 'reconcile', 'wall', 'scale'];
+const benches = ['fault-to-drain', 'pdu-poll-cpu', 'traps', 'reconcile', 'wall', 'history', 'scale'];
 if (values.only && !benches.includes(values.only)) throw new Error(`--only: one of ${benches.join(', ')}`);
 const wanted = (name: string) => !values.only || values.only === name;
 
@@ -82,6 +83,11 @@ if (wanted('reconcile')) {
 if (wanted('wall')) {
   if (!values.only) console.log('');
   console.log(formatWallFanout(await wallFanout(Number(values['wall-clients']), Math.max(3, Math.min(trials, 10)))));
+}
+
+if (wanted('history')) {
+  if (!values.only) console.log('');
+  console.log(formatHistory(await historyBench()));
 }
 
 if (wanted('scale')) {

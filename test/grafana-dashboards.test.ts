@@ -98,7 +98,7 @@ function valuesIn(answer: InfluxAnswer): unknown[] {
 
 /** The measurements a query reads, and the fields it names in function calls ("mean("current_a")"). */
 function fieldsOf(query: string): { measurements: string[]; fields: string[] } {
-  const measurements = [...query.matchAll(/FROM "(?:\$rp|raw)"\."(\w+)"/g)].map((m) => m[1]!);
+  const measurements = [...query.matchAll(/FROM "(?:\$rp|raw|journal)"\."(\w+)"/g)].map((m) => m[1]!);
   const fields = [...query.matchAll(/\b\w+\(\s*(?:1 - )?(?:last\()?"(\w+)"\)/g)].map((m) => m[1]!);
   return { measurements: [...new Set(measurements)], fields: [...new Set(fields)] };
 }
@@ -185,9 +185,9 @@ describe('Grafana dashboards against InfluxDB after a trip', () => {
     assert.ok(res.ok, `fault injected: ${res.status}`);
     // Bounded polling until the trip, its drain, the pool's new counts and the fault event are in InfluxDB.
     const tripped = await waitFor('the tripped bank in InfluxDB', async () => first(await q(`SELECT "tripped", "site", "row" FROM "raw"."bank" WHERE "pdu" = '${TRIPPED.pdu}' AND "bank" = '${TRIPPED.bank}' AND "tripped" = 1 LIMIT 1`)), 30_000);
-    const drain = await waitFor('the drain decision in InfluxDB', async () => first(await q('SELECT "message", "pool" FROM "raw"."drain" WHERE "type" = \'drain\' LIMIT 1')), 30_000);
+    const drain = await waitFor('the drain decision in InfluxDB', async () => first(await q('SELECT "message", "pool" FROM "journal"."drain" WHERE "type" = \'drain\' LIMIT 1')), 30_000);
     await waitFor('the drained pool counted in InfluxDB', async () => first(await q(`SELECT "drained" FROM "raw"."pool" WHERE "pool" = '${String(drain.pool)}' AND "drained" > 0 LIMIT 1`)), 30_000);
-    await waitFor('the breaker-tripped event in InfluxDB', async () => first(await q('SELECT "message" FROM "raw"."event" WHERE "type" = \'breaker-tripped\' LIMIT 1')), 30_000);
+    await waitFor('the breaker-tripped event in InfluxDB', async () => first(await q('SELECT "message" FROM "journal"."event" WHERE "type" = \'breaker-tripped\' LIMIT 1')), 30_000);
     prefer.set('site', String(tripped.site)).set('row', String(tripped.row)).set('pdu', TRIPPED.pdu).set('pool', String(drain.pool));
 
     const n = await writeSynthetic(demo.config, influx, join(spoolDir, 'spool'));
@@ -256,7 +256,7 @@ describe('Grafana dashboards against InfluxDB after a trip', () => {
           assert.ok(a.query && a.target?.query === a.query && a.target.textColumn === a.textColumn && a.target.tagsColumn === a.tagsColumn, `annotation ${a.name}: target and legacy fields agree`);
         }
         for (const p of panels) {
-          const policy = p.targets!.every((t) => t.query?.includes('"$rp".')) ? '$rp' : 'raw';
+          const policy = p.targets!.every((t) => t.query?.includes('"$rp".')) ? '$rp' : p.targets!.every((t) => t.query?.includes('"journal".')) ? 'journal' : 'raw';
           assert.ok(p.description?.includes(`the ${policy} retention policy`), `panel ${p.id} "${p.title}" says which retention policy it reads (${policy}): ${p.description}`);
         }
       });
@@ -264,7 +264,7 @@ describe('Grafana dashboards against InfluxDB after a trip', () => {
       it('has the drains annotation, and place variables chained site → row → device', () => {
         const drains = d.annotations.list.find((a) => a.name === 'Drains');
         assert.ok(drains?.enable, 'a Drains annotation, on');
-        assert.match(drains.query ?? '', /FROM "raw"\."drain" WHERE .*\$timeFilter/);
+        assert.match(drains.query ?? '', /FROM "journal"\."drain" WHERE .*\$timeFilter/);
         assert.equal(drains.textColumn, 'message');
         const readsDevices = queries.some((x) => fieldsOf(x.query).measurements.some((m) => !['pool', 'drain', 'event'].includes(m)));
         if (PER_DEVICE.includes(d.uid) || readsDevices) {
@@ -293,7 +293,7 @@ describe('Grafana dashboards against InfluxDB after a trip', () => {
           assert.ok(m, `${x.what}: measurement ${measurements[0]} is in the schema`);
           // Every quoted name is a place tag, a tag or field of the measurement, or an alias the query defines (a subquery's column).
           const aliases = new Set([...x.query.matchAll(/ AS "(\w+)"/g)].map((g) => g[1]!));
-          const named = [...x.query.matchAll(/"(\w+)"/g)].map((g) => g[1]!).filter((s) => !['raw', 'site', 'row', 'rack', 'pdu', m.name].includes(s) && !m.tags.includes(s));
+          const named = [...x.query.matchAll(/"(\w+)"/g)].map((g) => g[1]!).filter((s) => !['raw', 'journal', 'site', 'row', 'rack', 'pdu', m.name].includes(s) && !m.tags.includes(s));
           for (const f of new Set([...named, ...fields])) assert.ok(m.fields.some((g) => g.name === f) || aliases.has(f), `${x.what}: ${m.name} has no field or tag "${f}"`);
           const schemaFields = fields.filter((f) => m.fields.some((g) => g.name === f));
           assert.ok(schemaFields.length > 0 || /^SELECT "/.test(x.query), `${x.what} aggregates a field of ${m.name}`);
@@ -304,7 +304,7 @@ describe('Grafana dashboards against InfluxDB after a trip', () => {
               for (const to of ['minute', 'hour']) assert.ok(cqs.some((cq) => cq.includes(`INTO "${DB}"."${to}"."${m.name}"`) && cq.includes(`AS "${f}"`)), `${to} policy holds ${m.name}.${f}`);
             }
           } else {
-            assert.match(x.query, /FROM "raw"\."(drain|event|ups)"/, `${x.what}: only text fields and decisions read "raw" directly`);
+            assert.match(x.query, /FROM "(raw"\."ups|journal"\."(drain|event))"/, `${x.what}: only text fields and decisions read "raw" directly`);
           }
           if (!x.panel) continue;
           const units = new Set(schemaFields.map((f) => m.fields.find((g) => g.name === f)?.unit).filter((u): u is string => u !== undefined && u in GRAFANA_UNIT));

@@ -26,7 +26,7 @@ describe('history in InfluxDB, from the running demo', () => {
     app = demo.app;
     const first = async (q: string) => (await influx.query(q, 'bb')).results[0]?.series?.[0];
     await fetch(`${app.url}/api/sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'bank-trip', pdu: 'dal3-r07-a', bank: 1 }) });
-    const drain = await waitFor('the drain decision in InfluxDB', () => first("SELECT message FROM drain WHERE pool = 'scanners' AND \"type\" = 'drain'"), 30_000);
+    const drain = await waitFor('the drain decision in InfluxDB', () => first("SELECT message FROM journal.drain WHERE pool = 'scanners' AND \"type\" = 'drain'"), 30_000);
     assert.match(String(drain.values[0]![1]), /drained 20 of 80 from pool scanners/);
 
     const tripped = await waitFor('the trip in InfluxDB', () => first("SELECT tripped, current_a FROM bank WHERE pdu = 'dal3-r07-a' AND bank = '1' AND tripped = 1"));
@@ -37,7 +37,7 @@ describe('history in InfluxDB, from the running demo', () => {
     assert.equal(node.values[0]![2], 0);
     const pool = await waitFor('the pool with its drained members', () => first("SELECT drained, active FROM pool WHERE pool = 'scanners' AND drained = 20"));
     assert.equal(pool.values[0]![2], 60);
-    const event = await waitFor('the journal in InfluxDB', () => first("SELECT message, subject FROM event WHERE \"type\" = 'sim-fault'"));
+    const event = await waitFor('the journal in InfluxDB', () => first("SELECT message, subject FROM journal.event WHERE \"type\" = 'sim-fault'"));
     assert.match(String(event.values[0]![1]), /breaker trip of bank 1 on dal3-r07-a/);
     assert.ok(await first("SELECT count(current_a) FROM outlet WHERE node = 'scan-060'"), 'outlets name the node they feed');
 

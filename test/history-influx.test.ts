@@ -49,7 +49,8 @@ describe('history in InfluxDB', () => {
     await store.stop();
     const rps = (await influx.query('SHOW RETENTION POLICIES ON "schema"')).results[0]!.series![0]!;
     const byName = new Map(rps.values.map((v) => [v[0] as string, v]));
-    assert.deepEqual([...byName.keys()].filter((n) => n !== 'autogen').sort(), ['hour', 'minute', 'raw']);
+    assert.deepEqual([...byName.keys()].filter((n) => n !== 'autogen').sort(), ['hour', 'journal', 'minute', 'raw']);
+    assert.equal(byName.get('journal')![1], byName.get('hour')![1], 'decisions and events are kept as long as hourly values');
     assert.equal(byName.get('raw')![1], '336h0m0s');
     assert.equal(byName.get('raw')![4], true, 'raw is the default policy');
     assert.equal(byName.get('minute')![1], '2160h0m0s');
@@ -135,6 +136,37 @@ nodes: [{ name: web-1, rack: r1, address: 127.0.0.2, psus: [{ pdu: r1-a, outlet:
     await second.stop();
     const values = (await influx.query('SELECT current_a FROM phase', 'restart')).results[0]!.series![0]!.values;
     assert.deepEqual(values.map((v) => v[1]), Array.from({ length: 55 }, (_, i) => i));
+  });
+
+  it('writes names and text that need escaping, and the journal to its own policy', async () => {
+    const store = await openStore(influx, 'escape', join(dir, 'spool-escape'));
+    const time = Date.now() - 30_000;
+    store.add([
+      { measurement: 'pdu', tags: { site: 'Dallas 3, hall=B', row: 'row 1', rack: 'r\\1', pdu: 'p1', kind: 'pdu' }, fields: { power_w: 1500.5 }, time },
+      { measurement: 'event', tags: { type: 'drain', severity: 'warning' }, fields: { message: 'drained "web-1", cause: bank 1\\2', subject: 'web', id: 7 }, time, seq: 7 },
+      { measurement: 'event', tags: { type: 'drain', severity: 'warning' }, fields: { message: 'second, same millisecond', subject: 'web', id: 8 }, time, seq: 8 },
+    ]);
+    await waitFor('points written', () => store.stats().written === 3);
+    await store.stop();
+    const pdu = (await influx.query('SELECT power_w, site, "row", rack FROM pdu', 'escape')).results[0]!.series![0]!;
+    assert.deepEqual(pdu.values[0], [time, 1500.5, 'Dallas 3, hall=B', 'row 1', 'r\\1']);
+    const events = (await influx.query('SELECT message FROM "journal"."event"', 'escape')).results[0]!.series![0]!;
+    assert.deepEqual(events.values.map((v) => v[1]), ['drained "web-1", cause: bank 1\\2', 'second, same millisecond'], 'two events of one millisecond stay two');
+    assert.equal((await influx.query('SELECT count(message) FROM "raw"."event"', 'escape')).results[0]!.series, undefined, 'not in raw');
+  });
+
+  it('drops and counts points InfluxDB refuses, and goes on writing', async () => {
+    const store = await openStore(influx, 'refused', join(dir, 'spool-refused'), 100);
+    const time = Date.now() - 30_000;
+    store.add([{ measurement: 'ups', tags: { pdu: 'u1' }, fields: { source: 'battery' }, time }]);
+    await waitFor('the first written', () => store.stats().written === 1);
+    // The same field as a number: a type conflict InfluxDB refuses for good.
+    store.add([{ measurement: 'ups', tags: { pdu: 'u1' }, fields: { source: 3 }, time: time + 1_000 }, { measurement: 'ups', tags: { pdu: 'u1' }, fields: { charge_pct: 90 }, time: time + 1_000 }]);
+    await waitFor('the refusal counted', () => store.stats().droppedPoints === 1);
+    store.add([{ measurement: 'ups', tags: { pdu: 'u1' }, fields: { charge_pct: 89 }, time: time + 2_000 }]);
+    await waitFor('later points written', () => store.stats().written === 3);
+    assert.equal(store.stats().spooledPoints, 0, 'nothing waits for a point that can never be written');
+    await store.stop();
   });
 
   it('stops at once when nothing waits, even right after it opened', { timeout: 10_000 }, async () => {

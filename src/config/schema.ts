@@ -174,7 +174,7 @@ const historySchema = z.object({
   /** null: history lives in the embedded store only. */
   influxdb: influxSchema.nullable().default(null),
   /** Points per write request, and the longest a point waits in memory before one. */
-  batchSize: z.number().int().min(100).max(50_000).default(5_000),
+  batchSize: z.number().int().min(100).max(50_000).default(10_000),
   flushInterval: duration.default(1_000),
   /** Points InfluxDB could not take yet wait here (relative: to the state directory); past maxBytes the oldest are dropped and counted. */
   spool: z.object({ dir: z.string().min(1).default('var/history-spool'), maxBytes: z.number().int().min(1_048_576).default(512 * 1_048_576) }).strict()

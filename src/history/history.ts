@@ -111,6 +111,7 @@ export class HistoryRecorder {
   private placesOf: Config;
   private timer: { cancel(): void } | null = null;
   private readonly lastPoll = new Map<string, number>();
+  private readonly lastPool = new Map<string, string>();
 
   constructor(private readonly deps: RecorderDeps) {
     this.placesOf = deps.config();
@@ -142,9 +143,14 @@ export class HistoryRecorder {
     for (const n of nodes) this.node(n, now);
   }
 
-  poolChanged(pool: string): void {
+  /** A pool was looked at again: written when its counts moved (every poll interval they are written anyway). */
+  poolChanged(pool: string, always = false): void {
     const counts = this.deps.pool(pool);
-    if (counts) this.deps.history.record([poolPoint(counts, this.deps.clock.now())]);
+    if (!counts) return;
+    const key = `${counts.total}/${counts.active}/${counts.drained}/${counts.held}`;
+    if (!always && this.lastPool.get(pool) === key) return;
+    this.lastPool.set(pool, key);
+    this.deps.history.record([poolPoint(counts, this.deps.clock.now())]);
   }
 
   stop(): void {
@@ -172,7 +178,7 @@ export class HistoryRecorder {
 
   private schedule(): void {
     this.timer = this.deps.clock.setTimeout(() => {
-      for (const pool of this.deps.config().pools) this.poolChanged(pool.name);
+      for (const pool of this.deps.config().pools) this.poolChanged(pool.name, true);
       this.schedule();
     }, this.deps.config().settings.pollInterval);
   }

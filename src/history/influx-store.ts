@@ -1,13 +1,14 @@
 // InfluxDB 1.x (or 2.x's 1.x-compatible API) through npm `influx`: the schema's retention policies and
 // continuous queries, batched writes that spool to disk while the server is away, and history queries.
 import { createHash } from 'node:crypto';
-import { escape, InfluxDB, type IPoint } from 'influx';
+import { escape, InfluxDB } from 'influx';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { MEASUREMENTS, numericFields } from './schema.js';
 import type { Point } from './points.js';
 import type { HistoryQuery, HistorySeries } from './query.js';
 import { Spool } from './spool.js';
+import { toLine } from './line-protocol.js';
 
 export interface InfluxSettings {
   url: string;
@@ -28,7 +29,7 @@ export interface WriterOptions {
 }
 
 export interface WriterStats {
-  /** Points waiting in memory. */
+  /** Points waiting in memory (being written included). */
   queued: number;
   spoolBytes: number;
   spooledPoints: number;
@@ -46,8 +47,12 @@ const POLICIES = [
   { name: 'hour', step: 3_600_000 },
 ] as const;
 
-/** Measurements whose points are decisions and text, never downsampled. */
+/** Decisions and the journal: never downsampled, written to a policy of their own kept as long as hourly values. */
 const NOT_DOWNSAMPLED = new Set(['drain', 'event']);
+export const JOURNAL_POLICY = 'journal';
+
+/** Requests in flight at once: InfluxDB parses and indexes them on cores of its own. */
+const CONCURRENCY = 2;
 
 export const influxDuration = (ms: number): string => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${Math.max(1, Math.round(ms / 60_000))}m`);
 
@@ -80,17 +85,21 @@ export function policyFor(q: Pick<HistoryQuery, 'from' | 'stepMs'>, now: number,
 
 export class InfluxStore {
   readonly influx: InfluxDB;
-  private pending: Point[][] = [];
-  private inFlight: Point[] | null = null;
-  private pendingPoints = 0;
+  /** Lines not yet handed to a request, by policy. */
+  private pending: string[] = [];
+  private pendingJournal: string[] = [];
+  private inFlight = 0;
   private flushTimer: { cancel(): void } | null = null;
   private wake: (() => void) | null = null;
   private pump: Promise<void> | null = null;
   private stopping = false;
   private written = 0;
+  private rejected = 0;
   private up = true;
   private schemaReady = false;
-  private retryMs: number;
+  private retryMs = 500;
+  private readonly writeUrl: (policy: string) => string;
+  private readonly auth: string | null;
 
   private constructor(
     readonly settings: InfluxSettings,
@@ -106,14 +115,16 @@ export class InfluxStore {
       ...(settings.username !== undefined ? { username: settings.username, password: settings.password ?? '' } : {}),
       pool: { maxRetries: 0, requestTimeout: 10_000 },
     });
-    this.retryMs = 500;
+    const base = settings.url.replace(/\/+$/, '');
+    this.writeUrl = (policy) => `${base}/write?${new URLSearchParams({ db: settings.database, rp: policy, precision: 'u' }).toString()}`;
+    this.auth = settings.username === undefined ? null : `Basic ${Buffer.from(`${settings.username}:${settings.password ?? ''}`).toString('base64')}`;
   }
 
   static async open(settings: InfluxSettings, options: WriterOptions, clock: Clock, log: Logger): Promise<InfluxStore> {
     const spool = await Spool.open({ dir: options.spoolDir, maxBytes: options.spoolMaxBytes });
     const store = new InfluxStore(settings, options, spool, clock, log);
     const left = spool.stats();
-    if (left.points > 0) log.info({ points: left.points, bytes: left.bytes }, 'history: replaying points spooled by an earlier run');
+    if (left.lines > 0) log.info({ points: left.lines, bytes: left.bytes }, 'history: replaying points spooled by an earlier run');
     store.pump = store.run();
     return store;
   }
@@ -126,29 +137,23 @@ export class InfluxStore {
 
   add(points: readonly Point[]): void {
     if (points.length === 0 || this.stopping) return;
-    // Batches of batchSize; a partly full one goes out at the next flush tick.
-    let last = this.pending.at(-1);
     for (const p of points) {
-      if (!last || last.length >= this.options.batchSize) {
-        last = [];
-        this.pending.push(last);
-      }
-      last.push(p);
+      const line = toLine(p);
+      if (line === '') continue;
+      (NOT_DOWNSAMPLED.has(p.measurement) ? this.pendingJournal : this.pending).push(line);
     }
-    this.pendingPoints += points.length;
     // While the server is slow, memory holds a few batches; the rest waits on disk.
-    if (this.pendingPoints > this.options.batchSize * 4) {
-      const overflow = this.pending.splice(0);
-      this.pendingPoints = 0;
-      void this.spool.append(overflow.flat()).catch((err: unknown) => this.log.error({ err }, 'history: spooling failed'));
-    }
-    if (this.pending.length === 0 || this.pending.length > 1 || this.pending[0]!.length >= this.options.batchSize) this.poke();
+    if (this.pending.length > this.options.batchSize * 4) this.spoolPending();
+    if (this.pending.length >= this.options.batchSize) this.poke();
     else this.flushTimer ??= this.clock.setTimeout(() => { this.flushTimer = null; this.poke(); }, this.options.flushIntervalMs);
   }
 
   stats(): WriterStats {
     const s = this.spool.stats();
-    return { queued: this.pendingPoints, spoolBytes: s.bytes, spooledPoints: s.points, droppedPoints: s.dropped, written: this.written, up: this.up };
+    return {
+      queued: this.pending.length + this.pendingJournal.length + this.inFlight, spoolBytes: s.bytes, spooledPoints: s.lines,
+      droppedPoints: s.dropped + this.rejected, written: this.written, up: this.up,
+    };
   }
 
   /** Writes what it can; what is left in memory goes to the spool for the next run. */
@@ -157,10 +162,7 @@ export class InfluxStore {
     this.flushTimer?.cancel();
     this.poke();
     await this.pump;
-    const left = this.pending.flat();
-    this.pending = [];
-    this.pendingPoints = 0;
-    await this.spool.append(left);
+    this.spoolPending();
     await this.spool.settle();
   }
 
@@ -183,8 +185,9 @@ export class InfluxStore {
     const names = await this.influx.getDatabaseNames();
     if (!names.includes(database)) await this.influx.createDatabase(database);
     const existing = new Map((await this.influx.showRetentionPolicies(database)).map((p) => [p.name, p]));
-    for (const p of POLICIES) {
-      const options = { database, duration: influxDuration(retention[p.name]), replication: 1, isDefault: p.name === 'raw' };
+    const policies = [...POLICIES.map((p) => ({ name: p.name, duration: retention[p.name] })), { name: JOURNAL_POLICY, duration: retention.hour }];
+    for (const p of policies) {
+      const options = { database, duration: influxDuration(p.duration), replication: 1, isDefault: p.name === 'raw' };
       if (!existing.has(p.name)) await this.influx.createRetentionPolicy(p.name, options);
       else await this.influx.alterRetentionPolicy(p.name, options);
     }
@@ -201,39 +204,55 @@ export class InfluxStore {
     wake?.();
   }
 
-  /** The one writer: the spool first (oldest points), then what is in memory, one request at a time. */
+  /** Lines wait on disk behind what is there; decisions and events are marked for their own policy. */
+  private spoolPending(): void {
+    const lines = [...this.pendingJournal.map((l) => `${JOURNAL_MARK}${l}`), ...this.pending];
+    this.pending = [];
+    this.pendingJournal = [];
+    if (lines.length > 0) void this.spool.append(lines).catch((err: unknown) => this.log.error({ err }, 'history: spooling failed'));
+  }
+
+  /** The one writer: the spool first (oldest points), then what is in memory. */
   private async run(): Promise<void> {
     for (;;) {
       // Stopping: what is in memory is written unless older points wait on disk (then it joins them there).
-      if (this.stopping && (!this.spool.empty || this.pending.length === 0)) return;
+      if (this.stopping && (!this.spool.empty || !this.due())) return;
+      let taken: string[] = [];
       try {
         if (!this.schemaReady) await this.prepare();
         if (!this.spool.empty) {
-          await this.spool.replayOne((points) => this.send(points));
-        } else if (this.pending.length > 0 && (this.stopping || this.pending.length > 1 || this.pending[0]!.length >= this.options.batchSize || this.flushTimer === null)) {
-          this.inFlight = this.pending.shift()!;
-          this.pendingPoints -= this.inFlight.length;
-          await this.send(this.inFlight);
-          this.inFlight = null;
+          await this.spool.replayOne((lines) => this.send(lines));
+        } else if (this.due()) {
+          taken = [...this.pendingJournal.map((l) => `${JOURNAL_MARK}${l}`), ...this.pending.splice(0, this.options.batchSize * CONCURRENCY)];
+          this.pendingJournal = [];
+          this.inFlight = taken.length;
+          await this.send(taken);
+          taken = [];
         } else if (!this.stopping) {
           await new Promise<void>((resolve) => { this.wake = resolve; });
         }
         this.recovered();
       } catch (err) {
         this.failed(err);
-        // What is in memory waits on disk, behind what is there already: nothing is held in memory through an outage.
-        const batches = [this.inFlight ?? [], ...this.pending.splice(0)];
-        this.inFlight = null;
-        this.pendingPoints = 0;
-        await this.spool.append(batches.flat()).catch((e: unknown) => this.log.error({ err: e }, 'history: spooling failed'));
+        // What was being written waits on disk, behind what is there already; so does the rest of memory.
+        // (Part of it may have been written: InfluxDB keeps one point per series and time, so a repeat changes nothing.)
+        if (taken.length > 0) void this.spool.append(taken).catch((e: unknown) => this.log.error({ err: e }, 'history: spooling failed'));
+        this.spoolPending();
         if (this.stopping) return;
         await new Promise<void>((resolve) => {
           const t = this.clock.setTimeout(() => { this.wake = null; resolve(); }, this.retryMs);
           this.wake = () => { t.cancel(); resolve(); };
         });
         this.retryMs = Math.min(this.retryMs * 2, this.options.retryMaxMs ?? 30_000);
+      } finally {
+        this.inFlight = 0;
       }
     }
+  }
+
+  /** Is what waits in memory to be written now: a full batch, the flush tick past, or stopping? */
+  private due(): boolean {
+    return this.pending.length + this.pendingJournal.length > 0 && (this.stopping || this.flushTimer === null || this.pending.length >= this.options.batchSize);
   }
 
   /** The schema, once the server answers; a server that answers but refuses (no admin rights) is written to as it is. */
@@ -247,19 +266,58 @@ export class InfluxStore {
     }
   }
 
-  private async send(points: readonly Point[]): Promise<void> {
-    for (let i = 0; i < points.length; i += this.options.batchSize) {
-      const chunk = points.slice(i, i + this.options.batchSize);
-      await this.influx.writePoints(chunk.map(toInflux), { precision: 'u', retentionPolicy: 'raw' });
-      this.written += chunk.length;
+  /** Lines in batches, CONCURRENCY requests at a time; journal lines (marked) go to their own policy. */
+  private async send(lines: readonly string[]): Promise<void> {
+    const journal: string[] = [];
+    const raw: string[] = [];
+    for (const l of lines) {
+      if (l.startsWith(JOURNAL_MARK)) journal.push(l.slice(JOURNAL_MARK.length));
+      else if (l !== '') raw.push(l);
     }
+    const batches: [string, string[]][] = [];
+    if (journal.length > 0) batches.push([JOURNAL_POLICY, journal]);
+    for (let i = 0; i < raw.length; i += this.options.batchSize) batches.push(['raw', raw.slice(i, i + this.options.batchSize)]);
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const [policy, batch] = batches[next++]!;
+        await this.post(policy, batch);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, batches.length) }, worker));
+  }
+
+  /**
+   * One write request. A server error or no answer is thrown (the lines wait and are tried again); a
+   * refusal of the lines themselves (400: a field of another type, a line it cannot parse) is not: InfluxDB
+   * keeps the good lines of a batch, and retrying the bad ones would block every later point.
+   */
+  private async post(policy: string, lines: string[]): Promise<void> {
+    const res = await fetch(this.writeUrl(policy), {
+      method: 'POST', body: lines.join('\n'), signal: AbortSignal.timeout(10_000),
+      headers: { 'content-type': 'text/plain; charset=utf-8', ...(this.auth ? { authorization: this.auth } : {}) },
+    });
+    if (res.status === 204) {
+      this.written += lines.length;
+      return;
+    }
+    const body = (await res.text()).slice(0, 300);
+    if (res.status === 400) {
+      const dropped = /dropped=(\d+)/.exec(body);
+      const bad = dropped ? Number(dropped[1]) : lines.length;
+      this.rejected += bad;
+      this.written += lines.length - bad;
+      this.log.warn({ influxdb: this.where, status: res.status, error: body }, 'history: InfluxDB refused some points; they are dropped and counted');
+      return;
+    }
+    throw new Error(`InfluxDB answered ${res.status}: ${body}`);
   }
 
   private recovered(): void {
     this.retryMs = 500;
     if (this.up) return;
     this.up = true;
-    this.log.info({ influxdb: this.where, spooled: this.spool.stats().points }, 'history: InfluxDB is back; writing what waited');
+    this.log.info({ influxdb: this.where, spooled: this.spool.stats().lines }, 'history: InfluxDB is back; writing what waited');
   }
 
   private failed(err: unknown): void {
@@ -269,7 +327,5 @@ export class InfluxStore {
   }
 }
 
-/** Microseconds: the sub-millisecond part keeps apart entries that share a millisecond (events, decisions). */
-function toInflux(p: Point): IPoint {
-  return { measurement: p.measurement, tags: p.tags, fields: p.fields, timestamp: p.time * 1000 + (p.seq ?? 0) };
-}
+/** Marks a spooled line of the journal policy (line protocol never starts with a control character). */
+const JOURNAL_MARK = '\u0001';

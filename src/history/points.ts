@@ -35,14 +35,12 @@ const bit = (b: boolean): number => (b ? 1 : 0);
 
 /** The defined fields only; null when none is (a point with no field is not written). */
 function fieldsOf(entries: Record<string, FieldValue | undefined>): Record<string, FieldValue> | null {
-  const out: Record<string, FieldValue> = {};
-  let any = false;
-  for (const [k, v] of Object.entries(entries)) {
-    if (v === undefined) continue;
-    out[k] = v;
-    any = true;
+  let out: Record<string, FieldValue> | null = null;
+  for (const k in entries) {
+    const v = entries[k];
+    if (v !== undefined) (out ??= {})[k] = v;
   }
-  return any ? out : null;
+  return out;
 }
 
 const placeTags = (place: Place | undefined): Record<string, string> => (place ? { site: place.site, row: place.row, rack: place.rack } : {});

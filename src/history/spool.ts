@@ -1,11 +1,10 @@
-// Points that could not be written yet, on disk in arrival order: segments of JSON lines, bounded in size.
+// Lines that could not be written yet, on disk in arrival order: segments of line protocol, bounded in size.
 import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Point } from './points.js';
 
 export interface SpoolOptions {
   dir: string;
-  /** Past this many bytes on disk the oldest segment is dropped (and its points counted). */
+  /** Past this many bytes on disk the oldest segment is dropped (and its lines counted). */
   maxBytes: number;
   /** A segment is closed at this size; replay reads one segment at a time, so this bounds its memory. */
   segmentBytes?: number;
@@ -13,23 +12,25 @@ export interface SpoolOptions {
 
 export interface SpoolStats {
   bytes: number;
-  points: number;
-  /** Points dropped since start: past the bound, or lines that could not be read back. */
+  lines: number;
+  /** Lines dropped since start: past the bound, or cut short by a crash. */
   dropped: number;
 }
 
-interface Segment { name: string; bytes: number; points: number }
+interface Segment { name: string; bytes: number; lines: number }
 
-const SEGMENT = /^seg-(\d{16})\.jsonl$/;
+const SEGMENT = /^seg-(\d{16})\.lp$/;
 
 /**
- * A first-in first-out queue of points on disk that survives restarts. Every operation runs after
+ * A first-in first-out queue of lines on disk that survives restarts. Every operation runs after
  * the one before it (one promise chain), so appends and replays never interleave within a file.
  */
 export class Spool {
   private readonly segments: Segment[] = [];
   private nextSeq = 0;
-  private droppedPoints = 0;
+  private droppedLines = 0;
+  /** The segment this process appends to (never one an earlier run left). */
+  private writing: Segment | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly segmentBytes: number;
 
@@ -44,7 +45,7 @@ export class Spool {
     const names = (await readdir(options.dir)).filter((n) => SEGMENT.test(n)).sort();
     for (const name of names) {
       const text = await readFile(join(options.dir, name), 'utf8');
-      spool.segments.push({ name, bytes: Buffer.byteLength(text), points: countLines(text) });
+      spool.segments.push({ name, bytes: Buffer.byteLength(text), lines: countLines(text) });
     }
     const last = names.at(-1);
     spool.nextSeq = last ? Number(SEGMENT.exec(last)![1]) + 1 : 0;
@@ -57,51 +58,48 @@ export class Spool {
 
   stats(): SpoolStats {
     let bytes = 0;
-    let points = 0;
+    let lines = 0;
     for (const s of this.segments) {
       bytes += s.bytes;
-      points += s.points;
+      lines += s.lines;
     }
-    return { bytes, points, dropped: this.droppedPoints };
+    return { bytes, lines, dropped: this.droppedLines };
   }
 
-  /** Adds points behind everything already spooled. */
-  append(points: readonly Point[]): Promise<void> {
-    if (points.length === 0) return this.chain.then(() => undefined);
+  /** Adds lines behind everything already spooled. */
+  append(lines: readonly string[]): Promise<void> {
+    if (lines.length === 0) return this.chain.then(() => undefined, () => undefined);
     return this.run(async () => {
-      const text = points.map((p) => JSON.stringify(p)).join('\n') + '\n';
+      const text = lines.join('\n') + '\n';
       let tail = this.segments.at(-1);
-      if (!tail || tail.bytes >= this.segmentBytes) {
-        tail = { name: `seg-${String(this.nextSeq++).padStart(16, '0')}.jsonl`, bytes: 0, points: 0 };
+      // A new run starts a segment of its own, so a line an earlier run left unfinished stays alone.
+      if (!tail || tail !== this.writing || tail.bytes >= this.segmentBytes) {
+        tail = { name: `seg-${String(this.nextSeq++).padStart(16, '0')}.lp`, bytes: 0, lines: 0 };
         this.segments.push(tail);
+        this.writing = tail;
       }
       await appendFile(join(this.options.dir, tail.name), text);
       tail.bytes += Buffer.byteLength(text);
-      tail.points += points.length;
+      tail.lines += lines.length;
       await this.bound();
     });
   }
 
   /**
-   * Hands the oldest segment's points to `send`, in order; when it resolves the segment is gone.
+   * Hands the oldest segment's lines to `send`, in order; when it resolves the segment is gone.
    * False when there was nothing to replay; a rejection from `send` leaves the segment in place.
    */
-  replayOne(send: (points: Point[]) => Promise<void>): Promise<boolean> {
+  replayOne(send: (lines: string[]) => Promise<void>): Promise<boolean> {
     return this.run(async () => {
       const head = this.segments[0];
       if (!head) return false;
       const path = join(this.options.dir, head.name);
       const text = await readFile(path, 'utf8').catch(() => '');
-      const points: Point[] = [];
-      for (const line of text.split('\n')) {
-        if (line === '') continue;
-        try {
-          points.push(JSON.parse(line) as Point);
-        } catch {
-          this.droppedPoints++; // a line cut short by a crash
-        }
-      }
-      await send(points);
+      const end = text.lastIndexOf('\n');
+      // What follows the last newline was being written when the process died.
+      if (end < text.length - 1) this.droppedLines++;
+      const lines = end < 0 ? [] : text.slice(0, end).split('\n');
+      await send(lines);
       await rm(path, { force: true });
       this.segments.shift();
       return true;
@@ -126,7 +124,7 @@ export class Spool {
       const oldest = this.segments.shift()!;
       await rm(join(this.options.dir, oldest.name), { force: true });
       total -= oldest.bytes;
-      this.droppedPoints += oldest.points;
+      this.droppedLines += oldest.lines;
     }
   }
 }

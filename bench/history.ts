@@ -1,0 +1,227 @@
+// Power history against a real InfluxDB 1.6 (Debian's influxd) on this machine, in one run:
+// (a) sustained points/s through Breakerbox's writer (batches, the influx client's line protocol, HTTP),
+//     beside a bare baseline: the same points as ready-made line protocol POSTed in the same batches;
+// (b) an outage: points spooled to disk while influxd is stopped, memory sampled, then replayed;
+// (c) the cost of history on a poll: CPU per poll of a 48-outlet PDU from a real snmpd, with and
+//     without its points recorded to InfluxDB (the writer's work counted: it runs in this process).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { systemClock } from '../src/clock.js';
+import { parseConfigText } from '../src/config/load-config.js';
+import { Topology } from '../src/health/topology.js';
+import { InfluxStore } from '../src/history/influx-store.js';
+import { devicePoints, placesOf, type Point } from '../src/history/points.js';
+import { apcRpdu2 } from '../src/profiles/apc-rpdu2.js';
+import { readDevice } from '../src/profiles/read-device.js';
+import { NetSnmpClient } from '../src/snmp/snmp-client.js';
+import { StateStore } from '../src/state/state-store.js';
+import { startInfluxd, type Influxd } from '../test/helpers/influxd.js';
+import { pduReading } from '../test/helpers/synthetic-readings.js';
+import { startSnmpd } from './pdu-poll-cpu.js';
+
+const log = pino({ level: 'silent' });
+const DAY = 86_400_000;
+const BATCH = 10_000;
+
+export interface HistoryBenchResult {
+  points: number;
+  pointsPerPoll: number;
+  writer: { pointsPerSec: number; cpuUsPerPoint: number; influxdCpuUsPerPoint: number };
+  bare: { pointsPerSec: number; cpuUsPerPoint: number; influxdCpuUsPerPoint: number };
+  outage: { points: number; seconds: number; spoolMb: number; rssMb: { before: number; max: number; after: number }; replaySec: number; lost: number };
+  poll: { polls: number; withoutMs: number; withMs: number; ratio: number };
+}
+
+/** A site of 48-outlet PDUs polled `rounds` times: realistic points, a second apart per PDU. */
+function sitePoints(pdus: number, rounds: number, start: number): { points: Point[]; perPoll: number } {
+  const config = parseConfigText(`
+sites: [{ name: bench, rows: [{ name: row-1, racks: [${Array.from({ length: pdus }, (_, i) => `r${i}`).join(', ')}] }] }]
+pdus: [${Array.from({ length: pdus }, (_, i) => `{ name: p${i}, rack: r${i}, address: "127.0.${Math.floor(i / 250)}.${(i % 250) + 1}", outlets: 48, banks: 2, snmp: { version: '2c', community: public } }`).join(', ')}]
+`, 'bench.yaml');
+  const topology = new Topology(config);
+  const places = placesOf(config);
+  const points: Point[] = [];
+  let perPoll = 0;
+  for (let r = 0; r < rounds; r++) {
+    for (const cfg of config.pdus) {
+      const reading = pduReading(topology, cfg, Array.from({ length: 48 }, (_, i) => ((i + r) % 17 === 0 ? 'off' : 'on')));
+      const ps = devicePoints(topology, places, cfg.name, start + r * 1_000, reading, true);
+      perPoll = ps.length;
+      points.push(...ps);
+    }
+  }
+  return { points, perPoll };
+}
+
+const cpuOf = (pid: number): number => {
+  // utime + stime of a process, µs (clock ticks of 10 ms on Linux).
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+};
+
+async function influxdPid(influx: Influxd): Promise<number> {
+  const { execFileSync } = await import('node:child_process');
+  const out = execFileSync('pgrep', ['-f', `influxd run -config ${influx.dir}/influxdb.conf`]).toString().trim().split('\n');
+  return Number(out[0]);
+}
+
+async function writerRun(influx: Influxd, database: string, points: Point[], dir: string): Promise<{ pointsPerSec: number; cpuUsPerPoint: number; influxdCpuUsPerPoint: number }> {
+  const store = await InfluxStore.open({ url: influx.url, database, retention: { raw: 14 * DAY, minute: 90 * DAY, hour: 730 * DAY } },
+    { batchSize: BATCH, flushIntervalMs: 200, spoolDir: join(dir, `spool-${database}`), spoolMaxBytes: 1 << 30 }, systemClock, log);
+  await store.ensureSchema();
+  const pid = await influxdPid(influx);
+  const d0 = cpuOf(pid);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  // Fed as a poller would, without running ahead of the writer (else the surplus would go to the spool).
+  for (let i = 0; i < points.length; i += BATCH) {
+    while (store.stats().queued > 2 * BATCH) await new Promise((r) => setTimeout(r, 1));
+    store.add(points.slice(i, i + BATCH));
+  }
+  while (store.stats().written < points.length) await new Promise((r) => setTimeout(r, 2));
+  const sec = (performance.now() - t0) / 1_000;
+  const c = process.cpuUsage(c0);
+  const d = cpuOf(pid) - d0;
+  if (store.stats().spooledPoints > 0) throw new Error('bench history: the writer spooled while InfluxDB was up');
+  await store.stop();
+  return { pointsPerSec: points.length / sec, cpuUsPerPoint: (c.user + c.system) / points.length, influxdCpuUsPerPoint: d / points.length };
+}
+
+/** The baseline: the same points as line protocol made beforehand, POSTed in the same batches, one at a time. */
+async function bareRun(influx: Influxd, database: string, points: Point[]): Promise<{ pointsPerSec: number; cpuUsPerPoint: number; influxdCpuUsPerPoint: number }> {
+  await influx.query(`CREATE DATABASE "${database}"`);
+  const esc = (s: string) => s.replace(/[ ,=]/g, (c) => `\\${c}`);
+  const bodies: string[] = [];
+  for (let i = 0; i < points.length; i += BATCH) {
+    bodies.push(points.slice(i, i + BATCH).map((p) => `${p.measurement}${Object.entries(p.tags).map(([k, v]) => `,${k}=${esc(v)}`).join('')} ${Object.entries(p.fields).map(([k, v]) => `${k}=${typeof v === 'string' ? JSON.stringify(v) : v}`).join(',')} ${p.time * 1000}`).join('\n'));
+  }
+  const pid = await influxdPid(influx);
+  const d0 = cpuOf(pid);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (const body of bodies) {
+    const res = await fetch(`${influx.url}/write?db=${database}&precision=u`, { method: 'POST', body });
+    if (res.status !== 204) throw new Error(`bench history: bare write answered ${res.status}: ${await res.text()}`);
+  }
+  const sec = (performance.now() - t0) / 1_000;
+  const c = process.cpuUsage(c0);
+  return { pointsPerSec: points.length / sec, cpuUsPerPoint: (c.user + c.system) / points.length, influxdCpuUsPerPoint: (cpuOf(pid) - d0) / points.length };
+}
+
+async function outageRun(influx: Influxd, points: Point[], dir: string): Promise<HistoryBenchResult['outage']> {
+  const store = await InfluxStore.open({ url: influx.url, database: 'outage', retention: { raw: 14 * DAY, minute: 90 * DAY, hour: 730 * DAY } },
+    { batchSize: BATCH, flushIntervalMs: 200, spoolDir: join(dir, 'spool-outage'), spoolMaxBytes: 1 << 30, retryMaxMs: 500 }, systemClock, log);
+  await store.ensureSchema();
+  global.gc?.();
+  const rss = () => process.memoryUsage().rss / 1_048_576;
+  const before = rss();
+  let max = before;
+  const sampler = setInterval(() => { max = Math.max(max, rss()); }, 100);
+  await influx.pause();
+  const t0 = performance.now();
+  // A poller's pace: a batch every 10 ms, so the writer meets the outage as it would.
+  for (let i = 0; i < points.length; i += BATCH) {
+    store.add(points.slice(i, i + BATCH));
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  while (store.stats().queued > 0) await new Promise((r) => setTimeout(r, 20));
+  const seconds = (performance.now() - t0) / 1_000;
+  const spoolMb = store.stats().spoolBytes / 1_048_576;
+  const t1 = performance.now();
+  await influx.start();
+  while (store.stats().written < points.length && store.stats().droppedPoints === 0) await new Promise((r) => setTimeout(r, 20));
+  const replaySec = (performance.now() - t1) / 1_000;
+  clearInterval(sampler);
+  const lost = points.length - store.stats().written;
+  await store.stop();
+  return { points: points.length, seconds, spoolMb, rssMb: { before, max, after: rss() }, replaySec, lost };
+}
+
+async function pollRun(influx: Influxd, polls: number, dir: string): Promise<HistoryBenchResult['poll']> {
+  const agent = await startSnmpd();
+  const client = new NetSnmpClient({ host: '127.0.0.1', port: agent.port, credentials: { version: '2c', community: 'public' }, timeoutMs: 2_000, retries: 1 });
+  const config = parseConfigText(`
+sites: [{ name: bench, rows: [{ name: row-1, racks: [r1] }] }]
+pdus: [{ name: bench-pdu-a, rack: r1, address: 127.0.0.1, outlets: 48, banks: 2, snmp: { version: '2c', community: public } }]
+`, 'bench.yaml');
+  const topology = new Topology(config);
+  const places = placesOf(config);
+  const store = new StateStore();
+  const open = async () => {
+    const w = await InfluxStore.open({ url: influx.url, database: 'polls', retention: { raw: 14 * DAY, minute: 90 * DAY, hour: 730 * DAY } },
+      { batchSize: BATCH, flushIntervalMs: 1_000, spoolDir: join(dir, 'spool-polls'), spoolMaxBytes: 1 << 30 }, systemClock, log);
+    await w.ensureSchema();
+    return w;
+  };
+  const poll = async (writer: InfluxStore | null) => {
+    const r = await readDevice(client, apcRpdu2);
+    if (!r.ok) throw new Error(`bench history: poll failed: ${r.error}`);
+    const at = Date.now();
+    store.recordPdu('bench-pdu-a', at, { ok: true, reading: r.value });
+    writer?.add(devicePoints(topology, places, 'bench-pdu-a', at, r.value, true));
+  };
+  // With history, a writer of its own per round (made before the clock starts), stopped at the end
+  // of it: everything the polls made is written inside the measured time, with no waiting loop.
+  const timed = async (n: number, history: boolean) => {
+    const writer = history ? await open() : null;
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) await poll(writer);
+    await writer?.stop();
+    const c = process.cpuUsage(c0);
+    if (writer && writer.stats().written === 0) throw new Error('bench history: nothing written');
+    return (c.user + c.system) / 1_000;
+  };
+  try {
+    await timed(30, false);
+    await timed(30, true);
+    let without = 0;
+    let withHistory = 0;
+    const rounds = 4;
+    for (let r = 0; r < rounds; r++) {
+      without += await timed(polls / rounds, false);
+      withHistory += await timed(polls / rounds, true);
+    }
+    return { polls, withoutMs: without / polls, withMs: withHistory / polls, ratio: withHistory / without };
+  } finally {
+    client.close();
+    await agent.stop();
+  }
+}
+
+export async function historyBench(options: { pdus?: number; rounds?: number; polls?: number } = {}): Promise<HistoryBenchResult> {
+  const pdus = options.pdus ?? 100;
+  const rounds = options.rounds ?? 20;
+  const dir = mkdtempSync(join(tmpdir(), 'bb-bench-history-'));
+  const influx = await startInfluxd();
+  try {
+    const start = Date.now() - 3_600_000;
+    const { points, perPoll } = sitePoints(pdus, rounds, start);
+    // Warm-up (JIT, connections, shard creation), then bare and writer alternately into databases of their own.
+    await writerRun(influx, 'warm', points.slice(0, 50_000), dir);
+    const bare = await bareRun(influx, 'bare', points);
+    const writer = await writerRun(influx, 'writer', points, dir);
+    const outage = await outageRun(influx, sitePoints(pdus, 10, start + DAY).points, dir);
+    const poll = await pollRun(influx, options.polls ?? 400, dir);
+    return { points: points.length, pointsPerPoll: perPoll, writer, bare, outage, poll };
+  } finally {
+    await influx.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function formatHistory(r: HistoryBenchResult): string {
+  const k = (x: number) => `${Math.round(x).toLocaleString('en-US')}`;
+  return [
+    `history → InfluxDB 1.6 on this machine (${k(r.points)} points of 48-outlet PDUs, ${r.pointsPerPoll} points per poll, batches of ${BATCH})`,
+    `  Breakerbox's writer  ${k(r.writer.pointsPerSec)} points/s, ${r.writer.cpuUsPerPoint.toFixed(2)} µs CPU per point here (influxd ${r.writer.influxdCpuUsPerPoint.toFixed(2)} µs)`,
+    `  bare POST baseline   ${k(r.bare.pointsPerSec)} points/s, ${r.bare.cpuUsPerPoint.toFixed(2)} µs CPU per point here (influxd ${r.bare.influxdCpuUsPerPoint.toFixed(2)} µs)`,
+    `  writer / bare        ${(r.writer.pointsPerSec / r.bare.pointsPerSec).toFixed(2)} × the throughput (target ≥ 100,000 points/s)`,
+    `outage: ${k(r.outage.points)} points while influxd was stopped (${r.outage.seconds.toFixed(1)} s), spooled ${r.outage.spoolMb.toFixed(1)} MB on disk`,
+    `  RSS before / max / after  ${r.outage.rssMb.before.toFixed(0)} / ${r.outage.rssMb.max.toFixed(0)} / ${r.outage.rssMb.after.toFixed(0)} MB; replayed in ${r.outage.replaySec.toFixed(1)} s after influxd came back; lost ${r.outage.lost}`,
+    `cost on the poll: CPU per poll of a 48-outlet PDU from snmpd, ${r.poll.polls} polls each way`,
+    `  without history ${r.poll.withoutMs.toFixed(2)} ms, with history to InfluxDB ${r.poll.withMs.toFixed(2)} ms: ${((r.poll.ratio - 1) * 100).toFixed(1)} % more (target ≤ 10 %)`,
+  ].join('\n');
+}
