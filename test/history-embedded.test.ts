@@ -9,6 +9,7 @@ import { FakeClock } from '../src/clock.js';
 import { EmbeddedStore } from '../src/history/embedded-store.js';
 import type { Point } from '../src/history/points.js';
 import { historyQuery, HistoryQueryError } from '../src/history/query.js';
+import { Sparklines } from '../src/history/sparklines.js';
 import type { ApiEvent } from '../src/http/api-types.js';
 
 const log = pino({ level: 'silent' });
@@ -119,5 +120,29 @@ describe('history queries', () => {
     refuse({ thing: 'pdu/r1-a', metric: 'power_w', from: 'yesterday' }, /from "yesterday"/);
     refuse({ thing: 'pdu/r1-a', metric: 'power_w', from: '2026-06-02T00:00:00Z' }, /before to/);
     refuse({ thing: 'pdu/r1-a', metric: 'power_w', range: '90d', step: '1m' }, /more than 5000 points/);
+  });
+});
+
+describe('sparklines in memory', () => {
+  it('keeps an hour of minutes per PDU power and bank load, and forgets PDUs no longer configured', () => {
+    const s = new Sparklines();
+    const t0 = Date.UTC(2026, 5, 1, 10, 0, 0);
+    for (let m = 0; m < 90; m++) {
+      s.add([
+        { measurement: 'pdu', tags: { pdu: 'p1' }, fields: { power_w: 1000 + m }, time: t0 + m * MIN },
+        { measurement: 'pdu', tags: { pdu: 'p1' }, fields: { power_w: 3000 + m }, time: t0 + m * MIN + 30_000 },
+        { measurement: 'bank', tags: { pdu: 'p1', bank: '2' }, fields: { load_pct: m }, time: t0 + m * MIN },
+      ]);
+    }
+    const now = t0 + 90 * MIN;
+    const power = s.get('p1', undefined, now - HOUR)!;
+    assert.equal(power.length, 60, 'the last hour only');
+    assert.deepEqual(power.at(-1), { t: t0 + 89 * MIN, mean: 2089, max: 3089 });
+    assert.deepEqual(s.get('p1', 2, now - HOUR)!.map((p) => p.mean), Array.from({ length: 60 }, (_, i) => 30 + i));
+    s.add([{ measurement: 'pdu', tags: { pdu: 'p1' }, fields: { power_w: 1 }, time: t0 }]);
+    assert.equal(s.get('p1', undefined, now - HOUR)!.length, 60, 'a point older than the ring is ignored');
+    assert.equal(s.get('p2', undefined, now - HOUR), null, 'nothing recorded: the store is asked instead');
+    s.retain(new Set(['p2']));
+    assert.equal(s.get('p1', 2, now - HOUR), null);
   });
 });

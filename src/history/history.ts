@@ -11,7 +11,8 @@ import type { StateStore } from '../state/state-store.js';
 import { EmbeddedStore, type EventFilter } from './embedded-store.js';
 import { InfluxStore, type WriterStats } from './influx-store.js';
 import { devicePoints, eventPoints, nodePoint, placesOf, poolPoint, type Place, type Point } from './points.js';
-import type { HistoryQuery, HistorySeries } from './query.js';
+import type { HistoryPoint, HistoryQuery, HistorySeries } from './query.js';
+import { Sparklines } from './sparklines.js';
 
 export type HistorySettings = Settings['history'];
 
@@ -20,6 +21,8 @@ export interface HistoryStats extends Partial<WriterStats> {
 }
 
 export class History {
+  private readonly sparklines = new Sparklines();
+
   private constructor(
     private readonly embedded: EmbeddedStore,
     private readonly influx: InfluxStore | null,
@@ -50,8 +53,28 @@ export class History {
   }
 
   record(points: readonly Point[]): void {
+    this.sparklines.add(points);
     if (this.influx) this.influx.add(points);
     else this.embedded.add(points);
+  }
+
+  /**
+   * A PDU's power (no bank) or a bank's load over the last hour, a point a minute: from memory, or
+   * from the store for a PDU nothing was recorded for since start.
+   */
+  async sparkline(pdu: string, bank: number | undefined, now: number): Promise<HistoryPoint[]> {
+    const from = now - 3_600_000;
+    const kept = this.sparklines.get(pdu, bank, from);
+    if (kept) return kept;
+    const q: Pick<HistoryQuery, 'measurement' | 'tags' | 'field'> = bank === undefined
+      ? { measurement: 'pdu', tags: { pdu }, field: 'power_w' }
+      : { measurement: 'bank', tags: { pdu, bank: String(bank) }, field: 'load_pct' };
+    return (await this.query({ ...q, from, to: now, stepMs: 60_000 })).points;
+  }
+
+  /** Forgets what is kept in memory of PDUs no longer configured. */
+  retain(pdus: ReadonlySet<string>): void {
+    this.sparklines.retain(pdus);
   }
 
   event(e: ApiEvent): void {
@@ -168,6 +191,7 @@ export class HistoryRecorder {
     if (config !== this.placesOf) {
       this.placesOf = config;
       this.places = placesOf(config);
+      this.deps.history.retain(new Set(config.pdus.map((p) => p.name)));
       for (const key of this.lastPoll.keys()) {
         const [kind, name] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
         if (!(kind === 'pdu' ? this.deps.topology().pdus : this.deps.topology().nodes).has(name)) this.lastPoll.delete(key);

@@ -38,16 +38,12 @@ export function historyRoutes(history: History, config: () => Config, now: () =>
     }
     const known = new Set(config().pdus.map((p) => p.name));
     const to = now();
-    const from = to - 3_600_000;
-    const ask = (measurement: string, tags: Record<string, string>, field: string) => history.query({ measurement, tags, field, from, to, stepMs: 60_000 });
+    const packed = async (pdu: string, bank?: number) => (await history.sparkline(pdu, bank, to)).map((p) => [p.t, round(p.mean), round(p.max)]);
     Promise.all(asked.filter((n) => known.has(n)).map(async (pdu) => {
       const banks = config().pdus.find((p) => p.name === pdu)!.banks;
-      const [power, ...bankLoads] = await Promise.all([
-        ask('pdu', { pdu }, 'power_w'),
-        ...Array.from({ length: banks }, (_, i) => ask('bank', { pdu, bank: String(i + 1) }, 'load_pct')),
-      ]);
-      return [pdu, { power: pack(power!), banks: Object.fromEntries(bankLoads.map((s, i) => [String(i + 1), pack(s)])) }] as const;
-    })).then((entries) => res.json({ from, to, stepMs: 60_000, source: history.source, pdus: Object.fromEntries(entries) }), next);
+      const [power, ...bankLoads] = await Promise.all([packed(pdu), ...Array.from({ length: banks }, (_, i) => packed(pdu, i + 1))]);
+      return [pdu, { power: power!, banks: Object.fromEntries(bankLoads.map((s, i) => [String(i + 1), s])) }] as const;
+    })).then((entries) => res.json({ from: to - 3_600_000, to, stepMs: 60_000, source: history.source, pdus: Object.fromEntries(entries) }), next);
   });
 
   // For the wall's PDU page: every part of one PDU over a range (1h, 24h, 7d, 90d…), one step for all.
