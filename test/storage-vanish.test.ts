@@ -27,7 +27,8 @@ describe('the database file deleted or replaced under the running app', { timeou
   };
   const scanners = async () => ((await call('GET', '/api/pools')) as ApiPool[]).find((p) => p.name === 'scanners')!;
   const stateOf = async (node: string) => (await scanners()).members.find((m) => m.node === node)!.state;
-  const storageEvents = async () => ((await call('GET', '/api/events')) as ApiEvent[]).filter((e) => e.type.startsWith('storage-'));
+  // Since an id: the journal outlives a restart, so what an earlier run said is there too.
+  const storageEvents = async (since = 0) => ((await call('GET', `/api/events?since=${since}`)) as ApiEvent[]).filter((e) => e.type.startsWith('storage-'));
   const restart = async (config: Config) => {
     await app!.stop();
     app = await startApp({ config, stateDir, logLevel: 'silent' });
@@ -54,10 +55,12 @@ describe('the database file deleted or replaced under the running app', { timeou
     assert.equal(await stateOf('scan-003'), 'held', 'the hold survived');
     assert.equal(await stateOf('scan-004'), 'drained', 'the drain survived');
 
+    const before = ((await call('GET', '/api/events')) as ApiEvent[]).at(-1)?.id ?? 0;
+    assert.equal((await storageEvents()).length, 2, 'the first run\'s storage events are still in the journal');
     rmSync(db);
     writeFileSync(db, 'someone else\'s file'); // a different file at the path
     const replaced = await waitFor('the replacement to be found and repaired', async () => {
-      const events = await storageEvents();
+      const events = await storageEvents(before);
       return events.length === 2 ? events : null;
     }, 30_000, 100);
     assert.match(replaced[0]!.message, /breakerbox\.db was replaced by another file while in use/);

@@ -142,7 +142,7 @@ export function createPduPage({ page, racks, snapshot, fetchJson = (url) => call
     for (const b of pdu.banks) {
       const r = refs.bankRows.get(b.index);
       if (!r) continue;
-      const rating = ratings[String(b.index)] ?? null;
+      const rating = b.rating ?? ratings[String(b.index)] ?? null;
       const load = rating && b.current != null ? (b.current / rating) * 100 : null;
       setAttr(r.el, 'data-breaker', b.breaker);
       setClass(r.el, 'tripped', b.breaker === 'tripped');
@@ -244,12 +244,13 @@ export function createPduPage({ page, racks, snapshot, fetchJson = (url) => call
     const live = pduNow();
     // Every figure first, then each measured and drawn (a grid's columns depend on how many there are).
     const bankSvgs = bankIdx.map((i) => {
-      const rating = res.ratings?.banks?.[i] ?? null;
-      const tripped = live?.banks?.find((b) => String(b.index) === i)?.breaker === 'tripped';
+      const now = live?.banks?.find((b) => String(b.index) === i);
+      const rating = now?.rating ?? res.ratings?.banks?.[i] ?? null;
+      const tripped = now?.breaker === 'tripped';
       return figure(refs.bankCharts, `pdu-chart-bank-${i}`, `Bank ${esc(i)} <span class="muted">current, A${rating ? ` · rating ${esc(amps(rating))}` : ' · rating unknown'}</span>${tripped ? ' <b class="pp-tripped">TRIPPED</b>' : ''}`);
     });
     for (const [k, i] of bankIdx.entries()) {
-      const rating = res.ratings?.banks?.[i] ?? null;
+      const rating = live?.banks?.find((b) => String(b.index) === i)?.rating ?? res.ratings?.banks?.[i] ?? null;
       const svg = bankSvgs[k];
       drawChart(svg, {
         ...at, width: width(svg), height: 130, fmt: axisAmps,

@@ -64,7 +64,8 @@ export interface ApiNode {
 }
 
 export interface ApiPhase { index: number; current: number | null; voltage: number | null; power: number | null }
-export interface ApiBank { index: number; breaker: BreakerState; breakerInferred: boolean; current: number | null }
+/** `rating`: the breaker's rating, A, as last read (a rating does not change while a PDU is away). */
+export interface ApiBank { index: number; breaker: BreakerState; breakerInferred: boolean; current: number | null; rating: number | null }
 export interface ApiOutlet {
   index: number;
   name: string | null;

@@ -51,6 +51,7 @@ export function pduView(rm: ReadModel, topology: Topology, view: PowerView, pdu:
   const outletAt = byIndex(reading?.outlets);
   const liveOutletAt = byIndex(live?.outlets);
   const liveBankAt = byIndex(live?.banks);
+  const bankAt = byIndex(reading?.banks);
   const banks = reading?.banks.map((b) => b.index) ?? range(pdu.banks);
   return {
     name: pdu.name,
@@ -80,7 +81,8 @@ export function pduView(rm: ReadModel, topology: Topology, view: PowerView, pdu:
     phases: (reading?.phases ?? []).map((p) => ({ index: p.index, current: v(p.current), voltage: v(p.voltage), power: v(p.power) })),
     banks: banks.map((index) => {
       const b = liveBankAt.get(index);
-      return { index, breaker: b?.breaker ?? 'unknown', breakerInferred: b?.breakerInferred ?? false, current: b ? value(b.current) : null };
+      const known = bankAt.get(index);
+      return { index, breaker: b?.breaker ?? 'unknown', breakerInferred: b?.breakerInferred ?? false, current: b ? value(b.current) : null, rating: known ? value(known.rating) : null };
     }),
     outlets: outlets.map((index) => {
       const o = outletAt.get(index);
