@@ -10,7 +10,7 @@ import type { Topology } from '../health/topology.js';
 import type { StateStore } from '../state/state-store.js';
 import { EmbeddedStore, type EventFilter } from './embedded-store.js';
 import { InfluxStore, type WriterStats } from './influx-store.js';
-import { devicePoints, eventPoints, nodePoint, placesOf, poolPoint, type Place, type Point } from './points.js';
+import { devicePoints, eventPoints, nodePoint, placesOf, poolPoint, TagCache, type Place, type Point } from './points.js';
 import type { HistoryPoint, HistoryQuery, HistorySeries } from './query.js';
 import { Sparklines } from './sparklines.js';
 
@@ -135,6 +135,7 @@ export class HistoryRecorder {
   private timer: { cancel(): void } | null = null;
   private readonly lastPoll = new Map<string, number>();
   private readonly lastPool = new Map<string, string>();
+  private readonly tags = new TagCache();
 
   constructor(private readonly deps: RecorderDeps) {
     this.placesOf = deps.config();
@@ -154,7 +155,7 @@ export class HistoryRecorder {
     if (kind === 'pdu') {
       const f = this.deps.store.pdu(name)!;
       const fresh = f.lastOkAt === time ? f.reading : null;
-      this.deps.history.record(devicePoints(this.deps.topology(), this.current(), name, time, fresh, f.reachable === true, f.reading?.kind));
+      this.deps.history.record(devicePoints(this.deps.topology(), this.current(), name, time, fresh, f.reachable === true, f.reading?.kind, this.tags));
     } else {
       this.node(name, time);
     }
@@ -191,6 +192,7 @@ export class HistoryRecorder {
     if (config !== this.placesOf) {
       this.placesOf = config;
       this.places = placesOf(config);
+      this.tags.clear();
       this.deps.history.retain(new Set(config.pdus.map((p) => p.name)));
       for (const key of this.lastPoll.keys()) {
         const [kind, name] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];

@@ -217,17 +217,19 @@ export class InfluxStore {
     for (;;) {
       // Stopping: what is in memory is written unless older points wait on disk (then it joins them there).
       if (this.stopping && (!this.spool.empty || !this.due())) return;
-      let taken: string[] = [];
+      let raw: string[] = [];
+      let journal: string[] = [];
       try {
         if (!this.schemaReady) await this.prepare();
         if (!this.spool.empty) {
           await this.spool.replayOne((lines) => this.send(lines));
         } else if (this.due()) {
-          taken = [...this.pendingJournal.map((l) => `${JOURNAL_MARK}${l}`), ...this.pending.splice(0, this.options.batchSize * CONCURRENCY)];
-          this.pendingJournal = [];
-          this.inFlight = taken.length;
-          await this.send(taken);
-          taken = [];
+          raw = this.pending.splice(0, this.options.batchSize * CONCURRENCY);
+          journal = this.pendingJournal.splice(0);
+          this.inFlight = raw.length + journal.length;
+          await this.write(raw, journal);
+          raw = [];
+          journal = [];
         } else if (!this.stopping) {
           await new Promise<void>((resolve) => { this.wake = resolve; });
         }
@@ -236,6 +238,7 @@ export class InfluxStore {
         this.failed(err);
         // What was being written waits on disk, behind what is there already; so does the rest of memory.
         // (Part of it may have been written: InfluxDB keeps one point per series and time, so a repeat changes nothing.)
+        const taken = [...journal.map((l) => `${JOURNAL_MARK}${l}`), ...raw];
         if (taken.length > 0) void this.spool.append(taken).catch((e: unknown) => this.log.error({ err: e }, 'history: spooling failed'));
         this.spoolPending();
         if (this.stopping) return;
@@ -266,17 +269,22 @@ export class InfluxStore {
     }
   }
 
-  /** Lines in batches, CONCURRENCY requests at a time; journal lines (marked) go to their own policy. */
-  private async send(lines: readonly string[]): Promise<void> {
+  /** Spooled lines: journal lines (marked) go to their own policy. */
+  private send(lines: readonly string[]): Promise<void> {
     const journal: string[] = [];
     const raw: string[] = [];
     for (const l of lines) {
-      if (l.startsWith(JOURNAL_MARK)) journal.push(l.slice(JOURNAL_MARK.length));
+      if (l.charCodeAt(0) === 1) journal.push(l.slice(JOURNAL_MARK.length));
       else if (l !== '') raw.push(l);
     }
-    const batches: [string, string[]][] = [];
+    return this.write(raw, journal);
+  }
+
+  /** Lines in batches, CONCURRENCY requests at a time. */
+  private async write(raw: readonly string[], journal: readonly string[]): Promise<void> {
+    const batches: [string, readonly string[]][] = [];
     if (journal.length > 0) batches.push([JOURNAL_POLICY, journal]);
-    for (let i = 0; i < raw.length; i += this.options.batchSize) batches.push(['raw', raw.slice(i, i + this.options.batchSize)]);
+    for (let i = 0; i < raw.length; i += this.options.batchSize) batches.push(['raw', raw.length <= this.options.batchSize ? raw : raw.slice(i, i + this.options.batchSize)]);
     let next = 0;
     const worker = async () => {
       while (next < batches.length) {
@@ -292,7 +300,7 @@ export class InfluxStore {
    * refusal of the lines themselves (400: a field of another type, a line it cannot parse) is not: InfluxDB
    * keeps the good lines of a batch, and retrying the bad ones would block every later point.
    */
-  private async post(policy: string, lines: string[]): Promise<void> {
+  private async post(policy: string, lines: readonly string[]): Promise<void> {
     const res = await fetch(this.writeUrl(policy), {
       method: 'POST', body: lines.join('\n'), signal: AbortSignal.timeout(10_000),
       headers: { 'content-type': 'text/plain; charset=utf-8', ...(this.auth ? { authorization: this.auth } : {}) },

@@ -22,6 +22,20 @@ function text(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, ' ')}"`;
 }
 
+/** The escaped measurement and tags of a kept (frozen) tag set, by the set: see TagCache in points.ts. */
+const heads = new WeakMap<object, string>();
+
+function head(p: Point): string {
+  let line = name(p.measurement);
+  const keys = Object.keys(p.tags);
+  if (!sorted(keys)) keys.sort();
+  for (const k of keys) {
+    const v = p.tags[k]!;
+    if (v !== '') line += `,${name(k)}=${name(v)}`;
+  }
+  return line;
+}
+
 function sorted(keys: string[]): boolean {
   for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
   return true;
@@ -32,12 +46,10 @@ function sorted(keys: string[]): boolean {
  * floats, text quoted, the time in microseconds (`seq` orders entries within one millisecond).
  */
 export function toLine(p: Point): string {
-  let line = name(p.measurement);
-  const keys = Object.keys(p.tags);
-  if (!sorted(keys)) keys.sort();
-  for (const k of keys) {
-    const v = p.tags[k]!;
-    if (v !== '') line += `,${name(k)}=${name(v)}`;
+  let line = Object.isFrozen(p.tags) ? heads.get(p.tags) : undefined;
+  if (line === undefined) {
+    line = head(p);
+    if (Object.isFrozen(p.tags)) heads.set(p.tags, line);
   }
   let first = true;
   for (const k in p.fields) {

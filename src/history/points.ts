@@ -46,49 +46,69 @@ function fieldsOf(entries: Record<string, FieldValue | undefined>): Record<strin
 const placeTags = (place: Place | undefined): Record<string, string> => (place ? { site: place.site, row: place.row, rack: place.rack } : {});
 
 /**
+ * The tags of each part of each device, made once and kept (frozen) while the config stays: a poll
+ * repeats them, and line-protocol.ts escapes a kept set only once. Cleared when the config changes.
+ */
+export class TagCache {
+  private readonly sets = new Map<string, Readonly<Record<string, string>>>();
+
+  get(key: string, make: () => Record<string, string>): Record<string, string> {
+    let tags = this.sets.get(key);
+    if (!tags) this.sets.set(key, (tags = Object.freeze(make())));
+    return tags as Record<string, string>;
+  }
+
+  clear(): void {
+    this.sets.clear();
+  }
+}
+
+/**
  * Everything one poll of a power device said; `reading` null: the poll was not answered usefully
  * (`kind` is then what the device was last seen to be).
  */
-export function devicePoints(topology: Topology, places: Map<string, Place>, pdu: string, time: number, reading: DeviceReading | null, reachable: boolean, kind = 'pdu'): Point[] {
+export function devicePoints(topology: Topology, places: Map<string, Place>, pdu: string, time: number, reading: DeviceReading | null, reachable: boolean, kind = 'pdu', cache?: TagCache): Point[] {
   const config = topology.pdus.get(pdu);
   const base = { ...placeTags(config ? places.get(config.rack) : undefined), pdu };
   const points: Point[] = [];
-  const push = (measurement: string, tags: Record<string, string>, fields: Record<string, FieldValue> | null) => {
-    if (fields) points.push({ measurement, tags, fields, time });
+  const push = (measurement: string, part: string, tags: () => Record<string, string>, fields: Record<string, FieldValue> | null) => {
+    if (fields) points.push({ measurement, tags: cache ? cache.get(`${pdu}\u0000${measurement}\u0000${part}`, tags) : tags(), fields, time });
   };
   if (!reading) {
-    push('pdu', { ...base, kind }, { reachable: bit(reachable) });
+    push('pdu', kind, () => ({ ...base, kind }), { reachable: bit(reachable) });
     return points;
   }
-  push('pdu', { ...base, kind: reading.kind }, fieldsOf({ power_w: ok(reading.power), energy_kwh: ok(reading.energy), reachable: bit(reachable), bad_values: reading.badValues }));
+  push('pdu', reading.kind, () => ({ ...base, kind: reading.kind }), fieldsOf({ power_w: ok(reading.power), energy_kwh: ok(reading.energy), reachable: bit(reachable), bad_values: reading.badValues }));
   for (const i of reading.inlets) {
-    push('inlet', { ...base, inlet: String(i.index) }, fieldsOf({
+    push('inlet', String(i.index), () => ({ ...base, inlet: String(i.index) }), fieldsOf({
       current_a: ok(i.current), voltage_v: ok(i.voltage), power_w: ok(i.power), apparent_power_va: ok(i.apparentPower),
       power_factor: ok(i.powerFactor), energy_kwh: ok(i.energy), frequency_hz: ok(i.frequency),
     }));
   }
-  for (const p of reading.phases) push('phase', { ...base, phase: String(p.index) }, fieldsOf({ current_a: ok(p.current), voltage_v: ok(p.voltage), power_w: ok(p.power) }));
+  for (const p of reading.phases) push('phase', String(p.index), () => ({ ...base, phase: String(p.index) }), fieldsOf({ current_a: ok(p.current), voltage_v: ok(p.voltage), power_w: ok(p.power) }));
   for (const b of reading.banks) {
     const current = ok(b.current);
     const rating = ok(b.rating);
-    push('bank', { ...base, bank: String(b.index) }, fieldsOf({
+    push('bank', String(b.index), () => ({ ...base, bank: String(b.index) }), fieldsOf({
       current_a: current, rating_a: rating,
       load_pct: current !== undefined && rating !== undefined && rating > 0 ? (current / rating) * 100 : undefined,
       tripped: b.breaker === 'unknown' ? undefined : bit(b.breaker === 'tripped'),
     }));
   }
   for (const o of reading.outlets) {
-    const feeds = topology.outletFeeds(pdu, o.index);
-    push('outlet', { ...base, outlet: String(o.index), ...(feeds ? { node: feeds.node } : {}) }, fieldsOf({
+    push('outlet', String(o.index), () => {
+      const feeds = topology.outletFeeds(pdu, o.index);
+      return { ...base, outlet: String(o.index), ...(feeds ? { node: feeds.node } : {}) };
+    }, fieldsOf({
       on: o.state === 'unknown' ? undefined : bit(o.state === 'on'), current_a: ok(o.current), power_w: ok(o.power), energy_kwh: ok(o.energy),
     }));
   }
   for (const s of reading.sensors) {
-    push('sensor', { ...base, sensor: String(s.index), kind: s.kind }, fieldsOf(s.kind === 'temperature' ? { temperature_c: ok(s.value) } : { humidity_pct: ok(s.value) }));
+    push('sensor', `${s.index}\u0000${s.kind}`, () => ({ ...base, sensor: String(s.index), kind: s.kind }), fieldsOf(s.kind === 'temperature' ? { temperature_c: ok(s.value) } : { humidity_pct: ok(s.value) }));
   }
   const u = reading.ups;
   if (u) {
-    push('ups', base, fieldsOf({
+    push('ups', '', () => base, fieldsOf({
       on_battery: u.source === 'unknown' ? undefined : bit(u.source === 'battery'), source: u.source,
       charge_pct: ok(u.charge), runtime_s: ok(u.runtime), time_on_battery_s: ok(u.timeOnBattery), load_pct: ok(u.load),
       input_voltage_v: ok(u.inputVoltage), input_frequency_hz: ok(u.inputFrequency), output_voltage_v: ok(u.outputVoltage),
@@ -98,7 +118,7 @@ export function devicePoints(topology: Topology, places: Map<string, Place>, pdu
   }
   const a = reading.ats;
   if (a) {
-    push('ats', base, fieldsOf({
+    push('ats', '', () => ({ ...base }), fieldsOf({
       redundant: a.redundancy === 'unknown' ? undefined : bit(a.redundancy === 'redundant'), active_source: a.activeSource,
       source_a_voltage_v: ok(a.sourceAVoltage), source_b_voltage_v: ok(a.sourceBVoltage), output_voltage_v: ok(a.outputVoltage),
     }));
