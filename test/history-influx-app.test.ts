@@ -53,6 +53,21 @@ describe('history in InfluxDB, from the running demo', () => {
     assert.match(health, /^breakerbox_history_spooled_points 0$/m, 'the backlog is in /metrics');
     assert.doesNotMatch(health, /hunter2/);
 
+    // InfluxDB away for a while as polls go on: the points of the outage wait, then arrive, with no gap.
+    const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(`${app!.url}/metrics`)).text())?.[1] ?? NaN);
+    await influx.pause();
+    const down = Date.now();
+    await waitFor('points spooled during the outage', async () => (await metric('breakerbox_history_spooled_points')) > 3_000, 30_000);
+    await influx.start();
+    const up = Date.now();
+    await waitFor('the spool written out', async () => (await metric('breakerbox_history_spooled_points')) === 0 && (await metric('breakerbox_history_queue_points')) < 5_000, 30_000);
+    await waitFor('points after the outage', () => first(`SELECT count(power_w) FROM pdu WHERE pdu = 'dal3-r01-a' AND time > ${up}ms`));
+    const polls = (await influx.query(`SELECT reachable FROM pdu WHERE pdu = 'dal3-r01-a' AND time > ${down - 2_000}ms AND time < ${up + 2_000}ms`, 'bb')).results[0]!.series![0]!.values.map((v) => v[0] as number);
+    const gaps = polls.slice(1).map((t, i) => t - polls[i]!);
+    assert.ok(polls.filter((t) => t > down && t < up).length >= 2, `the polls made while InfluxDB was away arrived: ${JSON.stringify(polls.map((t) => t - down))}`);
+    assert.ok(Math.max(...gaps) < 2_500, `a poll a second through the outage, no gap: ${JSON.stringify(gaps)}`);
+    assert.equal(await metric('breakerbox_history_dropped_points_total'), 0);
+
     // The journal lives in the embedded store in this set-up too.
     const before = ((await (await fetch(`${app.url}/api/events?range=1h&type=drain`)).json()) as ApiEvent[]).map((e) => e.id);
     assert.ok(before.length > 0);

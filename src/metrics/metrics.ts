@@ -141,6 +141,6 @@ function registerOperations(r: Registry, s: MetricsSources): void {
     gauge(r, 'breakerbox_history_queue_points', 'Points waiting to be written to the history database.', [], (emit) => emit({}, history()?.queued ?? null));
     gauge(r, 'breakerbox_history_spool_bytes', 'Bytes spooled on disk while the history database cannot be written.', [], (emit) => emit({}, history()?.spoolBytes ?? null));
     gauge(r, 'breakerbox_history_spooled_points', 'Points spooled on disk.', [], (emit) => emit({}, history()?.spooledPoints ?? null));
-    counter(r, 'breakerbox_history_dropped_points_total', 'Points dropped because the spool was full.', [], (emit) => emit({}, history()?.droppedPoints ?? null));
+    counter(r, 'breakerbox_history_dropped_points_total', 'Points dropped: past the spool bound, cut short by a crash, or refused by InfluxDB for good.', [], (emit) => emit({}, history()?.droppedPoints ?? null));
   }
 }
