@@ -64,6 +64,8 @@ export class EmbeddedStore {
   private readonly open = new Map<number, Open>();
   /** Minutes that ended when their series' next point came: written at the next tick. */
   private closedRows: Open[] = [];
+  /** Ended minutes being written a step at a time (close() writes what is left). */
+  private unwritten: Open[] = [];
   private pendingEvents: ApiEvent[] = [];
   private rolledUntil: number;
   private timer: { cancel(): void } | null = null;
@@ -163,7 +165,8 @@ export class EmbeddedStore {
     if (this.closed) return;
     this.timer?.cancel();
     this.flushEvents();
-    this.writeRows([...this.closedRows, ...this.open.values()]);
+    this.writeRows([...this.unwritten, ...this.closedRows, ...this.open.values()]);
+    this.unwritten = [];
     this.closedRows = [];
     this.open.clear();
     this.closed = true;
@@ -189,10 +192,28 @@ export class EmbeddedStore {
     for (const o of ended) this.open.delete(o.series);
     const rows = [...this.closedRows, ...ended];
     this.closedRows = [];
-    this.writeRows(rows);
     this.flushEvents();
     const hour = Math.floor(this.clock.now() / HOUR) * HOUR;
-    if (hour > this.rolledUntil) this.rollUp(hour);
+    // A large site's minute is written a few thousand rows at a time, the event loop free in between.
+    this.writeRowsInSteps(rows, () => { if (hour > this.rolledUntil && !this.closed) this.rollUp(hour); });
+  }
+
+  private writeRowsInSteps(rows: readonly Open[], then: () => void): void {
+    this.unwritten.push(...rows);
+    const step = () => {
+      if (this.closed) return;
+      try {
+        this.writeRows(this.unwritten.splice(0, ROWS_PER_STEP));
+        if (this.unwritten.length > 0) {
+          setImmediate(step);
+          return;
+        }
+        then();
+      } catch (err) {
+        this.log.error({ err }, 'history: the embedded store could not be written');
+      }
+    };
+    step();
   }
 
   private rollUp(until: number): void {
