@@ -57,6 +57,9 @@ describe('history in InfluxDB, from the running demo', () => {
     const metric = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await (await fetch(`${app!.url}/metrics`)).text())?.[1] ?? NaN);
     await influx.pause();
     const down = Date.now();
+    const refused = await fetch(`${app.url}/api/history?thing=pdu/dal3-r07-a&metric=power_w`);
+    assert.equal(refused.status, 503, 'a query while InfluxDB is away says so');
+    assert.equal(((await refused.json()) as { code: string }).code, 'BB_ERR_HISTORY_UNAVAILABLE');
     await waitFor('points spooled during the outage', async () => (await metric('breakerbox_history_spooled_points')) > 3_000, 30_000);
     await influx.start();
     const up = Date.now();

@@ -15,7 +15,7 @@ const SPARK_PDUS_MAX = 200;
 
 export function historyRoutes(history: History, config: () => Config, now: () => number, reading: (pdu: string) => DeviceReading | null): Router {
   const r = Router();
-  r.get('/history', (req, res, next) => {
+  r.get('/history', (req, res) => {
     let q;
     try {
       q = historyQuery(req.query, now());
@@ -26,11 +26,11 @@ export function historyRoutes(history: History, config: () => Config, now: () =>
     const field = MEASUREMENT.get(q.measurement)!.fields.find((f) => f.name === q.field)!;
     history.query(q).then((series) => {
       res.json({ thing: req.query.thing, metric: q.field, unit: field.unit, from: q.from, to: q.to, stepMs: series.stepMs, source: series.source, points: series.points });
-    }, next);
+    }, (err: unknown) => unavailable(res, err));
   });
 
   // For the wall: each PDU's power and each bank's load over the last hour, a point a minute.
-  r.get('/history/sparklines', (req, res, next) => {
+  r.get('/history/sparklines', (req, res) => {
     const asked = typeof req.query.pdus === 'string' ? req.query.pdus.split(',').filter(Boolean) : config().pdus.map((p) => p.name);
     if (asked.length > SPARK_PDUS_MAX) {
       res.status(400).json({ error: `pdus: at most ${SPARK_PDUS_MAX} at a time`, code: 'BB_ERR_BAD_QUERY' });
@@ -43,11 +43,11 @@ export function historyRoutes(history: History, config: () => Config, now: () =>
       const banks = config().pdus.find((p) => p.name === pdu)!.banks;
       const [power, ...bankLoads] = await Promise.all([packed(pdu), ...Array.from({ length: banks }, (_, i) => packed(pdu, i + 1))]);
       return [pdu, { power: power!, banks: Object.fromEntries(bankLoads.map((s, i) => [String(i + 1), s])) }] as const;
-    })).then((entries) => res.json({ from: to - 3_600_000, to, stepMs: 60_000, source: history.source, pdus: Object.fromEntries(entries) }), next);
+    })).then((entries) => res.json({ from: to - 3_600_000, to, stepMs: 60_000, source: history.source, pdus: Object.fromEntries(entries) }), (err: unknown) => unavailable(res, err));
   });
 
   // For the wall's PDU page: every part of one PDU over a range (1h, 24h, 7d, 90d…), one step for all.
-  r.get('/history/pdu/:name', (req, res, next) => {
+  r.get('/history/pdu/:name', (req, res) => {
     const pdu = config().pdus.find((p) => p.name === req.params.name);
     if (!pdu) {
       res.status(404).json({ error: `no PDU named ${req.params.name}`, code: 'BB_ERR_NOT_FOUND' });
@@ -75,7 +75,7 @@ export function historyRoutes(history: History, config: () => Config, now: () =>
     ]).then(([power, inlets, phases, banks, outlets]) => {
       const ratings = Object.fromEntries((last?.banks ?? []).flatMap((b) => (b.rating.quality === 'ok' && b.rating.value !== null ? [[String(b.index), b.rating.value]] : [])));
       res.json({ pdu: pdu.name, from, to, stepMs: power.stepMs, source: history.source, power: pack(power), inlets, phases, banks, outlets, ratings: { banks: ratings } });
-    }, next);
+    }, (err: unknown) => unavailable(res, err));
   });
 
   r.get('/events', (req, res) => {
@@ -117,6 +117,11 @@ function eventFilter(req: Request, now: number) {
   const toMs = to === undefined ? undefined : parseTime(to, 'to');
   const fromMs = from !== undefined ? parseTime(from, 'from') : range !== undefined ? (toMs ?? now) - parseSpan(range, 'range') : undefined;
   return { from: fromMs, to: toMs, types: list('type'), severities: list('severity'), subject: one('subject'), after: cursor === undefined ? undefined : Number(cursor), limit };
+}
+
+/** The store did not answer (InfluxDB away or refusing): a 503 saying so, not an internal error. */
+function unavailable(res: Response, err: unknown): void {
+  res.status(503).json({ error: `the history store did not answer: ${(err as Error).message}`, code: 'BB_ERR_HISTORY_UNAVAILABLE' });
 }
 
 function sendBad(res: Response, err: unknown): void {
