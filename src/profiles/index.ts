@@ -6,6 +6,8 @@ import { apcUps } from './apc-ups.js';
 import { apcAts } from './apc-ats.js';
 import { raritanPdu2 } from './raritan-pdu2.js';
 import { eatonEpdu } from './eaton-epdu.js';
+import { eatonPduLegacy } from './eaton-pdu-legacy.js';
+import { eatonAts } from './eaton-ats.js';
 import { cyberpowerEpdu } from './cyberpower-epdu.js';
 import { cyberpowerUps } from './cyberpower-ups.js';
 import { eatonUps } from './eaton-ups.js';
@@ -22,6 +24,9 @@ import { dellUps } from './dell-ups.js';
 import { liebertPdu } from './liebert-pdu.js';
 import { liebertUps } from './liebert-ups.js';
 import { vertivIta2 } from './vertiv-ita2.js';
+import { enlogicPdu, enlogicPdu2 } from './enlogic.js';
+import { raritanPx1 } from './raritan-px1.js';
+import { wtiPdu } from './wti.js';
 import { upsMib } from './ups-mib.js';
 import { entitySensor } from './entity-sensor.js';
 
@@ -36,6 +41,8 @@ export const profiles: readonly Profile[] = [
   apcAts,
   raritanPdu2,
   eatonEpdu,
+  eatonPduLegacy,
+  eatonAts,
   cyberpowerEpdu,
   cyberpowerUps,
   servertechSentry3,
@@ -56,6 +63,10 @@ export const profiles: readonly Profile[] = [
   liebertPdu,
   liebertUps,
   vertivIta2,
+  enlogicPdu2, // before enlogic-pdu: its probe (an EN2.0-only column) is the narrower
+  enlogicPdu,
+  raritanPx1,
+  wtiPdu,
   // fallbacks: standard MIBs any vendor may serve (keep these last)
   upsMib,
   entitySensor,
