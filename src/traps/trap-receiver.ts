@@ -151,7 +151,7 @@ export class TrapReceiver {
         socket.bind = ((..._args: unknown[]) => bind(settings.port, settings.address)) as typeof socket.bind;
         const on = socket.on.bind(socket);
         socket.on = ((event: string, listener: (...args: unknown[]) => void) =>
-          event === 'message' ? on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => self.receive(msg, rinfo) && listener(msg, rinfo)) : on(event, listener)) as typeof socket.on;
+          event === 'message' ? on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => self.handOver(msg, rinfo, listener)) : on(event, listener)) as typeof socket.on;
         return socket;
       },
     };
@@ -218,6 +218,20 @@ export class TrapReceiver {
     }
     this.recentInforms.set(key, now);
     return false;
+  }
+
+  /**
+   * A datagram past the checks goes to net-snmp. What it throws (answering an inform whose value it
+   * decoded but cannot encode back, such as an empty Opaque or Counter64) is a malformed packet,
+   * counted and dropped: never an exception out of the socket, which would end the process.
+   */
+  private handOver(msg: Buffer, rinfo: dgram.RemoteInfo, listener: (...args: unknown[]) => void): void {
+    if (!this.receive(msg, rinfo)) return;
+    try {
+      listener(msg, rinfo);
+    } catch {
+      this.drop('malformed', rinfo.address);
+    }
   }
 
   private drop(reason: DropReason, source: string): false {
