@@ -105,7 +105,7 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
     port: boundPort,
     url: `http://${shownHost}:${boundPort}`,
     feed,
-    pushEvent: (event) => { io.emit('event', event); feed.poke(); },
+    pushEvent: (event) => feed.event(event),
     close: async () => {
       feed.stop();
       await new Promise<void>((resolve) => { void io.close(() => resolve()); });

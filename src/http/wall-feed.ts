@@ -23,7 +23,7 @@ import { gzipSync } from 'node:zlib';
 import type { Server as SocketServer, Socket } from 'socket.io';
 import type { Clock } from '../clock.js';
 import type { Topology } from '../health/topology.js';
-import type { ApiDelta, ApiPool, ApiSnapshot } from './api-types.js';
+import type { ApiDelta, ApiEvent, ApiPool, ApiSnapshot } from './api-types.js';
 import { diff, pack, type Json } from './patch.js';
 import { healthView, nodeView, pduView, poolView, reloadView, removedPoolView, serviceView, topologyView, withoutTopology, type ReadModel } from './snapshot.js';
 import { keyOf, parseKey, scopedSites, scopeNames, scoped, scopeOf, type ScopeSets, type WallScope } from './wall-scope.js';
@@ -182,6 +182,16 @@ export class WallFeed {
       this.flush(true);
       this.beat();
     }, ROUTINE_MS);
+  }
+
+  /**
+   * A new event, to every wall that keeps up. A wall that fell behind gets none: it is waiting for its
+   * buffer to drain to be sent a snapshot (which carries the latest events), and more messages would
+   * keep it from ever draining.
+   */
+  event(e: ApiEvent): void {
+    this.io.except(BEHIND_ROOM).emit('event', e);
+    this.poke();
   }
 
   /** Walls connected now (GET /metrics). */
