@@ -12,7 +12,7 @@ import { systemClock } from '../src/clock.js';
 import { parseConfigText } from '../src/config/load-config.js';
 import { Topology } from '../src/health/topology.js';
 import { InfluxStore } from '../src/history/influx-store.js';
-import { devicePoints, placesOf, TagCache, type Point } from '../src/history/points.js';
+import { devicePoints, TagCache, type Point } from '../src/history/points.js';
 import { apcRpdu2 } from '../src/profiles/apc-rpdu2.js';
 import { readDevice } from '../src/profiles/read-device.js';
 import { NetSnmpClient } from '../src/snmp/snmp-client.js';
@@ -41,11 +41,10 @@ sites: [{ name: bench, rows: [{ name: row-1, racks: [${Array.from({ length: pdus
 pdus: [${Array.from({ length: pdus }, (_, i) => `{ name: p${i}, rack: r${i}, address: "127.0.${Math.floor(i / 250)}.${(i % 250) + 1}", outlets: 48, banks: 2, snmp: { version: '2c', community: public } }`).join(', ')}]
 `, 'bench.yaml');
   const topology = new Topology(config);
-  const places = placesOf(config);
   const tags = new TagCache();
   const round = (r: number, start: number) => config.pdus.flatMap((cfg) => {
     const reading = pduReading(topology, cfg, Array.from({ length: 48 }, (_, i) => ((i + r) % 17 === 0 ? 'off' : 'on')));
-    return devicePoints(topology, places, cfg.name, start + r * 1_000, reading, true, 'pdu', tags);
+    return devicePoints(topology, cfg.name, start + r * 1_000, reading, true, 'pdu', tags);
   });
   return { round, perPoll: round(0, 0).length / pdus };
 }
@@ -172,7 +171,6 @@ sites: [{ name: bench, rows: [{ name: row-1, racks: [r1] }] }]
 pdus: [{ name: bench-pdu-a, rack: r1, address: 127.0.0.1, outlets: 48, banks: 2, snmp: { version: '2c', community: public } }]
 `, 'bench.yaml');
   const topology = new Topology(config);
-  const places = placesOf(config);
   const tags = new TagCache();
   const store = new StateStore();
   const open = async () => {
@@ -186,7 +184,7 @@ pdus: [{ name: bench-pdu-a, rack: r1, address: 127.0.0.1, outlets: 48, banks: 2,
     if (!r.ok) throw new Error(`bench history: poll failed: ${r.error}`);
     const at = Date.now();
     store.recordPdu('bench-pdu-a', at, { ok: true, reading: r.value });
-    writer?.add(devicePoints(topology, places, 'bench-pdu-a', at, r.value, true, 'pdu', tags));
+    writer?.add(devicePoints(topology, 'bench-pdu-a', at, r.value, true, 'pdu', tags));
   };
   // With history, a writer of its own per round (made before the clock starts), stopped at the end
   // of it: everything the polls made is written inside the measured time, with no waiting loop.

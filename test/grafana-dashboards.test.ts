@@ -13,7 +13,7 @@ import { systemClock } from '../src/clock.js';
 import type { Config } from '../src/config/schema.js';
 import { Topology } from '../src/health/topology.js';
 import { continuousQueries, InfluxStore } from '../src/history/influx-store.js';
-import { devicePoints, placesOf, type Point } from '../src/history/points.js';
+import { devicePoints, type Point } from '../src/history/points.js';
 import { MEASUREMENT } from '../src/history/schema.js';
 import type { DeviceReading, Measure } from '../src/model.js';
 import { startDemo, waitFor } from './helpers/demo-config.js';
@@ -118,7 +118,6 @@ async function writeSynthetic(config: Config, influx: Influxd, spoolDir: string)
   const r07a = config.pdus.find((p) => p.name === TRIPPED.pdu)!;
   const extended: Config = { ...config, pdus: [...config.pdus, { ...r07a, name: UPS, model: 'SMT3000RMI2U', outlets: 8, banks: 1 }] };
   const topology = new Topology(extended);
-  const places = placesOf(extended);
   const identity = { vendor: 'Synthetic', model: null, serial: null, firmware: null, name: null };
   const points: Point[] = [];
   const start = Date.now() - 5 * 60_000;
@@ -137,12 +136,12 @@ async function writeSynthetic(config: Config, influx: Influxd, spoolDir: string)
         outputPower: ok(1650), outputFrequency: ok(50), batteryVoltage: ok(54.6), temperature: ok(27), alarms: ok(onBattery ? 1 : 0),
       },
     };
-    points.push(...devicePoints(topology, places, UPS, time, ups, true));
+    points.push(...devicePoints(topology, UPS, time, ups, true));
     const inlets: DeviceReading = {
       ...ups, kind: 'pdu', sensors: [], ups: null,
       inlets: [{ index: 1, name: null, voltage: ok(208), current: ok(7.7), power: ok(1540), apparentPower: ok(1600), powerFactor: ok(0.96), energy: ok(1712), frequency: ok(60), loadState: 'normal' }],
     };
-    points.push(...devicePoints(topology, places, TRIPPED.pdu, time, inlets, true).filter((p) => p.measurement === 'inlet'));
+    points.push(...devicePoints(topology, TRIPPED.pdu, time, inlets, true).filter((p) => p.measurement === 'inlet'));
   }
   const store = await InfluxStore.open(
     { url: influx.url, database: DB, retention: { raw: 14 * DAY, minute: 90 * DAY, hour: 730 * DAY } },

@@ -9,7 +9,7 @@ import { systemClock } from '../src/clock.js';
 import { parseConfigText } from '../src/config/load-config.js';
 import { Topology } from '../src/health/topology.js';
 import { InfluxStore, type InfluxSettings } from '../src/history/influx-store.js';
-import { devicePoints, placesOf, type Point } from '../src/history/points.js';
+import { devicePoints, type Point } from '../src/history/points.js';
 import { startInfluxd, type Influxd } from './helpers/influxd.js';
 import { waitFor } from './helpers/demo-config.js';
 import { pduReading } from './helpers/synthetic-readings.js';
@@ -84,7 +84,7 @@ nodes: [{ name: web-1, rack: r1, address: 127.0.0.2, psus: [{ pdu: r1-a, outlet:
     const reading = pduReading(topology, config.pdus[0]!, ['on', 'on', 'off', 'off']);
     const time = Date.now() - 60_000;
     const store = await openStore(influx, 'poll', join(dir, 'spool-poll'));
-    const points = devicePoints(topology, placesOf(config), 'r1-a', time, reading, true);
+    const points = devicePoints(topology, 'r1-a', time, reading, true);
     store.add(points);
     await waitFor('points written', () => store.stats().written === points.length);
     await store.stop();

@@ -1,5 +1,8 @@
 import type { Config, NodeConfig, PduConfig, PoolConfig } from '../config/schema.js';
 
+/** Where a rack stands. */
+export interface Place { site: string; row: string; rack: string }
+
 /** Indexes over the configured cabling, built once per config. */
 export class Topology {
   readonly pdus: ReadonlyMap<string, PduConfig>;
@@ -10,6 +13,7 @@ export class Topology {
   private readonly outletUse = new Map<string, { node: string; psu: number }>();
   private readonly downstream = new Map<string, PduConfig[]>();
   private readonly racks = new Map<string, { pdus: string[]; nodes: string[] }>();
+  private readonly places = new Map<string, Place>();
   /** Power domains: each site and each row, with its PDUs. */
   readonly domains: readonly { name: string; pdus: readonly string[] }[];
 
@@ -24,6 +28,9 @@ export class Topology {
         this.fedBy.set(psu.pdu, fed);
         this.outletUse.set(`${psu.pdu}#${psu.outlet}`, { node: node.name, psu: i + 1 });
       });
+    }
+    for (const site of config.sites) {
+      for (const row of site.rows) for (const r of row.racks) this.places.set(r, { site: site.name, row: row.name, rack: r });
     }
     const rack = (name: string) => this.racks.get(name) ?? this.racks.set(name, { pdus: [], nodes: [] }).get(name)!;
     for (const p of config.pdus) rack(p.rack).pdus.push(p.name);
@@ -44,6 +51,11 @@ export class Topology {
   /** Nodes with at least one PSU on this PDU. */
   nodesFedBy(pdu: string): readonly NodeConfig[] {
     return this.fedBy.get(pdu) ?? [];
+  }
+
+  /** A rack's site and row (undefined for a rack no site lists). */
+  place(rack: string): Place | undefined {
+    return this.places.get(rack);
   }
 
   /** The PDUs and nodes configured in a rack, in config order. */

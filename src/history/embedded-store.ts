@@ -8,7 +8,7 @@ import type { ApiEvent } from '../http/api-types.js';
 import type { Clock } from '../clock.js';
 import type { Point } from './points.js';
 import type { HistoryQuery, HistorySeries } from './query.js';
-import { MEASUREMENT, type MeasurementSpec } from './schema.js';
+import { MEASUREMENT, MEASUREMENTS, type MeasurementSpec } from './schema.js';
 
 export interface EmbeddedOptions {
   /** A file path, or ':memory:'. */
@@ -47,15 +47,16 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `;
 
-/** The tags that name a thing (a PDU's bank, a node): not its place, not what it feeds. */
-export function identityTags(m: MeasurementSpec): string[] {
-  return m.name === 'node' ? ['node'] : m.tags.filter((t) => t !== 'kind' && t !== 'node');
-}
+/** The tags that name a thing (a PDU's bank, a node): not its place, not what it feeds; per measurement. */
+const IDENTITY = new Map(MEASUREMENTS.map((m) => [m.name, m.name === 'node' ? ['node'] : m.tags.filter((t) => t !== 'kind' && t !== 'node')]));
 
+/** One series of the embedded store: a measurement, the thing's identity and a field. */
 export function seriesKey(measurement: string, tags: Record<string, string>, field: string): string | null {
-  const m = MEASUREMENT.get(measurement);
-  if (!m) return null;
-  return [measurement, ...identityTags(m).map((t) => tags[t] ?? ''), field].join('\u0000');
+  const identity = IDENTITY.get(measurement);
+  if (!identity) return null;
+  let key = measurement;
+  for (const t of identity) key += `\u0000${tags[t] ?? ''}`;
+  return `${key}\u0000${field}`;
 }
 
 export class EmbeddedStore {
@@ -231,7 +232,7 @@ export class EmbeddedStore {
   }
 
   private seriesId(m: MeasurementSpec, tags: Record<string, string>, field: string): number {
-    const key = [m.name, ...identityTags(m).map((t) => tags[t] ?? ''), field].join('\u0000');
+    const key = seriesKey(m.name, tags, field)!;
     let id = this.seriesIds.get(key);
     if (id === undefined) {
       id = Number(this.db.prepare('INSERT INTO series (key, long) VALUES (?, ?)').run(key, m.longTerm ? 1 : 0).lastInsertRowid);

@@ -10,7 +10,7 @@ import type { Topology } from '../health/topology.js';
 import type { StateStore } from '../state/state-store.js';
 import { EmbeddedStore, type EventFilter } from './embedded-store.js';
 import { InfluxStore, type WriterStats } from './influx-store.js';
-import { devicePoints, eventPoints, nodePoint, placesOf, poolPoint, TagCache, type Place, type Point } from './points.js';
+import { devicePoints, eventPoints, nodePoint, poolPoint, TagCache, type Point } from './points.js';
 import type { HistoryPoint, HistoryQuery, HistorySeries } from './query.js';
 import { Sparklines } from './sparklines.js';
 
@@ -130,16 +130,15 @@ export interface RecorderDeps {
  * graph has no gaps.
  */
 export class HistoryRecorder {
-  private places: Map<string, Place>;
-  private placesOf: Config;
+  /** The topology the tags and last polls were kept for: a reload forgets what it dropped. */
+  private keptFor: Topology;
   private timer: { cancel(): void } | null = null;
   private readonly lastPoll = new Map<string, number>();
   private readonly lastPool = new Map<string, string>();
   private readonly tags = new TagCache();
 
   constructor(private readonly deps: RecorderDeps) {
-    this.placesOf = deps.config();
-    this.places = placesOf(this.placesOf);
+    this.keptFor = deps.topology();
     this.schedule();
   }
 
@@ -155,7 +154,7 @@ export class HistoryRecorder {
     if (kind === 'pdu') {
       const f = this.deps.store.pdu(name)!;
       const fresh = f.lastOkAt === time ? f.reading : null;
-      this.deps.history.record(devicePoints(this.deps.topology(), this.current(), name, time, fresh, f.reachable === true, f.reading?.kind, this.tags));
+      this.deps.history.record(devicePoints(this.current(), name, time, fresh, f.reachable === true, f.reading?.kind, this.tags));
     } else {
       this.node(name, time);
     }
@@ -183,23 +182,23 @@ export class HistoryRecorder {
 
   private node(name: string, time: number): void {
     const facts = this.deps.store.node(name);
-    const point = nodePoint(this.deps.topology(), this.current(), name, time, this.deps.view().nodes.get(name), facts?.reading ?? null, facts?.reachable ?? null);
+    const point = nodePoint(this.current(), name, time, this.deps.view().nodes.get(name), facts?.reading ?? null, facts?.reachable ?? null);
     if (point) this.deps.history.record([point]);
   }
 
-  private current(): Map<string, Place> {
-    const config = this.deps.config();
-    if (config !== this.placesOf) {
-      this.placesOf = config;
-      this.places = placesOf(config);
+  /** The topology now; after a reload, what the old one kept is let go first. */
+  private current(): Topology {
+    const topology = this.deps.topology();
+    if (topology !== this.keptFor) {
+      this.keptFor = topology;
       this.tags.clear();
-      this.deps.history.retain(new Set(config.pdus.map((p) => p.name)));
+      this.deps.history.retain(new Set(topology.pdus.keys()));
       for (const key of this.lastPoll.keys()) {
         const [kind, name] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
-        if (!(kind === 'pdu' ? this.deps.topology().pdus : this.deps.topology().nodes).has(name)) this.lastPoll.delete(key);
+        if (!(kind === 'pdu' ? topology.pdus : topology.nodes).has(name)) this.lastPoll.delete(key);
       }
     }
-    return this.places;
+    return topology;
   }
 
   private schedule(): void {

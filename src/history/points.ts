@@ -1,5 +1,4 @@
 // Readings, health, pools and events turned into history points (see schema.ts for what each is).
-import type { Config } from '../config/schema.js';
 import type { ApiEvent } from '../http/api-types.js';
 import type { NodeHealth } from '../health/power-health.js';
 import type { Topology } from '../health/topology.js';
@@ -18,17 +17,6 @@ export interface Point {
   seq?: number;
 }
 
-export interface Place { site: string; row: string; rack: string }
-
-/** Each rack's site and row. */
-export function placesOf(config: Config): Map<string, Place> {
-  const places = new Map<string, Place>();
-  for (const site of config.sites) {
-    for (const row of site.rows) for (const rack of row.racks) places.set(rack, { site: site.name, row: row.name, rack });
-  }
-  return places;
-}
-
 /** A measure's value when it can be trusted, else nothing is written for it. */
 const ok = (m: Measure): number | undefined => (m.quality === 'ok' && m.value !== null && Number.isFinite(m.value) ? m.value : undefined);
 const bit = (b: boolean): number => (b ? 1 : 0);
@@ -43,7 +31,11 @@ function fieldsOf(entries: Record<string, FieldValue | undefined>): Record<strin
   return out;
 }
 
-const placeTags = (place: Place | undefined): Record<string, string> => (place ? { site: place.site, row: place.row, rack: place.rack } : {});
+/** A device's place as tags (none for a rack no site lists). */
+const placeTags = (topology: Topology, rack: string | undefined): Record<string, string> => {
+  const place = rack === undefined ? undefined : topology.place(rack);
+  return place ? { site: place.site, row: place.row, rack: place.rack } : {};
+};
 
 /**
  * The tags of each part of each device, made once and kept (frozen) while the config stays: a poll
@@ -67,9 +59,9 @@ export class TagCache {
  * Everything one poll of a power device said; `reading` null: the poll was not answered usefully
  * (`kind` is then what the device was last seen to be).
  */
-export function devicePoints(topology: Topology, places: Map<string, Place>, pdu: string, time: number, reading: DeviceReading | null, reachable: boolean, kind = 'pdu', cache?: TagCache): Point[] {
+export function devicePoints(topology: Topology, pdu: string, time: number, reading: DeviceReading | null, reachable: boolean, kind = 'pdu', cache?: TagCache): Point[] {
   const config = topology.pdus.get(pdu);
-  const base = { ...placeTags(config ? places.get(config.rack) : undefined), pdu };
+  const base = { ...placeTags(topology, config?.rack), pdu };
   const points: Point[] = [];
   const push = (measurement: string, part: string, tags: () => Record<string, string>, fields: Record<string, FieldValue> | null) => {
     if (fields) points.push({ measurement, tags: cache ? cache.get(`${pdu}\u0000${measurement}\u0000${part}`, tags) : tags(), fields, time });
@@ -127,7 +119,7 @@ export function devicePoints(topology: Topology, places: Map<string, Place>, pdu
 }
 
 /** A server: its power health and, when it answered, its own figures. */
-export function nodePoint(topology: Topology, places: Map<string, Place>, node: string, time: number, health: NodeHealth | undefined, reading: NodeReading | null, reachable: boolean | null): Point | null {
+export function nodePoint(topology: Topology, node: string, time: number, health: NodeHealth | undefined, reading: NodeReading | null, reachable: boolean | null): Point | null {
   const config = topology.nodes.get(node);
   const fields = fieldsOf({
     power: health?.power ?? 'unknown',
@@ -137,7 +129,7 @@ export function nodePoint(topology: Topology, places: Map<string, Place>, node: 
     load1: reachable ? reading?.load1 ?? undefined : undefined,
     cpu_pct: reachable ? reading?.cpuLoad ?? undefined : undefined,
   });
-  return fields && { measurement: 'node', tags: { ...placeTags(config ? places.get(config.rack) : undefined), node }, fields, time };
+  return fields && { measurement: 'node', tags: { ...placeTags(topology, config?.rack), node }, fields, time };
 }
 
 export function poolPoint(pool: { name: string; total: number; active: number; drained: number; held: number }, time: number): Point {

@@ -36,11 +36,11 @@ export function historyRoutes(history: History, config: () => Config, now: () =>
       res.status(400).json({ error: `pdus: at most ${SPARK_PDUS_MAX} at a time`, code: 'BB_ERR_BAD_QUERY' });
       return;
     }
-    const known = new Set(config().pdus.map((p) => p.name));
+    const known = new Map(config().pdus.map((p) => [p.name, p]));
     const to = now();
     const packed = async (pdu: string, bank?: number) => (await history.sparkline(pdu, bank, to)).map((p) => [p.t, round(p.mean), round(p.max)]);
     Promise.all(asked.filter((n) => known.has(n)).map(async (pdu) => {
-      const banks = config().pdus.find((p) => p.name === pdu)!.banks;
+      const banks = known.get(pdu)!.banks;
       const [power, ...bankLoads] = await Promise.all([packed(pdu), ...Array.from({ length: banks }, (_, i) => packed(pdu, i + 1))]);
       return [pdu, { power: power!, banks: Object.fromEntries(bankLoads.map((s, i) => [String(i + 1), s])) }] as const;
     })).then((entries) => res.json({ from: to - 3_600_000, to, stepMs: 60_000, source: history.source, pdus: Object.fromEntries(entries) }), (err: unknown) => unavailable(res, err));

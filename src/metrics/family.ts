@@ -7,20 +7,23 @@ export type Labels = Record<string, string>;
 /** One sample; a null (or NaN) value is left out: an unknown is never exported as a number. */
 export type Emit = (labels: Labels, value: number | null) => void;
 
+/** Samples from `fill`, set on the metric afresh; with no label and no value, none at all (never a "0" for a value not known). */
+function collectFrom(metric: Gauge | Counter, labelNames: readonly string[], fill: (emit: Emit) => void, put: (labels: Labels, value: number) => void): void {
+  metric.reset();
+  let any = false;
+  fill((labels, value) => {
+    if (value === null || Number.isNaN(value)) return;
+    any = true;
+    put(labels, value);
+  });
+  if (!any && labelNames.length === 0) metric.remove();
+}
+
 /** A gauge filled at each scrape by `fill`. */
 export function gauge(registry: Registry, name: string, help: string, labelNames: readonly string[], fill: (emit: Emit) => void): void {
   registry.registerMetric(new Gauge({
     name, help, labelNames, registers: [],
-    collect() {
-      this.reset();
-      let any = false;
-      fill((labels, value) => {
-        if (value === null || Number.isNaN(value)) return;
-        any = true;
-        this.set(labels, value);
-      });
-      if (!any && labelNames.length === 0) this.remove(); // no "0" for a value not known
-    },
+    collect() { collectFrom(this, labelNames, fill, (labels, value) => this.set(labels, value)); },
   }));
 }
 
@@ -32,32 +35,10 @@ export function gauge(registry: Registry, name: string, help: string, labelNames
 export function counter(registry: Registry, name: string, help: string, labelNames: readonly string[], fill: (emit: Emit) => void): void {
   registry.registerMetric(new Counter({
     name, help, labelNames, registers: [],
-    collect() {
-      this.reset();
-      let any = false;
-      fill((labels, value) => {
-        if (value === null || Number.isNaN(value)) return;
-        any = true;
-        this.inc(labels, value);
-      });
-      if (!any && labelNames.length === 0) this.remove();
-    },
+    collect() { collectFrom(this, labelNames, fill, (labels, value) => this.inc(labels, value)); },
   }));
 }
 
-export interface Place { site: string; row: string; rack: string }
-
-const places = new WeakMap<Topology, Map<string, Place>>();
-
-/** Where a rack stands (site, row), worked out once per topology (a reload builds a new one). */
-export function placeOf(topology: Topology, rack: string): Place {
-  let byRack = places.get(topology);
-  if (!byRack) {
-    byRack = new Map();
-    for (const site of topology.config.sites) {
-      for (const row of site.rows) for (const r of row.racks) byRack.set(r, { site: site.name, row: row.name, rack: r });
-    }
-    places.set(topology, byRack);
-  }
-  return byRack.get(rack) ?? { site: '', row: '', rack };
+export function placeOf(topology: Topology, rack: string): { site: string; row: string; rack: string } {
+  return topology.place(rack) ?? { site: '', row: '', rack };
 }
