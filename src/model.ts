@@ -14,7 +14,8 @@ export type BreakerState = 'ok' | 'tripped' | 'unknown';
 export type Feed = 'up' | 'down' | 'unknown';
 export type PowerState = 'normal' | 'degraded' | 'lost' | 'unknown';
 export type MemberState = 'active' | 'drained' | 'held';
-export type DeviceKind = 'pdu' | 'ups' | 'ats';
+/** unknown: a device no vendor profile reads (its system group is all Breakerbox knows of it). */
+export type DeviceKind = 'pdu' | 'ups' | 'ats' | 'unknown';
 /** The device's own verdict on a load against its thresholds. */
 export type LoadState = 'low' | 'normal' | 'near-overload' | 'overload' | 'unknown';
 
@@ -126,6 +127,9 @@ export interface DeviceReading {
   profile: string;
   kind: DeviceKind;
   identity: Identity;
+  /** The agent's system group, read from every device: the sysObjectID it answers with, and how long it has been up (s). */
+  sysObjectId: string | null;
+  upTime: Measure;
   power: Measure; // W, whole device
   energy: Measure; // kWh
   loadState: LoadState;

@@ -37,7 +37,7 @@ settings: {pollInterval: 2s, http: {port: 0, host: 127.0.0.1}, traps: {enabled: 
   it('detects each family and serves its normalized reading', async () => {
     const pdus = await waitFor('all four read', async () => {
       const list = (await (await fetch(`${app.url}/api/pdus`)).json()) as ApiPdu[];
-      return list.filter((p) => p.reachable && p.profile).length === 4 && list;
+      return list.filter((p) => p.reachable && p.profile && p.kind !== 'unknown').length === 4 && list;
     }, 20_000);
     const by = new Map(pdus.map((p) => [p.name, p]));
     assert.equal(by.get('rack-pdu')!.profile, 'apc-rpdu2');
@@ -63,7 +63,13 @@ settings: {pollInterval: 2s, http: {port: 0, host: 127.0.0.1}, traps: {enabled: 
     const strip = await waitFor('the strip polled', async () => ((await (await fetch(`${app.url}/api/pdus`)).json()) as ApiPdu[]).find((p) => p.name === 'strip-x' && p.lastPollAt !== null), 20_000);
     assert.equal(strip.reachable, true);
     assert.equal(strip.dark, false);
-    assert.match(strip.error ?? '', /^no profile matches \(sysObjectID 1\.3\.6\.1\.4\.1\.99999\.7\.1\)/);
+    // Polled and shown by its system group: who made it, what it says it is, how long it has been up.
+    assert.equal(strip.error, null);
+    assert.deepEqual([strip.kind, strip.profile, strip.sysObjectId], ['unknown', 'system', '1.3.6.1.4.1.99999.7.1']);
+    assert.deepEqual([strip.vendor, strip.model, strip.serial], ['enterprise 99999', 'Acme SmartStrip 3000, firmware 1.2', null]);
+    assert.ok(strip.upTime !== null && strip.upTime >= 90_000, `up ${strip.upTime} s`);
+    // its configured outlets are drawn, unknown: nothing it feeds is judged from it
+    assert.ok(strip.outlets.length > 0 && strip.outlets.every((o) => o.state === 'unknown'));
     const node = ((await (await fetch(`${app.url}/api/nodes`)).json()) as { name: string; power: string }[]).find((n) => n.name === 'web-1')!;
     assert.equal(node.power, 'unknown', 'the strip\'s feed is unknown, so is the node\'s power');
   });

@@ -17,7 +17,7 @@ import { Simulator } from '../src/sim/simulator.js';
 import { NetSnmpClient } from '../src/snmp/snmp-client.js';
 import { StateStore } from '../src/state/state-store.js';
 import { waitFor } from './helpers/demo-config.js';
-import { FakeSnmpClient } from './helpers/fake-snmp.js';
+import { FakeSnmpClient, oidValue } from './helpers/fake-snmp.js';
 import { freeUdpPort } from './helpers/ports.js';
 import { startSnmpd } from './helpers/snmpd.js';
 
@@ -349,6 +349,35 @@ describe('poll load', () => {
     assert.deepEqual([load.node.p50Ms, load.node.p99Ms, load.node.maxMs], [2_000, 4_500, 4_500]);
     assert.equal(load.node.p99OfInterval, 0.45, 'the slowest took 45% of its 10 s interval');
     assert.equal(load.pdu.polls, 0);
+    poller.stop();
+  });
+});
+
+describe('a PDU no profile claims', () => {
+  it('is read by its system group, detected again every 10 polls, and read by its family once it has one', async () => {
+    const system = { '1.3.6.1.2.1.1.1.0': 'Acme SmartStrip', '1.3.6.1.2.1.1.2.0': oidValue('1.3.6.1.4.1.99999.7.1'), '1.3.6.1.2.1.1.3.0': 360_000 };
+    const unmatched = new FakeSnmpClient(system);
+    // after a firmware upgrade, the same address serves an APC rPDU2 outlet table
+    const upgraded = new FakeSnmpClient({ ...system, '1.3.6.1.4.1.318.1.1.26.2.1.8.1': 'AP8941', '1.3.6.1.4.1.318.1.1.26.9.2.3.1.5.1': 2 });
+    let device = unmatched;
+    const store = new StateStore();
+    const poller = new Poller({ store, clock: systemClock, log: pino({ level: 'silent' }), timeoutMs: 1_000, retries: 0, concurrency: 1, connect: () => ({
+      get: (o) => device.get(o), getNext: (o) => device.getNext(o), subtree: (o, x) => device.subtree(o), close() {},
+    }) });
+    poller.setTargets([{ kind: 'pdu', name: 'strip', address: '127.0.0.1:1161', credentials: { version: '2c', community: 'public' }, intervalMs: 60_000 }]);
+    const detections = () => unmatched.requests.filter((r) => r.op === 'getNext').length;
+    await poller.pollNow('pdu', 'strip');
+    const facts = store.pdu('strip')!;
+    assert.deepEqual([facts.reachable, facts.error, facts.reading?.profile, facts.reading?.kind], [true, null, 'system', 'unknown']);
+    assert.deepEqual([facts.reading?.identity.vendor, facts.reading?.identity.model, facts.reading?.sysObjectId, facts.reading?.upTime.value],
+      ['enterprise 99999', 'Acme SmartStrip', '1.3.6.1.4.1.99999.7.1', 3_600]);
+    const probed = detections();
+    assert.ok(probed > 0, 'the families were probed');
+    for (let i = 1; i < 10; i++) await poller.pollNow('pdu', 'strip');
+    assert.equal(detections(), probed, 'not probed again on every poll');
+    device = upgraded;
+    await poller.pollNow('pdu', 'strip');
+    assert.equal(store.pdu('strip')?.reading?.profile, 'apc-rpdu2', 'ten polls after the last detection, it detects again and finds the family');
     poller.stop();
   });
 });

@@ -90,7 +90,7 @@ describe('breakerbox probe', () => {
   it('an unknown --profile lists the ones there are', async () => {
     const err = await probe([target, '--profile', 'acme']).then(() => assert.fail('expected failure'), (e: { code: number; stderr: string }) => e);
     assert.equal(err.code, 64);
-    assert.match(err.stderr, /unknown profile "acme"; the profiles are: .*apc-rpdu2.*entity-sensor \(or auto\)/);
+    assert.match(err.stderr, /unknown profile "acme"; the profiles are: .*apc-rpdu2.*entity-sensor, system \(or auto\)/);
   });
 });
 

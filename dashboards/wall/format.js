@@ -47,6 +47,12 @@ export function duration(ms) {
   return m ? `${h} h ${m} min` : `${h} h`;
 }
 
+/** How long a device has been up: "12 d 4 h", else as `duration`. */
+export function uptime(seconds) {
+  if (seconds < 86_400) return duration(seconds * 1000);
+  return `${Math.floor(seconds / 86_400)} d ${Math.floor((seconds % 86_400) / 3_600)} h`;
+}
+
 /** Watts for a wall: "812 W", "2.41 kW"; unknown stays visibly unknown. */
 export function watts(w) {
   if (w == null || !Number.isFinite(w)) return '– W';

@@ -1,7 +1,7 @@
 // Rendering of the racks, pools and services. Each view builds its DOM once per topology
 // (keyed by a signature) and then only patches attributes and text on each snapshot, so
 // CSS animations (a pulsing breaker) keep running and a 1 Hz update stays cheap.
-import { amps, esc, plural, ranges, sharedPrefix, watts } from './format.js';
+import { amps, esc, plural, ranges, sharedPrefix, uptime, watts } from './format.js';
 
 // ---- tiny DOM patch helpers: write only what changed -------------------------------------
 
@@ -176,14 +176,18 @@ export function createRacks(root) {
       setClass(ref.el, 'is-unreachable', !pdu.dark && pdu.reachable === false);
       setClass(ref.el, 'is-unknown', pdu.reachable === null);
       setClass(ref.el, 'has-trip', tripped.length > 0);
+      const unmatched = pdu.kind === 'unknown';
+      setClass(ref.el, 'is-unmatched', unmatched);
       setText(ref.flag, pdu.dark ? 'DARK' : pdu.reachable === false ? 'NO SNMP' : pdu.reachable === null ? 'UNKNOWN'
-        : tripped.length ? 'TRIPPED' : pdu.badValues > 0 ? `${pdu.badValues} bad` : '');
+        : tripped.length ? 'TRIPPED' : unmatched ? 'NO PROFILE' : pdu.badValues > 0 ? `${pdu.badValues} bad` : '');
       // An unreachable PDU's last reading is history: keep it in the tooltip, not on the wall.
       setText(ref.power, pdu.reachable === false ? '– W' : watts(pdu.power));
       const identity = [pdu.vendor, pdu.model, pdu.serial && `s/n ${pdu.serial}`, pdu.firmware && `fw ${pdu.firmware}`].filter(Boolean).join(' ');
       setAttr(ref.el, 'title', [
         `${pdu.name} (${pdu.feed ? `feed ${pdu.feed}, ` : ''}rack ${pdu.rack}) at ${pdu.address}`,
-        identity, pdu.profile && `profile ${pdu.profile}`,
+        identity, unmatched ? `answers, but no vendor profile matched (sysObjectID ${pdu.sysObjectId ?? 'missing'}): its outlets are unknown`
+          : pdu.profile && `profile ${pdu.profile}`,
+        pdu.upTime != null && `up ${uptime(pdu.upTime)}`,
         pdu.dark ? 'DARK: unreachable together with every node it alone feeds; most likely lost power'
           : `reachable: ${reach}`,
         pdu.error && `error: ${pdu.error}`,

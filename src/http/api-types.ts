@@ -79,7 +79,7 @@ export interface ApiOutlet {
 
 export interface ApiPdu {
   name: string;
-  /** pdu, ups or ats: what the device's profile says it is. */
+  /** pdu, ups or ats: what the device's profile says it is; unknown when no vendor profile matched. */
   kind: string | null;
   rack: string;
   feed: string | null;
@@ -88,7 +88,11 @@ export interface ApiPdu {
   model: string | null;
   serial: string | null;
   firmware: string | null;
+  /** The profile that reads it; "system" when it answers but no vendor profile matched (kind "unknown"). */
   profile: string | null;
+  sysObjectId: string | null;
+  /** Seconds since the device's agent started (sysUpTime), while it answers. */
+  upTime: number | null;
   reachable: boolean | null;
   /** Inferred: unreachable together with every node it alone feeds, so it has most likely lost power. */
   dark: boolean;

@@ -47,12 +47,14 @@ export function pduView(rm: ReadModel, topology: Topology, view: PowerView, pdu:
   // Only a fresh, answered read speaks for now; older numbers are not shown as current.
   const live = health?.reachable === true ? reading : null;
   const v = (m: Measure) => (live ? value(m) : null);
-  const outlets = reading?.outlets.map((o) => o.index) ?? range(pdu.outlets);
+  // A device no profile reads (kind unknown) says nothing of its outlets and banks: the configured ones are drawn, unknown.
+  const layout = reading?.kind === 'unknown' ? null : reading;
+  const outlets = layout?.outlets.map((o) => o.index) ?? range(pdu.outlets);
   const outletAt = byIndex(reading?.outlets);
   const liveOutletAt = byIndex(live?.outlets);
   const liveBankAt = byIndex(live?.banks);
   const bankAt = byIndex(reading?.banks);
-  const banks = reading?.banks.map((b) => b.index) ?? range(pdu.banks);
+  const banks = layout?.banks.map((b) => b.index) ?? range(pdu.banks);
   return {
     name: pdu.name,
     kind: reading?.kind ?? null,
@@ -64,6 +66,8 @@ export function pduView(rm: ReadModel, topology: Topology, view: PowerView, pdu:
     serial: reading?.identity.serial ?? null,
     firmware: reading?.identity.firmware ?? null,
     profile: reading?.profile ?? null,
+    sysObjectId: reading?.sysObjectId ?? null,
+    upTime: live ? value(live.upTime) : null,
     reachable: health?.reachable ?? null,
     dark: health?.dark ?? false,
     misbehaving: misbehavingOf(rm.store.misbehaving('pdu', pdu.name)),

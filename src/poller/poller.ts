@@ -4,6 +4,7 @@ import type { SnmpCredentials } from '../config/schema.js';
 import type { NewEvent } from '../events/event-log.js';
 import { answeredWithoutProfile } from '../profiles/detect.js';
 import type { Profile } from '../profiles/profile.js';
+import { systemOnly } from '../profiles/system.js';
 import type { NodeReading } from './read-node.js';
 import { NetSnmpClient, parseAddress, type SnmpClient, type SnmpResult, type SnmpTarget } from '../snmp/snmp-client.js';
 import { SNMP_FAILURE_TEXT } from '../snmp/snmp-errors.js';
@@ -17,6 +18,8 @@ import { localIo, type DeviceIo } from './device-io.js';
 import { PollWorker, workerHeapMb } from './worker-io.js';
 
 const WALK_RECHECK = 10;
+/** A device no profile claims is detected again every this many polls. */
+const REDETECT = 10;
 const FOLLOW_UP_MS = 250;
 
 export interface PollTarget {
@@ -66,6 +69,8 @@ interface Scheduled {
   /** Trap confirmations' own session on this thread, when routine polls run in the worker. */
   confirmSession: Session | null;
   profile: Profile | null;
+  /** Polls read through the system group alone since detection last found no family. */
+  unmatchedPolls: number;
   timer: { cancel(): void } | null;
   inFlight: Promise<void> | null;
   /** When the in-flight poll started asking (after waiting for a slot). */
@@ -81,8 +86,7 @@ interface Scheduled {
 }
 
 type Outcome =
-  /** `answered`: it failed, but the device answered (no profile reads it): there, its power unknown. */
-  | { kind: 'pdu'; result: SnmpResult<DeviceReading>; answered?: boolean }
+  | { kind: 'pdu'; result: SnmpResult<DeviceReading> }
   | { kind: 'node'; result: SnmpResult<NodeReading>; walked: boolean };
 
 
@@ -127,7 +131,7 @@ export class Poller {
     }
     for (const [k, target] of wanted) {
       if (this.devices.has(k)) continue;
-      const device: Scheduled = { target, session: null, confirmSession: null, profile: null, timer: null, inFlight: null, inFlightSince: 0, walkless: 0, slow: false, strikes: 0, phase: 0 };
+      const device: Scheduled = { target, session: null, confirmSession: null, profile: null, unmatchedPolls: 0, timer: null, inFlight: null, inFlightSince: 0, walkless: 0, slow: false, strikes: 0, phase: 0 };
       this.devices.set(k, device);
       if (this.running) {
         // Added while running (a reload): anywhere in its interval, first polled soon.
@@ -325,11 +329,16 @@ export class Poller {
       const walk = device.walkless % WALK_RECHECK === 0;
       return { kind: 'node', result: await client.readNode({ walk, limits: target.limits }), walked: walk };
     }
-    if (!device.profile) {
+    // A device no family claims is read for its system group, and asked again every REDETECT polls (firmware changes).
+    if (!device.profile || (device.profile === systemOnly && ++device.unmatchedPolls % REDETECT === 0)) {
       const detected = await client.detect(target.profile ?? 'auto');
-      if (!detected.ok) return { kind: 'pdu', result: detected, answered: answeredWithoutProfile(detected.error) };
-      device.profile = detected.value;
-      this.options.log.info({ pdu: target.name, profile: detected.value.name }, 'profile selected');
+      if (detected.ok) {
+        device.profile = detected.value;
+        this.options.log.info({ pdu: target.name, profile: detected.value.name }, 'profile selected');
+      } else if (answeredWithoutProfile(detected.error)) {
+        if (device.profile !== systemOnly) this.options.log.warn({ pdu: target.name, error: detected.error }, 'no vendor profile matches: reading its system group only');
+        device.profile = systemOnly;
+      } else return { kind: 'pdu', result: detected };
     }
     return { kind: 'pdu', result: await client.readPdu(device.profile, { limits: target.limits }) };
   }
@@ -357,7 +366,7 @@ export class Poller {
       return;
     }
     const r = outcome.result;
-    store.recordPdu(target.name, at, r.ok ? { ok: true, reading: r.value } : outcome.answered ? { ok: false, error: r.error, answered: true } : failed(r));
+    store.recordPdu(target.name, at, r.ok ? { ok: true, reading: r.value } : failed(r));
   }
 
   /** Marks a device misbehaving: its reading from this poll is dropped, an event is raised once, and it is polled with backoff. */

@@ -38,7 +38,7 @@ export async function probe(o: ProbeOptions): Promise<{ output: string; code: nu
     o.progress?.(`${o.target}: ${detected.value.profile.name} (by ${detected.value.how}), reading its tables…`);
     const reading = await readDevice(client, detected.value.profile, { trace: o.json ?? false });
     if (!reading.ok) return { output: `${o.target}: detected ${detected.value.profile.name}, but reading failed: ${reading.error}`, code: 1 };
-    if (o.json) return { output: JSON.stringify({ target: o.target, detectedBy: detected.value.how, sysObjectId: detected.value.sysObjectId, ...reading.value }, null, 2), code: 0 };
+    if (o.json) return { output: JSON.stringify({ target: o.target, detectedBy: detected.value.how, ...reading.value }, null, 2), code: 0 };
     return { output: formatReading(o.target, reading.value, detected.value.how), code: 0 };
   } finally {
     client.close();

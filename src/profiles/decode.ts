@@ -1,4 +1,5 @@
 import type { Quality } from '../model.js';
+import { vendorOf } from '../snmp/enterprises.js';
 import type { ValueSpec } from './profile.js';
 
 export type Decoded =
@@ -30,6 +31,11 @@ export function decodeValue(raw: unknown, spec: ValueSpec, extraScale = 1): Deco
       if (n === null) return IMPLAUSIBLE;
       const label = spec.map[n];
       return label === undefined ? UNKNOWN : { quality: 'ok', value: label };
+    }
+    case 'enterprise': {
+      if (typeof raw !== 'string') return IMPLAUSIBLE;
+      const vendor = vendorOf(raw.replace(/^\./, ''));
+      return vendor === null ? UNKNOWN : { quality: 'ok', value: vendor };
     }
     case 'pointer': {
       if (typeof raw !== 'string') return IMPLAUSIBLE;

@@ -29,6 +29,7 @@ import { raritanPx1 } from './raritan-px1.js';
 import { wtiPdu } from './wti.js';
 import { upsMib } from './ups-mib.js';
 import { entitySensor } from './entity-sensor.js';
+import { systemOnly } from './system.js';
 
 /**
  * Every profile Breakerbox knows, in detection order: vendor families first, standard-MIB
@@ -70,6 +71,8 @@ export const profiles: readonly Profile[] = [
   // fallbacks: standard MIBs any vendor may serve (keep these last)
   upsMib,
   entitySensor,
+  // never detected: what the poller reads of a device that answers but that no profile above claims
+  systemOnly,
 ];
 
 export function profileByName(name: string): Profile | undefined {

@@ -35,6 +35,11 @@ export interface Plan {
   tables: Map<TableSource, CompiledTable>;
 }
 
+/** sysObjectID and sysUpTime (SNMPv2-MIB): read from every device with its identity. */
+export const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';
+export const SYS_UP_TIME = '1.3.6.1.2.1.1.3.0';
+const SYSTEM_SCALARS = [SYS_OBJECT_ID, SYS_UP_TIME];
+
 export const collections = ['inlets', 'phases', 'banks', 'outlets', 'sensors', 'ups', 'ats'] as const;
 export type Collection = (typeof collections)[number];
 const cache = new WeakMap<Profile, Map<string, Plan>>();
@@ -67,6 +72,7 @@ function compile(profile: Profile, only?: readonly Collection[]): Plan {
     }
   }
   if (!only) {
+    for (const oid of SYSTEM_SCALARS) scalars.add(oid);
     for (const alternatives of [...Object.values(profile.identity), ...Object.values(profile.device ?? {})]) {
       for (const s of alternatives ?? []) scalars.add(s.oid);
     }

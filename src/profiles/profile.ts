@@ -22,7 +22,9 @@ export type ValueSpec =
   | { type: 'pointer'; under: string }
   /** Raw integers to normalized words ("on", "tripped", "battery"); anything else is unknown. */
   | { type: 'enum'; map: Readonly<Record<number, string>> }
-  | { type: 'string' };
+  | { type: 'string' }
+  /** An OID (a sysObjectID) to the vendor whose enterprise number it sits under. */
+  | { type: 'enterprise' };
 
 export type ColumnSpec = ValueSpec & {
   column: number;

@@ -3,7 +3,7 @@ import type {
 } from '../model.js';
 import { overLimit, type SnmpClient, type SnmpResult } from '../snmp/snmp-client.js';
 import { decodeValue, type Decoded } from './decode.js';
-import { collections, planOf, type Collection, type CompiledCondition } from './plan.js';
+import { collections, planOf, SYS_OBJECT_ID, SYS_UP_TIME, type Collection, type CompiledCondition } from './plan.js';
 import type { Profile, ScalarSpec, Source, TableSource } from './profile.js';
 
 /** One decoded value with where it came from. */
@@ -47,6 +47,13 @@ const GET_CHUNK = 24;
 /** At most this many rows per GETBULK when sized from the configuration (about 2 KB of answer). */
 const MAX_REPETITIONS = 50;
 const UNKNOWN: Decoded = { quality: 'unknown', value: null };
+/** sysUpTime: TimeTicks (hundredths of a second) to seconds. */
+const UP_TIME: ScalarSpec = { oid: SYS_UP_TIME, type: 'number', scale: 0.01, min: 0 };
+
+/** An OID as the agent sent it ("1.3.6.1.4.1.318.1.3.4.5"), or null for anything else. */
+function objectIdentifier(raw: unknown): string | null {
+  return typeof raw === 'string' && /^\.?\d+(\.\d+)+$/.test(raw) ? raw.replace(/^\./, '') : null;
+}
 
 /** Reads one device through its profile: every needed column walked once, merged, normalized. Never throws. */
 export async function readDevice(client: SnmpClient, profile: Profile, options: ReadOptions = {}): Promise<SnmpResult<DeviceReading>> {
@@ -157,6 +164,8 @@ class Reader {
         firmware: this.firstText('identity.firmware', p.identity.firmware),
         name: this.firstText('identity.name', p.identity.name),
       },
+      sysObjectId: objectIdentifier(this.fetched.scalars.get(SYS_OBJECT_ID)),
+      upTime: measureOf(this.first('upTime', [UP_TIME])),
       power: measureOf(this.first('power', p.device?.power)),
       energy: measureOf(this.first('energy', p.device?.energy)),
       loadState: asLoadState(this.firstText('loadState', p.device?.loadState)),

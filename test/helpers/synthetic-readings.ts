@@ -11,7 +11,7 @@ const ok = (value: number) => ({ value, quality: 'ok' as const });
 export function pduReading(topology: Topology, cfg: PduConfig, states: readonly OnOff[]): DeviceReading {
   const bankOf = (i: number) => topology.configuredBank(cfg, i + 1);
   return {
-    profile: 'synthetic', kind: 'pdu', identity: { vendor: 'Synthetic', model: null, serial: null, firmware: null, name: null },
+    profile: 'synthetic', kind: 'pdu', identity: { vendor: 'Synthetic', model: null, serial: null, firmware: null, name: null }, sysObjectId: null, upTime: { value: null, quality: 'unknown' },
     power: ok(1000), energy: ok(1), loadState: 'normal', badValues: 0, inlets: [], sensors: [], ups: null, ats: null,
     phases: [{ index: 1, name: null, current: ok(5), voltage: ok(208), power: ok(1000), loadState: 'normal' }],
     banks: Array.from({ length: cfg.banks }, (_, b) => {
