@@ -50,6 +50,16 @@ export interface PhaseReading {
   loadState: LoadState;
 }
 
+/** A UPS's bypass input, one per line: the supply its static switch hands the load to when the inverter cannot carry it. */
+export interface BypassReading {
+  index: number;
+  name: string | null;
+  voltage: Measure;
+  current: Measure;
+  power: Measure; // active, W
+  frequency: Measure; // Hz
+}
+
 /** A branch circuit behind its breaker or fuse. */
 export interface BankReading {
   index: number;
@@ -111,6 +121,9 @@ export interface AtsReading {
   sourceAVoltage: Measure;
   sourceBVoltage: Measure;
   outputVoltage: Measure;
+  sourceACurrent: Measure;
+  sourceBCurrent: Measure;
+  outputCurrent: Measure;
 }
 
 /** Where one normalized value came from: for probes, coverage reports and doubt. */
@@ -135,6 +148,8 @@ export interface DeviceReading {
   loadState: LoadState;
   inlets: InletReading[];
   phases: PhaseReading[];
+  /** A UPS's bypass lines; empty for a device without one. */
+  bypass: BypassReading[];
   banks: BankReading[];
   outlets: OutletReading[];
   sensors: SensorReading[];

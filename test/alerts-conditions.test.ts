@@ -91,7 +91,7 @@ describe('alert conditions', () => {
   });
 
   it('an ATS that lost redundancy', () => {
-    const ats = { activeSource: 'B' as const, redundancy: 'lost' as const, sourceAVoltage: measure(0), sourceBVoltage: measure(230), outputVoltage: measure(230) };
+    const ats = { activeSource: 'B' as const, redundancy: 'lost' as const, sourceAVoltage: measure(0), sourceBVoltage: measure(230), outputVoltage: measure(230), sourceACurrent: measure(0), sourceBCurrent: measure(4), outputCurrent: measure(4) };
     assert.deepEqual(keys(input(site({ ats }))), ['ats-redundancy-lost:ats:ups-1']);
   });
 

@@ -128,7 +128,7 @@ async function writeSynthetic(config: Config, influx: Influxd, spoolDir: string)
     const battery = onBattery ? i - 7 : 0;
     const ups: DeviceReading = {
       profile: 'synthetic', kind: 'ups', identity, sysObjectId: null, upTime: none, power: ok(1650), energy: ok(5120), loadState: 'normal', badValues: 0,
-      inlets: [], phases: [], banks: [], outlets: [], ats: null,
+      inlets: [], phases: [], bypass: [], banks: [], outlets: [], ats: null,
       sensors: [{ index: 1, kind: 'temperature', name: 'Probe 1', value: ok(24 + (i % 5) * 0.5) }, { index: 2, kind: 'humidity', name: 'Probe 1', value: ok(41 + (i % 3)) }],
       ups: {
         source: onBattery ? 'battery' : 'mains', batteryStatus: 'normal', charge: ok(100 - battery * 4), runtime: ok(1_800 - battery * 90), timeOnBattery: ok(battery * 15),

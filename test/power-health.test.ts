@@ -48,7 +48,7 @@ function reading(outlets: OnOff[], shape: Shape = {}): DeviceReading {
   const bankOf = shape.bankOf ?? ((o: number) => (o <= 4 ? 1 : 2));
   return {
     profile: 'test', kind: 'pdu', loadState: 'normal', identity: { vendor: 'Test', model: null, serial: null, firmware: null, name: null }, sysObjectId: null, upTime: { value: null, quality: 'unknown' },
-    power: ok(100), energy: ok(1), badValues: 0, sensors: [], ups: null, ats: null,
+    power: ok(100), energy: ok(1), badValues: 0, bypass: [], sensors: [], ups: null, ats: null,
     inlets: (shape.inlets ?? []).map(inlet),
     phases: (shape.phases ?? [ok(208)]).map((voltage, i) => ({ index: i + 1, name: null, current: ok(1), voltage, power: ok(100), loadState: 'normal' })),
     banks: (shape.banks ?? ['ok', 'ok']).map((breaker, i) => ({ index: i + 1, name: null, current: ok(1), rating: ok(20), breaker, breakerInferred: false, loadState: 'normal' })),

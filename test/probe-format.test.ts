@@ -14,7 +14,7 @@ const inlet = (index: number, power: Measure) => ({
 function reading(o: Partial<DeviceReading> = {}): DeviceReading {
   return {
     profile: 'eaton-ups', kind: 'ups', identity: { vendor: 'Eaton', model: 'Eaton 9PX 3000', serial: 'S1', firmware: '1.0', name: null },
-    power: unknown, energy: unknown, loadState: 'unknown', badValues: 0, inlets: [inlet(1, ok(400)), inlet(2, ok(350))], phases: [], banks: [], outlets: [], sensors: [], ups: null, ats: null,
+    power: unknown, energy: unknown, loadState: 'unknown', badValues: 0, inlets: [inlet(1, ok(400)), inlet(2, ok(350))], phases: [], bypass: [], banks: [], outlets: [], sensors: [], ups: null, ats: null,
     ...o,
   } as DeviceReading;
 }

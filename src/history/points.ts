@@ -78,6 +78,9 @@ export function devicePoints(topology: Topology, pdu: string, time: number, read
     }));
   }
   for (const p of reading.phases) push('phase', String(p.index), () => ({ ...base, phase: String(p.index) }), fieldsOf({ current_a: ok(p.current), voltage_v: ok(p.voltage), power_w: ok(p.power) }));
+  for (const b of reading.bypass) {
+    push('bypass', String(b.index), () => ({ ...base, bypass: String(b.index) }), fieldsOf({ current_a: ok(b.current), voltage_v: ok(b.voltage), power_w: ok(b.power), frequency_hz: ok(b.frequency) }));
+  }
   for (const b of reading.banks) {
     const current = ok(b.current);
     const rating = ok(b.rating);
@@ -113,6 +116,7 @@ export function devicePoints(topology: Topology, pdu: string, time: number, read
     push('ats', '', () => ({ ...base }), fieldsOf({
       redundant: a.redundancy === 'unknown' ? undefined : bit(a.redundancy === 'redundant'), active_source: a.activeSource,
       source_a_voltage_v: ok(a.sourceAVoltage), source_b_voltage_v: ok(a.sourceBVoltage), output_voltage_v: ok(a.outputVoltage),
+      source_a_current_a: ok(a.sourceACurrent), source_b_current_a: ok(a.sourceBCurrent), output_current_a: ok(a.outputCurrent),
     }));
   }
   return points;

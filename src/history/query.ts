@@ -31,17 +31,17 @@ export class HistoryQueryError extends Error {
   readonly status = 400;
 }
 
-const PARTS: Record<string, string> = { inlet: 'inlet', phase: 'phase', bank: 'bank', outlet: 'outlet', sensor: 'sensor' };
+const PARTS: Record<string, string> = { inlet: 'inlet', phase: 'phase', bypass: 'bypass', bank: 'bank', outlet: 'outlet', sensor: 'sensor' };
 const DEVICES = new Set(['pdu', 'ups', 'ats']);
 
 /**
- * `pdu/NAME` (the device as a whole), `pdu/NAME/bank/2` (inlet, phase, bank, outlet, sensor),
+ * `pdu/NAME` (the device as a whole), `pdu/NAME/bank/2` (inlet, phase, bypass, bank, outlet, sensor),
  * `ups/NAME`, `ats/NAME`, `node/NAME`, `pool/NAME`.
  */
 export function parseThing(thing: string): { measurement: string; tags: Record<string, string> } {
   const parts = thing.split('/');
   const [kind, name, part, index] = parts;
-  const bad = () => new HistoryQueryError(`thing "${thing}": expected pdu/NAME, pdu/NAME/{inlet|phase|bank|outlet|sensor}/N, ups/NAME, ats/NAME, node/NAME or pool/NAME`);
+  const bad = () => new HistoryQueryError(`thing "${thing}": expected pdu/NAME, pdu/NAME/{inlet|phase|bypass|bank|outlet|sensor}/N, ups/NAME, ats/NAME, node/NAME or pool/NAME`);
   if (!kind || !name) throw bad();
   if (parts.length === 2) {
     if (DEVICES.has(kind)) return { measurement: kind, tags: { pdu: name } };

@@ -40,6 +40,10 @@ export const MEASUREMENTS: readonly MeasurementSpec[] = [
     fields: [f('current_a', 'A', 'current'), f('voltage_v', 'V', 'voltage'), f('power_w', 'W', 'active power')],
   },
   {
+    name: 'bypass', about: "a UPS's bypass input, one line each", tags: ['pdu', 'bypass'], longTerm: true,
+    fields: [f('current_a', 'A', 'current'), f('voltage_v', 'V', 'voltage'), f('power_w', 'W', 'active power'), f('frequency_hz', 'Hz', 'frequency')],
+  },
+  {
     name: 'bank', about: 'a branch circuit behind its breaker', tags: ['pdu', 'bank'], longTerm: true,
     fields: [f('current_a', 'A', 'current'), f('rating_a', 'A', "the breaker's rating"), f('load_pct', '%', 'current against the rating'), f('tripped', 'bool', 'the breaker is open')],
   },
@@ -66,6 +70,7 @@ export const MEASUREMENTS: readonly MeasurementSpec[] = [
     fields: [
       f('redundant', 'bool', 'both sources good'), f('active_source', 'text', 'A, B or unknown'),
       f('source_a_voltage_v', 'V', 'source A voltage'), f('source_b_voltage_v', 'V', 'source B voltage'), f('output_voltage_v', 'V', 'output voltage'),
+      f('source_a_current_a', 'A', 'source A current'), f('source_b_current_a', 'A', 'source B current'), f('output_current_a', 'A', 'output current'),
     ],
   },
   {

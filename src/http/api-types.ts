@@ -64,6 +64,8 @@ export interface ApiNode {
 }
 
 export interface ApiPhase { index: number; current: number | null; voltage: number | null; power: number | null }
+/** A UPS's bypass line. */
+export interface ApiBypass { index: number; name: string | null; voltage: number | null; current: number | null; power: number | null; frequency: number | null }
 /** `rating`: the breaker's rating, A, as last read (a rating does not change while a PDU is away). */
 export interface ApiBank { index: number; breaker: BreakerState; breakerInferred: boolean; current: number | null; rating: number | null }
 export interface ApiOutlet {
@@ -109,6 +111,8 @@ export interface ApiPdu {
   loadState: string | null;
   inlets: { index: number; name: string | null; voltage: number | null; current: number | null; power: number | null; energy: number | null; frequency: number | null }[];
   phases: ApiPhase[];
+  /** A UPS's bypass lines; empty for other devices. */
+  bypass: ApiBypass[];
   banks: ApiBank[];
   outlets: ApiOutlet[];
   sensors: { index: number; kind: string; name: string | null; value: number | null }[];
@@ -157,7 +161,12 @@ export interface ApiReloadInfo {
 export interface ApiSimFault { id: string; spec: Record<string, unknown>; since: number }
 
 /** Something wrong with Breakerbox itself (its database, …): health is degraded while any is listed. */
-export interface ApiProblem { code: string; message: string }
+export interface ApiProblem {
+  code: string;
+  message: string;
+  /** Since when it holds, where that says how old the data is (BB_POLLS_STALE: the latest recorded poll). */
+  since?: number;
+}
 
 /** Everything the wall needs, pushed on connect and whenever state changes (throttled). */
 export interface ApiSnapshot {

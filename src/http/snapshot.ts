@@ -83,6 +83,7 @@ export function pduView(rm: ReadModel, topology: Topology, view: PowerView, pdu:
     ups: live?.ups ? flatten(live.ups) : null,
     ats: live?.ats ? flatten(live.ats) : null,
     phases: (reading?.phases ?? []).map((p) => ({ index: p.index, current: v(p.current), voltage: v(p.voltage), power: v(p.power) })),
+    bypass: (reading?.bypass ?? []).map((b) => ({ index: b.index, name: b.name, voltage: v(b.voltage), current: v(b.current), power: v(b.power), frequency: v(b.frequency) })),
     banks: banks.map((index) => {
       const b = liveBankAt.get(index);
       const known = bankAt.get(index);

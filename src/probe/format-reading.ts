@@ -20,6 +20,7 @@ export function formatReading(target: string, r: DeviceReading, how: string): st
     `${i.index}`, i.name ?? '', m(i.voltage), m(i.current), m(i.power), m(i.apparentPower), m(i.powerFactor), m(i.energy), m(i.frequency), i.loadState,
   ]));
   section('Phases', ['#', 'name', 'V', 'A', 'W', 'load'], r.phases.map((p) => [`${p.index}`, p.name ?? '', m(p.voltage), m(p.current), m(p.power), p.loadState]));
+  section('Bypass', ['#', 'name', 'V', 'A', 'W', 'Hz'], r.bypass.map((b) => [`${b.index}`, b.name ?? '', m(b.voltage), m(b.current), m(b.power), m(b.frequency)]));
   section('Banks', ['#', 'name', 'A', 'rating A', 'breaker', 'load'], r.banks.map((b) => [
     `${b.index}`, b.name ?? '', m(b.current), m(b.rating), `${b.breaker}${b.breakerInferred ? ' (inferred)' : ''}`, b.loadState,
   ]));
@@ -34,7 +35,10 @@ export function formatReading(target: string, r: DeviceReading, how: string): st
     ]]);
   }
   if (r.ats) {
-    section('ATS', ['active source', 'redundancy', 'source A V', 'source B V', 'output V'], [[r.ats.activeSource, r.ats.redundancy, m(r.ats.sourceAVoltage), m(r.ats.sourceBVoltage), m(r.ats.outputVoltage)]]);
+    const a = r.ats;
+    section('ATS', ['active source', 'redundancy', 'source A V', 'source A A', 'source B V', 'source B A', 'output V', 'output A'], [[
+      a.activeSource, a.redundancy, m(a.sourceAVoltage), m(a.sourceACurrent), m(a.sourceBVoltage), m(a.sourceBCurrent), m(a.outputVoltage), m(a.outputCurrent),
+    ]]);
   }
   const body = lines.join('\n');
   const legend = [

@@ -40,7 +40,7 @@ export const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';
 export const SYS_UP_TIME = '1.3.6.1.2.1.1.3.0';
 const SYSTEM_SCALARS = [SYS_OBJECT_ID, SYS_UP_TIME];
 
-export const collections = ['inlets', 'phases', 'banks', 'outlets', 'sensors', 'ups', 'ats'] as const;
+export const collections = ['inlets', 'phases', 'bypass', 'banks', 'outlets', 'sensors', 'ups', 'ats'] as const;
 export type Collection = (typeof collections)[number];
 const cache = new WeakMap<Profile, Map<string, Plan>>();
 

@@ -83,6 +83,7 @@ export type Source<F extends string = string> = TableSource<F> | ScalarSource<F>
 /** loadState (every entity and the device): low | normal | near-overload | overload */
 export type InletField = 'loadState' | 'name' | 'voltage' | 'current' | 'power' | 'apparentPower' | 'powerFactor' | 'energy' | 'frequency';
 export type PhaseField = 'loadState' | 'name' | 'voltage' | 'current' | 'power';
+export type BypassField = 'name' | 'voltage' | 'current' | 'power' | 'frequency';
 /** breaker: "ok" | "tripped" */
 export type BankField = 'loadState' | 'name' | 'current' | 'rating' | 'breaker';
 /** state: "on" | "off" */
@@ -94,7 +95,8 @@ export type UpsField =
   | 'source' | 'batteryStatus' | 'charge' | 'runtime' | 'timeOnBattery' | 'load' | 'inputVoltage' | 'inputFrequency'
   | 'outputVoltage' | 'outputCurrent' | 'outputPower' | 'outputFrequency' | 'batteryVoltage' | 'temperature' | 'alarms';
 /** activeSource: A | B; redundancy: redundant | lost */
-export type AtsField = 'activeSource' | 'redundancy' | 'sourceAVoltage' | 'sourceBVoltage' | 'outputVoltage';
+export type AtsField =
+  | 'activeSource' | 'redundancy' | 'sourceAVoltage' | 'sourceBVoltage' | 'outputVoltage' | 'sourceACurrent' | 'sourceBCurrent' | 'outputCurrent';
 
 export interface Profile {
   name: string;
@@ -122,6 +124,8 @@ export interface Profile {
   /** Sources in order of preference; fields merge per entity number, first trusted value wins. */
   inlets?: readonly Source<InletField>[];
   phases?: readonly Source<PhaseField>[];
+  /** A UPS's bypass input, one entity per line. */
+  bypass?: readonly Source<BypassField>[];
   banks?: readonly Source<BankField>[];
   outlets?: readonly Source<OutletField>[];
   sensors?: readonly Source<SensorField>[];

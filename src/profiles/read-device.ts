@@ -1,5 +1,5 @@
 import type {
-  LoadState, AtsReading, BankReading, DeviceReading, InletReading, Measure, OutletReading, PhaseReading, SensorReading, TraceEntry, UpsReading,
+  LoadState, AtsReading, BankReading, BypassReading, DeviceReading, InletReading, Measure, OutletReading, PhaseReading, SensorReading, TraceEntry, UpsReading,
 } from '../model.js';
 import { overLimit, type SnmpClient, type SnmpResult } from '../snmp/snmp-client.js';
 import { decodeValue, type Decoded } from './decode.js';
@@ -138,6 +138,9 @@ class Reader {
     const phases = [...this.entities('phases', p.phases)].map(([index, f]): PhaseReading => ({
       index, name: this.text(f, 'name'), current: this.measure(f, 'current'), voltage: this.measure(f, 'voltage'), power: this.measure(f, 'power'), loadState: this.loadState(f),
     }));
+    const bypass = [...this.entities('bypass', p.bypass)].map(([index, f]): BypassReading => ({
+      index, name: this.text(f, 'name'), voltage: this.measure(f, 'voltage'), current: this.measure(f, 'current'), power: this.measure(f, 'power'), frequency: this.measure(f, 'frequency'),
+    }));
     const outlets = [...this.entities('outlets', p.outlets)].map(([index, f]): OutletReading => ({
       index, name: this.text(f, 'name'), state: oneOf(this.text(f, 'state'), ['on', 'off'] as const) ?? 'unknown',
       bank: this.measure(f, 'bank').value, current: this.measure(f, 'current'), power: this.measure(f, 'power'), energy: this.measure(f, 'energy'), loadState: this.loadState(f),
@@ -171,6 +174,7 @@ class Reader {
       loadState: asLoadState(this.firstText('loadState', p.device?.loadState)),
       inlets: inlets.sort(byIndex),
       phases: phases.sort(byIndex),
+      bypass: bypass.sort(byIndex),
       banks: banks.sort(byIndex),
       outlets: outlets.sort(byIndex),
       sensors: sensors.sort(byIndex),
@@ -201,6 +205,7 @@ class Reader {
       activeSource: oneOf(this.text(f, 'activeSource'), ['A', 'B'] as const) ?? 'unknown',
       redundancy: oneOf(this.text(f, 'redundancy'), ['redundant', 'lost'] as const) ?? 'unknown',
       sourceAVoltage: this.measure(f, 'sourceAVoltage'), sourceBVoltage: this.measure(f, 'sourceBVoltage'), outputVoltage: this.measure(f, 'outputVoltage'),
+      sourceACurrent: this.measure(f, 'sourceACurrent'), sourceBCurrent: this.measure(f, 'sourceBCurrent'), outputCurrent: this.measure(f, 'outputCurrent'),
     };
   }
 

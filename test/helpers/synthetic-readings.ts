@@ -12,7 +12,7 @@ export function pduReading(topology: Topology, cfg: PduConfig, states: readonly 
   const bankOf = (i: number) => topology.configuredBank(cfg, i + 1);
   return {
     profile: 'synthetic', kind: 'pdu', identity: { vendor: 'Synthetic', model: null, serial: null, firmware: null, name: null }, sysObjectId: null, upTime: { value: null, quality: 'unknown' },
-    power: ok(1000), energy: ok(1), loadState: 'normal', badValues: 0, inlets: [], sensors: [], ups: null, ats: null,
+    power: ok(1000), energy: ok(1), loadState: 'normal', badValues: 0, inlets: [], bypass: [], sensors: [], ups: null, ats: null,
     phases: [{ index: 1, name: null, current: ok(5), voltage: ok(208), power: ok(1000), loadState: 'normal' }],
     banks: Array.from({ length: cfg.banks }, (_, b) => {
       const off = states.every((s, i) => bankOf(i) !== b + 1 || s === 'off');
