@@ -27,6 +27,7 @@ import { Maintenance } from './maintenance/maintenance.js';
 import { History, HistoryRecorder } from './history/history.js';
 import { historyRoutes } from './http/history-routes.js';
 import { Metrics } from './metrics/metrics.js';
+import { pollsStale } from './health/polls-stale.js';
 
 export interface AppOptions {
   config: Config;
@@ -80,7 +81,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   // the nodes whose health changed are looked at again (facts going stale count as changes).
   const staleMs = (c: Config) => c.settings.pollInterval * c.settings.staleAfterPolls;
   let wallHealth: (nodes: Set<string>, pdus: string[]) => void = () => {};
-  let health = new PowerHealth(topology, store, staleMs(config), clock.now());
+  const startedAt = clock.now();
+  let health = new PowerHealth(topology, store, staleMs(config), startedAt);
   const refreshHealth = () => {
     const changed = health.update(clock.now());
     if (changed.size > 0) controller.powerChanged(changed);
@@ -169,7 +171,11 @@ export async function startApp(options: AppOptions): Promise<App> {
   const monitor = new ProcessMonitor();
   const readModel: ReadModel = {
     config: () => config, topology: () => topology, view, store, controller, events, reloader, now: () => clock.now(),
-    problems: () => drainStore.health().problems,
+    problems: () => {
+      const stuck = pollsStale(store.lastRecordAt, startedAt, config.pdus.length + config.nodes.length, clock.now(), staleMs(config));
+      const problems = drainStore.health().problems;
+      return stuck ? [...problems, { code: 'BB_ERR_POLLS_STALE', message: stuck.message, since: stuck.since }] : problems;
+    },
     load: () => ({ process: monitor.load(), polls: poller.load() }),
     simFaults: () => ({ enabled: simulator !== null, faults: simulator?.faults().map((f) => ({ id: f.id, spec: { ...f.spec }, since: f.since })) ?? [] }),
   };

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   BB_ERR_SIM_FAULT: 'the simulator cannot inject that fault',
   BB_ERR_BAD_QUERY: 'a history or journal query names an unknown thing or metric, or a range, step or limit it cannot answer',
   BB_ERR_HISTORY_UNAVAILABLE: 'the history store (InfluxDB) did not answer the query; points still wait in the spool and nothing is lost',
+  BB_ERR_POLLS_STALE: 'no poll of any device was recorded for as long as facts stay fresh: Breakerbox\'s own polling is stuck; health is degraded and the wall shows NO DATA',
   BB_ERR_BAD_CIDR: 'a trap allow-list or relay block is not valid IPv4 CIDR (octets 0-255, prefix 0-32)',
 } as const satisfies Record<`BB_ERR_${string}`, string>;
 

@@ -51,7 +51,9 @@ function renderHeader(s) {
   setText($('site-name'), sites);
   document.title = `${sites} · Breakerbox`;
 
-  const a = assess(s);
+  const nodata = noData();
+  const a = nodata ? { level: 'nodata', word: 'NO DATA', detail: nodata.detail } : assess(s);
+  setAttr(document.body, 'data-nodata', nodata ? 'true' : null);
   const problems = s.health?.problems ?? [];
   const storage = $('storage-banner');
   storage.hidden = problems.length === 0;
@@ -76,12 +78,31 @@ function renderHeader(s) {
   tick();
 }
 
+/**
+ * Whether the wall has data it can stand behind: none while the live connection is down (the server
+ * stopped, paused or is cut off: socket.io's pings notice within 4 s), nor while the server says its own
+ * polls are stale. Then the wall shows NO DATA, in grey, since when its data is, and stops its countdowns.
+ */
+function noData() {
+  if (!snap) return null;
+  if (!connected) return { since: snap.time, detail: `since ${clockTime(snap.time)} · no connection to Breakerbox` };
+  const stuck = (snap.health?.problems ?? []).find((p) => p.code === 'BB_ERR_POLLS_STALE');
+  if (stuck) return { since: stuck.since ?? snap.time, detail: `since ${clockTime(stuck.since ?? snap.time)} · Breakerbox's own polls are stale` };
+  return null;
+}
+
 /** Clock and reload countdown, every quarter second. */
 function tick() {
   const now = serverNow();
   setText($('clock'), clockTime(now));
   const next = $('next-reload');
   if (!snap) return;
+  if (noData()) {
+    setText(next, '–');
+    setText($('next-reload-at'), '');
+    setAttr(next, 'data-due', null);
+    return;
+  }
   const at = snap.reload.nextAt;
   setText($('next-reload-at'), at == null ? '' : `· ${clockTime(at).slice(0, 5)}`);
   if (at == null) {
@@ -200,11 +221,14 @@ function render() {
   document.body.classList.add('ready');
 }
 
+let connected = false;
 function connection(state, text) {
   const el = $('conn');
+  connected = state === 'live';
   setAttr(el, 'data-state', state);
   setText(el.querySelector('span'), text);
-  $('stale').hidden = state === 'live' || !snap;
+  $('stale').hidden = connected || !snap;
+  if (snap) renderHeader(snap);
 }
 
 // ---- reload now -----------------------------------------------------------------------------

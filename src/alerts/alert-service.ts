@@ -16,6 +16,7 @@ import { Outbox, post } from './outbox.js';
 import { alertmanagerAlert, alertmanagerUrl } from './receivers.js';
 import { resolveRules, SEVERITY_RANK } from './rules.js';
 import { joinedFaults, stories, storyText, type StoryContext } from './stories.js';
+import { pollsStale } from '../health/polls-stale.js';
 
 /** Records that an alert's story went to these receivers now. */
 function paged(a: Alert, receivers: readonly string[], now: number): void {
@@ -117,15 +118,11 @@ export class AlertService {
     const c = config();
     const now = clock.now();
     const staleMs = c.settings.pollInterval * c.settings.staleAfterPolls;
-    const devices = c.pdus.length + c.nodes.length;
-    const silentMs = now - this.lastFactAt;
-    const pollsStale = devices > 0 && silentMs > staleMs
-      ? `no poll of any of the ${devices} devices recorded for ${Math.round(silentMs / 1000)} s: Breakerbox's own polling is stuck, and everything it shows is stale`
-      : null;
+    const stuck = pollsStale(this.lastFactAt, this.startedAt, c.pdus.length + c.nodes.length, now, staleMs);
     const frozen = controller.frozenDomains();
     const found = conditions({
       topology: topology(), view: view(), facts, now, staleMs, rules: resolveRules(c.settings.alerts), frozen,
-      blocked: controller.allBlocked(), failingBackends: controller.failingBackends(), pollsStale,
+      blocked: controller.allBlocked(), failingBackends: controller.failingBackends(), pollsStale: stuck?.message ?? null,
       active: (key) => this.engine.isActive(key),
     });
     const maintenance = this.deps.maintenance;

@@ -18,6 +18,9 @@ import type { ReadModel } from './snapshot.js';
 import { WallFeed } from './wall-feed.js';
 import type { Reloader } from '../reload/reloader.js';
 
+/** socket.io's ping interval and timeout for the walls. */
+export const WALL_PING_MS = 2_000;
+
 export interface HttpDeps {
   readModel: ReadModel;
   reloader: Reloader;
@@ -87,7 +90,11 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
   });
 
   const server = createServer(app);
-  const io = new SocketServer(server, { serveClient: true, cors: { origin: false }, allowRequest: socketAllowRequest(api, sessions) });
+  // A wall must see a server that stopped answering (stopped, paused, cut off) within 5 s, not socket.io's default 45:
+  // the server pings every 2 s and a wall that hears no ping for 2 s more closes the connection and shows NO DATA.
+  const io = new SocketServer(server, {
+    serveClient: true, cors: { origin: false }, allowRequest: socketAllowRequest(api, sessions), pingInterval: WALL_PING_MS, pingTimeout: WALL_PING_MS,
+  });
   io.use(socketMiddleware(api, sessions));
   // Built only for walls that are watching: one that connects gets a snapshot, then deltas.
   const feed = new WallFeed(io, deps.readModel, deps.clock);

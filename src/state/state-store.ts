@@ -49,6 +49,8 @@ export class StateStore {
   private readonly listeners = new Set<(change: FactChange) => void>();
   /** Bumped on every observation: whatever is derived from the facts can be cached against it. */
   version = 0;
+  /** When the latest poll of any device was recorded (answered or not): Breakerbox's own polling is alive. */
+  lastRecordAt: number | null = null;
 
   pdu(name: string): PduFacts | undefined {
     return this.pdus.get(name);
@@ -59,6 +61,7 @@ export class StateStore {
   }
 
   recordPdu(name: string, at: number, outcome: { ok: true; reading: DeviceReading } | FailedPoll): void {
+    this.lastRecordAt = at;
     const before = this.pdus.get(name);
     // An answer proves the device is there, but nothing it said (nor an older reading) speaks for now.
     const facts: PduFacts = outcome.ok
@@ -75,6 +78,7 @@ export class StateStore {
    * replace the last full reading's; the rest of it stays.
    */
   recordPduParts(name: string, at: number, parts: Pick<DeviceReading, 'outlets' | 'banks'>): void {
+    this.lastRecordAt = at;
     const before = this.pdus.get(name);
     if (!before?.reading) return;
     this.pdus.set(name, { ...before, reachable: true, lastPollAt: at, lastOkAt: at, error: null, reading: { ...before.reading, outlets: share(before.reading.outlets, parts.outlets), banks: share(before.reading.banks, parts.banks) } });
@@ -83,6 +87,7 @@ export class StateStore {
 
   /** Outlet states read one by one (confirming a trap about them): the rest of the reading stays. */
   recordOutletStates(name: string, at: number, states: ReadonlyMap<number, 'on' | 'off' | 'unknown'>): void {
+    this.lastRecordAt = at;
     const before = this.pdus.get(name);
     if (!before?.reading) return;
     const outlets = before.reading.outlets.map((o) => (states.has(o.index) ? { ...o, state: states.get(o.index)! } : o));
@@ -95,6 +100,7 @@ export class StateStore {
   }
 
   recordNode(name: string, at: number, outcome: { ok: true; reading: NodeReading } | FailedPoll): void {
+    this.lastRecordAt = at;
     const before = this.nodes.get(name);
     if (!outcome.ok && outcome.answered) {
       this.nodes.set(name, {
