@@ -6,6 +6,9 @@ export interface CompiledCondition {
   /** Column key (entry.column) of the row's value, or the scalar OID. */
   key: string;
   scalar: boolean;
+  /** The column is indexed by the row index's first this many sub-identifiers (0: the whole index). */
+  prefix: number;
+  under: string | undefined;
   in: readonly number[] | undefined;
   notIn: readonly number[] | undefined;
 }
@@ -14,6 +17,8 @@ export interface CompiledField {
   field: string;
   spec: ColumnSpec;
   key: string; // entry.column
+  /** A parent table's column: indexed by the row index's first this many sub-identifiers (0: the source's own). */
+  prefix: number;
 }
 
 export interface CompiledTable {
@@ -82,13 +87,16 @@ function compile(profile: Profile, only?: readonly Collection[]): Plan {
 
 function compileTable(source: TableSource): CompiledTable {
   const key = (column: number, entry = source.entry) => `${entry}.${column}`;
-  const fields = (Object.entries(source.fields) as [string, ColumnSpec][]).map(([field, spec]) => ({ field, spec, key: key(spec.column) }));
-  const condition = (c: RowCondition): CompiledCondition =>
-    'oid' in c ? { key: c.oid, scalar: true, in: c.in, notIn: c.notIn } : { key: key(c.column, c.entry), scalar: false, in: c.in, notIn: c.notIn };
+  const fields = (Object.entries(source.fields) as [string, ColumnSpec][]).map(([field, spec]): CompiledField => ({
+    field, spec, key: key(spec.column, spec.parent?.entry), prefix: spec.parent?.prefix ?? 0,
+  }));
+  const condition = (c: RowCondition): CompiledCondition => ('oid' in c
+    ? { key: c.oid, scalar: true, prefix: 0, under: c.under, in: c.in, notIn: c.notIn }
+    : { key: key(c.column, c.entry), scalar: false, prefix: c.prefix ?? 0, under: c.under, in: c.in, notIn: c.notIn });
   return {
     source,
     fields,
-    rowKeys: [...new Set(fields.map((f) => f.key))],
+    rowKeys: [...new Set(fields.filter((f) => f.prefix === 0).map((f) => f.key))],
     entityColumnKey: typeof source.entity === 'object' && 'column' in source.entity ? key(source.entity.column) : null,
     where: list(source.where).map(condition),
     valid: list(source.valid).map(condition),

@@ -30,6 +30,11 @@ export type ColumnSpec = ValueSpec & {
   column: number;
   /** Tables with one row per quantity (Raritan's sensorType): this field reads rows whose type sub-identifier is this. */
   rowType?: number;
+  /**
+   * The column is the parent table's (its entry OID), indexed by the first `prefix` sub-identifiers of the row's index:
+   * an input's frequency for each of its phases. Only the source's own columns make its rows.
+   */
+  parent?: { entry: string; prefix: number };
 };
 export type ScalarSpec = ValueSpec & { oid: string };
 
@@ -41,10 +46,18 @@ export type EntityFrom = 'last' | 'sequence' | { position: number } | { column: 
  * An absent value counts as 0.
  */
 export type RowCondition = (
-  /** entry: the column is another table's with the same index (the row's type kept in a sibling table). */
-  | { column: number; entry?: string }
+  /**
+   * entry: the column is another table's with the same index (the row's type kept in a sibling table); with prefix,
+   * the parent table's, indexed by the first `prefix` sub-identifiers of the row's index (the input of an input's phase).
+   */
+  | { column: number; entry?: string; prefix?: number }
   | { oid: string }
-) & { in?: readonly number[]; notIn?: readonly number[] };
+) & {
+  in?: readonly number[];
+  notIn?: readonly number[];
+  /** The value is an OID naming a well-known thing (a measurement point): the sub-identifier right below this prefix is tested. */
+  under?: string;
+};
 
 /** A table whose rows become entities (inlets, phases, banks, outlets, sensors). */
 export interface TableSource<F extends string = string> {

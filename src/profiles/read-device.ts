@@ -253,8 +253,8 @@ class Reader {
     const digits = column(t.digitsKey);
     const exponent = column(t.exponentKey);
     const holds = (c: CompiledCondition, index: string) => {
-      const v = c.scalar ? scalars.get(c.key) : columns.get(c.key)?.get(index);
-      const n = typeof v === 'number' ? v : 0;
+      const v = c.scalar ? scalars.get(c.key) : columns.get(c.key)?.get(parentIndex(index, c.prefix));
+      const n = c.under !== undefined ? subIdentifierBelow(v, c.under) : typeof v === 'number' ? v : 0;
       return (!c.in || c.in.includes(n)) && (!c.notIn || !c.notIn.includes(n));
     };
     const sequence = new Map<string, number>();
@@ -286,11 +286,12 @@ class Reader {
       let any = false;
       for (const f of fieldColumns) {
         if (f.spec.rowType !== undefined && f.spec.rowType !== rowType) continue;
-        const raw = f.rows?.get(index);
+        const at = parentIndex(index, f.prefix);
+        const raw = f.rows?.get(at);
         if (raw === undefined) continue;
         any = true;
         const decoded = f.spec.type !== 'number' ? decodeValue(raw, f.spec) : scale === null ? UNKNOWN : decodeValue(raw, f.spec, scale);
-        offer(entity, f.field, { decoded: this.count(decoded), oid: this.trace ? `${f.key}.${index}` : '', raw });
+        offer(entity, f.field, { decoded: this.count(decoded), oid: this.trace ? `${f.key}.${at}` : '', raw });
       }
       if (any) for (const [field, value] of t.constants) offer(entity, field, constant(value));
     }
@@ -377,6 +378,18 @@ function rowIndexes(columns: (Map<string, unknown> | undefined)[]): string[] {
   const list = [...all];
   for (let i = 1; i < list.length; i++) if (compareIndex(list[i - 1]!, list[i]!) > 0) return list.sort(compareIndex);
   return list;
+}
+
+/** The index of a row's parent: its first `prefix` sub-identifiers (0: the row's own index). */
+function parentIndex(index: string, prefix: number): string {
+  return prefix > 0 ? index.split('.').slice(0, prefix).join('.') : index;
+}
+
+/** An OID value's sub-identifier right below `under` (a well-known point's number); 0 for anything else, as an absent value. */
+function subIdentifierBelow(raw: unknown, under: string): number {
+  const oid = objectIdentifier(raw);
+  if (!oid || !oid.startsWith(`${under}.`)) return 0;
+  return Number(oid.slice(under.length + 1).split('.')[0]);
 }
 
 function constant(value: string | number): Cell {
