@@ -2,6 +2,10 @@
 // the UPS-MIB root as its sysObjectID. Served by snmpsim, detected and read through the ups-mib fallback.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { parseConfigText } from '../src/config/load-config.js';
+import { Topology } from '../src/health/topology.js';
+import { devicePoints } from '../src/history/points.js';
+import { formatReading } from '../src/probe/format-reading.js';
 import { detectProfile } from '../src/profiles/detect.js';
 import { checkRecording } from './helpers/check-recording.js';
 import { withSysObjectId } from './helpers/fake-snmp.js';
@@ -14,7 +18,7 @@ describe('UPS-MIB recording through the ups-mib profile', () => {
 
   it('Generex CS141: 3 input lines as inlets, 3 output lines as phases; every covered oracle sensor equal', async () => {
     const { reading, coverage } = await checkRecording(sim, 'generex-ups_cs141', {
-      profile: 'ups-mib', ups: true, ats: false, inlets: 3, phases: 3, banks: 0, outlets: 0, sensors: 0, minCovered: 24,
+      profile: 'ups-mib', ups: true, ats: false, inlets: 3, phases: 3, banks: 0, outlets: 0, sensors: 0, minCovered: 28,
     });
     assert.equal(coverage.matched + coverage.distrusted.length, coverage.covered);
     assert.deepEqual(
@@ -34,6 +38,8 @@ describe('UPS-MIB recording through the ups-mib profile', () => {
     assert.equal(ups.load.value, 2);
     assert.deepEqual(reading.phases.map((p) => [p.index, p.voltage.value, p.current.value]), [[1, 233, 0.3], [2, 233, 2.1], [3, 235, 0.2]]);
     assert.deepEqual(reading.inlets.map((i) => [i.index, i.voltage.value, i.frequency.value]), [[1, 233, 50], [2, 233, 50], [3, 235, 50]]);
+    // upsBypassTable (voltages only on this card) with upsBypassFrequency, every line's
+    assert.deepEqual(reading.bypass.map((b) => [b.index, b.voltage.value, b.current.quality, b.frequency.value]), [[1, 233, 'unknown', 50], [2, 233, 'unknown', 50], [3, 235, 'unknown', 50]]);
   });
 
   it('reads a negative output power (a NonNegativeInteger) as implausible, never as a number', async () => {
@@ -46,6 +52,17 @@ describe('UPS-MIB recording through the ups-mib profile', () => {
     ]);
     assert.equal(coverage.distrusted.length, 2);
     assert.ok(reading.badValues >= 2);
+  });
+
+  it('its bypass lines reach history and probe', async () => {
+    const { reading } = await checkRecording(sim, 'generex-ups_cs141', { profile: 'ups-mib', minCovered: 24 });
+    const config = parseConfigText(`
+sites: [{ name: dal, rows: [{ name: row-1, racks: [r1] }] }]
+pdus: [{ name: ups-1, rack: r1, address: 127.0.0.1, outlets: 1, banks: 1, snmp: { version: '2c', community: public } }]
+`, 'lab.yaml');
+    const bypass = devicePoints(new Topology(config), 'ups-1', 0, reading, true, 'ups').filter((p) => p.measurement === 'bypass');
+    assert.deepEqual(bypass.map((p) => [p.tags.bypass, p.fields]), [['1', { voltage_v: 233, frequency_hz: 50 }], ['2', { voltage_v: 233, frequency_hz: 50 }], ['3', { voltage_v: 235, frequency_hz: 50 }]]);
+    assert.match(formatReading('ups-1', reading, 'probe'), /\nBypass\n +# +name +V +A +W +Hz\n +1 +233 +- +- +50\n/);
   });
 
   it('finds the UPS by its objects when the sysObjectID is missing', async () => {

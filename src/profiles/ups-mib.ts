@@ -1,4 +1,4 @@
-import type { InletField, PhaseField, Profile, ScalarSpec, Source, UpsField, ValueSpec } from './profile.js';
+import type { BypassField, InletField, PhaseField, Profile, ScalarSpec, Source, UpsField, ValueSpec } from './profile.js';
 
 // The standard UPS-MIB (RFC 1628): the fallback for any UPS no vendor profile claims, and the
 // sources vendor UPS profiles spread beneath (or above) their own objects. Units per the MIB's UNITS.
@@ -57,6 +57,22 @@ export const upsMibPhases: readonly Source<PhaseField>[] = [
   },
 ];
 
+/** Bypass lines: read for up to three (the lines of a three-phase UPS). */
+export const BYPASS_LINES = [1, 2, 3] as const;
+
+/** upsBypassTable: one bypass line per row; upsBypassFrequency (0.1 Hz) is the bypass's, every line's. */
+export const upsMibBypass: readonly Source<BypassField>[] = [
+  {
+    entry: `${ups}.5.3.1`,
+    fields: {
+      voltage: { column: 2, ...v.volts }, // upsBypassVoltage (RMS V)
+      current: { column: 3, ...v.tenthsOfAmps }, // upsBypassCurrent (0.1 A)
+      power: { column: 4, ...v.watts }, // upsBypassPower (W)
+    },
+  },
+  ...BYPASS_LINES.map((line): Source<BypassField> => ({ entity: line, fillOnly: true, scalars: { frequency: at(`${ups}.5.1.0`, v.tenthsOfHertz) } })),
+];
+
 /** The UPS section; per-line values come from line 1 (a three-phase UPS's other lines are its phases and inlets). */
 export const upsMibUps: readonly Source<UpsField>[] = [
   {
@@ -102,6 +118,7 @@ export const upsMib: Profile = {
   identity: upsMibIdentity,
   inlets: upsMibInlets,
   phases: upsMibPhases,
+  bypass: upsMibBypass,
   ups: upsMibUps,
   // RFC 1628 notifications upsTraps.N (1.3.6.1.2.1.33.2.N); agents that send them as SNMPv1 traps (enterprise upsTraps,
   // specific N) arrive converted as upsTraps.0.N (RFC 3584): both forms are listed.
