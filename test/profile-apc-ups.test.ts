@@ -6,7 +6,7 @@ import { apcUps } from '../src/profiles/apc-ups.js';
 import { detectProfile } from '../src/profiles/detect.js';
 import { readDevice } from '../src/profiles/read-device.js';
 import { checkRecording } from './helpers/check-recording.js';
-import { FakeSnmpClient, withSysObjectId } from './helpers/fake-snmp.js';
+import { FakeSnmpClient, oidValue, withSysObjectId } from './helpers/fake-snmp.js';
 import { startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
 describe('APC UPS recording through the apc-ups profile', () => {
@@ -15,7 +15,7 @@ describe('APC UPS recording through the apc-ups profile', () => {
   after(async () => { await sim?.stop(); });
 
   it('SMT750 on an NMC2: high-precision readings, one temperature probe; every covered oracle sensor equal', async () => {
-    const { reading, coverage } = await checkRecording(sim, 'apc_smt750x-nmc2', { profile: 'apc-ups', ups: true, ats: false, inlets: 0, phases: 0, banks: 0, outlets: 0, sensors: 1, minCovered: 12 });
+    const { reading, coverage } = await checkRecording(sim, 'apc_smt750x-nmc2', { profile: 'apc-ups', ups: true, ats: false, inlets: 1, phases: 1, banks: 0, outlets: 0, sensors: 1, minCovered: 12 });
     assert.equal(coverage.matched, coverage.covered);
     assert.deepEqual(
       { model: reading.identity.model, serial: reading.identity.serial, firmware: reading.identity.firmware },
@@ -29,6 +29,10 @@ describe('APC UPS recording through the apc-ups profile', () => {
     assert.equal(ups.inputVoltage.value, 119.1);
     assert.equal(ups.temperature.value, 23.4);
     assert.deepEqual(ups.outputPower, { value: null, quality: 'unknown' }); // not served
+    // A single-phase UPS (no upsPhase tables): its one input and output line from the system-wide objects; no bypass served
+    assert.deepEqual(reading.inlets.map((i) => [i.index, i.voltage.value, i.frequency.value]), [[1, 119.1, 60]]);
+    assert.deepEqual(reading.phases.map((p) => [p.index, p.voltage.value, p.current.value]), [[1, 119.1, 0]]);
+    assert.deepEqual(reading.bypass, []);
     // uioSensorStatusHumidity -1: a temperature-only probe, so no humidity sensor at all
     assert.deepEqual(reading.sensors.map((s) => [s.index, s.kind, s.name, s.value.value]), [[1, 'temperature', 'Equipment Room', 20]]);
     assert.equal(reading.badValues, 0);
@@ -83,5 +87,72 @@ describe('apc-ups on a UPS in trouble, as the MIB describes it', () => {
       [2, 'temperature', 'Rack 7 bottom', null, 'unknown'], // commsLost: -1 is no reading, not -1 °C
       [101, 'humidity', 'Rack 7 top', 40, 'ok'],
     ]);
+  });
+});
+
+describe('apc-ups on a three-phase UPS with a bypass input and probes on older ports, as the MIB describes them', () => {
+  const U = '1.3.6.1.4.1.318.1.1.1';
+  const I = `${U}.9.2.2.1`; // upsPhaseInputEntry
+  const IP = `${U}.9.2.3.1`; // upsPhaseInputPhaseEntry
+  const OP = `${U}.9.3.3.1`; // upsPhaseOutputPhaseEntry
+  const IEM = '1.3.6.1.4.1.318.1.1.10.2.3.2.1'; // iemStatusProbesEntry
+  const EMS = '1.3.6.1.4.1.318.1.1.10.3.13.1.1'; // emsProbeStatusEntry
+  const card = new FakeSnmpClient({
+    '1.3.6.1.2.1.1.2.0': oidValue('1.3.6.1.4.1.318.1.3.23'), // symmetraPX
+    [`${U}.3.1.1.0`]: 3, [`${U}.4.1.2.0`]: 3, // upsBasicInputPhase, upsBasicOutputPhase
+    [`${U}.3.3.1.0`]: 2301, [`${U}.3.3.6.0`]: 2320, // upsHighPrecInputLineVoltage, …BypassVoltage: system-wide, no line's here
+    [`${U}.4.2.8.0`]: 7_200, // upsAdvOutputActivePower: the three phases' sum, never phase 1's
+    [`${U}.4.3.6.0`]: 123_456, // upsHighPrecOutputEnergyUsage (hundredths of kWh)
+    [`${U}.4.1.4.0`]: 31, // upsBasicSystemInternalTemperature: no battery temperature served
+    // upsPhaseInputTable: input 1 the mains, input 2 the bypass (upsPhaseInputType main(2), bypass(3)); frequency 0.1 Hz
+    [`${I}.4.1`]: 500, [`${I}.4.2`]: 499, [`${I}.5.1`]: 2, [`${I}.5.2`]: 3, [`${I}.6.1`]: 'Mains', [`${I}.6.2`]: 'Bypass',
+    // upsPhaseInputPhaseTable (input.phase): voltage V, current 0.1 A (-1: unsupported), power W, power factor hundredths
+    [`${IP}.3.1.1`]: 230, [`${IP}.3.1.2`]: 231, [`${IP}.3.1.3`]: 229, [`${IP}.3.2.1`]: 232, [`${IP}.3.2.2`]: 233, [`${IP}.3.2.3`]: 231,
+    [`${IP}.6.1.1`]: 123, [`${IP}.6.1.2`]: 118, [`${IP}.6.1.3`]: -1, [`${IP}.6.2.1`]: 0, [`${IP}.6.2.2`]: 0, [`${IP}.6.2.3`]: 0,
+    [`${IP}.9.1.1`]: 2_750, [`${IP}.9.1.2`]: 2_640, [`${IP}.9.1.3`]: -1, [`${IP}.9.2.1`]: 0, [`${IP}.9.2.2`]: 0, [`${IP}.9.2.3`]: 0,
+    [`${IP}.13.1.1`]: 97, [`${IP}.13.1.2`]: 96, [`${IP}.13.1.3`]: 95,
+    // upsPhaseOutputPhaseTable (output.phase)
+    [`${OP}.3.1.1`]: 230, [`${OP}.3.1.2`]: 230, [`${OP}.3.1.3`]: 231,
+    [`${OP}.4.1.1`]: 110, [`${OP}.4.1.2`]: 104, [`${OP}.4.1.3`]: 98,
+    [`${OP}.13.1.1`]: -1, [`${OP}.13.1.2`]: 2_380, [`${OP}.13.1.3`]: 2_230,
+    // iemStatusProbesTable: probe 1 connected(2), in fahrenheit(2), 77 °F and 45 %RH; probe 2 disconnected(1)
+    [`${IEM}.2.1`]: 'Row 4 hot aisle', [`${IEM}.3.1`]: 2, [`${IEM}.4.1`]: 77, [`${IEM}.5.1`]: 2, [`${IEM}.6.1`]: 45,
+    [`${IEM}.2.2`]: 'Probe 2', [`${IEM}.3.2`]: 1, [`${IEM}.4.2`]: 0, [`${IEM}.5.2`]: 2, [`${IEM}.6.2`]: 0,
+    // emsProbeStatusTable in emsStatusSysTempUnits celsius(1): probe 1 commsEstablished(2), temperature only (0 %RH); probe 2 commsLost(3)
+    '1.3.6.1.4.1.318.1.1.10.3.12.11.0': 1,
+    [`${EMS}.2.1`]: 'Battery room', [`${EMS}.3.1`]: 22, [`${EMS}.6.1`]: 0, [`${EMS}.10.1`]: 2,
+    [`${EMS}.2.2`]: 'Cold aisle', [`${EMS}.3.2`]: 0, [`${EMS}.6.2`]: 0, [`${EMS}.10.2`]: 3,
+  });
+
+  it('reads the mains phases as inlets, the output phases, the bypass input per phase, and every probe', async () => {
+    const detected = await detectProfile(card, 'auto');
+    assert.ok(detected.ok);
+    assert.equal(detected.value.name, 'apc-ups');
+    const result = await readDevice(card, apcUps);
+    assert.ok(result.ok);
+    const r = result.value;
+    const v = (m: { value: number | null; quality: string }) => (m.quality === 'ok' ? m.value : m.quality);
+    assert.deepEqual(r.inlets.map((i) => [i.index, v(i.voltage), v(i.current), v(i.power), v(i.powerFactor), v(i.frequency)]), [
+      [1, 230, 12.3, 2_750, 0.97, 50],
+      [2, 231, 11.8, 2_640, 0.96, 50],
+      [3, 229, 'unknown', 'unknown', 0.95, 50], // -1: unsupported, never 0
+    ]);
+    assert.deepEqual(r.phases.map((p) => [p.index, v(p.voltage), v(p.current), v(p.power)]), [
+      [1, 230, 11, 'unknown'], // upsAdvOutputActivePower is all three phases': not phase 1's
+      [2, 230, 10.4, 2_380],
+      [3, 231, 9.8, 2_230],
+    ]);
+    assert.deepEqual(r.bypass.map((b) => [b.index, v(b.voltage), v(b.current), v(b.power), v(b.frequency)]), [
+      [1, 232, 0, 0, 49.9], [2, 233, 0, 0, 49.9], [3, 231, 0, 0, 49.9],
+    ]);
+    assert.equal(r.energy.value, 1_234.56);
+    assert.equal(r.ups!.temperature.value, 31);
+    assert.deepEqual(r.sensors.map((x) => [x.index, x.kind, x.name, v(x.value)]), [
+      [21, 'temperature', 'Row 4 hot aisle', 25], // 77 °F
+      [41, 'temperature', 'Battery room', 22],
+      [42, 'temperature', 'Cold aisle', 'unknown'], // commsLost: its 0 is no reading
+      [121, 'humidity', 'Row 4 hot aisle', 45],
+    ]);
+    assert.equal(r.badValues, 0);
   });
 });
