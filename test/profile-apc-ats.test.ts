@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { apcAts } from '../src/profiles/apc-ats.js';
+import { formatReading } from '../src/probe/format-reading.js';
 import { detectProfile } from '../src/profiles/detect.js';
 import { readDevice } from '../src/profiles/read-device.js';
 import { checkRecording } from './helpers/check-recording.js';
@@ -21,9 +22,10 @@ describe('APC ATS recording through the apc-ats profile', () => {
       { model: reading.identity.model, serial: reading.identity.serial, firmware: reading.identity.firmware },
       { model: 'AP4423', serial: null, firmware: '4.1.9' }, // atsIdentSerialNumber is "<private>"
     );
+    const a = reading.ats!;
     assert.deepEqual(
-      { ...reading.ats!, sourceAVoltage: reading.ats!.sourceAVoltage.value, sourceBVoltage: reading.ats!.sourceBVoltage.value, outputVoltage: reading.ats!.outputVoltage.value },
-      { activeSource: 'A', redundancy: 'redundant', sourceAVoltage: 470.4, sourceBVoltage: 0.4, outputVoltage: 467.8 },
+      [a.activeSource, a.redundancy, a.sourceAVoltage.value, a.sourceBVoltage.value, a.outputVoltage.value, a.sourceACurrent.quality, a.sourceBCurrent.quality, a.outputCurrent.quality],
+      ['A', 'redundant', 470.4, 0.4, 467.8, 'unknown', 'unknown', 'unknown'], // xATS has no source currents; its phase currents are not served here
     );
     assert.deepEqual(reading.inlets.map((i) => [i.index, i.voltage.value]), [[1, 470.4], [2, 0.4]]);
     assert.deepEqual(reading.phases.map((p) => [p.index, p.voltage.value]), [[1, 467.8], [2, 467.9], [3, 465.5]]);
@@ -76,6 +78,8 @@ describe('apc-ats on a rack ATS that lost source A, as the MIB describes it', ()
     assert.deepEqual(r.ats!.sourceAVoltage, { value: null, quality: 'unknown' }); // -1: no reading, never 0 V
     assert.equal(r.ats!.sourceBVoltage.value, 208);
     assert.equal(r.ats!.outputVoltage.value, 207);
+    assert.deepEqual([r.ats!.sourceACurrent.quality, r.ats!.sourceBCurrent.value, r.ats!.outputCurrent.value], ['unknown', 12, 11.8]); // atsInputCurrent (A), atsOutputCurrent (tenths)
+    assert.match(formatReading('ats-1', r, 'probe'), /\nATS\n.*source A A.*output A\n +B +lost +- +- +208 +12 +207 +11\.8\n/);
     assert.deepEqual(r.inlets.map((i) => [i.index, i.name, i.voltage.value, i.current.value, i.frequency.value]), [[1, 'Source A', null, null, null], [2, 'Source B', 208, 12, 60]]);
     assert.deepEqual(r.phases.map((p) => [p.index, p.voltage.value, p.current.value, p.loadState]), [[1, 207, 11.8, 'near-overload']]); // the neutral row is no phase
     assert.deepEqual(r.banks.map((b) => [b.index, b.current.value, b.loadState]), [[1, 10, 'overload'], [2, 1.8, 'normal']]); // the total row is no bank

@@ -1,3 +1,4 @@
+import { apcProbeSensors } from './apc-ups.js';
 import type { Profile, ScalarSpec, ValueSpec } from './profile.js';
 
 // APC transfer switches (PowerNet-MIB): the rack ATS objects (atsIdent/atsStatus, whole volts and
@@ -15,6 +16,7 @@ const text: ValueSpec = { type: 'string' };
 const volts: ValueSpec = { type: 'number', sentinels: NOT_SUPPORTED, min: 0, max: 1_000 };
 const tenthsOfVolts: ValueSpec = { type: 'number', scale: 0.1, sentinels: NOT_SUPPORTED, min: 0, max: 1_000 };
 const amps: ValueSpec = { type: 'number', sentinels: NOT_SUPPORTED, min: 0, max: 5_000 };
+const tenthsOfAmps: ValueSpec = { type: 'number', scale: 0.1, sentinels: NOT_SUPPORTED, min: 0, max: 5_000 };
 const hertz: ValueSpec = { type: 'number', sentinels: NOT_SUPPORTED, min: 0, max: 100 };
 const tenthsOfHertz: ValueSpec = { type: 'number', scale: 0.1, sentinels: NOT_SUPPORTED, min: 0, max: 100 };
 /** atsOutputPhaseState / atsOutputBankState */
@@ -54,11 +56,14 @@ export const apcAts: Profile = {
     },
     { // atsInputPhaseTable, indexed input.phase (agents add a sub-identifier): phase 1 of inputs 1 and 2
       entry: `${ats}.5.3.3.1`, rowTypeAt: 0, entity: { position: 0 },
-      fields: { sourceAVoltage: { column: 3, rowType: 1, ...volts }, sourceBVoltage: { column: 3, rowType: 2, ...volts } }, // atsInputVoltage
+      fields: {
+        sourceAVoltage: { column: 3, rowType: 1, ...volts }, sourceBVoltage: { column: 3, rowType: 2, ...volts }, // atsInputVoltage
+        sourceACurrent: { column: 6, rowType: 1, ...amps }, sourceBCurrent: { column: 6, rowType: 2, ...amps }, // atsInputCurrent (A)
+      },
     },
     { // atsOutputPhaseTable, indexed output.phase: phase 1
       entry: `${ats}.5.4.3.1`, entity: { position: 1 },
-      fields: { outputVoltage: { column: 3, ...volts } }, // atsOutputVoltage
+      fields: { outputVoltage: { column: 3, ...volts }, outputCurrent: { column: 4, ...tenthsOfAmps } }, // atsOutputVoltage, atsOutputCurrent (tenths of A)
     },
     {
       entity: 1,
@@ -67,6 +72,7 @@ export const apcAts: Profile = {
         sourceAVoltage: at(`${source1}.7.1.2.1`, tenthsOfVolts), // xATSSource1VoltageLtoL, phase 1 (L-N is -1 on 3-wire service)
         sourceBVoltage: at(`${source2}.7.1.2.1`, tenthsOfVolts), // xATSSource2VoltageLtoL
         outputVoltage: at(`${systemOutput}.12.1.2.1`, tenthsOfVolts), // xATSSystemOutputVoltageLtoL
+        outputCurrent: at(`${systemOutput}.12.1.4.1`, amps), // xATSSystemOutputPhaseCurrent (A); xATS has no source currents
       },
     },
   ],
@@ -91,7 +97,7 @@ export const apcAts: Profile = {
   phases: [
     { // atsOutputPhaseTable, indexed output.phase; atsOutputPhaseIndex neutral(4) is no phase
       entry: `${ats}.5.4.3.1`, entity: { position: 1 }, where: { column: 2, notIn: [4] },
-      fields: { voltage: { column: 3, ...volts }, current: { column: 4, type: 'number', scale: 0.1, sentinels: NOT_SUPPORTED, min: 0, max: 5_000 }, loadState: { column: 19, ...loadState } }, // atsOutputVoltage, …Current (tenths of A), atsOutputPhaseState
+      fields: { voltage: { column: 3, ...volts }, current: { column: 4, ...tenthsOfAmps }, loadState: { column: 19, ...loadState } }, // atsOutputVoltage, …Current (tenths of A), atsOutputPhaseState
     },
     { // xATSSystemOutputPhaseTable: line-to-line voltage (always served; L-N is -1 on 3-wire service)
       entry: `${systemOutput}.12.1`,
@@ -102,6 +108,8 @@ export const apcAts: Profile = {
       },
     },
   ],
+  // The card's probes, as on APC UPSes (uio, iem, ems).
+  sensors: apcProbeSensors,
   banks: [
     { // atsOutputBankTable: atsOutputBank total(1), bank1(2), bank2(3)
       entry: `${ats}.5.4.5.1`, entity: { column: 3 }, entityOffset: -1, where: { column: 3, notIn: [1] },
