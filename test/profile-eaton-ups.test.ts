@@ -16,7 +16,7 @@ describe('Eaton UPS recording through the eaton-ups profile', () => {
 
   it('9PX 1000i: one input and one output line, an ambient probe; every covered oracle sensor equal', async () => {
     const { reading, coverage } = await checkRecording(sim, 'eaton-mgeups_9px', {
-      profile: 'eaton-ups', ups: true, ats: false, inlets: 1, phases: 1, banks: 0, outlets: 0, sensors: 1, minCovered: 17,
+      profile: 'eaton-ups', ups: true, ats: false, inlets: 1, phases: 1, banks: 0, outlets: 0, sensors: 1, minCovered: 21,
     });
     assert.equal(coverage.matched, coverage.covered);
     assert.deepEqual(
@@ -33,6 +33,8 @@ describe('Eaton UPS recording through the eaton-ups profile', () => {
     assert.equal(ups.outputPower.value, 310);
     assert.equal(ups.inputFrequency.value, 50.1);
     assert.deepEqual(reading.sensors.map((s) => [s.index, s.kind, s.name, s.value.value]), [[1, 'temperature', 'Ambient', 17]]); // xupsEnvAmbientTemp
+    // UPS-MIB upsBypassTable with upsBypassFrequency: the bypass is there, carrying nothing
+    assert.deepEqual(reading.bypass.map((b) => [b.index, b.voltage.value, b.current.value, b.power.value, b.frequency.value]), [[1, 238, 0, 0, 50.2]]);
     assert.equal(reading.badValues, 0);
   });
 });
@@ -54,6 +56,10 @@ describe('eaton-ups on an XUPS-MIB card alone, on battery', () => {
     [`${X}.4.5.0`]: 5, // xupsOutputSource battery(5)
     [`${X}.6.1.0`]: 24, [`${X}.6.4.0`]: 130, // xupsEnvAmbientTemp, xupsEnvAmbientHumidity (beyond 100 %)
     [`${X}.7.1.0`]: 2, // xupsAlarms
+    [`${X}.3.4.1.6.1`]: 'L1/A', [`${X}.4.4.1.6.1`]: 'L1/A', // xupsInputName, xupsOutputName
+    [`${X}.4.7.0`]: 1_234_500, // xupsOutputCumulativePowerUsage (Wh)
+    // xupsBypassTable (V, name, tenths of A, W) and xupsBypassFrequency (0.1 Hz): the bypass is live, carrying nothing
+    [`${X}.5.1.0`]: 499, [`${X}.5.3.1.2.1`]: 229, [`${X}.5.3.1.4.1`]: 'L1/A', [`${X}.5.3.1.5.1`]: 0, [`${X}.5.3.1.6.1`]: 0,
   });
 
   it('is found by its sysObjectID and read from the XUPS objects', async () => {
@@ -70,9 +76,33 @@ describe('eaton-ups on an XUPS-MIB card alone, on battery', () => {
     assert.deepEqual([u.inputFrequency.value, u.outputFrequency.value, u.alarms.value], [0, 50, 2]);
     assert.deepEqual([u.outputVoltage.value, u.outputCurrent.value, u.outputPower.value], [230, 12.1, 2_650]); // xupsOutputCurrentHighPrecision (tenths) before whole amps
     assert.equal(r.phases[0]!.current.value, 12.1); // xupsOutputCurrentHighPrecision (tenths) before whole amps
+    assert.deepEqual([r.inlets[0]!.name, r.phases[0]!.name, r.energy.value], ['L1/A', 'L1/A', 1_234.5]);
+    assert.deepEqual(r.bypass.map((b) => [b.index, b.name, b.voltage.value, b.current.value, b.power.value, b.frequency.value]), [[1, 'L1/A', 229, 0, 0, 49.9]]);
     assert.deepEqual(r.sensors.map((s) => [s.index, s.kind, s.value.value, s.value.quality]), [
       [1, 'temperature', 24, 'ok'],
       [2, 'humidity', null, 'implausible'],
+    ]);
+  });
+});
+
+describe('eaton-ups on a Network-MS card with EMP probes, as MG-SNMP-UPS-MIB describes them', () => {
+  const MG = '1.3.6.1.4.1.705.1';
+  const card = new FakeSnmpClient({
+    '1.3.6.1.2.1.1.2.0': oidValue(MG),
+    [`${MG}.5.1.0`]: 1_800, // upsmgBatteryRemainingTime
+    // upsmgEnvironmentSensorTable: probe 1 (0.1 °C, 0.1 %), probe 2 lost (upsmgEnvironmentComFailure yes(1))
+    [`${MG}.8.7.1.2.1`]: 2, [`${MG}.8.7.1.3.1`]: 243, [`${MG}.8.7.1.6.1`]: 412,
+    [`${MG}.8.7.1.2.2`]: 1, [`${MG}.8.7.1.3.2`]: 0, [`${MG}.8.7.1.6.2`]: 0,
+  });
+
+  it('reads every probe, a lost one unknown', async () => {
+    const result = await readDevice(card, eatonUps);
+    assert.ok(result.ok);
+    assert.deepEqual(result.value.sensors.map((s) => [s.index, s.kind, s.value.value, s.value.quality]), [
+      [11, 'temperature', 24.3, 'ok'],
+      [12, 'temperature', null, 'unknown'],
+      [111, 'humidity', 41.2, 'ok'],
+      [112, 'humidity', null, 'unknown'],
     ]);
   });
 });

@@ -1,11 +1,12 @@
 import type { Profile, ScalarSpec, ValueSpec } from './profile.js';
-import { outputSource, upsMibIdentity, upsMibInlets, upsMibPhases, upsMibUps, upsValues as v } from './ups-mib.js';
+import { bypassFrequency, outputSource, upsMibBypassFrequency, upsMibBypassLines, upsMibIdentity, upsMibInlets, upsMibPhases, upsMibUps, upsValues as v } from './ups-mib.js';
 
 // Eaton UPSes: MGE / Eaton Network-MS cards (MG-SNMP-UPS-MIB, merlinGerin 705) and Powerware / Eaton
 // ConnectUPS cards (XUPS-MIB, eaton 534), both beside the standard UPS-MIB. The UPS-MIB objects come first
 // except where a vendor object is finer (remaining runtime in seconds, not minutes); the vendor objects fill
 // in what a card does not serve in the UPS-MIB. MG-SNMP-UPS-MIB gives no units: these are the ones its
-// cards report in (NUT's mge-mib agrees): seconds, %, 0.1 V, 0.1 A, 0.1 Hz, 0.1 °C.
+// cards report in (NUT's mge-mib agrees): seconds, %, 0.1 V, 0.1 A, 0.1 Hz, 0.1 °C. Left out for want of a unit there
+// and of a recorded value: upsmgBatteryTemperature and the older sensor units' mgsensorTemp / mgsensorHumidity.
 const MG = '1.3.6.1.4.1.705.1';
 const XUPS = '1.3.6.1.4.1.534.1';
 
@@ -33,11 +34,14 @@ export const eatonUps: Profile = {
     firmware: [at(`${MG}.1.4.0`, text), at(`${XUPS}.1.3.0`, text), ...upsMibIdentity.firmware], // upsmgIdentFirmwareVersion, xupsIdentSoftwareVersion
     name: [...upsMibIdentity.name, at(`${MG}.1.5.0`, text)], // upsmgIdentUserID
   },
+  device: {
+    energy: [at(`${XUPS}.4.7.0`, { type: 'number', scale: 0.001, min: 0 })], // xupsOutputCumulativePowerUsage (Wh since it was last reset)
+  },
   inlets: [
     ...upsMibInlets,
     { // xupsInputTable (whole amps; the high-precision column in tenths first)
       entry: `${XUPS}.3.4.1`,
-      fields: { voltage: { column: 2, ...v.volts }, current: { column: 7, ...v.tenthsOfAmps }, power: { column: 4, ...v.watts } },
+      fields: { voltage: { column: 2, ...v.volts }, current: { column: 7, ...v.tenthsOfAmps }, power: { column: 4, ...v.watts }, name: { column: 6, ...text } }, // …, xupsInputName
     },
     { entry: `${XUPS}.3.4.1`, fields: { current: { column: 3, ...wholeAmps } } }, // xupsInputCurrent
     { // mginputPhaseTable
@@ -49,10 +53,19 @@ export const eatonUps: Profile = {
     ...upsMibPhases,
     { // xupsOutputTable
       entry: `${XUPS}.4.4.1`,
-      fields: { voltage: { column: 2, ...v.volts }, current: { column: 7, ...v.tenthsOfAmps }, power: { column: 4, ...v.watts } },
+      fields: { voltage: { column: 2, ...v.volts }, current: { column: 7, ...v.tenthsOfAmps }, power: { column: 4, ...v.watts }, name: { column: 6, ...text } }, // …, xupsOutputName
     },
     { entry: `${XUPS}.4.4.1`, fields: { current: { column: 3, ...wholeAmps } } }, // xupsOutputCurrent
     { entry: `${MG}.7.2.1`, fields: { voltage: { column: 2, ...tenths(1_000) }, current: { column: 5, ...v.tenthsOfAmps } } }, // mgoutputPhaseTable
+  ],
+  bypass: [
+    upsMibBypassLines,
+    { // xupsBypassTable: RMS V, tenths of A, W (MG-SNMP-UPS-MIB has no bypass lines)
+      entry: `${XUPS}.5.3.1`,
+      fields: { voltage: { column: 2, ...v.volts }, name: { column: 4, ...text }, current: { column: 5, ...v.tenthsOfAmps }, power: { column: 6, ...v.watts } },
+    },
+    ...upsMibBypassFrequency,
+    ...bypassFrequency(at(`${XUPS}.5.1.0`, v.tenthsOfHertz)), // xupsBypassFrequency (0.1 Hz)
   ],
   ups: [
     { // finer than upsEstimatedMinutesRemaining
@@ -103,6 +116,10 @@ export const eatonUps: Profile = {
     { entity: 1, scalars: { value: at(`${XUPS}.6.1.0`, v.celsius) }, constants: { kind: 'temperature', name: 'Ambient' } }, // xupsEnvAmbientTemp
     { entity: 2, scalars: { value: at(`${MG}.8.2.0`, tenths(100)) }, constants: { kind: 'humidity', name: 'Ambient' } }, // upsmgEnvironAmbientHumidity
     { entity: 2, scalars: { value: at(`${XUPS}.6.4.0`, percent) }, constants: { kind: 'humidity', name: 'Ambient' } }, // xupsEnvAmbientHumidity
+    // upsmgEnvironmentSensorTable (the card's EMP probes, "0.1 Cel" and "0.1 %"): temperatures from 11, humidities from 111;
+    // upsmgEnvironmentComFailure yes(1): a probe whose readings are unknown
+    { entry: `${MG}.8.7.1`, entityOffset: 10, valid: { column: 2, notIn: [1] }, fields: { value: { column: 3, ...tenths(150, -50) } }, constants: { kind: 'temperature' } },
+    { entry: `${MG}.8.7.1`, entityOffset: 110, valid: { column: 2, notIn: [1] }, fields: { value: { column: 6, ...tenths(100) } }, constants: { kind: 'humidity' } },
   ],
   // XUPS-MIB "Defined" notifications (xupsTrapOidDefined = xupsTrapDefined.0, so a v1 trap converts to the same OID).
   // The UPS-MIB notifications these cards also send are the ups-mib profile's.

@@ -57,21 +57,24 @@ export const upsMibPhases: readonly Source<PhaseField>[] = [
   },
 ];
 
-/** Bypass lines: read for up to three (the lines of a three-phase UPS). */
-export const BYPASS_LINES = [1, 2, 3] as const;
-
-/** upsBypassTable: one bypass line per row; upsBypassFrequency (0.1 Hz) is the bypass's, every line's. */
-export const upsMibBypass: readonly Source<BypassField>[] = [
-  {
-    entry: `${ups}.5.3.1`,
-    fields: {
-      voltage: { column: 2, ...v.volts }, // upsBypassVoltage (RMS V)
-      current: { column: 3, ...v.tenthsOfAmps }, // upsBypassCurrent (0.1 A)
-      power: { column: 4, ...v.watts }, // upsBypassPower (W)
-    },
+/** upsBypassTable: one bypass line per row. */
+export const upsMibBypassLines: Source<BypassField> = {
+  entry: `${ups}.5.3.1`,
+  fields: {
+    voltage: { column: 2, ...v.volts }, // upsBypassVoltage (RMS V)
+    current: { column: 3, ...v.tenthsOfAmps }, // upsBypassCurrent (0.1 A)
+    power: { column: 4, ...v.watts }, // upsBypassPower (W)
   },
-  ...BYPASS_LINES.map((line): Source<BypassField> => ({ entity: line, fillOnly: true, scalars: { frequency: at(`${ups}.5.1.0`, v.tenthsOfHertz) } })),
-];
+};
+
+/** A bypass-wide frequency, every line's (of up to three, a three-phase UPS's): after the sources that find the lines. */
+export function bypassFrequency(spec: ScalarSpec): Source<BypassField>[] {
+  return [1, 2, 3].map((line) => ({ entity: line, fillOnly: true, scalars: { frequency: spec } }));
+}
+
+/** upsBypassTable, with upsBypassFrequency (0.1 Hz). */
+export const upsMibBypassFrequency = bypassFrequency(at(`${ups}.5.1.0`, v.tenthsOfHertz));
+export const upsMibBypass: readonly Source<BypassField>[] = [upsMibBypassLines, ...upsMibBypassFrequency];
 
 /** The UPS section; per-line values come from line 1 (a three-phase UPS's other lines are its phases and inlets). */
 export const upsMibUps: readonly Source<UpsField>[] = [
