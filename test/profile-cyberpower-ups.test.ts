@@ -74,6 +74,38 @@ describe('cyberpower-ups from CPS-MIB-shaped values', () => {
     assert.deepEqual([r.power.value, r.energy.value], [410, 123.4]);
     assert.deepEqual(r.outlets.map((o) => [o.index, o.name, o.state, o.bank]), [[1, 'switch', 'on', 1], [2, 'lab', 'off', 2]]);
     assert.deepEqual(r.sensors.map((s) => [s.index, s.kind, s.value.value]), [[1, 'temperature', 25], [101, 'humidity', 45.5]]);
+    // A single-phase UPS (no upsPhase tables, upsBase…Phase not served): its one input and output line from upsAdvance
+    assert.deepEqual(r.inlets.map((i) => [i.index, v(i.voltage), v(i.frequency), i.power.quality]), [[1, 0, 0, 'unknown']]);
+    assert.deepEqual(r.phases.map((p) => [p.index, v(p.voltage), v(p.current), v(p.power)]), [[1, 120, 3.8, 410]]);
+    assert.deepEqual(r.bypass, []);
+    assert.equal(r.badValues, 0);
+  });
+
+  it('reads a three-phase UPS per phase: input, output and bypass lines; the NTC temperature without a battery one', async () => {
+    const { [`${U}.2.2.3.0`]: _batteryTemperature, ...rest } = onBattery;
+    const mib: FakeMib = {
+      ...rest,
+      [`${U}.3.1.1.0`]: 3, [`${U}.4.1.2.0`]: 3, // upsBaseInputPhase, upsBaseOutputPhase: the upsAdvance objects are no line's
+      [`${U}.10.2.0`]: 38, // upsTemperature °C
+      // upsPhaseInputTable: 1/10 VAC, 1/10 A, 1/10 Hz, 1/100 PF
+      ...tableCells(`${U}.9.1.2.1`, '', { 2: [2_301, 2_297, 2_310], 3: [152, 148, 160], 4: [500, 500, 500], 5: [98, 97, 99] }),
+      // upsPhaseOutputTable: 1/10 VAC, 1/10 A, …, W
+      ...tableCells(`${U}.9.2.2.1`, '', { 2: [2_300, 2_300, 2_299], 3: [140, 139, 151], 6: [3_120, 3_050, 3_390] }),
+      // upsPhaseBypassTable: 1/10 VAC, 1/10 A, 1/10 Hz
+      ...tableCells(`${U}.9.3.2.1`, '', { 2: [2_298, 2_305, 2_302], 3: [0, 0, 0], 4: [499, 499, 499] }),
+    };
+    const result = await readDevice(new FakeSnmpClient(mib), cyberpowerUps);
+    assert.ok(result.ok);
+    const r = result.value;
+    const v = (m: { value: number | null }) => m.value;
+    assert.deepEqual(r.inlets.map((i) => [i.index, v(i.voltage), v(i.current), v(i.frequency), v(i.powerFactor)]), [
+      [1, 230.1, 15.2, 50, 0.98], [2, 229.7, 14.8, 50, 0.97], [3, 231, 16, 50, 0.99],
+    ]);
+    assert.deepEqual(r.phases.map((p) => [p.index, v(p.voltage), v(p.current), v(p.power)]), [
+      [1, 230, 14, 3_120], [2, 230, 13.9, 3_050], [3, 229.9, 15.1, 3_390], // never upsAdvanceOutputPower's total on phase 1
+    ]);
+    assert.deepEqual(r.bypass.map((b) => [b.index, v(b.voltage), v(b.current), v(b.frequency)]), [[1, 229.8, 0, 49.9], [2, 230.5, 0, 49.9], [3, 230.2, 0, 49.9]]);
+    assert.equal(r.ups!.temperature.value, 38);
     assert.equal(r.badValues, 0);
   });
 

@@ -1,15 +1,48 @@
 import { cyberpowerSensors } from './cyberpower-epdu.js';
-import type { Profile, ScalarSpec, ValueSpec } from './profile.js';
+import type { BypassField, InletField, PhaseField, Profile, RowCondition, ScalarSpec, Source, ValueSpec } from './profile.js';
 
 // CyberPower UPSes on an RMCARD (CPS-MIB ups group, products.hardware.ups). Units per the MIB's
 // DESCRIPTIONs (CPS-MIB 2.13): tenths of volts, hertz and amps; %; watts; TimeTicks; °C.
+// Lines: the upsPhase tables of a three-phase UPS (one row per phase); a single-phase UPS's one input and output
+// line from the system-wide upsAdvance objects (upsBaseInputPhase / upsBaseOutputPhase 1, or not served).
 const ups = '1.3.6.1.4.1.3808.1.1.1';
+const advanceInput = `${ups}.3.2`; // upsAdvanceInput
+const advanceOutput = `${ups}.4.2`; // upsAdvanceOutput
 
 const text: ValueSpec = { type: 'string' };
 const tenths = (max: number): ValueSpec => ({ type: 'number', scale: 0.1, min: 0, max });
 /** TimeTicks (hundredths of a second) → s. */
 const ticks: ValueSpec = { type: 'number', scale: 0.01, min: 0 };
 const at = (oid: string, spec: ValueSpec): ScalarSpec => ({ oid, ...spec });
+const watts: ValueSpec = { type: 'number', min: 0, max: 2_000_000 };
+const singlePhase = (oid: string): RowCondition => ({ oid, in: [0, 1] });
+
+const inlets: Source<InletField>[] = [
+  { // upsPhaseInputTable: 1/10 VAC, 1/10 A, 1/10 Hz, 1/100 power factor
+    entry: `${ups}.9.1.2.1`,
+    fields: { voltage: { column: 2, ...tenths(1_000) }, current: { column: 3, ...tenths(5_000) }, frequency: { column: 4, ...tenths(100) }, powerFactor: { column: 5, type: 'number', scale: 0.01, min: 0, max: 1 } },
+  },
+  { // upsAdvanceInputLineVoltage, …Frequency, …Watt, read as a one-row table (instance .0, entity 1) for the condition
+    entry: advanceInput, entityOffset: 1, where: singlePhase(`${ups}.3.1.1.0`), // upsBaseInputPhase
+    fields: { voltage: { column: 1, ...tenths(600) }, frequency: { column: 4, ...tenths(100) }, power: { column: 7, ...watts } },
+  },
+];
+
+const phases: Source<PhaseField>[] = [
+  { // upsPhaseOutputTable: 1/10 VAC, 1/10 A, W
+    entry: `${ups}.9.2.2.1`,
+    fields: { voltage: { column: 2, ...tenths(1_000) }, current: { column: 3, ...tenths(5_000) }, power: { column: 6, ...watts } },
+  },
+  { // upsAdvanceOutputVoltage, …Current, …Power ("the total output active power")
+    entry: advanceOutput, entityOffset: 1, where: singlePhase(`${ups}.4.1.2.0`), // upsBaseOutputPhase
+    fields: { voltage: { column: 1, ...tenths(600) }, current: { column: 4, ...tenths(2_000) }, power: { column: 5, ...watts } },
+  },
+];
+
+/** upsPhaseBypassTable: 1/10 VAC, 1/10 A, 1/10 Hz. */
+const bypass: Source<BypassField>[] = [
+  { entry: `${ups}.9.3.2.1`, fields: { voltage: { column: 2, ...tenths(1_000) }, current: { column: 3, ...tenths(5_000) }, frequency: { column: 4, ...tenths(100) } } },
+];
 
 export const cyberpowerUps: Profile = {
   name: 'cyberpower-ups',
@@ -30,6 +63,9 @@ export const cyberpowerUps: Profile = {
     power: [at(`${ups}.4.2.5.0`, { type: 'number', min: 0, max: 2_000_000 })], // upsAdvanceOutputPower (W)
     energy: [at(`${ups}.4.2.6.0`, { type: 'number', scale: 0.1, min: 0 })], // upsAdvanceOutputEnergy (tenths of kWh)
   },
+  inlets,
+  phases,
+  bypass,
   ups: [
     {
       entity: 1,
@@ -53,6 +89,7 @@ export const cyberpowerUps: Profile = {
         outputPower: at(`${ups}.4.2.5.0`, { type: 'number', min: 0, max: 2_000_000 }), // upsAdvanceOutputPower (W)
       },
     },
+    { entity: 1, scalars: { temperature: at(`${ups}.10.2.0`, { type: 'number', min: -50, max: 150 }) } }, // upsTemperature (the UPS's NTC, °C), when no battery's
   ],
   outlets: [
     { // upsIndividualOutletStatusTable: outletStatusOn(1), outletStatusOff(2)
