@@ -102,7 +102,13 @@ describe('tripplite-ups: a UPS on battery, from the MIB', () => {
 
   it('load segments as outlets, their unmetered current unknown', () => {
     assert.deepEqual(r.outlets.map((o) => [o.index, o.state, o.bank, num(o.current)]), [[1, 'on', null, 'unknown'], [2, 'off', null, 'unknown']]);
-    assert.deepEqual([r.inlets.length, r.banks.length, r.sensors.length, r.ats], [0, 0, 0, null]);
+    assert.deepEqual([r.banks.length, r.sensors.length, r.ats], [0, 0, null]);
+  });
+
+  it('its input phase as an inlet (the line is out), its output line as a phase; no bypass served', () => {
+    assert.deepEqual(r.inlets.map((i) => [i.index, num(i.voltage), num(i.frequency), num(i.current), num(i.power)]), [[1, 0, 0, 0, 0]]);
+    assert.deepEqual(r.phases.map((p) => [p.index, num(p.voltage), num(p.current), num(p.power)]), [[1, 119.8, 4.76, 540]]);
+    assert.deepEqual(r.bypass, []);
   });
 });
 
@@ -114,6 +120,7 @@ describe('tripplite-ats: an ATS that lost source A, from the MIB', () => {
     assert.deepEqual(r.identity, { vendor: 'Tripp Lite', model: 'PDUMH20ATNET', serial: '2833AV0AT900100007', firmware: '12.06.0068', name: 'dal3-r07-ats' });
     const a = r.ats!;
     assert.deepEqual([r.kind, a.activeSource, a.redundancy, num(a.sourceAVoltage), num(a.sourceBVoltage), num(a.outputVoltage)], ['ats', 'B', 'lost', 0, 208.1, 207.9]);
+    assert.deepEqual([num(a.sourceACurrent), num(a.sourceBCurrent), num(a.outputCurrent)], [0, 3.95, 3.95]); // tlpAtsInputPhaseCurrent, tlpAtsOutputCurrent (0.01 A)
     assert.deepEqual(r.inlets.map((i) => [i.index, num(i.voltage), num(i.frequency), num(i.current), num(i.power)]), [[1, 0, 0, 0, 0], [2, 208.1, 60, 3.95, 812]]);
     assert.deepEqual(r.phases.map((p) => [p.index, num(p.voltage), num(p.current), num(p.power)]), [[1, 207.9, 3.95, 812]]);
     assert.equal(num(r.power), 812);
@@ -143,6 +150,26 @@ describe('Tripp Lite unknowns, as the MIB defines them', () => {
     assert.ok(result.ok);
     const u = result.value.ups!;
     assert.deepEqual([u.source, u.batteryStatus, num(u.runtime), num(u.charge), num(u.temperature)], ['mains', 'unknown', 900, 'unknown', 'unknown']);
+  });
+
+  it('UPS: a three-phase UPS on mains, its bypass lines with their device\'s bypass frequency', async () => {
+    const result = await readDevice(new FakeSnmpClient({
+      [`${UPS}.3.3.1.1.1.1`]: 3, // tlpUpsOutputSource normal
+      // tlpUpsInputPhaseTable and tlpUpsOutputLineTable (device.phase, device.line): 0.1 V, 0.01 A, W
+      ...Object.fromEntries([1, 2, 3].flatMap((n) => [
+        [`${UPS}.3.2.2.1.3.1.${n}`, 2_300 + n], [`${UPS}.3.2.2.1.6.1.${n}`, 2_210 + n], [`${UPS}.3.2.2.1.7.1.${n}`, 5_000 + n],
+        [`${UPS}.3.3.2.1.2.1.${n}`, 2_300], [`${UPS}.3.3.2.1.3.1.${n}`, 2_100 + n], [`${UPS}.3.3.2.1.4.1.${n}`, 4_800 + n],
+        // tlpUpsBypassLineTable (device.line): 0.1 V, 0.1 A, W
+        [`${UPS}.3.4.2.1.2.1.${n}`, 2_290 + n], [`${UPS}.3.4.2.1.3.1.${n}`, 0], [`${UPS}.3.4.2.1.4.1.${n}`, 0],
+      ])),
+      [`${UPS}.3.4.1.1.1.1`]: 499, // tlpUpsBypassFrequency of device 1 (0.1 Hz)
+    }), trippLiteUps);
+    assert.ok(result.ok);
+    const r = result.value;
+    assert.deepEqual(r.inlets.map((i) => [i.index, num(i.voltage), num(i.current), num(i.power)]), [[1, 230.1, 22.11, 5_001], [2, 230.2, 22.12, 5_002], [3, 230.3, 22.13, 5_003]]);
+    assert.deepEqual(r.phases.map((p) => [p.index, num(p.voltage), num(p.current), num(p.power)]), [[1, 230, 21.01, 4_801], [2, 230, 21.02, 4_802], [3, 230, 21.03, 4_803]]);
+    assert.deepEqual(r.bypass.map((b) => [b.index, num(b.voltage), num(b.current), num(b.power), num(b.frequency)]), [[1, 229.1, 0, 0, 49.9], [2, 229.2, 0, 0, 49.9], [3, 229.3, 0, 0, 49.9]]);
+    assert.equal(r.badValues, 0);
   });
 
   it('UPS: none(2) is off, testing(10) is other, an undefined value is unknown', async () => {

@@ -1,4 +1,4 @@
-import type { BankField, OutletField, Profile, ScalarSpec, SensorField, Source, TrapDefinition, ValueSpec } from './profile.js';
+import type { BankField, BypassField, InletField, OutletField, PhaseField, Profile, ScalarSpec, SensorField, Source, TrapDefinition, ValueSpec } from './profile.js';
 
 // Tripp Lite PowerAlert devices (TRIPPLITE-PRODUCTS, tripplite 850 tlpProducts): one agent manages devices
 // in tlpDeviceTable; every detail table is indexed by tlpDeviceIndex first, then the row's own index, and
@@ -210,6 +210,33 @@ const upsInput = `${UPS}.3.2.1.1`;
 const upsInputPhase = `${UPS}.3.2.2.1`;
 const upsOutput = `${UPS}.3.3.1.1`;
 const upsOutputLine = `${UPS}.3.3.2.1`;
+const upsBypass = `${UPS}.3.4.1.1`; // tlpUpsBypassEntry: device
+const upsBypassLine = `${UPS}.3.4.2.1`; // tlpUpsBypassLineEntry: device.line
+const deciAmps: ValueSpec = { type: 'number', scale: 0.1, min: 0, max: 2_000 };
+
+/** tlpUpsInputPhaseTable (device.phase): one inlet per input phase. */
+const upsInlets: Source<InletField>[] = [{
+  entry: upsInputPhase,
+  fields: {
+    frequency: { column: 2, ...deciHertz }, voltage: { column: 3, ...deciVolts }, // tlpUpsInputPhaseFrequency (0.1 Hz), …Voltage (0.1 V)
+    current: { column: 6, ...centiAmps }, power: { column: 7, ...watts }, // …Current (0.01 A), …Power (W)
+  },
+}];
+
+/** tlpUpsOutputLineTable (device.line): one phase per output line. */
+const upsPhases: Source<PhaseField>[] = [{
+  entry: upsOutputLine,
+  fields: { voltage: { column: 2, ...deciVolts }, current: { column: 3, ...centiAmps }, power: { column: 4, ...watts } }, // …Voltage, …Current, …ActivePower
+}];
+
+/** tlpUpsBypassLineTable (device.line), with its device's tlpUpsBypassFrequency (0.1 Hz). */
+const upsBypassLines: Source<BypassField>[] = [{
+  entry: upsBypassLine,
+  fields: {
+    voltage: { column: 2, ...deciVolts }, current: { column: 3, ...deciAmps }, power: { column: 4, ...watts }, // …Voltage (0.1 V), …Current (0.1 A), …Power (W)
+    frequency: { column: 1, parent: { entry: upsBypass, prefix: 1 }, ...deciHertz },
+  },
+}];
 
 export const trippLiteUps: Profile = {
   name: 'tripplite-ups',
@@ -224,6 +251,9 @@ export const trippLiteUps: Profile = {
   device: {
     power: [at(`${upsDevice}.12.${FIRST}`, watts)], // tlpUpsDeviceOutputActivePowerTotal
   },
+  inlets: upsInlets,
+  phases: upsPhases,
+  bypass: upsBypassLines,
   // The first UPS's rows: the device tables are indexed by the device alone, the line tables by device.line
   // (their first row is line 1). Numbered in row order, so a UPS that is not device 1 is still read.
   ups: [
@@ -314,9 +344,12 @@ export const trippLiteAts: Profile = {
     },
     { // phase 1 of each input line
       entry: atsInputPhase, rowTypeAt: 1, entity: { position: -1 },
-      fields: { sourceAVoltage: { column: 5, rowType: 1, ...deciVolts }, sourceBVoltage: { column: 5, rowType: 2, ...deciVolts } }, // tlpAtsInputPhaseVoltage
+      fields: {
+        sourceAVoltage: { column: 5, rowType: 1, ...deciVolts }, sourceBVoltage: { column: 5, rowType: 2, ...deciVolts }, // tlpAtsInputPhaseVoltage
+        sourceACurrent: { column: 8, rowType: 1, ...centiAmps }, sourceBCurrent: { column: 8, rowType: 2, ...centiAmps }, // tlpAtsInputPhaseCurrent (0.01 A)
+      },
     },
-    { entry: atsOutput, fields: { outputVoltage: { column: 4, ...deciVolts } } }, // tlpAtsOutputVoltage of output 1
+    { entry: atsOutput, fields: { outputVoltage: { column: 4, ...deciVolts }, outputCurrent: { column: 5, ...centiAmps } } }, // tlpAtsOutputVoltage, …Current of output 1
   ],
   inlets: [
     { // the two sources, inlets 1 (A) and 2 (B): their first phase
