@@ -77,6 +77,9 @@ describe('HPE through the hpe-pdu and hpe-ups profiles', () => {
     assert.equal(u.batteryStatus, 'unknown');
     assert.deepEqual([u.timeOnBattery, u.alarms], [unknown, unknown]);
     assert.deepEqual(r.inlets.map((i) => [v(i.voltage), v(i.current)]), [[0, 0]]);
+    assert.deepEqual(r.phases.map((p) => [p.index, v(p.voltage), v(p.current), v(p.power)]), [[1, 230, 9, 1890]]);
+    // upsBypassTable and upsBypassFrequency: the bypass shares the failed input
+    assert.deepEqual(r.bypass.map((b) => [b.index, v(b.voltage), v(b.frequency), b.current.quality]), [[1, 0, 0, 'unknown']]);
     assert.deepEqual(r.outlets.map((o) => [o.index, o.state]), [[1, 'on'], [2, 'off']]); // upsRecepStatus
     // ambient temperature and humidity; the remote probe is absent: no sensor
     assert.deepEqual(r.sensors.map((s) => [s.index, s.kind, s.value.value]), [[1, 'temperature', 27], [101, 'humidity', 38]]);

@@ -1,10 +1,11 @@
 import type { Profile, ScalarSpec, ValueSpec } from './profile.js';
-import { outputSource, upsMibIdentity, upsMibUps, upsValues as v } from './ups-mib.js';
+import { bypassFrequency, outputSource, upsMibBypassFrequency, upsMibBypassLines, upsMibIdentity, upsMibInlets, upsMibPhases, upsMibUps, upsValues as v } from './ups-mib.js';
 
 // HPE (Compaq 232) UPSes, CPQPOWER-MIB (cpqPower 165): the ups group (…165.3, the UPS network modules) and the
 // oups group (…165.6, DirectFlow UPSes). The agent's sysObjectID is the group it serves ("i.e.
 // .1.3.6.1.4.1.232.165.3 is for UPS OIDs"). Units per the MIB's UNITS comments: seconds, V, A, W, 0.1 Hz, %, °C.
-// The cards also serve the standard UPS-MIB; its objects fill what CPQPOWER-MIB lacks (a battery status).
+// The cards also serve the standard UPS-MIB; its objects fill what CPQPOWER-MIB lacks (a battery status, line
+// frequencies, currents in tenths). The oups group has no bypass.
 const CPQ = '1.3.6.1.4.1.232';
 const POWER = `${CPQ}.165`;
 const module = `${POWER}.1.2`; // managementModuleIdent
@@ -40,10 +41,18 @@ export const hpeUps: Profile = {
   inlets: [
     { entry: `${ups}.3.4.1`, fields: { voltage: { column: 2, ...v.volts }, current: { column: 3, ...wholeAmps }, power: { column: 4, ...v.watts } } }, // upsInputTable
     { entry: `${oups}.3.4.1`, fields: { voltage: { column: 2, ...v.volts }, current: { column: 3, ...wholeAmps }, power: { column: 4, ...v.watts } } }, // oupsInputTable
+    ...upsMibInlets,
   ],
   phases: [
     { entry: `${ups}.4.4.1`, fields: { voltage: { column: 2, ...v.volts }, current: { column: 3, ...wholeAmps }, power: { column: 4, ...v.watts } } }, // upsOutputTable
     { entry: `${oups}.4.4.1`, fields: { voltage: { column: 2, ...v.volts }, current: { column: 3, ...wholeAmps }, power: { column: 4, ...v.watts } } }, // oupsOutputTable
+    ...upsMibPhases,
+  ],
+  bypass: [
+    { entry: `${ups}.5.3.1`, fields: { voltage: { column: 2, ...v.volts } } }, // upsBypassTable: upsBypassVoltage (V), the only column
+    upsMibBypassLines,
+    ...bypassFrequency(at(`${ups}.5.1.0`, v.tenthsOfHertz)), // upsBypassFrequency (0.1 Hz)
+    ...upsMibBypassFrequency,
   ],
   outlets: [
     { // upsRecepTable: the UPS's switchable receptacles: on(1), off(2), pendingOff(3: still on), pendingOn(4: still off), unknown(5)
