@@ -51,6 +51,10 @@ describe('Dell through the dell-rpdu and dell-ups profiles', () => {
       [v(u.runtime), v(u.timeOnBattery), v(u.charge), v(u.batteryVoltage), v(u.temperature), v(u.inputVoltage), v(u.outputVoltage), v(u.outputCurrent), v(u.outputPower), v(u.load), v(u.outputFrequency), v(u.alarms)],
       [754, 95, 48, 198.7, 31, 0, 208, 15.2, 3050, 55, 60, 2],
     );
+    // UPS-MIB's lines: the input is out, and the bypass with it
+    assert.deepEqual(r.inlets.map((i) => [i.index, v(i.voltage)]), [[1, 0]]);
+    assert.deepEqual(r.phases.map((p) => [p.index, v(p.voltage), v(p.current), v(p.power)]), [[1, 208, 15.2, 3050]]);
+    assert.deepEqual(r.bypass.map((b) => [b.index, v(b.voltage), v(b.current), v(b.power), v(b.frequency)]), [[1, 0, 0, 0, 0]]);
     assert.deepEqual(r.sensors.map((s) => [s.index, s.kind, s.name, s.value.value]), [[1, 'temperature', 'EMP 1', 25.3], [101, 'humidity', 'EMP 1', 41.2]]);
     assert.equal(r.badValues, 0);
   });

@@ -1,10 +1,11 @@
 import type { Profile, RowCondition, ScalarSpec, ValueSpec } from './profile.js';
-import { upsMibIdentity, upsMibInlets, upsMibPhases, upsMibUps } from './ups-mib.js';
+import { upsMibBypass, upsMibIdentity, upsMibInlets, upsMibPhases, upsMibUps } from './ups-mib.js';
 
 // Dell UPSes (DELL-SNMP-UPS-MIB, dell 674 upsdell 10902; written by Eaton for Dell's network management card).
 // Its own objects are few: identity, the battery's remaining seconds, an environment probe. The card serves the
 // standard UPS-MIB beside it for the rest (source, battery status, charge, voltages, load), read from there.
 // The MIB defines no product OID: everything it names lives under dell.upsdell, which is the family's prefix.
+// Left out: physicalOutputCumulativeConsumption, an energy meter whose unit the MIB does not state.
 const DELL = '1.3.6.1.4.1.674';
 const upsdell = `${DELL}.10902`;
 const hardware = `${upsdell}.2`;
@@ -35,6 +36,7 @@ export const dellUps: Profile = {
   },
   inlets: upsMibInlets,
   phases: upsMibPhases,
+  bypass: upsMibBypass,
   ups: [
     // finer than the UPS-MIB's upsEstimatedMinutesRemaining
     { entity: 1, scalars: { runtime: at(`${physical}.5.3.0`, { type: 'number', min: 0 }) } }, // physicalBatterySecondsRemaining (s)
