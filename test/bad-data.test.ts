@@ -23,7 +23,7 @@ const POWER = '1.3.6.1.4.1.99999.1.1.0'; // answered with a zero-length INTEGER
 const MODEL = '1.3.6.1.4.1.99999.1.2.0'; // answered with "PX-1"
 const VOLTS = '1.3.6.1.4.1.99999.1.3.0'; // answered with 230
 
-/** Answers every GET (v2c) with the three values above, in order, echoing the request id. */
+/** Answers every GET (v2c) with the three values above and the system group, echoing the request id. */
 function brokenAgent(): dgram.Socket {
   const sock = dgram.createSocket('udp4');
   sock.on('message', (msg, rinfo) => {
@@ -33,6 +33,9 @@ function brokenAgent(): dgram.Socket {
       tlv(0x30, Buffer.concat([oid(POWER), Buffer.from([0x02, 0x00])])),
       tlv(0x30, Buffer.concat([oid(MODEL), tlv(0x04, Buffer.from('PX-1'))])),
       tlv(0x30, Buffer.concat([oid(VOLTS), tlv(0x02, Buffer.from([0x00, 0xe6]))])),
+      // the system group every read asks for: sysObjectID, sysUpTime (TimeTicks 100)
+      tlv(0x30, Buffer.concat([oid('1.3.6.1.2.1.1.2.0'), oid('1.3.6.1.4.1.99999')])),
+      tlv(0x30, Buffer.concat([oid('1.3.6.1.2.1.1.3.0'), tlv(0x43, Buffer.from([100]))])),
     ]);
     const response = tlv(0xa2, Buffer.concat([reqId, tlv(0x02, Buffer.from([0])), tlv(0x02, Buffer.from([0])), tlv(0x30, vbs)]));
     sock.send(tlv(0x30, Buffer.concat([tlv(0x02, Buffer.from([1])), tlv(0x04, Buffer.from('public')), response])), rinfo.port, rinfo.address);
@@ -65,6 +68,7 @@ describe('bad data from a device', () => {
       assert.equal(result.value.badValues, 1);
       assert.equal(result.value.identity.model, 'PX-1');
       assert.equal(result.value.inlets[0]!.voltage.value, 230);
+      assert.deepEqual([result.value.sysObjectId, result.value.upTime.value], ['1.3.6.1.4.1.99999', 1]);
     } finally {
       client.close();
     }
