@@ -27,6 +27,18 @@ import { vertivIta2 } from './vertiv-ita2.js';
 import { enlogicPdu, enlogicPdu2 } from './enlogic.js';
 import { raritanPx1 } from './raritan-px1.js';
 import { wtiPdu } from './wti.js';
+import { liebertPower } from './liebert-power.js';
+import { contegPdu } from './conteg.js';
+import { dataprobeIbootPdu } from './dataprobe.js';
+import { planetPdu } from './planet.js';
+import { digipowerPdu } from './digipower.js';
+import { chatsworthPdu } from './chatsworth.js';
+import { atenPdu } from './aten.js';
+import { ictPdu } from './ict.js';
+import { socomecPdu, socomecUps } from './socomec.js';
+import { apcCpdu } from './apc-cpdu.js';
+import { apcIsxPdu } from './apc-isx.js';
+import { apcMasterswitch } from './apc-masterswitch.js';
 import { upsMib } from './ups-mib.js';
 import { entitySensor } from './entity-sensor.js';
 import { systemOnly } from './system.js';
@@ -68,6 +80,19 @@ export const profiles: readonly Profile[] = [
   enlogicPdu,
   raritanPx1,
   wtiPdu,
+  contegPdu,
+  dataprobeIbootPdu,
+  planetPdu,
+  digipowerPdu,
+  chatsworthPdu,
+  atenPdu,
+  ictPdu,
+  liebertPower, // after liebert-ups and liebert-pdu: a GP agent answering liebertGlobalProducts itself is found by probe
+  socomecUps,
+  socomecPdu,
+  apcCpdu,
+  apcIsxPdu,
+  apcMasterswitch,
   // fallbacks: standard MIBs any vendor may serve (keep these last)
   upsMib,
   entitySensor,
