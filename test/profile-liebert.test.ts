@@ -8,7 +8,7 @@ import { profiles } from '../src/profiles/index.js';
 import { liebertUps } from '../src/profiles/liebert-ups.js';
 import { readDevice } from '../src/profiles/read-device.js';
 import { TrapClassifier } from '../src/traps/classify.js';
-import { FakeSnmpClient, type FakeMib } from './helpers/fake-snmp.js';
+import { FakeSnmpClient, oidValue, type FakeMib } from './helpers/fake-snmp.js';
 import { detectAndRead } from './helpers/check-recording.js';
 import { fixtureRecordingsDir, startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
 
@@ -85,6 +85,12 @@ describe('liebert-ups: a GXT4 on an IntelliSlot card (LIEBERT-GP-POWER-MIB over 
     );
   });
 
+  it('lines: UPS-MIB first, the GP measurement points (found by their well-known OIDs) fill in; the bypass from its point', () => {
+    assert.deepEqual(r.inlets.map((i) => [i.index, num(i.voltage), num(i.current), num(i.frequency)]), [[1, 0, 0, 0]]); // lgpPwrLineMeasurementCurrent fills UPS-MIB's absent one
+    assert.deepEqual(r.phases.map((p) => [p.index, num(p.voltage), num(p.current), num(p.power)]), [[1, 230, 6.2, 1350]]);
+    assert.deepEqual(r.bypass.map((b) => [b.index, num(b.voltage), num(b.current), num(b.frequency), num(b.power)]), [[1, 0, 0, 0, 'unknown']]);
+  });
+
   it('LIEBERT-GP-ENVIRONMENTAL temperatures: tenths first, whole degrees as the fallback', () => {
     assert.deepEqual(r.sensors.map((s) => [s.index, s.kind, num(s.value)]), [[1, 'temperature', 24.3], [2, 'temperature', 27]]);
     assert.equal(r.badValues, 0);
@@ -99,6 +105,37 @@ describe('liebert-ups: a GXT4 on an IntelliSlot card (LIEBERT-GP-POWER-MIB over 
     const withUpsMib = await readDevice(new FakeSnmpClient({ ...base, '1.3.6.1.2.1.33.1.2.3.0': 41 }), liebertUps);
     assert.ok(withUpsMib.ok);
     assert.equal(withUpsMib.value.ups!.runtime.value, 2460);
+  });
+});
+
+describe('liebert-ups on a GP agent without UPS-MIB: a three-phase UPS\'s measurement points, as LIEBERT-GP-POWER-MIB describes them', () => {
+  const M = '1.3.6.1.4.1.476.1.42.3.5.2';
+  const W = `${M}.1`; // lgpPwrWellKnownMeasurementPoints
+  // Points in the agent's own order: bypass(7), output to load(5), source 1 input(1), battery(6); lines A, B, C.
+  const points = [7, 5, 1];
+  const mib: FakeMib = {
+    '1.3.6.1.4.1.476.1.42.3.5.3.55.0': 3, // lgpPwrStateUpsOutputSource normal
+    ...Object.fromEntries(points.flatMap((point, i) => [
+      [`${M}.2.1.2.${i + 1}`, oidValue(`${W}.${point}`)], [`${M}.2.1.6.${i + 1}`, point === 5 ? 60 : 59], // lgpPwrMeasurementPointId, …Frequency (Hz)
+      ...[1, 2, 3].flatMap((line) => [
+        [`${M}.3.1.3.${i + 1}.${line}`, oidValue(`${W}.${point}`)], // lgpPwrMeasurementPoint
+        [`${M}.3.1.5.${i + 1}.${line}`, 276 + line], // lgpPwrLineMeasurementVoltsLN (V)
+        [`${M}.3.1.6.${i + 1}.${line}`, point === 7 ? 0 : 40 + line], // lgpPwrLineMeasurementCurrent (A)
+      ]),
+    ])),
+    [`${M}.4.1.2.1`]: oidValue(`${W}.6`), [`${M}.4.1.4.1`]: 545, // lgpPwrDcMeasurementPointId battery, …Volts (V)
+  };
+
+  it('reads each point\'s lines where they belong, whatever the row order', async () => {
+    const result = await readDevice(new FakeSnmpClient(mib), liebertUps);
+    assert.ok(result.ok);
+    const r = result.value;
+    assert.deepEqual(r.inlets.map((i) => [i.index, num(i.voltage), num(i.current), num(i.frequency)]), [[1, 277, 41, 59], [2, 278, 42, 59], [3, 279, 43, 59]]);
+    assert.deepEqual(r.phases.map((p) => [p.index, num(p.voltage), num(p.current)]), [[1, 277, 41], [2, 278, 42], [3, 279, 43]]);
+    assert.deepEqual(r.bypass.map((b) => [b.index, num(b.voltage), num(b.current), num(b.frequency)]), [[1, 277, 0, 59], [2, 278, 0, 59], [3, 279, 0, 59]]);
+    const u = r.ups!;
+    assert.deepEqual([num(u.batteryVoltage), num(u.inputVoltage), num(u.inputFrequency), num(u.outputVoltage), num(u.outputCurrent), num(u.outputFrequency)], [545, 277, 59, 277, 41, 60]);
+    assert.equal(r.badValues, 0);
   });
 });
 
