@@ -42,6 +42,12 @@ describe('vertiv-ita2: a three-phase ITA2 on mains', () => {
     ]);
   });
 
+  it('one bypass line per phase: ITA2\'s tenths of volts and 0.01 Hz first, UPS-MIB\'s current and power beneath', () => {
+    assert.deepEqual(r.bypass.map((b) => [b.index, b.name, num(b.voltage), num(b.current), num(b.power), num(b.frequency)]), [
+      [1, 'Bypass A', 230.2, 0, 0, 50.01], [2, 'Bypass B', 229.9, 0, 0, 50.01], [3, 'Bypass C', 230.4, 0, 0, 50.01],
+    ]);
+  });
+
   it('battery temperatures as sensors', () => {
     assert.deepEqual(r.sensors.map((s) => [s.index, s.name, num(s.value)]), [[1, 'Battery', 25.3], [2, 'Battery environment', 24.1]]);
     assert.equal(r.badValues, 0);

@@ -1,5 +1,5 @@
-import type { InletField, PhaseField, Profile, ScalarSpec, Source, ValueSpec } from './profile.js';
-import { upsMibIdentity, upsMibInlets, upsMibPhases, upsMibUps } from './ups-mib.js';
+import type { BypassField, InletField, PhaseField, Profile, ScalarSpec, Source, ValueSpec } from './profile.js';
+import { bypassFrequency, upsMibBypassFrequency, upsMibBypassLines, upsMibIdentity, upsMibInlets, upsMibPhases, upsMibUps } from './ups-mib.js';
 
 // Vertiv Liebert ITA2 UPSes on their own card (VERTIV-ITA2-MIB, vertiv 13400 products 54): scalars per phase A/B/C.
 // Units per the MIB's DESCRIPTIONs: voltages 0.1 V, currents 0.1 A, frequencies 0.01 Hz, active power 0.01 kW,
@@ -10,6 +10,7 @@ const ident = `${ITA2}.1`;
 const status = `${ITA2}.2.1`;
 const input = `${ITA2}.2.2`;
 const output = `${ITA2}.2.3`;
+const bypassGroup = `${ITA2}.2.4`;
 const battery = `${ITA2}.2.5`;
 
 const text: ValueSpec = { type: 'string' };
@@ -43,6 +44,14 @@ const phases: Source<PhaseField>[] = PHASES.map((phase, i) => ({
   constants: { name: `Output ${phase}` },
 }));
 
+/** bypassVoltageA…C (1–3, 0.1 V): one bypass line per phase; bypassFrequency (4, 0.01 Hz) every line's; UPS-MIB's beneath. */
+const bypass: Source<BypassField>[] = [
+  ...PHASES.map((phase, i): Source<BypassField> => ({ entity: i + 1, scalars: { voltage: at(`${bypassGroup}.${1 + i}.0`, deciVolts) }, constants: { name: `Bypass ${phase}` } })),
+  upsMibBypassLines,
+  ...bypassFrequency(at(`${bypassGroup}.4.0`, centiHertz)),
+  ...upsMibBypassFrequency,
+];
+
 export const vertivIta2: Profile = {
   name: 'vertiv-ita2',
   vendor: 'Vertiv',
@@ -64,6 +73,7 @@ export const vertivIta2: Profile = {
     ...upsMibInlets,
   ],
   phases: [...phases, ...upsMibPhases],
+  bypass,
   ups: [
     {
       entity: 1,
