@@ -21,7 +21,7 @@ describe('NetAgent II recording through the megatec-ups profile', () => {
 
   it('three-phase UPS: 3 input and 3 output lines, the UPS section in tenths; every covered oracle sensor equal', async () => {
     const { reading, coverage } = await checkRecording(sim, 'netagent2', {
-      profile: 'megatec-ups', inlets: 3, phases: 3, banks: 0, outlets: 0, sensors: 0, ups: true, ats: false, minCovered: 15,
+      profile: 'megatec-ups', inlets: 3, phases: 3, banks: 0, outlets: 0, sensors: 0, ups: true, ats: false, minCovered: 19,
     });
     assert.equal(coverage.matched, coverage.covered);
     // the UPS's maker and the agent's version come from the UPS-MIB the card also serves
@@ -39,6 +39,8 @@ describe('NetAgent II recording through the megatec-ups profile', () => {
     );
     assert.deepEqual(reading.inlets.map((i) => [i.index, i.voltage.value, i.frequency.value]), [[1, 236, 49.9], [2, 236.7, 49.9], [3, 237.9, 49.9]]);
     assert.deepEqual(reading.phases.map((p) => [p.index, p.voltage.value]), [[1, 231.2], [2, 231.3], [3, 231.2]]);
+    // upsThreePhaseBypssSourceVoltageR/S/T and upsThreePhaseBypassSourceFrequency, in tenths as the rest of the group
+    assert.deepEqual(reading.bypass.map((b) => [b.index, b.voltage.value, b.frequency.value]), [[1, 234.6, 49.9], [2, 236.2, 49.9], [3, 236.4, 49.9]]);
     assert.equal(reading.badValues, 0);
   });
 });
@@ -91,6 +93,8 @@ describe('megatec-ups as the MIBs describe it', () => {
       [`${E}.2.18.1.2.1`]: 499, [`${E}.2.18.1.3.1`]: 2300, [`${E}.2.18.1.4.1`]: 38, [`${E}.2.18.1.5.1`]: 820, [`${E}.2.18.1.6.1`]: 880, [`${E}.2.18.1.7.1`]: 9,
       [`${E}.3.1.0`]: 6, [`${E}.3.2.0`]: 0, [`${E}.3.3.0`]: 35, [`${E}.3.4.0`]: 97, [`${E}.3.5.0`]: 2728, [`${E}.3.8.0`]: 251,
       [`${E}.6.1.1.0`]: 225, [`${E}.6.2.1.0`]: 48,
+      // upsESystemBypassTable: 0.1 Hz, 0.1 V, 0.1 A, W (the load is on bypass)
+      [`${E}.2.20.1.2.1`]: 500, [`${E}.2.20.1.3.1`]: 2302, [`${E}.2.20.1.4.1`]: 39, [`${E}.2.20.1.5.1`]: 830,
     }), megatecUps);
     assert.ok(result.ok);
     const r = result.value;
@@ -107,6 +111,7 @@ describe('megatec-ups as the MIBs describe it', () => {
     );
     assert.deepEqual(r.inlets.map((i) => [i.index, i.voltage.value, i.current.value, i.power.value, i.frequency.value]), [[1, 230.5, 4.2, 910, 50]]);
     assert.deepEqual(r.phases.map((p) => [p.index, p.voltage.value, p.current.value, p.power.value]), [[1, 230, 3.8, 820]]);
+    assert.deepEqual(r.bypass.map((b) => [b.index, b.voltage.value, b.current.value, b.power.value, b.frequency.value]), [[1, 230.2, 3.9, 830, 50]]);
     assert.deepEqual(r.sensors.map((s) => [s.index, s.kind, s.value.value]), [[1, 'temperature', 22.5], [2, 'humidity', 48]]);
   });
 

@@ -1,5 +1,5 @@
-import type { InletField, PhaseField, Profile, ScalarSpec, Source, UpsField, ValueSpec } from './profile.js';
-import { upsMibIdentity, upsMibUps } from './ups-mib.js';
+import type { BypassField, InletField, PhaseField, Profile, ScalarSpec, Source, UpsField, ValueSpec } from './profile.js';
+import { bypassFrequency, upsMibBypassFrequency, upsMibBypassLines, upsMibIdentity, upsMibInlets, upsMibPhases, upsMibUps } from './ups-mib.js';
 
 // Megatec / NetAgent UPS cards (enterprise ppc 935; sold under many brands). Two object trees share the enterprise,
 // and so the sysObjectID, so one profile reads both, the first that answers winning:
@@ -8,13 +8,15 @@ import { upsMibIdentity, upsMibUps } from './ups-mib.js';
 // - EPPC-MIB (ppc.device.upsAgent.upsE, 935.10.1.1; PowerWalker's NMC cards): per-phase input/output tables.
 // The same cards answer PROBE-MIB (Megatec, 13409.1) for the environment probe on their sensor port.
 // Units per the MIBs' DESCRIPTIONs; where the upsThreePhase group names none (it gives names only), its values are
-// read in tenths as the Smart group's voltages and frequencies are (1/10 VAC, 1/10 Hz).
+// read in tenths as the Smart group's voltages and frequencies are (1/10 VAC, 1/10 Hz). Its battery voltage and
+// temperature are left out: the Smart group's counterparts say nothing of theirs, and no recorded value tells.
 const PPC = '1.3.6.1.4.1.935';
 const x = `${PPC}.1.1.1`; // XPPC-MIB ups
 const three = `${x}.8`; // upsThreePhase
 const e = `${PPC}.10.1.1`; // EPPC-MIB upsE
 const eInput = `${e}.2.16.1`; // upsESystemInputEntry (index: phase 1..3)
 const eOutput = `${e}.2.18.1`; // upsESystemOutputEntry
+const eBypass = `${e}.2.20.1`; // upsESystemBypassEntry
 const ETRAPS = `${PPC}.10.1.2`; // EPPC-MIB upsETraps
 const PROBE = '1.3.6.1.4.1.13409.1.1'; // PROBE-MIB probeStatus
 
@@ -51,6 +53,7 @@ const inlets: Source<InletField>[] = [
   ...threePhaseLines(2, 2, 'voltage', volts), // upsThreePhaseInputVoltageR/S/T
   ...[1, 2, 3].map((line): Source<InletField> => ({ entity: line, fillOnly: true, scalars: { frequency: at(`${three}.2.1.0`, hertz) } })), // upsThreePhaseInputFrequency, every line's
   { entity: 1, scalars: { voltage: at(`${x}.3.2.1.0`, volts), frequency: at(`${x}.3.2.4.0`, hertz) } }, // upsSmartInputLineVoltage, …Frequency
+  ...upsMibInlets,
 ];
 
 const phases: Source<PhaseField>[] = [
@@ -60,6 +63,18 @@ const phases: Source<PhaseField>[] = [
   },
   ...threePhaseLines(3, 2, 'voltage', volts), // upsThreePhaseOutputVoltageR/S/T
   { entity: 1, scalars: { voltage: at(`${x}.4.2.1.0`, volts) } }, // upsSmartOutputVoltage
+  ...upsMibPhases,
+];
+
+const bypass: Source<BypassField>[] = [
+  { // upsESystemBypassTable: one row per bypass phase; 0.1 Hz, 0.1 V, 0.1 A, W
+    entry: eBypass,
+    fields: { frequency: { column: 2, ...hertz }, voltage: { column: 3, ...volts }, current: { column: 4, ...amps }, power: { column: 5, ...watts } },
+  },
+  ...threePhaseLines(4, 2, 'voltage', volts), // upsThreePhaseBypssSourceVoltageR/S/T
+  upsMibBypassLines,
+  ...bypassFrequency(at(`${three}.4.1.0`, hertz)), // upsThreePhaseBypassSourceFrequency
+  ...upsMibBypassFrequency,
 ];
 
 const ups: Source<UpsField>[] = [
@@ -142,6 +157,7 @@ export const megatecUps: Profile = {
   },
   inlets,
   phases,
+  bypass,
   ups,
   sensors: [
     // EPPC-MIB upsEEnvironment: the card's temperature (0.1 degree) and humidity (%) sensor
