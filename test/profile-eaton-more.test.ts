@@ -44,6 +44,7 @@ describe('eaton-ats: an ATS on source B after source A was lost, from the MIB', 
   it('on source B (source2(5)), redundancy lost (source 1 out of range); voltages in 0.1 V', () => {
     const a = r.ats!;
     assert.deepEqual([a.activeSource, a.redundancy, num(a.sourceAVoltage), num(a.sourceBVoltage), num(a.outputVoltage)], ['B', 'lost', 0, 230.4, 230.1]);
+    assert.deepEqual([num(a.outputCurrent), num(a.sourceACurrent), num(a.sourceBCurrent)], [4.2, 'unknown', 'unknown']); // ats2OutputCurrent; no source currents in the MIB
   });
 
   it('the sources as inlets 1 (A) and 2 (B) in 0.1 V and 0.1 Hz; the output as a line in 0.1 V and 0.1 A, warning overload', () => {

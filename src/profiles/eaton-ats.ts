@@ -70,7 +70,7 @@ export const eatonAts: Profile = {
       entry: inputEntry, rowTypeAt: 0, entity: 'sequence',
       fields: { sourceAVoltage: { column: 2, rowType: 1, ...deciVolts }, sourceBVoltage: { column: 2, rowType: 2, ...deciVolts } },
     },
-    { entity: 1, scalars: { outputVoltage: at(`${output}.1.0`, deciVolts) } }, // ats2OutputVoltage (0.1 V)
+    { entity: 1, scalars: { outputVoltage: at(`${output}.1.0`, deciVolts), outputCurrent: at(`${output}.2.0`, deciAmps) } }, // ats2OutputVoltage (0.1 V), ats2OutputCurrent (0.1 A); the MIB has no source currents
   ],
   inlets: [
     { entry: inputEntry, fields: { voltage: { column: 2, ...deciVolts }, frequency: { column: 3, ...deciHertz } } }, // the sources: inlet 1 (A), 2 (B)
