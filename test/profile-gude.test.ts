@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { detectProfile } from '../src/profiles/detect.js';
 import { gudeEpc } from '../src/profiles/gude-epc.js';
-import { profileForSysObjectId } from '../src/profiles/index.js';
+import { profileByName, profileForSysObjectId, profileKey } from '../src/profiles/index.js';
+import { planOf } from '../src/profiles/plan.js';
 import { readDevice } from '../src/profiles/read-device.js';
 import { checkRecording } from './helpers/check-recording.js';
 import { FakeSnmpClient, SYS_OBJECT_ID } from './helpers/fake-snmp.js';
@@ -33,6 +34,19 @@ describe('Gude recording through the gude-epc profile', () => {
     ]);
     assert.deepEqual(reading.sensors.map((s) => [s.index, s.kind, s.name, s.value.value]), [[1000, 'temperature', 'CPU', 37.5]]); // 0.1 °C
     assert.equal(reading.badValues, 0);
+  });
+
+  it('a poll asks only for the model\'s own subtree: detection narrows the family to the EPC 8031 variant', async () => {
+    for (const wanted of ['auto', 'gude-epc']) {
+      const detected = await detectProfile(sim.client('gude-epc_8031'), wanted);
+      assert.ok(detected.ok);
+      const profile = detected.value;
+      assert.deepEqual([profile.name, profile.variant, profileKey(profile)], ['gude-epc', '8031', 'gude-epc#8031'], wanted);
+      assert.equal(profileByName('gude-epc#8031'), profile, 'the poll worker finds the variant by its key');
+      const columns = planOf(profile).columns;
+      assert.ok(columns.every((c) => c.startsWith('1.3.6.1.4.1.28507.81.')), 'only the 8031\'s own objects');
+      assert.ok(columns.length * 10 < planOf(gudeEpc).columns.length, `${columns.length} columns walked, not the family's ${planOf(gudeEpc).columns.length}`);
+    }
   });
 });
 
@@ -91,8 +105,8 @@ describe('gude-epc across the family, as the MIBs describe it', () => {
     });
     const detected = await detectProfile(client, 'auto');
     assert.ok(detected.ok);
-    assert.equal(detected.value.name, 'gude-epc');
-    const result = await readDevice(client, gudeEpc);
+    assert.deepEqual([detected.value.name, detected.value.variant], ['gude-epc', '8291'], 'found by probe, narrowed to its model');
+    const result = await readDevice(client, detected.value);
     assert.ok(result.ok);
     assert.deepEqual(result.value.outlets.map((o) => [o.index, o.state]), [[1, 'on'], [2, 'off'], [3, 'unknown'], [4, 'off']]);
     assert.deepEqual(result.value.banks.map((b) => [b.index, b.current.value, b.breaker]), [[1, 3.25, 'unknown'], [2, 0, 'unknown']]);

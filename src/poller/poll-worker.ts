@@ -4,7 +4,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ProcessMonitor } from '../process-load.js';
-import { profileByName } from '../profiles/index.js';
+import { profileByName, profileKey } from '../profiles/index.js';
 import type { ReadOptions } from '../profiles/read-device.js';
 import { NetSnmpClient, type SnmpResult, type SnmpTarget } from '../snmp/snmp-client.js';
 import { failure, type SnmpFailure } from '../snmp/snmp-errors.js';
@@ -12,7 +12,7 @@ import { localIo, type DeviceIo, type NodeReadOptions } from './device-io.js';
 
 export const POLL_WORKER_KIND = 'breakerbox-poll-worker';
 
-/** A read, with profiles by name (the worker has its own copy of each). */
+/** A read, with profiles by key (name, and variant: the worker has its own copy of each). */
 export type WorkerRead =
   | { kind: 'detect'; wanted: string }
   | { kind: 'pdu'; profile: string; options: ReadOptions }
@@ -46,7 +46,7 @@ function serve(port: NonNullable<typeof parentPort>, statsMs: number): void {
     switch (read.kind) {
       case 'detect': {
         const found = await io.detect(read.wanted);
-        return found.ok ? { ok: true, value: found.value.name } satisfies SnmpResult<string> : found;
+        return found.ok ? { ok: true, value: profileKey(found.value) } satisfies SnmpResult<string> : found;
       }
       case 'pdu': return io.readPdu(profileOrThrow(read.profile), read.options);
       case 'outlets': return io.readOutletStates(profileOrThrow(read.profile), read.outlets);

@@ -3,7 +3,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { DeviceReading } from '../model.js';
-import { profileByName } from '../profiles/index.js';
+import { profileByName, profileKey } from '../profiles/index.js';
 import type { Profile } from '../profiles/profile.js';
 import type { SnmpResult, SnmpTarget } from '../snmp/snmp-client.js';
 import { failure } from '../snmp/snmp-errors.js';
@@ -32,11 +32,11 @@ class WorkerIo implements DeviceIo {
   }
 
   readPdu(profile: Profile, options: ReadOptions): Promise<SnmpResult<DeviceReading>> {
-    return this.worker.read(this.id, { kind: 'pdu', profile: profile.name, options }) as Promise<SnmpResult<DeviceReading>>;
+    return this.worker.read(this.id, { kind: 'pdu', profile: profileKey(profile), options }) as Promise<SnmpResult<DeviceReading>>;
   }
 
   readOutletStates(profile: Profile, outlets: readonly number[]): Promise<OutletStates | null> {
-    return this.worker.read(this.id, { kind: 'outlets', profile: profile.name, outlets }) as Promise<OutletStates | null>;
+    return this.worker.read(this.id, { kind: 'outlets', profile: profileKey(profile), outlets }) as Promise<OutletStates | null>;
   }
 
   readNode(options: NodeReadOptions): Promise<SnmpResult<NodeReading>> {

@@ -1,5 +1,5 @@
 import type { SnmpClient, SnmpResult } from '../snmp/snmp-client.js';
-import { profileByName, profileForSysObjectId, profiles } from './index.js';
+import { profileByName, profileForSysObjectId, profiles, variantForSysObjectId } from './index.js';
 import type { Profile } from './profile.js';
 
 const SYS_OBJECT_ID = '1.3.6.1.2.1.1.2.0';
@@ -12,20 +12,37 @@ export interface Detection {
 
 /** Named profile, else by sysObjectID, else by probing every profile's characteristic objects (devices send garbage sysObjectIDs). */
 export async function detect(client: SnmpClient, wanted = 'auto'): Promise<SnmpResult<Detection>> {
-  if (wanted !== 'auto') {
-    const named = profileByName(wanted);
-    return named ? { ok: true, value: { profile: named, how: 'named', sysObjectId: null } } : { ok: false, error: `unknown profile "${wanted}"` };
-  }
+  const named = wanted === 'auto' ? undefined : profileByName(wanted);
+  if (wanted !== 'auto' && !named) return { ok: false, error: `unknown profile "${wanted}"` };
+  if (named && !named.variants) return { ok: true, value: { profile: named, how: 'named', sysObjectId: null } };
   const sys = await client.get([SYS_OBJECT_ID]);
   if (!sys.ok) return sys;
   const raw = sys.value[0]?.value;
   const sysObjectId = typeof raw === 'string' ? raw.replace(/^\./, '') : null;
+  const found = await family(client, named, sysObjectId);
+  if (!found.ok) return found;
+  if (!found.value) return { ok: false, error: `${NO_PROFILE} (sysObjectID ${sysObjectId ?? 'missing'})` };
+  const narrowed = await variantOf(client, found.value.profile, sysObjectId);
+  return narrowed.ok ? { ok: true, value: { ...found.value, profile: narrowed.value } } : narrowed;
+}
+
+/** The family: the one named, else by sysObjectID, else by probing. */
+async function family(client: SnmpClient, named: Profile | undefined, sysObjectId: string | null): Promise<SnmpResult<Detection | null>> {
+  if (named) return { ok: true, value: { profile: named, how: 'named', sysObjectId } };
   const byOid = profileForSysObjectId(sysObjectId);
   if (byOid) return { ok: true, value: { profile: byOid, how: 'sysObjectID', sysObjectId } };
-  const found = await probeFamilies(client);
+  const found = await probeFamilies(client, profiles);
   if (!found.ok) return found;
-  if (found.value) return { ok: true, value: { profile: found.value, how: 'probe', sysObjectId } };
-  return { ok: false, error: `${NO_PROFILE} (sysObjectID ${sysObjectId ?? 'missing'})` };
+  return { ok: true, value: found.value && { profile: found.value, how: 'probe', sysObjectId } };
+}
+
+/** A family with variants narrowed to the device's own (by sysObjectID, else by probing the variants); else the family. */
+async function variantOf(client: SnmpClient, profile: Profile, sysObjectId: string | null): Promise<SnmpResult<Profile>> {
+  if (!profile.variants) return { ok: true, value: profile };
+  const byOid = variantForSysObjectId(profile, sysObjectId);
+  if (byOid) return { ok: true, value: byOid };
+  const probed = await probeFamilies(client, profile.variants);
+  return probed.ok ? { ok: true, value: probed.value ?? profile } : probed;
 }
 
 /** How detection says a device answered but is of no family it knows. */
@@ -40,8 +57,8 @@ const PROBES_PER_REQUEST = 16;
  * family's probe OIDs go out together, PROBES_PER_REQUEST to a GETNEXT; a request the agent
  * refuses whole (an SNMPv1 agent at the end of its view) is asked again one OID at a time.
  */
-async function probeFamilies(client: SnmpClient): Promise<SnmpResult<Profile | null>> {
-  const asked = profiles.flatMap((profile) => profile.detect.probe.map((oid) => ({ profile, oid })));
+async function probeFamilies(client: SnmpClient, among: readonly Profile[]): Promise<SnmpResult<Profile | null>> {
+  const asked = among.flatMap((profile) => profile.detect.probe.map((oid) => ({ profile, oid })));
   const has = new Set<string>();
   const answered = (oid: string, vb: { oid: string; value: unknown } | undefined) => vb !== undefined && vb.value !== undefined && vb.value !== null && vb.oid.startsWith(`${oid}.`);
   for (let i = 0; i < asked.length; i += PROBES_PER_REQUEST) {

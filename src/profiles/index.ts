@@ -100,16 +100,33 @@ export const profiles: readonly Profile[] = [
   systemOnly,
 ];
 
-export function profileByName(name: string): Profile | undefined {
-  return profiles.find((p) => p.name === name);
+/** A profile by name, or a family's variant by its key ("gude-epc#8031", see profileKey). */
+export function profileByName(key: string): Profile | undefined {
+  const [name, variant] = key.split('#');
+  const family = profiles.find((p) => p.name === name);
+  return variant === undefined ? family : family?.variants?.find((v) => v.variant === variant);
+}
+
+/** What names a profile across threads: its name, and its variant if it is one. */
+export function profileKey(profile: Profile): string {
+  return profile.variant === undefined ? profile.name : `${profile.name}#${profile.variant}`;
+}
+
+/** The variant of `family` whose sysObjectID prefix matches (the longest wins), if any. */
+export function variantForSysObjectId(family: Profile, sysObjectId: string | null): Profile | undefined {
+  return family.variants && longestPrefix(family.variants, sysObjectId);
 }
 
 /** The profile whose sysObjectID prefix matches, if any (the longest prefix wins). */
 export function profileForSysObjectId(sysObjectId: string | null): Profile | undefined {
+  return longestPrefix(profiles, sysObjectId);
+}
+
+function longestPrefix(among: readonly Profile[], sysObjectId: string | null): Profile | undefined {
   if (!sysObjectId) return undefined;
   const oid = sysObjectId.replace(/^\./, '');
   let best: { profile: Profile; length: number } | undefined;
-  for (const profile of profiles) {
+  for (const profile of among) {
     for (const prefix of profile.detect.sysObjectId) {
       if ((oid === prefix || oid.startsWith(`${prefix}.`)) && prefix.length > (best?.length ?? -1)) best = { profile, length: prefix.length };
     }

@@ -123,6 +123,14 @@ export interface Profile {
     /** OIDs whose presence (a GETNEXT lands under one) identifies the family when sysObjectID is missing or garbage. */
     probe: readonly string[];
   };
+  /**
+   * Models of one family whose objects sit in subtrees of their own (Gude: one structure under each model's OID).
+   * Detection narrows a device to its model's variant, so a poll asks only for what the device has; a device no
+   * variant matches is read through the whole family.
+   */
+  variants?: readonly Profile[];
+  /** Which of its family's variants this is (the profile's name stays the family's). */
+  variant?: string;
   /** How this family must be walked. */
   quirks?: {
     /** GETBULK max-repetitions (ServerTech Sentry3 misbehaves above 4). */
