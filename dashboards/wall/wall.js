@@ -22,7 +22,9 @@ const serverNow = () => Date.now() + skew;
 let snap = null;
 const racks = createRacks($('racks'));
 const pools = createPools($('pools'));
-const feed = createEventFeed($('events'), { now: serverNow });
+const feed = createEventFeed($('events'), {
+  now: serverNow, pin: $('event-pin'), filters: $('event-filters'), kinds: $('event-kinds'), older: $('events-older'), hidden: $('event-count'),
+});
 const faults = createFaultPanel($('fault-panel'));
 const operator = createOperator({
   panel: $('operator-panel'),

@@ -27,6 +27,8 @@ export interface EventFilter {
   subject?: string | undefined;
   /** Events with a greater id only. */
   after?: number | undefined;
+  /** Events with a smaller id only: then the newest `limit` of them (still oldest first), a page back in time. */
+  before?: number | undefined;
   limit: number;
 }
 
@@ -127,11 +129,14 @@ export class EmbeddedStore {
     if (filter.from !== undefined) { where.push('time >= ?'); args.push(filter.from); }
     if (filter.to !== undefined) { where.push('time < ?'); args.push(filter.to); }
     if (filter.after !== undefined) { where.push('id > ?'); args.push(filter.after); }
+    if (filter.before !== undefined) { where.push('id < ?'); args.push(filter.before); }
     if (filter.types?.length) { where.push(`type IN (${filter.types.map(() => '?').join(',')})`); args.push(...filter.types); }
     if (filter.severities?.length) { where.push(`severity IN (${filter.severities.map(() => '?').join(',')})`); args.push(...filter.severities); }
     if (filter.subject !== undefined) { where.push('subject = ?'); args.push(filter.subject); }
-    const sql = `SELECT body FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, filter.limit) as { body: string }[]).map((r) => JSON.parse(r.body) as ApiEvent);
+    const backwards = filter.before !== undefined;
+    const sql = `SELECT body FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${backwards ? 'DESC' : ''} LIMIT ?`;
+    const rows = (this.db.prepare(sql).all(...args, filter.limit) as { body: string }[]).map((r) => JSON.parse(r.body) as ApiEvent);
+    return backwards ? rows.reverse() : rows;
   }
 
   /** The newest `n` events, oldest first: what the journal starts from after a restart. */

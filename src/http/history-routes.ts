@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import type { DeviceReading } from '../model.js';
 
 /** The query parameters that ask /api/events for the stored journal rather than the live one. */
-export const STORED_EVENT_PARAMS = ['from', 'to', 'range', 'type', 'severity', 'subject', 'limit', 'cursor'] as const;
+export const STORED_EVENT_PARAMS = ['from', 'to', 'range', 'type', 'severity', 'subject', 'limit', 'cursor', 'before'] as const;
 
 const EVENTS_LIMIT = 500;
 const EVENTS_MAX = 5_000;
@@ -87,10 +87,13 @@ export function historyRoutes(history: History, config: () => Config, now: () =>
       return;
     }
     const events = history.events({ ...filter, limit: filter.limit + 1 });
-    const page = events.slice(0, filter.limit);
+    // One more than asked tells whether there is a next page: past the end going forward, before the start going back.
+    const page = filter.before !== undefined ? events.slice(-filter.limit) : events.slice(0, filter.limit);
     if (events.length > filter.limit) {
       const next = new URLSearchParams(req.query as Record<string, string>);
-      next.set('cursor', String(page.at(-1)!.id));
+      // Paging back in time (before=ID), the next page is the one before this page's oldest.
+      if (filter.before !== undefined) next.set('before', String(events[1]!.id));
+      else next.set('cursor', String(page.at(-1)!.id));
       res.setHeader('Link', `<${req.baseUrl}${req.path}?${next.toString()}>; rel="next"`);
     }
     res.json(page);
@@ -111,12 +114,15 @@ function eventFilter(req: Request, now: number) {
   if (!Number.isInteger(limit) || limit < 1 || limit > EVENTS_MAX) throw new HistoryQueryError(`limit: a whole number from 1 to ${EVENTS_MAX}`);
   const cursor = one('cursor');
   if (cursor !== undefined && !/^\d+$/.test(cursor)) throw new HistoryQueryError(`cursor "${cursor}" is not one this server gave`);
+  const before = one('before');
+  if (before !== undefined && !/^\d+$/.test(before)) throw new HistoryQueryError(`before: an event id, got "${before}"`);
+  if (before !== undefined && cursor !== undefined) throw new HistoryQueryError('cursor and before: one direction at a time');
   const to = one('to');
   const from = one('from');
   const range = one('range');
   const toMs = to === undefined ? undefined : parseTime(to, 'to');
   const fromMs = from !== undefined ? parseTime(from, 'from') : range !== undefined ? (toMs ?? now) - parseSpan(range, 'range') : undefined;
-  return { from: fromMs, to: toMs, types: list('type'), severities: list('severity'), subject: one('subject'), after: cursor === undefined ? undefined : Number(cursor), limit };
+  return { from: fromMs, to: toMs, types: list('type'), severities: list('severity'), subject: one('subject'), after: cursor === undefined ? undefined : Number(cursor), before: before === undefined ? undefined : Number(before), limit };
 }
 
 /** The store did not answer (InfluxDB away or refusing): a 503 saying so, not an internal error. */
