@@ -122,9 +122,13 @@ describe('apc-ups on a three-phase UPS with a bypass input and probes on older p
     '1.3.6.1.4.1.318.1.1.10.3.12.11.0': 1,
     [`${EMS}.2.1`]: 'Battery room', [`${EMS}.3.1`]: 22, [`${EMS}.6.1`]: 0, [`${EMS}.10.1`]: 2,
     [`${EMS}.2.2`]: 'Cold aisle', [`${EMS}.3.2`]: 0, [`${EMS}.6.2`]: 0, [`${EMS}.10.2`]: 3,
+    // upsOutletGroupStatusTable: name, state on(1) / off(2) / unknown(3)
+    [`${U}.12.1.2.1.2.1`]: 'Main Outlets', [`${U}.12.1.2.1.3.1`]: 1,
+    [`${U}.12.1.2.1.2.2`]: 'Switched Outlet Group 1', [`${U}.12.1.2.1.3.2`]: 2,
+    [`${U}.12.1.2.1.2.3`]: 'Switched Outlet Group 2', [`${U}.12.1.2.1.3.3`]: 3,
   });
 
-  it('reads the mains phases as inlets, the output phases, the bypass input per phase, and every probe', async () => {
+  it('reads the mains phases as inlets, the output phases, the bypass input per phase, the outlet groups and every probe', async () => {
     const detected = await detectProfile(card, 'auto');
     assert.ok(detected.ok);
     assert.equal(detected.value.name, 'apc-ups');
@@ -146,6 +150,7 @@ describe('apc-ups on a three-phase UPS with a bypass input and probes on older p
       [1, 232, 0, 0, 49.9], [2, 233, 0, 0, 49.9], [3, 231, 0, 0, 49.9],
     ]);
     assert.equal(r.energy.value, 1_234.56);
+    assert.deepEqual(r.outlets.map((o) => [o.index, o.name, o.state]), [[1, 'Main Outlets', 'on'], [2, 'Switched Outlet Group 1', 'off'], [3, 'Switched Outlet Group 2', 'unknown']]);
     assert.equal(r.ups!.temperature.value, 31);
     assert.deepEqual(r.sensors.map((x) => [x.index, x.kind, x.name, v(x.value)]), [
       [21, 'temperature', 'Row 4 hot aisle', 25], // 77 °F

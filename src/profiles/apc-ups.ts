@@ -1,4 +1,4 @@
-import type { BypassField, InletField, PhaseField, Profile, RowCondition, ScalarSpec, SensorField, Source, TableSource, ValueSpec } from './profile.js';
+import type { BypassField, InletField, OutletField, PhaseField, Profile, RowCondition, ScalarSpec, SensorField, Source, TableSource, ValueSpec } from './profile.js';
 
 // APC UPSes (PowerNet-MIB ups group): the upsHighPrec objects (tenths) first, the upsAdv ones
 // (whole units) as the fallback older cards and UPSes serve alone. Units per the MIB's DESCRIPTIONs.
@@ -73,6 +73,11 @@ const bypass: Source<BypassField>[] = [
   },
   // upsHighPrecInputBypassVoltage (0.1 VAC), …BypassFrequency (0.1 Hz): served by UPSes with a bypass
   oneLine(highPrecInput, singlePhase(`${ups}.3.1.1.0`), { voltage: { column: 6, ...tenths(600) }, frequency: { column: 7, ...tenths(100) } }),
+];
+
+/** upsOutletGroupStatusTable: the UPS's switched outlet groups (numbered as the traps' upsOutletGroupControlIndex), on(1), off(2); unknown(3) stays unknown. */
+const outlets: Source<OutletField>[] = [
+  { entry: `${ups}.12.1.2.1`, fields: { name: { column: 2, type: 'string' }, state: { column: 3, type: 'enum', map: { 1: 'on', 2: 'off' } } } },
 ];
 
 /** PowerNet-MIB's environment probes a card serves: temperatures numbered from 1 (uio), 21 (iem), 41 (ems); their humidity 100 above. */
@@ -151,6 +156,7 @@ export const apcUps: Profile = {
   inlets,
   phases,
   bypass,
+  outlets,
   ups: [
     {
       entity: 1,
