@@ -60,6 +60,8 @@ describe('eaton-ups on an XUPS-MIB card alone, on battery', () => {
     [`${X}.4.7.0`]: 1_234_500, // xupsOutputCumulativePowerUsage (Wh)
     // xupsBypassTable (V, name, tenths of A, W) and xupsBypassFrequency (0.1 Hz): the bypass is live, carrying nothing
     [`${X}.5.1.0`]: 499, [`${X}.5.3.1.2.1`]: 229, [`${X}.5.3.1.4.1`]: 'L1/A', [`${X}.5.3.1.5.1`]: 0, [`${X}.5.3.1.6.1`]: 0,
+    // xupsRecepTable: xupsRecepStatus on(1), pendingOn(4: still off), failedOpen(8)
+    [`${X}.12.2.1.2.1`]: 1, [`${X}.12.2.1.2.2`]: 4, [`${X}.12.2.1.2.3`]: 8,
   });
 
   it('is found by its sysObjectID and read from the XUPS objects', async () => {
@@ -77,6 +79,7 @@ describe('eaton-ups on an XUPS-MIB card alone, on battery', () => {
     assert.deepEqual([u.outputVoltage.value, u.outputCurrent.value, u.outputPower.value], [230, 12.1, 2_650]); // xupsOutputCurrentHighPrecision (tenths) before whole amps
     assert.equal(r.phases[0]!.current.value, 12.1); // xupsOutputCurrentHighPrecision (tenths) before whole amps
     assert.deepEqual([r.inlets[0]!.name, r.phases[0]!.name, r.energy.value], ['L1/A', 'L1/A', 1_234.5]);
+    assert.deepEqual(r.outlets.map((o) => [o.index, o.state]), [[1, 'on'], [2, 'off'], [3, 'off']]);
     assert.deepEqual(r.bypass.map((b) => [b.index, b.name, b.voltage.value, b.current.value, b.power.value, b.frequency.value]), [[1, 'L1/A', 229, 0, 0, 49.9]]);
     assert.deepEqual(r.sensors.map((s) => [s.index, s.kind, s.value.value, s.value.quality]), [
       [1, 'temperature', 24, 'ok'],
@@ -93,9 +96,13 @@ describe('eaton-ups on a Network-MS card with EMP probes, as MG-SNMP-UPS-MIB des
     // upsmgEnvironmentSensorTable: probe 1 (0.1 °C, 0.1 %), probe 2 lost (upsmgEnvironmentComFailure yes(1))
     [`${MG}.8.7.1.2.1`]: 2, [`${MG}.8.7.1.3.1`]: 243, [`${MG}.8.7.1.6.1`]: 412,
     [`${MG}.8.7.1.2.2`]: 1, [`${MG}.8.7.1.3.2`]: 0, [`${MG}.8.7.1.6.2`]: 0,
+    // upsmgReceptaclesTable: two receptacles (level 3: normalON(3), controlOFF(6)) and a group of them (level 5)
+    [`${MG}.3.2.1.2.1`]: 3, [`${MG}.3.2.1.4.1`]: 'Servers', [`${MG}.3.2.1.5.1`]: 3,
+    [`${MG}.3.2.1.2.2`]: 3, [`${MG}.3.2.1.4.2`]: 'Switch', [`${MG}.3.2.1.5.2`]: 6,
+    [`${MG}.3.2.1.2.3`]: 5, [`${MG}.3.2.1.4.3`]: 'All', [`${MG}.3.2.1.5.3`]: 3,
   });
 
-  it('reads every probe, a lost one unknown', async () => {
+  it('reads every probe, a lost one unknown; its receptacles as outlets, not their group', async () => {
     const result = await readDevice(card, eatonUps);
     assert.ok(result.ok);
     assert.deepEqual(result.value.sensors.map((s) => [s.index, s.kind, s.value.value, s.value.quality]), [
@@ -104,5 +111,6 @@ describe('eaton-ups on a Network-MS card with EMP probes, as MG-SNMP-UPS-MIB des
       [111, 'humidity', 41.2, 'ok'],
       [112, 'humidity', null, 'unknown'],
     ]);
+    assert.deepEqual(result.value.outlets.map((o) => [o.index, o.name, o.state]), [[1, 'Servers', 'on'], [2, 'Switch', 'off']]);
   });
 });

@@ -58,6 +58,15 @@ export const eatonUps: Profile = {
     { entry: `${XUPS}.4.4.1`, fields: { current: { column: 3, ...wholeAmps } } }, // xupsOutputCurrent
     { entry: `${MG}.7.2.1`, fields: { voltage: { column: 2, ...tenths(1_000) }, current: { column: 5, ...v.tenthsOfAmps } } }, // mgoutputPhaseTable
   ],
+  outlets: [
+    { // upsmgReceptaclesTable: mgreceptacleLevel 3 is a single receptacle (invalid(2), groups above 4); mgreceptacleState odd ON, even OFF
+      entry: `${MG}.3.2.1`, where: { column: 2, in: [3] },
+      fields: { name: { column: 4, ...text }, state: { column: 5, type: 'enum', map: { 1: 'on', 2: 'off', 3: 'on', 4: 'off', 5: 'on', 6: 'off', 7: 'on', 8: 'off' } } },
+    },
+    { // xupsRecepTable: on(1), off(2), on with an off pending(3), off with an on pending(4), failed closed(7) on, failed open(8) off
+      entry: `${XUPS}.12.2.1`, fields: { state: { column: 2, type: 'enum', map: { 1: 'on', 2: 'off', 3: 'on', 4: 'off', 7: 'on', 8: 'off' } } },
+    },
+  ],
   bypass: [
     upsMibBypassLines,
     { // xupsBypassTable: RMS V, tenths of A, W (MG-SNMP-UPS-MIB has no bypass lines)
