@@ -80,7 +80,7 @@ describe('NOC wall history: sparklines and the PDU page (browser, real app)', { 
     const firstPage = page.waitForRequest((r) => r.url().includes(`/api/history/pdu/${PDU}?range=1h`));
     await page.getByTestId(`bank-${PDU}-2`).click();
     await firstPage;
-    await page.waitForFunction((name) => location.hash === `#pdu=${name}`, PDU);
+    await page.waitForFunction((name) => location.hash === `#/pdu/${name}`, PDU);
     const pduPage = page.getByTestId('pdu-page');
     await pduPage.waitFor({ state: 'visible' });
     assert.equal(await page.getByTestId('racks').isVisible(), false, 'the wall gives way to the page');

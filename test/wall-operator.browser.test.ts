@@ -96,9 +96,12 @@ describe('NOC wall operator mode (browser, real app, API tokens)', { timeout: 24
     assert.ok(await page.getByTestId('pool-shadow-scanners').isHidden(), 'scanners run live');
     assert.equal(await page.getByTestId('overall-status').getAttribute('data-level'), 'ok');
 
-    // Clicking a chip on the wall does nothing.
+    // Clicking a chip on the wall opens the node's page (wall-drilldown.browser.test.ts), not the operator panel.
     await page.getByTestId(`member-${scan(1)}`).click();
+    await page.getByTestId('detail-page').waitFor({ state: 'visible' });
     assert.ok(await page.getByTestId('operator-panel').isHidden());
+    await page.keyboard.press('Escape');
+    await page.getByTestId('racks').waitFor({ state: 'visible' });
 
     const size = await fitsScreen(page);
     assert.ok(size.scrollHeight <= 1080 && size.scrollWidth <= 1920, `no scrolling at 1920×1080, got ${size.scrollWidth}×${size.scrollHeight}`);

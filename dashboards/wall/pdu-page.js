@@ -1,29 +1,19 @@
-// A PDU's own page inside the wall (#pdu=NAME, optionally &range=24h): its state now, from the
-// wall's live copy (banks against their ratings, phases, outlets and the node each feeds), and its
-// history over a chosen range from GET /api/history/pdu/NAME: power, phases' (and inlets') current,
-// each bank's current against its rating, and every outlet's current as small multiples.
-// Clicking a PDU on the wall opens it; Back (or Escape) returns to the wall.
+// A PDU's own page inside the wall (#/pdu/NAME, optionally ?range=24h; #pdu=NAME too): its state
+// now, from the wall's live copy (banks against their ratings, phases, inlets, outlets and the node
+// each feeds, a link to its page), its recent events from GET /api/pdus/NAME, and its history over a
+// chosen range from GET /api/history/pdu/NAME: power, phases' (and inlets') current, each bank's
+// current against its rating, and every outlet's current as small multiples.
+// Clicking a PDU on the wall opens it; Back (or Escape) returns to the wall (routes.js).
 import { call } from './api.js';
 import { amps, duration, esc, ranges, watts } from './format.js';
 import { setAttr, setClass, setText } from './render.js';
 import { drawChart, drawMini } from './chart.js';
 import { latest, niceCeil, peak } from './sparkline.js';
+import { hashFor } from './routes.js';
+import { eventList } from './detail-views.js';
 
 export const RANGES = ['1h', '24h', '7d', '90d'];
 const RANGE_LABEL = { '1h': '1 h', '24h': '24 h', '7d': '7 d', '90d': '90 d' };
-
-/** `#pdu=NAME&range=24h` → { pdu, range }; anything else → null (the wall). */
-export function parseRoute(hash) {
-  const h = new URLSearchParams(String(hash ?? '').replace(/^#/, ''));
-  const pdu = h.get('pdu');
-  if (!pdu) return null;
-  const range = h.get('range');
-  return { pdu, range: RANGES.includes(range) ? range : '1h' };
-}
-
-export function routeHash(pdu, range = '1h') {
-  return `#pdu=${encodeURIComponent(pdu)}${range === '1h' ? '' : `&range=${range}`}`;
-}
 
 const flagOf = (p) => (p.dark ? 'DARK' : p.reachable === false ? 'NO SNMP' : p.reachable === null ? 'UNKNOWN'
   : p.banks.some((b) => b.breaker === 'tripped') ? 'TRIPPED' : '');
@@ -33,19 +23,19 @@ const pct = (v) => (v == null || !Number.isFinite(v) ? '–' : `${Math.round(v)}
 
 /**
  * `page`: the page's (empty) element; `racks`: the wall's racks (a click on a PDU opens its page);
- * `snapshot()`: the wall's live copy; `fetchJson(url)`: GET as JSON.
+ * `snapshot()`: the wall's live copy; `router`: the wall's place (routes.js); `fetchJson(url)`: GET as JSON.
  */
-export function createPduPage({ page, racks, snapshot, fetchJson = (url) => call('GET', url) }) {
+export function createPduPage({ page, racks, snapshot, router, fetchJson = (url) => call('GET', url) }) {
   let name = null;
   let range = '1h';
-  let enteredFromWall = false;
   let res = null;
   let loadSeq = 0;
   let draws = 0;
   let refreshTimer = null;
   let frame = 0;
   let built = '';
-  let elsewhere = null; // a PDU outside this wall's scope: its state from GET /api/pdus
+  let detail = null; // GET /api/pdus/NAME: its events, and its state when this wall does not show it
+  let detailTimer = null;
   let refs = null;
 
   const q = (sel) => page.querySelector(sel);
@@ -69,9 +59,13 @@ export function createPduPage({ page, racks, snapshot, fetchJson = (url) => call
           <div class="pp-banks"></div>
           <h3>Phases</h3>
           <div class="pp-phases"></div>
+          <h3>Inlets</h3>
+          <div class="pp-inlets" data-testid="pdu-page-inlets"></div>
           <h3>Outlets <span class="muted">state · node fed · current</span></h3>
           <div class="pp-outlets"></div>
           <div class="pp-missing muted" hidden></div>
+          <h3>Recent events</h3>
+          <ol class="dp-events" data-testid="pdu-page-events"></ol>
         </section>
         <section class="pp-charts card" aria-label="History" data-testid="pdu-charts" data-state="loading">
           <div class="pp-charts-head"><h3>History</h3><span class="pp-span muted" data-testid="pdu-span"></span><span class="pp-status" data-testid="pdu-status" role="status"></span></div>
@@ -86,7 +80,7 @@ export function createPduPage({ page, racks, snapshot, fetchJson = (url) => call
     refs = {
       title: q('.pp-title'), feed: q('.feed'), flag: q('.pp-flag'), where: q('.pp-where'),
       ranges: [...page.querySelectorAll('.pp-ranges button')],
-      banks: q('.pp-banks'), phases: q('.pp-phases'), outlets: q('.pp-outlets'), missing: q('.pp-missing'),
+      banks: q('.pp-banks'), phases: q('.pp-phases'), inlets: q('.pp-inlets'), outlets: q('.pp-outlets'), missing: q('.pp-missing'), events: q('.dp-events'),
       charts: q('.pp-charts'), span: q('.pp-span'), status: q('.pp-status'),
       power: q('[data-testid="pdu-chart-power"]'), phaseChart: q('[data-testid="pdu-chart-phases"]'), phaseLegend: q('.pp-phase-legend'),
       bankCharts: q('.pp-bank-charts'), outletGrid: q('.pp-outlet-grid'), outletScale: q('.pp-outlet-scale'),
@@ -99,7 +93,7 @@ export function createPduPage({ page, racks, snapshot, fetchJson = (url) => call
   }
 
   // ---- state now, from the wall's live copy ------------------------------------------------
-  const pduNow = () => snapshot()?.pdus?.find((p) => p.name === name) ?? elsewhere;
+  const pduNow = () => snapshot()?.pdus?.find((p) => p.name === name) ?? (detail?.name === name ? detail : null);
 
   function buildState(pdu) {
     const sig = JSON.stringify([pdu.banks.map((b) => b.index), pdu.phases.map((p) => p.index), pdu.outlets.map((o) => o.index)]);
@@ -115,7 +109,7 @@ export function createPduPage({ page, racks, snapshot, fetchJson = (url) => call
       </div>`).join('') || '<div class="muted">no banks reported</div>';
     refs.phases.innerHTML = pdu.phases.map((p) => `<div class="pp-phase" data-testid="pdu-page-phase-${p.index}"><b>L${p.index}</b><span class="mono"></span></div>`).join('') || '<div class="muted">no phases reported</div>';
     refs.outlets.innerHTML = pdu.outlets.map((o) => `
-      <div class="pp-o" data-testid="pdu-page-outlet-${o.index}" data-outlet="${o.index}"><span class="n mono">${o.index}</span><span class="node"></span><span class="a mono"></span></div>`).join('') || '<div class="muted">no outlets reported</div>';
+      <div class="pp-o" data-testid="pdu-page-outlet-${o.index}" data-outlet="${o.index}"><span class="n mono">${o.index}</span><a class="node" data-testid="pdu-page-outlet-node-${o.index}"></a><span class="a mono"></span></div>`).join('') || '<div class="muted">no outlets reported</div>';
     refs.bankRows = new Map([...refs.banks.querySelectorAll('.pp-bank')].map((el) => [Number(el.dataset.bank), {
       el, breaker: el.querySelector('.pp-breaker'), amps: el.querySelector('.pp-bank-amps'), fill: el.querySelector('.fill'),
       pct: el.querySelector('.pp-bank-pct'), outlets: el.querySelector('.pp-bank-outlets'),
@@ -159,6 +153,10 @@ export function createPduPage({ page, racks, snapshot, fetchJson = (url) => call
       const el = refs.phaseRows.get(ph.index);
       if (el) setText(el, `${amps(ph.current)} · ${ph.voltage ?? '–'} V · ${watts(ph.power)}`);
     }
+    const inlets = (pdu.inlets ?? []).map((i) => `<div class="pp-phase" data-testid="pdu-page-inlet-${i.index}"><b>I${i.index}</b><span class="mono">${esc([
+      i.name, amps(i.current), i.voltage == null ? '– V' : `${i.voltage} V`, watts(i.power), i.frequency == null ? null : `${i.frequency} Hz`, i.energy == null ? null : `${i.energy} kWh`,
+    ].filter(Boolean).join(' · '))}</span></div>`).join('') || '<div class="muted">no inlets reported</div>';
+    if (refs.inletsHtml !== inlets) { refs.inlets.innerHTML = inlets; refs.inletsHtml = inlets; }
     const nodes = new Map((snapshot()?.nodes ?? []).map((n) => [n.name, n]));
     for (const o of pdu.outlets) {
       const c = refs.outletCells.get(o.index);
@@ -168,6 +166,7 @@ export function createPduPage({ page, racks, snapshot, fetchJson = (url) => call
       setAttr(c.el, 'data-node', o.feeds?.node ?? null);
       setAttr(c.el, 'data-power', node?.power ?? null);
       setText(c.node, o.feeds ? o.feeds.node : '—');
+      setAttr(c.node, 'href', o.feeds ? hashFor('node', o.feeds.node) : null);
       setText(c.a, o.state === 'off' ? 'off' : amps(o.current));
       setAttr(c.el, 'title', [`outlet ${o.index}${o.name ? ` “${o.name}”` : ''}: ${o.state}`, o.feeds ? `feeds ${o.feeds.node} PSU ${o.feeds.psu}${node ? ` (power ${node.power})` : ''}` : 'feeds nothing known',
         `${amps(o.current)} · ${watts(o.power)}${o.bank ? ` · bank ${o.bank}` : ''}`].join('\n'));
@@ -181,7 +180,7 @@ export function createPduPage({ page, racks, snapshot, fetchJson = (url) => call
     clearTimeout(refreshTimer);
     setAttr(refs.charts, 'data-state', 'loading');
     setText(refs.status, `loading ${RANGE_LABEL[range]}…`);
-    if (!snapshot()?.pdus?.some((p) => p.name === name)) void loadElsewhere(seq);
+    void loadDetail(seq);
     let answer;
     try {
       answer = await fetchJson(`/api/history/pdu/${encodeURIComponent(want.name)}?range=${want.range}`);
@@ -199,11 +198,24 @@ export function createPduPage({ page, racks, snapshot, fetchJson = (url) => call
     schedule();
   }
 
-  async function loadElsewhere(seq) {
+  async function loadDetail(seq) {
+    const want = name;
     try {
-      const all = await fetchJson('/api/pdus');
-      if (seq === loadSeq) { elsewhere = (Array.isArray(all) ? all : []).find((p) => p.name === name) ?? null; renderState(); }
-    } catch { /* the history still shows */ }
+      const got = await fetchJson(`/api/pdus/${encodeURIComponent(want)}`);
+      if (seq !== loadSeq || want !== name || !refs) return;
+      detail = got;
+      renderState();
+      renderEvents();
+    } catch (err) {
+      if (seq !== loadSeq || !refs) return;
+      setText(refs.events, err.status === 404 ? `no PDU named ${want}` : `events unavailable: ${err.message}`);
+      refs.eventsHtml = null;
+    }
+  }
+
+  function renderEvents() {
+    const html = eventList(detail?.events ?? [], Date.now());
+    if (refs.eventsHtml !== html) { refs.events.innerHTML = html; refs.eventsHtml = html; }
   }
 
   function schedule() {
@@ -292,7 +304,7 @@ export function createPduPage({ page, racks, snapshot, fetchJson = (url) => call
   function setRange(r) {
     if (!RANGES.includes(r) || !name) return;
     range = r;
-    history.replaceState(history.state, '', `${location.pathname}${location.search}${routeHash(name, r)}`);
+    router.replace('pdu', name, { range: r === '1h' ? null : r });
     for (const b of refs.ranges) setAttr(b, 'aria-pressed', b.dataset.range === r ? 'true' : 'false');
     void load();
   }
@@ -301,7 +313,7 @@ export function createPduPage({ page, racks, snapshot, fetchJson = (url) => call
     const fresh = pdu !== name;
     name = pdu;
     range = r;
-    if (fresh) { res = null; elsewhere = null; buildFrame(); }
+    if (fresh) { res = null; detail = null; buildFrame(); }
     for (const b of refs.ranges) setAttr(b, 'aria-pressed', b.dataset.range === r ? 'true' : 'false');
     page.hidden = false;
     document.body.classList.add('pdu-open');
@@ -316,6 +328,7 @@ export function createPduPage({ page, racks, snapshot, fetchJson = (url) => call
     name = null;
     loadSeq++;
     clearTimeout(refreshTimer);
+    clearTimeout(detailTimer);
     page.hidden = true;
     document.body.classList.remove('pdu-open');
     page.innerHTML = '';
@@ -325,36 +338,13 @@ export function createPduPage({ page, racks, snapshot, fetchJson = (url) => call
     racks.querySelector(`.pdu[data-pdu="${CSS.escape(was)}"] .pdu-name`)?.focus({ preventScroll: true });
   }
 
-  function back() {
-    if (enteredFromWall) history.back();
-    else {
-      history.replaceState(history.state, '', `${location.pathname}${location.search}`);
-      route();
-    }
-  }
-
-  function route() {
-    const r = parseRoute(location.hash);
-    if (r) open(r.pdu, r.range); else close();
-  }
-
-  window.addEventListener('hashchange', () => {
-    // Opened from the wall in this tab: Back is the browser's back, so history stays tidy.
-    if (!name) enteredFromWall = true;
-    route();
-    if (!name) enteredFromWall = false;
-  });
-  document.addEventListener('keydown', (e) => {
-    if (e.key !== 'Escape' || !name || e.defaultPrevented) return;
-    if (e.target instanceof HTMLElement && e.target.closest('input, select, textarea, dialog, .token-dialog')) return;
-    back();
-  });
+  const back = () => router.back();
   // A click anywhere on a PDU opens its page (its name is a link, for the keyboard).
   racks.addEventListener('click', (e) => {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     if (!(e.target instanceof Element) || e.target.closest('a[href]')) return;
     const el = e.target.closest('.pdu[data-pdu]');
-    if (el) location.hash = routeHash(el.dataset.pdu);
+    if (el) router.go('pdu', el.dataset.pdu);
   });
 
   let resized = null;
@@ -363,12 +353,20 @@ export function createPduPage({ page, racks, snapshot, fetchJson = (url) => call
     resized = setTimeout(() => { if (name && res?.pdu === name && refs) drawCharts(); }, 200);
   }).observe(page);
 
-  route();
+  router.onChange((r) => {
+    if (r?.kind === 'pdu') open(r.name, RANGES.includes(r.range) ? r.range : '1h'); else close();
+  });
 
   return {
     /** The wall's copy changed: the page's state follows, in the next frame (never in the delta's own turn). */
     update() {
       if (name && refs && !frame) frame = requestAnimationFrame(renderState);
+    },
+    /** A live event about this PDU: its events (and state, if this wall does not show it) again, shortly. */
+    onEvent(ev) {
+      if (!name || !refs || !ev || (ev.subject !== name && !String(ev.message ?? '').includes(name))) return;
+      clearTimeout(detailTimer);
+      detailTimer = setTimeout(() => loadDetail(loadSeq), 300);
     },
     get open() { return name; },
   };

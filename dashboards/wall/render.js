@@ -116,12 +116,12 @@ export function createRacks(root) {
         <div class="row-racks" style="--racks:${Math.max(row.racks.length, 4)}">
           ${row.racks.map((rack) => `
             <article class="rack" data-testid="rack-${esc(rack.name)}" data-rack="${esc(rack.name)}">
-              <header><span class="rack-name">${esc(rack.name)}</span><span class="rack-meta"></span></header>
+              <header><a class="rack-name" href="#/rack/${encodeURIComponent(rack.name)}" data-testid="rack-link-${esc(rack.name)}">${esc(rack.name)}</a><span class="rack-meta"></span></header>
               ${rack.pdus.map((name) => pdus.get(name)).filter(Boolean).map((pdu) => `
                 <div class="pdu" data-testid="pdu-${esc(pdu.name)}" data-pdu="${esc(pdu.name)}">
                   <div class="pdu-head">
                     <span class="feed">${esc(pdu.feed ?? '·')}</span>
-                    <a class="pdu-name" href="#pdu=${encodeURIComponent(pdu.name)}" data-testid="pdu-link-${esc(pdu.name)}">${esc(pdu.name)}</a>
+                    <a class="pdu-name" href="#/pdu/${encodeURIComponent(pdu.name)}" data-testid="pdu-link-${esc(pdu.name)}">${esc(pdu.name)}</a>
                     <span class="pdu-flag"></span>
                     <span class="pdu-power mono"></span>
                   </div>
@@ -252,7 +252,7 @@ export function createPools(root) {
       return `
         <article class="pool card" data-testid="pool-${esc(pool.name)}" data-pool="${esc(pool.name)}" style="flex-grow:${Math.max(1, pool.total)}">
           <header>
-            <h3>${esc(pool.name)}</h3>
+            <h3><a class="pool-link" href="#/pool/${encodeURIComponent(pool.name)}" data-testid="pool-link-${esc(pool.name)}">${esc(pool.name)}</a></h3>
             ${prefix ? `<span class="prefix mono" title="chips show the part after ${esc(prefix)}">${esc(prefix)}###</span>` : ''}
             <span class="pool-count" data-testid="drained-count-${esc(pool.name)}"></span>
             <span class="pool-extra"></span>
@@ -369,9 +369,9 @@ export function renderServices(root, snap) {
     const pools = snap.pools.filter((p) => s.pools.includes(p.name));
     const active = pools.reduce((n, p) => n + p.active, 0);
     const total = pools.reduce((n, p) => n + p.total, 0);
-    return `<li data-testid="service-${esc(s.name)}" data-status="${esc(s.status)}">
+    return `<li data-testid="service-${esc(s.name)}" data-service="${esc(s.name)}" data-status="${esc(s.status)}">
       <span class="svc-dot"></span>
-      <span class="svc-name">${esc(s.name)}</span>
+      <a class="svc-name" href="#/service/${encodeURIComponent(s.name)}" data-testid="service-link-${esc(s.name)}">${esc(s.name)}</a>
       <span class="svc-pools">${esc(s.pools.join(', '))} · ${active}/${total}</span>
       <span class="svc-status">${label[s.status] ?? esc(s.status)}</span>
     </li>`;

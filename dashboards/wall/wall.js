@@ -12,6 +12,8 @@ import { clockTime, countdown, duration, esc } from './format.js';
 import { applyPatch, inflate, unpack, withTopology } from './patch.js';
 import { createSparklines } from './history.js';
 import { createPduPage } from './pdu-page.js';
+import { createDetailPage } from './detail-page.js';
+import { createRouter } from './routes.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -44,9 +46,12 @@ const operator = createOperator({
 });
 const alertList = createAlertList($('alerts'), $('alert-count'), { operator });
 const maintenanceList = createMaintenanceList($('maintenance'), { now: () => serverNow() });
-// History: sparklines on the racks (a timer of their own) and a PDU's page (#pdu=NAME).
+// History: sparklines on the racks (a timer of their own) and a PDU's page (#/pdu/NAME).
 createSparklines($('racks'));
-const pduPage = createPduPage({ page: $('pdu-page'), racks: $('racks'), snapshot: () => snap });
+// Drill-down: a page per PDU, node, pool, service or rack, each with a deep link (routes.js).
+const router = createRouter();
+const pduPage = createPduPage({ page: $('pdu-page'), racks: $('racks'), snapshot: () => snap, router });
+const detailPage = createDetailPage({ page: $('detail-page'), racks: $('racks'), pools: $('pools'), services: $('services'), snapshot: () => snap, router });
 
 function renderHeader(s) {
   const sites = s.sites.map((x) => x.name).join(' · ') || 'Breakerbox';
@@ -170,6 +175,8 @@ function onEvent(ev) {
   feed.push(ev);
   alertList.onEvent(ev);
   maintenanceList.onEvent(ev);
+  pduPage.onEvent(ev);
+  detailPage.onEvent(ev);
   if (!snap || !ev) return;
   snap.events = [...(snap.events ?? []).filter((e) => e.id !== ev.id && e.id !== ev.replaces), ev].slice(-40);
   operator.update(snap);
@@ -220,6 +227,7 @@ function render() {
   faults.update(s);
   operator.update(s);
   pduPage.update();
+  detailPage.update();
   document.body.classList.add('ready');
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import type { ApiEvent } from './api-types.js';
 import { apiRoutes } from './api-routes.js';
+import { detailRoutes } from './detail-routes.js';
 import { accessMiddleware, socketAllowRequest, socketMiddleware } from './access.js';
 import type { Clock } from '../clock.js';
 import { loginRoutes } from './login-routes.js';
@@ -69,6 +70,7 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
     for (const socket of io.sockets.sockets.values()) if ((socket.data as { session?: unknown }).session === session) socket.disconnect(true);
   }));
   app.use('/api', apiRoutes(deps.readModel, deps.reloader, deps.drainStore));
+  app.use('/api', detailRoutes(deps.readModel, deps.drainStore));
   app.use('/api', operatorRoutes(deps.readModel.controller, deps.drainStore));
   if (deps.alerts) app.use('/api', alertRoutes(deps.readModel, deps.alerts));
   if (deps.sim) app.use('/api/sim', simRoutes(deps.sim, () => feed.poke()));
