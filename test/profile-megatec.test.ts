@@ -95,6 +95,7 @@ describe('megatec-ups as the MIBs describe it', () => {
       [`${E}.6.1.1.0`]: 225, [`${E}.6.2.1.0`]: 48,
       // upsESystemBypassTable: 0.1 Hz, 0.1 V, 0.1 A, W (the load is on bypass)
       [`${E}.2.20.1.2.1`]: 500, [`${E}.2.20.1.3.1`]: 2302, [`${E}.2.20.1.4.1`]: 39, [`${E}.2.20.1.5.1`]: 830,
+      [`${E}.5.5.0`]: 3, [`${E}.5.10.0`]: 5, // upsELoadSegment1State off-pending (still on), …2State not-support
     }), megatecUps);
     assert.ok(result.ok);
     const r = result.value;
@@ -112,6 +113,7 @@ describe('megatec-ups as the MIBs describe it', () => {
     assert.deepEqual(r.inlets.map((i) => [i.index, i.voltage.value, i.current.value, i.power.value, i.frequency.value]), [[1, 230.5, 4.2, 910, 50]]);
     assert.deepEqual(r.phases.map((p) => [p.index, p.voltage.value, p.current.value, p.power.value]), [[1, 230, 3.8, 820]]);
     assert.deepEqual(r.bypass.map((b) => [b.index, b.voltage.value, b.current.value, b.power.value, b.frequency.value]), [[1, 230.2, 3.9, 830, 50]]);
+    assert.deepEqual(r.outlets.map((o) => [o.index, o.state]), [[1, 'on']]); // a load segment the UPS does not support is no outlet
     assert.deepEqual(r.sensors.map((s) => [s.index, s.kind, s.value.value]), [[1, 'temperature', 22.5], [2, 'humidity', 48]]);
   });
 

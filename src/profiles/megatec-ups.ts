@@ -1,4 +1,4 @@
-import type { BypassField, InletField, PhaseField, Profile, ScalarSpec, Source, UpsField, ValueSpec } from './profile.js';
+import type { BypassField, InletField, OutletField, PhaseField, Profile, ScalarSpec, Source, UpsField, ValueSpec } from './profile.js';
 import { bypassFrequency, upsMibBypassFrequency, upsMibBypassLines, upsMibIdentity, upsMibInlets, upsMibPhases, upsMibUps } from './ups-mib.js';
 
 // Megatec / NetAgent UPS cards (enterprise ppc 935; sold under many brands). Two object trees share the enterprise,
@@ -75,6 +75,15 @@ const bypass: Source<BypassField>[] = [
   upsMibBypassLines,
   ...bypassFrequency(at(`${three}.4.1.0`, hertz)), // upsThreePhaseBypassSourceFrequency
   ...upsMibBypassFrequency,
+];
+
+/**
+ * EPPC-MIB's two load segments as outlets 1 and 2: upsELoadSegment1State / …2State off(1), on(2), off-pending(3: still on),
+ * on-pending(4: still off); not-support(5) is no outlet. Read as one-row tables (instance .0) to carry that condition.
+ */
+const outlets: Source<OutletField>[] = [
+  { entry: `${e}.5`, entityOffset: 1, where: { column: 5, notIn: [5] }, fields: { state: { column: 5, type: 'enum', map: { 1: 'off', 2: 'on', 3: 'on', 4: 'off' } } } },
+  { entry: `${e}.5`, entityOffset: 2, where: { column: 10, notIn: [5] }, fields: { state: { column: 10, type: 'enum', map: { 1: 'off', 2: 'on', 3: 'on', 4: 'off' } } } },
 ];
 
 const ups: Source<UpsField>[] = [
@@ -158,6 +167,7 @@ export const megatecUps: Profile = {
   inlets,
   phases,
   bypass,
+  outlets,
   ups,
   sensors: [
     // EPPC-MIB upsEEnvironment: the card's temperature (0.1 degree) and humidity (%) sensor
