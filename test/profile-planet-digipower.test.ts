@@ -72,12 +72,15 @@ describe('planet-pdu', () => {
 });
 
 describe('digipower-pdu', () => {
-  it('by sysObjectID: identity of PDU-01, the unit’s temperature (°C) and humidity (%); outlets packed in text are not read', async () => {
+  it('by sysObjectID: identity of PDU-01, the unit’s temperature (°C) and humidity (%); outlet states from their packed text', async () => {
     const r = await detectAndRead(sim, 'digipower_fixture', 'digipower-pdu');
     assert.deepEqual(r.identity, { vendor: 'DigiPower', model: 'SWH-1023J-08N1', serial: null, firmware: 'v1.53', name: 'rk12-pdu-b' });
     assert.deepEqual(r.sensors.map((s) => [s.index, s.kind, num(s.value)]), [[1, 'temperature', 26], [2, 'humidity', 41]]);
-    // pdu01OutletStatus "1,1,0,1,1,1,-2,1" (one off, one breaker triggered) is one text; pdu01Value has no unit
-    assert.deepEqual([r.outlets, r.inlets, r.banks, num(r.power)], [[], [], [], 'unknown']);
+    // pdu01OutletStatus "1,1,0,1,1,1,-2,1": one off, one without power (breaker triggered); currents have no unit
+    assert.deepEqual(r.outlets.map((o) => [o.index, o.state, num(o.current)]), [
+      [1, 'on', 'unknown'], [2, 'on', 'unknown'], [3, 'off', 'unknown'], [4, 'on', 'unknown'], [5, 'on', 'unknown'], [6, 'on', 'unknown'], [7, 'off', 'unknown'], [8, 'on', 'unknown'],
+    ]);
+    assert.deepEqual([r.inlets, r.banks, num(r.power)], [[], [], 'unknown']);
     assert.equal(r.badValues, 0);
   });
 
@@ -85,6 +88,26 @@ describe('digipower-pdu', () => {
     const r = await detectAndRead(sim, 'digipower_probe_fixture', 'digipower-pdu', 'probe');
     assert.deepEqual(r.identity, { vendor: 'DigiPower', model: 'DP-SW08', serial: null, firmware: 'v1.53', name: null });
     assert.deepEqual(r.sensors, []);
+    assert.deepEqual(r.outlets.map((o) => o.state), ['on', 'off', 'on', 'on', 'on', 'on', 'on', 'on'], 'the first PDU of the chain');
+  });
+});
+
+describe('a packed list (DigiPower\'s outlet states in one text)', () => {
+  const STATUS = '1.3.6.1.4.1.17420.1.2.9.1.13.0';
+  const read = async (value: unknown) => {
+    const r = await readDevice(new FakeSnmpClient({ [STATUS]: value as string }), digipowerPdu);
+    assert.ok(r.ok);
+    return r.value;
+  };
+  it('item k is outlet k; "not available" items are no outlet; an item that is no state is one bad value', async () => {
+    const r = await read(Buffer.from('1, 0,-1,x,-2,-1'));
+    assert.deepEqual(r.outlets.map((o) => [o.index, o.state]), [[1, 'on'], [2, 'off'], [4, 'unknown'], [5, 'off']]);
+    assert.equal(r.badValues, 1);
+  });
+  it('an empty text is no outlets; a number where the text should be is a bad value, not outlets', async () => {
+    assert.deepEqual((await read(Buffer.alloc(0))).outlets, []);
+    const r = await read(7);
+    assert.deepEqual([r.outlets, r.badValues], [[], 1]);
   });
 });
 

@@ -4,11 +4,12 @@ import type { Profile, ValueSpec } from './profile.js';
 // of scalars (instance .0) under DigiPower's enterprise. Not PLANET's DIGIPDU-MIB (planet.ts) despite the name: the
 // two share no object and no layout, so nothing is built in common.
 // devTable holds the unit; pduTable.NN (pdu01Entry … pdu16Entry) the PDUs of a daisy chain, object by object.
+// Outlets: the first PDU's outlet states, packed into one text ("1,1,0,-1,…": pdu01OutletStatus 1 on, 0 off,
+// -1 not available (no such outlet), -2 power lost or breaker triggered: no power, so off).
 // Left out, and why:
-// - outlets: each PDU's outlet states and currents are packed into one text ("1,1,0,-1,…": pduNNOutletStatus 1 on,
-//   0 off, -1 not available, -2 power lost or breaker triggered; pduNNSubValues), one value per object to the reader;
-//   pduNNOutletKConfig is "the configuration of OutletK", its layout unstated.
-// - pduNNValue ("the current of PDU-NN"), its thresholds and pduNNVoltage: the MIB gives them no unit or scale.
+// - outlet currents (pduNNSubValues, "the outlet values (currents)") and pduNNValue ("the current of PDU-NN"), its
+//   thresholds and pduNNVoltage: the MIB gives them no unit or scale; pduNNOutletKConfig's layout is unstated.
+// - the other PDUs of a daisy chain (pdu02…pdu16): the model reads one PDU per address.
 const DIGIPOWER = '1.3.6.1.4.1.17420';
 const dev = `${DIGIPOWER}.1.2`; // products.devTable
 const pdu01 = `${dev}.9.1`; // pduTable.pdu01Entry
@@ -29,6 +30,7 @@ export const digipowerPdu: Profile = {
     firmware: [{ oid: `${dev}.4.0`, ...text }], // devVersion
     name: [{ oid: `${pdu01}.20.0`, ...text }], // pdu01Identify
   },
+  outlets: [{ packed: `${pdu01}.13.0`, field: 'state', spec: { type: 'enum', map: { 1: 'on', 0: 'off', [-2]: 'off' } }, absent: [-1] }],
   sensors: [
     // devTemperature INTEGER (-50..100) "in Celsius degree"; devHumidity INTEGER (0..100) "in percentage (%)"
     { entity: 1, scalars: { value: { oid: `${dev}.7.0`, type: 'number', min: -50, max: 100 } }, constants: { kind: 'temperature' } },

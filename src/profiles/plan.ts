@@ -65,6 +65,10 @@ function compile(profile: Profile, only?: readonly Collection[]): Plan {
   const tables = new Map<TableSource, CompiledTable>();
   for (const name of only ?? collections) {
     for (const source of (profile[name] ?? []) as readonly Source[]) {
+      if ('packed' in source) {
+        scalars.add(source.packed);
+        continue;
+      }
       if (!('entry' in source)) {
         for (const s of Object.values(source.scalars) as ScalarSpec[]) scalars.add(s.oid);
         continue;

@@ -91,7 +91,17 @@ export interface ScalarSource<F extends string = string> {
   constants?: Readonly<Partial<Record<F, string | number>>>;
 }
 
-export type Source<F extends string = string> = TableSource<F> | ScalarSource<F>;
+/** One text object listing a value per entity, comma-separated ("1,1,0,-1": DigiPower's outlet states): entity k is the k-th item. */
+export interface PackedSource<F extends string = string> {
+  packed: string;
+  field: F;
+  /** How each item decodes (an item that is a number arrives as one, else as text). */
+  spec: ValueSpec;
+  /** Items with one of these numbers are no entity at all (the device's "not available"). */
+  absent?: readonly number[];
+}
+
+export type Source<F extends string = string> = TableSource<F> | ScalarSource<F> | PackedSource<F>;
 
 /** loadState (every entity and the device): low | normal | near-overload | overload */
 export type InletField = 'loadState' | 'name' | 'voltage' | 'current' | 'power' | 'apparentPower' | 'powerFactor' | 'energy' | 'frequency';

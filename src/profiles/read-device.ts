@@ -4,7 +4,7 @@ import type {
 import { overLimit, type SnmpClient, type SnmpResult } from '../snmp/snmp-client.js';
 import { decodeValue, type Decoded } from './decode.js';
 import { collections, planOf, SYS_OBJECT_ID, SYS_UP_TIME, type Collection, type CompiledCondition } from './plan.js';
-import type { Profile, ScalarSpec, Source, TableSource } from './profile.js';
+import type { PackedSource, Profile, ScalarSpec, Source, TableSource } from './profile.js';
 
 /** One decoded value with where it came from. */
 interface Cell {
@@ -220,6 +220,7 @@ class Reader {
     };
     for (const source of sources ?? []) {
       if ('entry' in source) this.table(source, offer);
+      else if ('packed' in source) this.packed(source, offer);
       else {
         if (source.fillOnly && !out.has(source.entity)) continue;
         let any = false;
@@ -242,6 +243,22 @@ class Reader {
       }
     }
     return out;
+  }
+
+  /** Entity k from the k-th item of a comma-separated text. */
+  private packed(source: PackedSource, offer: (entity: number, field: string, cell: Cell) => void): void {
+    const raw = this.fetched.scalars.get(source.packed);
+    if (!Buffer.isBuffer(raw) && typeof raw !== 'string') {
+      if (raw !== undefined) this.count({ quality: 'implausible', value: null });
+      return;
+    }
+    const items = raw.toString().split(',').map((item) => item.trim());
+    if (items.length === 1 && items[0] === '') return;
+    items.forEach((item, k) => {
+      const value = /^-?\d+(\.\d+)?$/.test(item) ? Number(item) : Buffer.from(item);
+      if (typeof value === 'number' && source.absent?.includes(value)) return;
+      offer(k + 1, source.field, { decoded: this.count(decodeValue(value, source.spec)), oid: source.packed, raw: item });
+    });
   }
 
   private table(source: TableSource, offer: (entity: number, field: string, cell: Cell) => void): void {
