@@ -88,6 +88,17 @@ describe('the poll worker', { timeout: 60_000 }, () => {
     }
   });
 
+  it('stopping lets the worker close its sockets and end by itself (terminating a thread mid-receive can abort the process)', async () => {
+    const worker = new PollWorker(log, { statsMs: 50 });
+    const io = worker.open({ host: '127.0.0.1', port: sim.port, credentials: { version: '2c', community: 'apc_ap7900b' }, timeoutMs: 3_000, retries: 0 });
+    assert.ok((await io.readPdu(profileByName('apc-rpdu2')!, {})).ok);
+    const thread = worker.threadForTests()!;
+    const exitCode = new Promise<number>((resolve) => thread.once('exit', resolve));
+    void io.readPdu(profileByName('apc-rpdu2')!, {}); // a read still out when it stops
+    await worker.stop();
+    assert.equal(await exitCode, 0, 'it ended by itself; a terminated worker exits with 1');
+  });
+
   it('a worker that dies soon after starting is replaced only after a cooldown, its reads failing at once meanwhile', async () => {
     const worker = new PollWorker(log, { cooldownMs: 5_000, statsMs: 50 });
     try {

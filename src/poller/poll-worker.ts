@@ -23,7 +23,9 @@ export type WorkerRequest =
   /** `counters`: [received, latencyMs], written here, read there (a Float64Array over it). */
   | { op: 'open'; session: number; target: SnmpTarget; counters: SharedArrayBuffer }
   | { op: 'close'; session: number }
-  | { op: 'read'; session: number; id: number; read: WorkerRead };
+  | { op: 'read'; session: number; id: number; read: WorkerRead }
+  /** Close every socket and end: terminating a thread while a socket may receive can abort the process. */
+  | { op: 'stop' };
 
 /** A read's answer (detect answers with the profile's name), or the worker's own figures, sent every `statsMs`. */
 export type WorkerReply = { id: number; value: unknown } | { stats: WorkerStats };
@@ -60,6 +62,10 @@ function serve(port: NonNullable<typeof parentPort>, statsMs: number): void {
       const client = new NetSnmpClient(m.target, counters);
       client.received = counters[0]!; // opened again in a new worker: the count goes on
       sessions.set(m.session, localIo(client));
+    } else if (m.op === 'stop') {
+      for (const io of sessions.values()) io.close();
+      sessions.clear();
+      port.close(); // nothing left to keep the thread: it ends
     } else if (m.op === 'close') {
       sessions.get(m.session)?.close();
       sessions.delete(m.session);

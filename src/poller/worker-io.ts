@@ -104,13 +104,22 @@ export class PollWorker {
     this.send({ op: 'close', session: id });
   }
 
-  /** Stops the worker; reads still out resolve as cancelled. */
+  /**
+   * Stops the worker; reads still out resolve as cancelled. The worker closes its sockets and ends by itself
+   * (terminating a thread while a socket of it receives can abort the whole process); one that does not
+   * within STOP_GRACE_MS is terminated.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     const worker = this.worker;
     this.worker = null;
     this.failPending();
-    if (worker) await worker.terminate();
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage({ op: 'stop' } satisfies WorkerRequest);
+    const late = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(late);
   }
 
   /** The thread now serving, if any (a test stops it to play a crash). */
@@ -184,6 +193,8 @@ export class PollWorker {
  * shorter scavenges and no more CPU.
  */
 const WORKER_YOUNG_MB = 12;
+/** How long a stopping worker has to close its sockets and end before it is terminated. */
+const STOP_GRACE_MS = 2_000;
 
 /**
  * The poll worker's heap limit for `devices`: its sessions and polls in flight hold about 5 KB a
