@@ -162,7 +162,7 @@ export async function startSnmpd(): Promise<Agent> {
 }
 
 /** A client that passes every call through and notes what readDevice asked for. */
-export class RecordingClient implements SnmpClient {
+class RecordingClient implements SnmpClient {
   readonly gets: string[][] = [];
   readonly subtrees: { oid: string; options: WalkOptions | undefined }[] = [];
   readonly answers = new Map<string, SnmpResult<Varbind[]>>();

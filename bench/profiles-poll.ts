@@ -36,6 +36,16 @@ class Counting implements SnmpClient {
 
 const cpuUs = (u: NodeJS.CpuUsage) => u.user + u.system;
 
+/** A column walked one GETNEXT at a time, as a profile with the getNext quirk walks it. */
+async function nextWalk(session: snmp.Session, column: string): Promise<void> {
+  let oid = column;
+  for (;;) {
+    const vb = await new Promise<snmp.Varbind | null>((res) => session.getNext([oid], (err, vbs) => res(err ? null : vbs?.[0] ?? null)));
+    if (!vb || snmp.isVarbindError(vb) || !vb.oid.startsWith(`${column}.`)) return;
+    oid = vb.oid;
+  }
+}
+
 async function cpuOf(n: number, poll: () => Promise<unknown>): Promise<number> {
   const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) await poll();
@@ -71,7 +81,9 @@ export async function profilesPoll(polls = 40, rounds = 4): Promise<ProfilePoll[
       // (a profile's quirk) as net-snmp's subtree with GETNEXT.
       const bare = () => Promise.all([
         ...asked.gets.map((oids) => new Promise<void>((res) => session.get(oids, () => res()))),
-        ...asked.walks.map((w) => new Promise<void>((res) => session.subtree(w.oid, w.options?.getNext ? 0 : w.options?.maxRepetitions ?? 20, () => {}, () => res()))),
+        ...asked.walks.map((w) => (w.options?.getNext
+          ? nextWalk(session, w.oid)
+          : new Promise<void>((res) => session.subtree(w.oid, w.options?.maxRepetitions ?? 20, () => {}, () => res())))),
       ]);
       const breakerbox = async () => { const r = await readDevice(client, profile); if (!r.ok) throw new Error(`${recording}: ${r.error}`); };
       await cpuOf(5, bare);
