@@ -28,6 +28,7 @@ import { History, HistoryRecorder } from './history/history.js';
 import { historyRoutes } from './http/history-routes.js';
 import { Metrics } from './metrics/metrics.js';
 import { pollsStale } from './health/polls-stale.js';
+import { isAddressInUse, PortInUseError } from './held.js';
 
 export interface AppOptions {
   config: Config;
@@ -123,7 +124,13 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   // Traps listen before the simulator can send any. The service exists even when disabled, so a reload can enable it.
   const traps = new TrapService({ settings: config.settings.traps, topology: () => topology, store, poller, events, clock, log: log.child({ module: 'traps' }) });
-  if (config.settings.traps.enabled) await traps.start();
+  try {
+    if (config.settings.traps.enabled) await traps.start();
+  } catch (err) {
+    drainStore.close();
+    await history.stop();
+    throw err;
+  }
 
   const simulate = options.simulate ?? config.settings.simulate;
   const simulator = simulate ? new Simulator(config, { log: log.child({ module: 'sim' }) }) : null;
@@ -173,7 +180,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     config: () => config, topology: () => topology, view, store, controller, events, reloader, now: () => clock.now(),
     problems: () => {
       const stuck = pollsStale(store.lastRecordAt, startedAt, config.pdus.length + config.nodes.length, clock.now(), staleMs(config));
-      const problems = drainStore.health().problems;
+      const problems = [...drainStore.health().problems, ...reloader.problems()];
       return stuck ? [...problems, { code: 'BB_ERR_POLLS_STALE', message: stuck.message, since: stuck.since }] : problems;
     },
     load: () => ({ process: monitor.load(), polls: poller.load() }),
@@ -181,6 +188,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   };
   // GET /metrics: read from the live state at each scrape.
   let http: HttpServer;
+  const httpPort = options.port ?? config.settings.http.port;
+  const httpHost = options.host ?? config.settings.http.host;
   const metrics = !config.settings.metrics.enabled ? null : new Metrics({
     topology: () => topology, view, facts: store, pools: () => poolsView(readModel),
     devicePolls: () => poller.devicePolls(), pollLoad: () => poller.load(), traps: () => traps.stats(),
@@ -211,13 +220,13 @@ export async function startApp(options: AppOptions): Promise<App> {
         isFaultError: (err) => err instanceof SimFaultError,
         answerStats: () => simulator.answerStats(),
       },
-    }, options.port ?? config.settings.http.port, options.host ?? config.settings.http.host);
+    }, httpPort, httpHost);
   } catch (err) {
     monitor.stop();
     await simulator?.stop();
     await traps.stop();
     await history.stop();
-    throw err;
+    throw isAddressInUse(err) ? new PortInUseError('HTTP', 'tcp', httpHost, httpPort) : err;
   }
 
   const unwatch = watchFacts(store, () => topology, events);

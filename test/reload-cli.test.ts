@@ -67,7 +67,7 @@ describe('breakerbox run (the command)', () => {
     assert.match(body.configError, new RegExp(`lab\\.yaml:3: pdus\\[0\\]\\.outlets: `));
     const events = await api<ApiEvent[]>('/api/events');
     assert.ok(events.some((e) => e.type === 'config-rejected'));
-    assert.equal((await api<{ status: string }>('/api/health')).status, 'ok');
+    assert.equal((await api<{ status: string }>('/api/health')).status, 'degraded', 'while the refused file is on disk');
     assert.equal((await api<ApiNode[]>('/api/nodes')).length, 2);
   });
 

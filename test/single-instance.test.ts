@@ -1,5 +1,5 @@
 // One Breakerbox per database, with real processes: a second `breakerbox run` on the same database
-// refuses to start (one line naming the file, exit code 2) and the first keeps running; once the
+// refuses to start (one line naming the file, exit code 75) and the first keeps running; once the
 // first dies by kill -9 (the OS drops its lock) the next one starts.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -38,7 +38,7 @@ describe('one instance per database (real processes)', { timeout: 180_000 }, () 
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it('a second process exits 2 with one line naming the database; after kill -9 of the first, the next starts', async () => {
+  it('a second process exits 75 with one line naming the database; after kill -9 of the first, the next starts', async () => {
     const config = await wallDemoConfig(stateDir);
     const file = join(stateDir, 'dallas.yaml');
     writeFileSync(file, stringify(config));
@@ -50,7 +50,7 @@ describe('one instance per database (real processes)', { timeout: 180_000 }, () 
 
     const second = run(file, stateDir);
     running.push(second);
-    assert.equal(await second.exited, 2);
+    assert.equal(await second.exited, 75);
     const said = second.stderr().trim();
     assert.equal(said.split('\n').length, 1, `one line: ${said}`);
     assert.ok(said.includes(db), `names the file: ${said}`);

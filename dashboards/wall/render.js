@@ -47,8 +47,10 @@ export function assess(snap) {
   if (dark.length) crit.push(dark.length === 1 ? `${dark[0].name} dark` : `${dark.length} PDUs dark`);
   if (lost.length) crit.push(`${plural(lost.length, 'node')} lost power`);
   if (blocked.length) crit.push(`drain blocked in ${blocked.map((p) => p.name).join(', ')}`);
-  // Breakerbox's own faults (a database it cannot write): never shown as all normal.
-  const problems = snap.health?.problems ?? [];
+  // Breakerbox's own faults (a database it cannot write): never shown as all normal. A config file
+  // a reload refused is a warning: Breakerbox runs on, on the configuration it had.
+  const refusedConfig = (snap.health?.problems ?? []).some((p) => p.code === 'BB_ERR_CONFIG_REJECTED');
+  const problems = (snap.health?.problems ?? []).filter((p) => p.code !== 'BB_ERR_CONFIG_REJECTED');
   if (problems.length) crit.push('Breakerbox storage failing');
   if (drained) warn.push(`${drained} drained`);
   if (degraded.length) warn.push(`${degraded.length} on one feed`);
@@ -57,6 +59,7 @@ export function assess(snap) {
   if (unknownPower.length) warn.push(`${unknownPower.length} power unknown`);
   if (reduced.length && !crit.length && !warn.length) warn.push(`${plural(reduced.length, 'service')} reduced`);
   if (held) warn.push(`${held} held`);
+  if (refusedConfig) warn.push('config file refused');
 
   const withShadow = (parts) => [...parts, shadowNote].filter(Boolean).join(' · ');
   const critWord = down.length ? 'SERVICE DOWN' : crit.length === 1 && problems.length ? 'DEGRADED' : 'POWER FAULT';

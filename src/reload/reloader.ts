@@ -7,6 +7,8 @@ import type { Config } from '../config/schema.js';
 import type { DrainController, ReadmitOutcome } from '../drain/drain-controller.js';
 import { nameRanges } from '../drain/describe.js';
 import type { EventLog } from '../events/event-log.js';
+import type { ApiProblem } from '../http/api-types.js';
+import { fileDigest, RefusedFile } from './refused-file.js';
 import { changedParts, planRestartOnly } from './restart-settings.js';
 
 export interface ReloadResult {
@@ -48,8 +50,18 @@ export class Reloader {
   private task: ScheduledTask | null = null;
   private last: ReloadResult | null = null;
   private inFlight: Promise<ReloadResult> | null = null;
+  /** Whether the file on disk is one a reload refused, the running config being an older version. */
+  private readonly file: RefusedFile | null;
 
-  constructor(private readonly deps: ReloaderDeps) {}
+  constructor(private readonly deps: ReloaderDeps) {
+    this.file = deps.configPath ? new RefusedFile(deps.configPath) : null;
+  }
+
+  /** Health problems of the configuration: a refused file still on disk. */
+  problems(): ApiProblem[] {
+    const problem = this.file?.problem();
+    return problem ? [problem] : [];
+  }
 
   start(): void {
     this.stop();
@@ -92,6 +104,8 @@ export class Reloader {
     let changed: string[] = [];
     let needsRestart: string[] = [];
     if (deps.configPath) {
+      // Read before the file is loaded: an edit in between is caught at the next reload.
+      const digest = fileDigest(deps.configPath);
       try {
         const loaded = await (deps.loadConfig ?? ((file: string) => loadConfigInWorker(file)))(deps.configPath);
         const running = deps.currentConfig();
@@ -112,6 +126,7 @@ export class Reloader {
         }
         changed = changedParts(running, next);
         needsRestart = plan.needsRestart;
+        this.file?.applied(digest);
         if (needsRestart.length > 0) {
           deps.events.add({
             type: 'config-needs-restart', severity: 'warning', subject: 'config',
@@ -120,6 +135,7 @@ export class Reloader {
         }
       } catch (err) {
         configError = err instanceof ConfigError ? err.message : `cannot apply: ${(err as Error).message}`;
+        this.file?.refused(digest, configError, deps.clock.now());
         deps.events.add({ type: 'config-rejected', severity: 'warning', subject: 'config', message: `new configuration refused, the running one is kept:\n${configError}` });
       }
     }

@@ -137,15 +137,17 @@ export class TrapReceiver {
     let bound: (socket: dgram.Socket) => void = () => {};
     let failed: (err: Error) => void = () => {};
     const ready = new Promise<dgram.Socket>((resolve, reject) => { bound = resolve; failed = reject; });
+    let listening = false;
     const self = this;
     const dgramModule = {
       createSocket(type: dgram.SocketType) {
         const socket = dgram.createSocket(type);
         socket.once('listening', () => {
+          listening = true;
           self.setBuffer(socket, settings.receiveBuffer);
           bound(socket);
         });
-        socket.once('error', (err) => failed(new Error(`cannot listen for traps on ${settings.address}:${settings.port}: ${err.message}`)));
+        socket.once('error', (err) => failed(new Error(`cannot listen for traps on ${settings.address}:${settings.port}: ${err.message}`, { cause: err })));
         // net-snmp turns port 0 into 162: the socket binds where the settings say.
         const bind = socket.bind.bind(socket);
         socket.bind = ((..._args: unknown[]) => bind(settings.port, settings.address)) as typeof socket.bind;
@@ -162,7 +164,7 @@ export class TrapReceiver {
       // An error without a datagram is the socket's own (a failed bind is reported by `open`): not a dropped trap.
       if (!error) this.deliver(notification as Notification);
       else if (rinfo) this.drop(classifyError(error), rinfo.address);
-      else this.log.warn({ err: error.message }, 'trap socket error');
+      else if (listening) this.log.warn({ err: error.message }, 'trap socket error');
     });
     loadCredentials(receiver.getAuthorizer(), settings);
     return ready.then(

@@ -5,6 +5,7 @@ import type { TrapSettings } from '../config/schema.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Topology } from '../health/topology.js';
 import type { TrapView } from '../http/trap-routes.js';
+import { isAddressInUse, PortInUseError } from '../held.js';
 import { profiles } from '../profiles/index.js';
 import type { StateStore } from '../state/state-store.js';
 import { TrapClassifier } from './classify.js';
@@ -43,10 +44,14 @@ export class TrapService implements TrapView {
     this.receiver = new TrapReceiver(deps.settings, (trap) => this.pipeline.handle(trap), deps.log, deps.clock);
   }
 
-  /** Listens; a port it cannot bind is an event and a log line, not a dead service. Resolves with the port, or null. */
+  /**
+   * Listens; a port it cannot bind is an event and a log line, not a dead service. Resolves with the
+   * port, or null. Except a port another process holds at start: most likely another Breakerbox,
+   * which this one would run blind beside; it rejects with a PortInUseError, listening on nothing.
+   */
   async start(): Promise<number | null> {
     this.loadMibs(this.settings.mibDirs);
-    return this.listen();
+    return this.listen(true);
   }
 
   /**
@@ -109,7 +114,7 @@ export class TrapService implements TrapView {
     }
   }
 
-  private async listen(): Promise<number | null> {
+  private async listen(refuseHeldPort = false): Promise<number | null> {
     const { events, log } = this.deps;
     const { address, port: configured, receiveBuffer } = this.settings;
     try {
@@ -120,8 +125,9 @@ export class TrapService implements TrapView {
       log.info({ address, port }, 'listening for traps');
       return port;
     } catch (err) {
-      events.add({ type: 'trap-receiver-down', severity: 'critical', subject: 'traps', message: `${(err as Error).message}; Breakerbox runs on polls alone` });
       await this.receiver.stop();
+      if (refuseHeldPort && isAddressInUse(err)) throw new PortInUseError('trap', 'udp', address, configured);
+      events.add({ type: 'trap-receiver-down', severity: 'critical', subject: 'traps', message: `${(err as Error).message}; Breakerbox runs on polls alone` });
       return null;
     }
   }
