@@ -54,7 +54,8 @@ export class AlertService {
   readonly outbox: Outbox;
   private timer: { cancel(): void } | null = null;
   private timerAt = Infinity;
-  private lastFactAt: number;
+  /** When the latest poll was recorded; null before the first. */
+  private lastFactAt: number | null = null;
   private stopped = false;
   private lastRefreshAt = 0;
   private readonly startedAt: number;
@@ -64,8 +65,7 @@ export class AlertService {
   constructor(private readonly deps: AlertServiceDeps) {
     const settings = () => deps.config().settings.alerts;
     this.engine = new AlertEngine(() => resolveRules(settings()), () => settings().flapping, deps.store.alerts());
-    this.lastFactAt = deps.clock.now();
-    this.startedAt = this.lastFactAt;
+    this.startedAt = deps.clock.now();
     this.outbox = new Outbox({ store: deps.store, receivers: () => settings().receivers, clock: deps.clock, events: deps.events, log: deps.log });
   }
 

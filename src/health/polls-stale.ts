@@ -8,10 +8,13 @@ export interface PollsStale {
   message: string;
 }
 
+/** Before the first poll is recorded, at least this long: a first cycle of detections on a busy host is slow, not stuck. */
+export const FIRST_POLL_GRACE_MS = 60_000;
+
 export function pollsStale(lastRecordAt: number | null, startedAt: number, devices: number, now: number, staleMs: number): PollsStale | null {
   const since = lastRecordAt ?? startedAt;
   const silentMs = now - since;
-  if (devices === 0 || silentMs <= staleMs) return null;
+  if (devices === 0 || silentMs <= (lastRecordAt === null ? Math.max(staleMs, FIRST_POLL_GRACE_MS) : staleMs)) return null;
   return {
     since,
     message: `no poll of any of the ${devices} devices recorded for ${Math.round(silentMs / 1000)} s: Breakerbox's own polling is stuck, and everything it shows is stale`,
