@@ -29,6 +29,7 @@ settings:
   simulate: true
   traps: {enabled: false}
   database: "${dir}/breakerbox.db"
+  history: {embedded: {database: "${dir}/history.db"}}
 `;
 
 describe('breakerbox run (the command)', () => {
