@@ -28,6 +28,8 @@ import { History, HistoryRecorder } from './history/history.js';
 import { historyRoutes } from './http/history-routes.js';
 import { Metrics } from './metrics/metrics.js';
 import { pollsStale } from './health/polls-stale.js';
+import { StatusService } from './status/status-service.js';
+import { incidentRoutes, STATUS_PATHS, statusPageRoutes } from './status/status-routes.js';
 import { isAddressInUse, PortInUseError } from './held.js';
 
 export interface AppOptions {
@@ -186,6 +188,12 @@ export async function startApp(options: AppOptions): Promise<App> {
     load: () => ({ process: monitor.load(), polls: poller.load() }),
     simFaults: () => ({ enabled: simulator !== null, faults: simulator?.faults().map((f) => ({ id: f.id, spec: { ...f.spec }, since: f.since })) ?? [] }),
   };
+  // The public status page: services' states from each reconcile, incidents drafted from them.
+  const status = new StatusService({
+    config: () => config, topology: () => topology, records: (pool) => controller.records(pool), onPoolChanged: (fn) => controller.onPoolChanged(fn),
+    pool: (name) => { const pool = topology.pools.get(name); return pool ? poolView(readModel, health.view, pool) : null; },
+    maintenance, events, journal: (filter) => history.events(filter), store: drainStore, clock, log: log.child({ module: 'status' }),
+  });
   // GET /metrics: read from the live state at each scrape.
   let http: HttpServer;
   const httpPort = options.port ?? config.settings.http.port;
@@ -199,7 +207,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   try {
     http = await startHttp({
       readModel, reloader, wallDir: wallDir(), log: log.child({ module: 'http' }), traps, drainStore, clock, alerts,
-      apiExtras: [historyRoutes(history, () => config, () => clock.now(), (pdu) => store.pdu(pdu)?.reading ?? null)], metrics,
+      apiExtras: [historyRoutes(history, () => config, () => clock.now(), (pdu) => store.pdu(pdu)?.reading ?? null), incidentRoutes(status)], metrics,
+      pages: [{ router: statusPageRoutes(status), open: STATUS_PATHS }],
       sim: simulator && {
         injectFault: (spec) => {
           const fault = simulator.injectFault(spec);
@@ -259,6 +268,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   events.subscribe((e) => http.pushEvent(e));
   scheduleTick();
 
+  status.start();
   poller.start();
   reloader.start();
   alerts.start();
@@ -281,6 +291,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       reloader.stop();
       maintenance.stop();
       alerts.stop();
+      status.stop();
       const pollerStopped = poller.stop();
       await controller.settle();
       controller.stop();

@@ -43,7 +43,7 @@ describe('StoreFile: writes and loads', () => {
       assert.deepEqual(file.load(10, 0), { drains: [], holds: [], drainTimes: [], audit: [], alerts: [], outbox: [], silences: [] });
       assert.equal(file.lastAuditId(), 0);
       const tables = peek<{ name: string }>(path, "SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name").map((t) => t.name);
-      assert.deepEqual(tables, ['alerts', 'alerts_state', 'audit', 'drain_times', 'drain_times_time', 'drains', 'holds', 'meta', 'outbox', 'silences']);
+      assert.deepEqual(tables, ['alerts', 'alerts_state', 'audit', 'drain_times', 'drain_times_time', 'drains', 'holds', 'incidents', 'meta', 'outbox', 'silences']);
       assert.equal(peek<{ journal_mode: string }>(path, 'PRAGMA journal_mode')[0]!.journal_mode, 'wal');
     } finally {
       file.close();

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import type { Alert, Silence } from '../alerts/alert-engine.js';
 import type { OutboxItem } from '../alerts/outbox.js';
 import { systemClock, type Clock } from '../clock.js';
+import type { Incident } from '../status/incidents.js';
 import { moveAside, removeLeftovers, StoreFile, type StoreContents, type StoreOp } from './store-file.js';
 import { DatabaseLock } from './store-lock.js';
 
@@ -66,6 +67,8 @@ const AUDIT_KEPT = 10_000; // what a re-created file gets back of the audit trai
 const DRAIN_TIMES_KEPT_MS = 60 * 60_000;
 /** Alerts held in memory (and given back by a re-created file): the active ones and the latest resolved. */
 const ALERTS_IN_MEMORY = 1_000;
+/** The status page's incidents held in memory: far more than its 90 days ever show. */
+const INCIDENTS_KEPT = 1_000;
 
 /**
  * What a path names now, or null: inode, size and change time, so a file put there after the store's own
@@ -112,6 +115,7 @@ export class DrainStore {
   /** Pages not yet delivered and the latest delivered ones, by id. */
   private readonly pageMap = new Map<number, OutboxItem>();
   private readonly silenceMap = new Map<number, Silence>();
+  private readonly incidentMap = new Map<number, Incident>();
   private readonly pending: StoreOp[] = [];
   private problem: StorageProblem | null = null;
   private firstMessage = '';
@@ -139,6 +143,7 @@ export class DrainStore {
       for (const a of contents.alerts) this.alertMap.set(a.id, a);
       for (const p of contents.outbox) this.pageMap.set(p.id, p);
       for (const x of contents.silences) this.silenceMap.set(x.id, x);
+      for (const i of this.file.loadIncidents(INCIDENTS_KEPT)) this.incidentMap.set(i.id, i);
       this.auditId = this.file.lastAuditId();
     } catch (err) {
       this.lock?.close();
@@ -252,6 +257,33 @@ export class DrainStore {
     this.commit([{ op: 'put-alert', alert: copy }, { op: 'audit', entry: audit }]);
     this.alertMap.set(copy.id, copy);
     this.remember(audit);
+  }
+
+  /** The status page's incidents, oldest first. */
+  incidents(): Incident[] {
+    return [...this.incidentMap.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** An incident drafted or redrafted by Breakerbox: kept like a drain record, never refused. */
+  putIncident(incident: Incident): void {
+    const copy = structuredClone(incident);
+    this.incidentMap.set(copy.id, copy);
+    this.forgetOldIncidents();
+    this.keep([{ op: 'put-incident', incident: copy }]);
+  }
+
+  /** An operator's edit or publication, recorded with its audit entry in one transaction, or not at all. */
+  incidentByOperator(incident: Incident, entry: Omit<AuditEntry, 'id'>): void {
+    const audit = { ...entry, id: this.auditId + 1 };
+    const copy = structuredClone(incident);
+    this.commit([{ op: 'put-incident', incident: copy }, { op: 'audit', entry: audit }]);
+    this.incidentMap.set(copy.id, copy);
+    this.remember(audit);
+  }
+
+  private forgetOldIncidents(): void {
+    if (this.incidentMap.size <= INCIDENTS_KEPT) return;
+    for (const id of [...this.incidentMap.keys()].sort((a, b) => a - b).slice(0, this.incidentMap.size - INCIDENTS_KEPT)) this.incidentMap.delete(id);
   }
 
   /** Pages not yet delivered, then the latest delivered, oldest first. */
@@ -439,7 +471,7 @@ export class DrainStore {
   }
 
   private contents(): StoreContents {
-    return { drains: this.drains(), holds: this.holds(), drainTimes: this.drainTimes, audit: this.auditLog, alerts: this.alerts(), outbox: this.outbox(), silences: this.silences() };
+    return { drains: this.drains(), holds: this.holds(), drainTimes: this.drainTimes, audit: this.auditLog, alerts: this.alerts(), outbox: this.outbox(), silences: this.silences(), incidents: this.incidents() };
   }
 
   private scheduleCheck(): void {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { identityOf } from './store-lock.js';
 import type { Alert, Silence } from '../alerts/alert-engine.js';
 import type { OutboxItem } from '../alerts/outbox.js';
+import type { Incident } from '../status/incidents.js';
 import type { AuditEntry, DrainRecord, Hold } from './drain-store.js';
 
 /** One change to the database; a list of them is written in one transaction, all or nothing. */
@@ -17,7 +18,8 @@ export type StoreOp =
   | { op: 'put-alert'; alert: Alert }
   | { op: 'put-page'; page: OutboxItem }
   | { op: 'put-silence'; silence: Silence }
-  | { op: 'del-silence'; id: number };
+  | { op: 'del-silence'; id: number }
+  | { op: 'put-incident'; incident: Incident };
 
 /** Everything the database holds: what it is loaded into, and re-created from. */
 export interface StoreContents {
@@ -30,6 +32,8 @@ export interface StoreContents {
   /** Pages not yet delivered, then the latest delivered ones. */
   outbox: OutboxItem[];
   silences: Silence[];
+  /** The status page's incidents (loaded on their own: loadIncidents). */
+  incidents?: Incident[];
 }
 
 /** Resolved alerts the file keeps (the oldest beyond are deleted). */
@@ -49,6 +53,7 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS alerts_state ON alerts (state, id);
   CREATE TABLE IF NOT EXISTS silences (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, receiver TEXT NOT NULL, idem TEXT NOT NULL, done INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (receiver, idem));
+  CREATE TABLE IF NOT EXISTS incidents (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 `;
 
 type DrainRow = Omit<DrainRecord, 'chain' | 'shadow' | 'maintenance'> & { chain: string; shadow: number; maintenance: string | null };
@@ -91,6 +96,7 @@ export class StoreFile {
       putAlert: this.db.prepare('INSERT OR REPLACE INTO alerts (id, key, state, body) VALUES (?, ?, ?, ?)'),
       putSilence: this.db.prepare('INSERT OR REPLACE INTO silences (id, body) VALUES (?, ?)'),
       delSilence: this.db.prepare('DELETE FROM silences WHERE id = ?'),
+      putIncident: this.db.prepare('INSERT OR REPLACE INTO incidents (id, body) VALUES (?, ?)'),
       putPage: this.db.prepare('INSERT OR REPLACE INTO outbox (id, receiver, idem, done, body) VALUES (?, ?, ?, ?, ?)'),
       prunePages: this.db.prepare(`DELETE FROM outbox WHERE done = 1 AND id <= (SELECT id FROM outbox WHERE done = 1 ORDER BY id DESC LIMIT 1 OFFSET ${ALERTS_KEPT})`),
       pruneAlerts: this.db.prepare(`DELETE FROM alerts WHERE state = 'resolved' AND id <= (SELECT id FROM alerts WHERE state = 'resolved' ORDER BY id DESC LIMIT 1 OFFSET ${ALERTS_KEPT})`),
@@ -116,6 +122,11 @@ export class StoreFile {
     return { drains, holds, drainTimes, audit, alerts, outbox, silences };
   }
 
+  /** The status page's latest `kept` incidents, oldest first. */
+  loadIncidents(kept: number): Incident[] {
+    return (this.db.prepare('SELECT body FROM incidents ORDER BY id DESC LIMIT ?').all(kept) as { body: string }[]).reverse().map((r) => JSON.parse(r.body) as Incident);
+  }
+
   /** The highest audit id ever given out, so ids stay unique after entries were pruned from memory. */
   lastAuditId(): number {
     const row = this.db.prepare("SELECT MAX(seq) AS seq FROM (SELECT MAX(id) AS seq FROM audit UNION ALL SELECT seq FROM sqlite_sequence WHERE name = 'audit')").get() as { seq: number | null };
@@ -134,8 +145,9 @@ export class StoreFile {
   /** Fills a fresh file with everything held in memory, in one transaction. */
   fill(contents: StoreContents): void {
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM drains; DELETE FROM holds; DELETE FROM drain_times; DELETE FROM audit; DELETE FROM alerts; DELETE FROM outbox; DELETE FROM silences;');
+      this.db.exec('DELETE FROM drains; DELETE FROM holds; DELETE FROM drain_times; DELETE FROM audit; DELETE FROM alerts; DELETE FROM outbox; DELETE FROM silences; DELETE FROM incidents;');
       for (const silence of contents.silences) this.run({ op: 'put-silence', silence });
+      for (const incident of contents.incidents ?? []) this.run({ op: 'put-incident', incident });
       for (const alert of contents.alerts) this.run({ op: 'put-alert', alert });
       for (const page of contents.outbox) this.run({ op: 'put-page', page });
       for (const record of contents.drains) this.run({ op: 'put-drain', record });
@@ -177,6 +189,7 @@ export class StoreFile {
         break;
       case 'put-silence': this.stmts.putSilence.run(op.silence.id, JSON.stringify(op.silence)); break;
       case 'del-silence': this.stmts.delSilence.run(op.id); break;
+      case 'put-incident': this.stmts.putIncident.run(op.incident.id, JSON.stringify(op.incident)); break;
       case 'put-page': {
         const done = op.page.deliveredAt !== null || op.page.rejected !== null;
         this.stmts.putPage.run(op.page.id, op.page.receiver, op.page.idem, done ? 1 : 0, JSON.stringify(op.page));

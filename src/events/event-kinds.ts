@@ -10,7 +10,7 @@ export const ACTION_TYPES: ReadonlySet<string> = new Set([
   'storage-failed', 'storage-recovered', 'config-rejected', 'config-needs-restart',
   'external-hold', 'external-release', 'pool-removed', 'device-misbehaving', 'device-behaving',
   'trap-receiver-down', 'trap-receiver-rebind-failed', 'trap-receiver-stopped',
-  'alert', 'alert-resolved', 'page-rejected', 'page-delayed', 'maintenance',
+  'alert', 'alert-resolved', 'page-rejected', 'page-delayed', 'maintenance', 'service-state',
 ]);
 
 export function isActionEvent(event: Pick<ApiEvent, 'type' | 'chain'>): boolean {
@@ -23,7 +23,8 @@ export function isActionEvent(event: Pick<ApiEvent, 'type' | 'chain'>): boolean 
  * one, and one carrying a cause → impact → action chain never folds, so no decision is hidden.
  */
 export function aggregationKey(event: Pick<ApiEvent, 'type' | 'subject' | 'message' | 'chain'>): string | null {
-  if (event.chain !== undefined) return null;
+  // A change of a service's state is a point on the status page's timeline: never folded away.
+  if (event.chain !== undefined || event.type === 'service-state') return null;
   if (ACTION_TYPES.has(event.type)) return `a\u0000${event.type}\u0000${event.subject}\u0000${event.message}`;
   return `i\u0000${event.type}\u0000${event.subject}`;
 }

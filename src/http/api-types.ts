@@ -1,6 +1,7 @@
 // Shapes served by the HTTP API and pushed to the wall over socket.io.
 // Outside checks read these: add fields freely, never rename or remove one.
 import type { BreakerState, Feed, MemberState, OnOff, PowerState } from '../model.js';
+import type { ServiceStateDetail } from '../status/draft.js';
 
 export interface ApiMember {
   node: string;
@@ -136,6 +137,8 @@ export interface ApiEvent {
   firstTime?: number;
   /** The id of the entry this one supersedes (same kind and source); that id is no longer served. */
   replaces?: number;
+  /** A `service-state` event: the service's public state then, each of its pools' capacity, and why (src/status/). */
+  service?: ServiceStateDetail;
 }
 
 export interface ApiService {

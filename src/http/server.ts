@@ -36,6 +36,8 @@ export interface HttpDeps {
   apiExtras?: Router[];
   /** `GET /metrics` in Prometheus text format, when given. */
   metrics?: MetricsEndpoint | null;
+  /** Pages mounted at the root before the wall's files, open to all (GET and HEAD of the paths listed): the public status page. */
+  pages?: { router: Router; open: readonly string[] }[];
 }
 
 export interface MetricsEndpoint {
@@ -62,7 +64,8 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
   const api = () => deps.readModel.config().settings.api;
   const sessions = new SessionStore(deps.clock);
   // Every route, files included, passes the one access check before anything parses its body.
-  app.use(accessMiddleware(api, sessions, (req) => OPEN.has(`${req.method} ${req.path}`)));
+  const open = new Set([...OPEN, ...(deps.pages ?? []).flatMap((p) => p.open.flatMap((f) => [`GET ${f}`, `HEAD ${f}`]))]);
+  app.use(accessMiddleware(api, sessions, (req) => open.has(`${req.method} ${req.path}`)));
   app.use(express.json({ limit: '64kb' }));
   // Lists of a large site are megabytes of JSON: compressed for clients that accept it.
   app.use(compression());
@@ -82,6 +85,7 @@ export async function startHttp(deps: HttpDeps, port: number, host: string): Pro
       metrics.render().then((text) => res.type(metrics.contentType).send(text), next);
     });
   }
+  for (const page of deps.pages ?? []) app.use(page.router);
   app.use(express.static(deps.wallDir, { index: 'index.html', maxAge: 0 }));
   app.use('/api', (_req: Request, res: Response) => { res.status(404).json({ error: 'no such endpoint', code: 'BB_ERR_NOT_FOUND' }); });
   app.use((err: Error & { status?: number; type?: string; code?: unknown }, _req: Request, res: Response, _next: NextFunction) => {
