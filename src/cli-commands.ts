@@ -21,6 +21,7 @@ import { demoConfigPath } from './paths.js';
 import { credentialsFromFlags, probe, PROBE_NO_PROFILE } from './probe/probe.js';
 import { shardOf } from './sim/shard.js';
 import { SimFaultError, Simulator } from './sim/simulator.js';
+import { statusCommand, type StatusCommand } from './status/status-cli.js';
 
 // ---- options shared by several commands ----------------------------------------------------
 
@@ -200,6 +201,25 @@ export const COMMANDS: Command[] = [
     examples: ['breakerbox maintenance'],
     run: (_operands, values) => alerts('maintenance', undefined, values),
   },
+  {
+    name: 'incidents', synopsis: '[--state S]', summary: 'The status page\'s incidents, drafts included.',
+    options: { state: { type: 'string', value: 'S', help: 'draft, published, comma-separated (default: both)' }, ...SERVICE_OPTIONS },
+    examples: ['breakerbox incidents --state draft'], run: (_operands, values) => incidents('incidents', undefined, values),
+  },
+  {
+    name: 'incident', operands: 'ID', summary: 'Incident ID: its words, causes, timeline and who changed it.',
+    options: { ...SERVICE_OPTIONS }, examples: ['breakerbox incident 3'], run: ([id], values) => incidents('incident', id, values),
+  },
+  {
+    name: 'edit-incident', operands: 'ID', synopsis: '[--title TEXT] [--text TEXT] --reason TEXT', summary: 'Change the title or text of incident ID.',
+    details: ['Until an operator edits it, a draft\'s words follow what happens; then they are the operator\'s.'],
+    options: { title: { type: 'string', value: 'TEXT', help: 'the new title (one line)' }, text: { type: 'string', value: 'TEXT', help: 'the new text' }, reason: REASON, ...SERVICE_OPTIONS },
+    examples: ['breakerbox edit-incident 3 --title "Mail scanning slower" --reason "plainer words"'], run: ([id], values) => incidents('edit-incident', id, values),
+  },
+  {
+    name: 'publish-incident', operands: 'ID', synopsis: '--reason TEXT', summary: 'Put incident ID on the public status page and its feeds.',
+    options: { reason: REASON, ...SERVICE_OPTIONS }, examples: ['breakerbox publish-incident 3 --reason "customers asked"'], run: ([id], values) => incidents('publish-incident', id, values),
+  },
 ];
 
 const FOOTER = [
@@ -258,6 +278,10 @@ async function operator(command: 'drain' | 'hold' | 'release' | 'reload', node: 
 
 async function alerts(command: 'alerts' | 'ack' | 'silence' | 'silences' | 'unsilence' | 'maintenance', arg: string | undefined, values: Values): Promise<number> {
   return print(command, await alertsCommand(command, arg, { ...serviceOf(values), reason: text(values, 'reason'), state: text(values, 'state'), match: text(values, 'match'), for: text(values, 'for') }));
+}
+
+async function incidents(command: StatusCommand, arg: string | undefined, values: Values): Promise<number> {
+  return print(command, await statusCommand(command, arg, { ...serviceOf(values), reason: text(values, 'reason'), state: text(values, 'state'), title: text(values, 'title'), text: text(values, 'text') }));
 }
 
 async function runMonitor(configPath: string, values: Values, command = 'run'): Promise<number> {
