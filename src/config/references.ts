@@ -34,6 +34,9 @@ export function checkReferences(config: Config): ReferenceProblem[] {
     claimAddress(pdu, `PDU ${pdu.name}`, ['pdus', i, 'address']);
     if (pdu.upstream && !pdus.has(pdu.upstream)) problems.push({ path: ['pdus', i, 'upstream'], message: `device "${pdu.upstream}" is not defined under pdus` });
     if (pdu.upstream === pdu.name) problems.push({ path: ['pdus', i, 'upstream'], message: 'a device cannot feed itself' });
+    if (pdu.bankPhases && (pdu.bankPhases.length !== pdu.banks || pdu.bankPhases.some((p) => p > pdu.phases))) {
+      problems.push({ path: ['pdus', i, 'bankPhases'], message: `one phase (1-${pdu.phases}) for each of the ${pdu.banks} banks` });
+    }
   });
 
   const outletOwner = new Map<string, string>();

@@ -50,6 +50,10 @@ export const pduSchema = z.object({
   pollInterval: duration.optional(),
   /** The UPS (another device in this list) that feeds this one. */
   upstream: name.optional(),
+  /** Nameplate ratings, A, for what the device does not report (most report no phase or inlet rating): N-1 headroom is measured against them. */
+  rating: z.object({ bank: z.number().positive().max(1_000).optional(), phase: z.number().positive().max(1_000).optional(), inlet: z.number().positive().max(1_000).optional() }).strict().optional(),
+  /** The phase of each bank, in bank order, where it is not bank 1 on phase 1, bank 2 on phase 2… round-robin. */
+  bankPhases: z.array(z.number().int().min(1).max(3)).optional(),
 }).strict();
 
 export const psuSchema = z.object({
@@ -232,6 +236,12 @@ export const settingsSchema = z.object({
   /** Alert rules (see src/alerts/rules.ts): per rule, what differs from its default; flapping. */
   alerts: alertsSchema.default(alertsSchema.parse({})),
   massFailure: z.object({ minPdus: z.number().int().min(1).default(2), fraction: z.number().min(0).max(1).default(0.5) }).strict().default({ minPdus: 2, fraction: 0.5 }),
+  /** N-1 headroom and phase balance (src/capacity/): the continuous-load derating of a rating, the share of the derated limit that warns, the phase imbalance (%) that asks for moves. */
+  capacity: z.object({
+    derating: z.number().gt(0).max(1).default(0.8),
+    warning: z.number().gt(0).max(1).default(0.9),
+    imbalance: z.number().gt(0).max(100).default(10),
+  }).strict().default({ derating: 0.8, warning: 0.9, imbalance: 10 }),
   api: z.object({
     /** Bearer tokens for changes (hold, release, drain, reload, faults); without any, changes are accepted from loopback only. */
     tokens: z.array(z.object({ name: z.string().min(1), token: z.string().min(16) }).strict()).default([]),
