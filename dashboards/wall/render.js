@@ -190,7 +190,7 @@ export function createRacks(root) {
         `${pdu.name} (${pdu.feed ? `feed ${pdu.feed}, ` : ''}rack ${pdu.rack}) at ${pdu.address}`,
         identity, unmatched ? `answers, but no vendor profile matched (sysObjectID ${pdu.sysObjectId ?? 'missing'}): its outlets are unknown`
           : pdu.profile && `profile ${pdu.profile}`,
-        pdu.upTime != null && `up ${uptime(pdu.upTime)}`,
+        pdu.upSince != null && `up since ${new Date(pdu.upSince).toLocaleString()} (${uptime((Date.now() - pdu.upSince) / 1000)})`,
         pdu.dark ? 'DARK: unreachable together with every node it alone feeds; most likely lost power'
           : `reachable: ${reach}`,
         pdu.error && `error: ${pdu.error}`,

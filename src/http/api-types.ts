@@ -94,8 +94,8 @@ export interface ApiPdu {
   /** The profile that reads it; "system" when it answers but no vendor profile matched (kind "unknown"). */
   profile: string | null;
   sysObjectId: string | null;
-  /** Seconds since the device's agent started (sysUpTime), while it answers. */
-  upTime: number | null;
+  /** When the device's agent started (epoch ms, to the minute: from sysUpTime at its last good poll), while it answers. */
+  upSince: number | null;
   reachable: boolean | null;
   /** Inferred: unreachable together with every node it alone feeds, so it has most likely lost power. */
   dark: boolean;

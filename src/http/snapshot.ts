@@ -67,7 +67,7 @@ export function pduView(rm: ReadModel, topology: Topology, view: PowerView, pdu:
     firmware: reading?.identity.firmware ?? null,
     profile: reading?.profile ?? null,
     sysObjectId: reading?.sysObjectId ?? null,
-    upTime: live ? value(live.upTime) : null,
+    upSince: live ? upSince(facts?.lastOkAt ?? null, value(live.upTime)) : null,
     reachable: health?.reachable ?? null,
     dark: health?.dark ?? false,
     misbehaving: misbehavingOf(rm.store.misbehaving('pdu', pdu.name)),
@@ -100,6 +100,14 @@ export function pduView(rm: ReadModel, topology: Topology, view: PowerView, pdu:
       };
     }),
   };
+}
+
+/**
+ * The agent's start, to the minute: stable from poll to poll (an uptime would change at every one and send every
+ * PDU to every wall each time); a reboot moves it.
+ */
+function upSince(at: number | null, upSeconds: number | null): number | null {
+  return at === null || upSeconds === null ? null : Math.round((at - upSeconds * 1000) / 60_000) * 60_000;
 }
 
 function misbehavingOf(m: { reason: string; since: number } | undefined): ApiPdu['misbehaving'] {
