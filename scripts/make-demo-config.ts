@@ -21,6 +21,8 @@ const pdus = [1, 2, 3, 4, 5, 6, 7, 8].flatMap((r) => (['a', 'b'] as const).map((
   banks: 2,
   phases: 1,
   model: 'AP8858',
+  // The line, as the simulated card rates it (the MIB reports only the banks' breakers): N-1 headroom of the phase.
+  rating: { phase: 32 },
 })));
 
 const nodes: object[] = [];
@@ -112,7 +114,7 @@ function compact(value: object): string {
       if (seq.items.every(isScalar)) seq.flow = true;
     },
     Map(_, map) {
-      if (map.items.some((pair) => isScalar(pair.key) && pair.key.value === 'outlet')) map.flow = true;
+      if (map.items.some((pair) => isScalar(pair.key) && (pair.key.value === 'outlet' || pair.key.value === 'phase'))) map.flow = true;
     },
   });
   return doc.toString({ lineWidth: 160, flowCollectionPadding: false });

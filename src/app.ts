@@ -31,6 +31,8 @@ import { pollsStale } from './health/polls-stale.js';
 import { StatusService } from './status/status-service.js';
 import { incidentRoutes, STATUS_PATHS, statusPageRoutes } from './status/status-routes.js';
 import { isAddressInUse, PortInUseError } from './held.js';
+import { Capacity } from './capacity/capacity.js';
+import { capacityRoutes } from './http/capacity-routes.js';
 
 export interface AppOptions {
   config: Config;
@@ -110,7 +112,12 @@ export async function startApp(options: AppOptions): Promise<App> {
     maintenance: (pool, node) => maintenance.drainReason(pool, node),
   });
 
-  const alerts = new AlertService({ config: () => config, topology: () => topology, view, facts: store, controller, store: drainStore, events, clock, log: log.child({ module: 'alerts' }), maintenance });
+  // N-1 headroom follows the PDUs' polls; single points of failure and phase balance are asked for.
+  const capacity = new Capacity({ config: () => config, topology: () => topology, facts: store, now: () => clock.now() });
+  const alerts = new AlertService({
+    config: () => config, topology: () => topology, view, facts: store, controller, store: drainStore, events, clock, log: log.child({ module: 'alerts' }), maintenance,
+    capacity: { headroom: () => capacity.headroom(), audit: () => capacity.audit().findings },
+  });
   // A window that starts drains (or mutes) its scope; one that ends lets back what it drained, as a reload would.
   maintenance.onChange((ended) => {
     for (const w of ended) if (w.drains) controller.readmit(config.settings.reload.holdDown, w.name);
@@ -207,7 +214,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   try {
     http = await startHttp({
       readModel, reloader, wallDir: wallDir(), log: log.child({ module: 'http' }), traps, drainStore, clock, alerts,
-      apiExtras: [historyRoutes(history, () => config, () => clock.now(), (pdu) => store.pdu(pdu)?.reading ?? null), incidentRoutes(status)], metrics,
+      apiExtras: [historyRoutes(history, () => config, () => clock.now(), (pdu) => store.pdu(pdu)?.reading ?? null), incidentRoutes(status), capacityRoutes(readModel, capacity)], metrics,
       pages: [{ router: statusPageRoutes(status), open: STATUS_PATHS }],
       sim: simulator && {
         injectFault: (spec) => {
@@ -243,6 +250,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const recorder = new HistoryRecorder({
     history, store, config: () => config, topology: () => topology, view: () => health.view, clock,
     pool: (name) => { const pool = topology.pools.get(name); return pool ? poolView(readModel, health.view, pool) : null; },
+    headroom: (pdu) => capacity.pduHeadroom(pdu),
   });
   wallHealth = (nodes, pdus) => {
     if (nodes.size === 0 && pdus.length === 0) return;
@@ -252,6 +260,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   };
   resyncWall = () => feed.resync();
   store.onChange((change) => {
+    if (change.kind === 'pdu') capacity.touch(change.name);
     alerts.factRecorded();
     health.touch(change);
     controller.factChanged(change);

@@ -1,6 +1,9 @@
 // N-1 headroom on small hand-made sites, every figure worked out by hand in the comments.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { conditions } from '../src/alerts/conditions.js';
+import { alertsSchema, resolveRules } from '../src/alerts/rules.js';
+import { audit } from '../src/capacity/audit.js';
 import { headroom, LiveHeadroom, pduHeadroom, racksOf, type HeadroomInput, type PartHeadroom } from '../src/capacity/headroom.js';
 import type { Config } from '../src/config/schema.js';
 import { factsOf, reading, siteConfig, topologyOf, type SiteSpec } from './helpers/capacity-site.js';
@@ -218,6 +221,29 @@ describe('N-1 headroom', () => {
     });
     const racks = racksOf(headroom(i));
     assert.deepEqual(racks.map((r) => [r.rack, r.state, r.worst?.pdu, r.critical, r.parts]), [['r1', 'critical', 'a', 1, 1], ['r2', 'ok', 'b', 0, 1]]);
+  });
+
+  it('alerts: headroom-low per part (critical past the limit, 5 min), single-point-of-failure only when enabled', () => {
+    const i = input({ ...AB, nodes: { ...AB.nodes, lone: { psus: ['b:2'] } } }, {
+      a: reading({ outlets: { 1: 2, 2: 15 }, banks: [{ current: 17 }] }), // N-1 19 A: critical
+      b: reading({ outlets: { 1: 2, 2: 11 }, banks: [{ current: 13 }] }), // N-1 15 A: warning (from 14.4)
+    });
+    const run = (alerts: unknown, capacity = { headroom: () => headroom(i), audit: () => audit(i.topology).findings }) => conditions({
+      topology: i.topology, facts: i.facts, now: 0, staleMs: STALE, view: { nodes: new Map(), pdus: new Map() },
+      rules: resolveRules(alertsSchema.parse(alerts)), frozen: [], blocked: new Map(), failingBackends: new Map(), pollsStale: null, active: () => false, capacity,
+    });
+    const found = run({});
+    assert.deepEqual(found.map((c) => [c.key, c.severity]), [['headroom-low:bank:a bank 1', 'critical'], ['headroom-low:bank:b bank 1', 'warning']]);
+    assert.deepEqual(found[0]!.labels, { site: 'Lab', row: 'row 1', rack: 'r1', pdu: 'a' });
+    assert.match(found[0]!.summary, /^N-1: a bank 1 if feed B is lost: 17 A \+ 2 A moved = 19 A/);
+    assert.equal(resolveRules(undefined)['headroom-low'].for, 300_000);
+    const spof = run({ rules: { 'single-point-of-failure': { enabled: true } } }).filter((c) => c.rule === 'single-point-of-failure');
+    assert.deepEqual(spof.map((c) => [c.key, c.severity, c.labels.node]), [
+      ['single-point-of-failure:node:single one-psu', 'info', 'single'], ['single-point-of-failure:node:lone one-psu', 'info', 'lone'],
+    ]);
+    // Disabled rules do not even ask for the figures.
+    const refuse = () => { throw new Error('asked'); };
+    assert.deepEqual(run({ rules: { 'headroom-low': { enabled: false } } }, { headroom: refuse, audit: refuse }), []);
   });
 
   it('live: a poll marks the PDU and its partners; the rest are kept until a reading they used goes stale', () => {

@@ -11,6 +11,7 @@ import { createOperator } from './operator.js';
 import { clockTime, countdown, duration, esc } from './format.js';
 import { applyPatch, inflate, unpack, withTopology } from './patch.js';
 import { createSparklines } from './history.js';
+import { createCapacityMarks } from './capacity.js';
 import { createPduPage } from './pdu-page.js';
 import { createDetailPage } from './detail-page.js';
 import { createRouter } from './routes.js';
@@ -48,6 +49,8 @@ const alertList = createAlertList($('alerts'), $('alert-count'), { operator });
 const maintenanceList = createMaintenanceList($('maintenance'), { now: () => serverNow() });
 // History: sparklines on the racks (a timer of their own) and a PDU's page (#/pdu/NAME).
 createSparklines($('racks'));
+// N-1 headroom and single points of failure: a badge and a mark on each rack (capacity.js, a timer of its own).
+createCapacityMarks($('racks'));
 // Drill-down: a page per PDU, node, pool, service or rack, each with a deep link (routes.js).
 const router = createRouter();
 const pduPage = createPduPage({ page: $('pdu-page'), racks: $('racks'), snapshot: () => snap, router });

@@ -11,7 +11,7 @@ import type { Facts, PowerView } from '../health/power-health.js';
 import type { Topology } from '../health/topology.js';
 import type { Maintenance, MaintenanceView } from '../maintenance/maintenance.js';
 import { AlertEngine, type Alert, type AlertChanges, type Silence } from './alert-engine.js';
-import { conditions, inPlace, spokenDuration } from './conditions.js';
+import { conditions, inPlace, spokenDuration, type ConditionInput } from './conditions.js';
 import { Outbox, post } from './outbox.js';
 import { alertmanagerAlert, alertmanagerUrl } from './receivers.js';
 import { resolveRules, SEVERITY_RANK } from './rules.js';
@@ -47,6 +47,8 @@ export interface AlertServiceDeps {
   log: Logger;
   /** The maintenance windows: what one under way covers pages nobody. */
   maintenance?: Pick<Maintenance, 'muting' | 'list'>;
+  /** N-1 headroom and single points of failure, for their rules. */
+  capacity?: ConditionInput['capacity'];
 }
 
 export class AlertService {
@@ -123,7 +125,7 @@ export class AlertService {
     const found = conditions({
       topology: topology(), view: view(), facts, now, staleMs, rules: resolveRules(c.settings.alerts), frozen,
       blocked: controller.allBlocked(), failingBackends: controller.failingBackends(), pollsStale: stuck?.message ?? null,
-      active: (key) => this.engine.isActive(key),
+      active: (key) => this.engine.isActive(key), capacity: this.deps.capacity,
     });
     const maintenance = this.deps.maintenance;
     const changes = this.engine.update(found, now, {

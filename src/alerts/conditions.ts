@@ -7,9 +7,11 @@ import type { FrozenDomain } from '../drain/mass-failure.js';
 import { darkCause, type Facts, type PowerView } from '../health/power-health.js';
 import type { Topology } from '../health/topology.js';
 import type { DeviceReading } from '../model.js';
+import type { Finding } from '../capacity/audit.js';
+import type { PartHeadroom } from '../capacity/headroom.js';
 import type { Rule, RuleName, Severity } from './rules.js';
 
-export type SubjectKind = 'pdu' | 'bank' | 'phase' | 'inlet' | 'ups' | 'ats' | 'node' | 'pool' | 'domain' | 'breakerbox';
+export type SubjectKind = 'pdu' | 'bank' | 'phase' | 'inlet' | 'ups' | 'ats' | 'node' | 'pool' | 'service' | 'domain' | 'breakerbox';
 
 /** Where a thing is, from the topology: what routing, grouping and the wall's scopes go by. */
 export interface Labels {
@@ -63,6 +65,8 @@ export interface ConditionInput {
   pollsStale: string | null;
   /** Whether an alert is active now (pending or firing): a threshold clears only past its clear level. */
   active: (key: string) => boolean;
+  /** N-1 headroom and single points of failure (src/capacity/), asked for only when their rule is enabled. */
+  capacity?: { headroom(): readonly PartHeadroom[]; audit(): readonly Finding[] };
 }
 
 /** Every condition that holds now, for enabled rules. */
@@ -114,6 +118,19 @@ export function conditions(input: ConditionInput): Condition[] {
   }
   for (const [pool, why] of input.failingBackends) add('backend-failing', { kind: 'pool', name: pool }, { pool }, `the backend of pool ${pool} cannot be updated: ${why}`);
   if (input.pollsStale) add('polls-stale', { kind: 'breakerbox', name: 'polls' }, {}, input.pollsStale);
+  if (input.capacity && rules['headroom-low'].enabled) {
+    for (const p of input.capacity.headroom()) {
+      if (p.state !== 'warning' && p.state !== 'critical') continue;
+      const name = `${p.pdu} ${p.part} ${p.index}`;
+      add('headroom-low', { kind: p.part, name }, pduLabels(p.pdu), `N-1: ${name} ${p.reason}`, [], p.state === 'critical' ? 'critical' : undefined);
+    }
+  }
+  if (input.capacity && rules['single-point-of-failure'].enabled) {
+    for (const f of input.capacity.audit()) {
+      const subject = f.subject.kind === 'node' ? nodeLabels(f.subject.name) : f.subject.kind === 'ats' ? pduLabels(f.subject.name) : f.subject.kind === 'pool' ? { pool: f.subject.name } : {};
+      add('single-point-of-failure', { kind: f.subject.kind, name: `${f.subject.name} ${f.kind}` }, subject, f.message);
+    }
+  }
   return out;
 }
 

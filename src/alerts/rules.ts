@@ -11,6 +11,7 @@ export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 3, 
 export const RULE_NAMES = [
   'node-power-lost', 'node-power-degraded', 'breaker-tripped', 'load-high', 'pdu-unreachable', 'node-unreachable',
   'ups-on-battery', 'ups-runtime-low', 'ats-redundancy-lost', 'drain-blocked', 'monitoring-fault', 'backend-failing', 'polls-stale',
+  'headroom-low', 'single-point-of-failure',
 ] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
 
@@ -39,6 +40,10 @@ export const DEFAULT_RULES: Readonly<Record<RuleName, Rule>> = {
   'monitoring-fault': { enabled: true, severity: 'critical', for: 0 },
   'backend-failing': { enabled: true, severity: 'critical', for: 30_000 },
   'polls-stale': { enabled: true, severity: 'critical', for: 0 },
+  // A plan's alert, not a fault's: the N-1 load must stand a while (critical when past the derated limit).
+  'headroom-low': { enabled: true, severity: 'warning', for: 300_000 },
+  // The cabling's weak spots are a standing fact (check-config --audit, GET /api/capacity/audit): off unless asked for.
+  'single-point-of-failure': { enabled: false, severity: 'info', for: 0 },
 };
 
 const ruleOverride = z.object({

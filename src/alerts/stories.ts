@@ -121,5 +121,7 @@ function ruleText(a: Alert): string {
     case 'monitoring-fault': return 'monitoring fault, drains frozen';
     case 'backend-failing': return 'backend failing';
     case 'polls-stale': return 'polls stale';
+    case 'headroom-low': return 'N-1 headroom low';
+    case 'single-point-of-failure': return 'single point of failure';
   }
 }

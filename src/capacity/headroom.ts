@@ -7,7 +7,7 @@
 // (its share is at least what it draws now), so the figure errs high, never low. A single-corded
 // node's load is lost, not moved. A current or rating that is not known makes the headroom unknown,
 // with the reason, never a guess; only a case already known to be critical stays critical.
-import type { Config, PduConfig, Settings } from '../config/schema.js';
+import type { Config, NodeConfig, PduConfig, Settings } from '../config/schema.js';
 import type { Facts } from '../health/power-health.js';
 import type { Topology } from '../health/topology.js';
 import type { DeviceReading, Measure, OutletReading } from '../model.js';
@@ -64,8 +64,8 @@ export function headroom(input: HeadroomInput): PartHeadroom[] {
 }
 
 interface Index {
-  /** Per PDU: the domains whose loss would move load onto it (a domain it is in itself never is one). */
-  scenarios: Map<string, string[]>;
+  /** Per PDU: the domains whose loss would move load onto it (a domain it is in itself never is one), each with the nodes whose load would move and how many of their supplies it takes. */
+  scenarios: Map<string, { key: string; nodes: { node: NodeConfig; lost: number }[] }[]>;
   /** Per PDU: the PDUs sharing a node with it, whose parts move when its outlets do. */
   partners: Map<string, string[]>;
 }
@@ -88,7 +88,10 @@ function indexOf(topology: Topology): Index {
         for (const key of domains.get(psu.pdu)?.keys ?? []) if (!own.has(key)) scenarios.add(key);
       }
     }
-    ix.scenarios.set(pdu, [...scenarios].sort());
+    ix.scenarios.set(pdu, [...scenarios].sort().map((key) => ({
+      key,
+      nodes: topology.nodesFedBy(pdu).map((node) => ({ node, lost: node.psus.filter((p) => domains.get(p.pdu)?.keys.includes(key)).length })).filter((n) => n.lost > 0),
+    })));
     ix.partners.set(pdu, [...partners]);
   }
   indexes.set(topology, ix);
@@ -112,16 +115,16 @@ export function pduHeadroom(input: HeadroomInput, name: string): PduHeadroom {
   const readings = new Readings(input);
   const reading = readings.get(name);
   if (reading && reading.kind !== 'pdu' && reading.kind !== 'unknown') return { parts: [], validUntil: readings.validUntil };
-  if (!reading || reading.kind === 'unknown') return { parts: unknownParts(config, `${name}: no fresh reading`), validUntil: readings.validUntil };
+  if (!reading || reading.kind === 'unknown') return { parts: unknownParts(config, settings, `${name}: no fresh reading`), validUntil: readings.validUntil };
 
-  const domains = pduDomains(topology);
   const phaseCount = reading.phases.length;
   const parts = [
     ...reading.banks.map((b) => ({ part: 'bank' as const, index: b.index, current: b.current, rating: known(b.rating) ?? config.rating?.bank ?? null })),
     ...reading.phases.map((p) => ({ part: 'phase' as const, index: p.index, current: p.current, rating: config.rating?.phase ?? null })),
     ...reading.inlets.map((i) => ({ part: 'inlet' as const, index: i.index, current: i.current, rating: config.rating?.inlet ?? null })),
   ];
-  const slot = new Map(parts.map((p, i) => [`${p.part} ${p.index}`, i]));
+  const slot = { bank: new Map<number, number>(), phase: new Map<number, number>() };
+  parts.forEach((p, i) => { if (p.part !== 'inlet') slot[p.part].set(p.index, i); });
   const inletSlots = parts.flatMap((p, i) => (p.part === 'inlet' ? [i] : []));
   const phaseSlots = parts.flatMap((p, i) => (p.part === 'phase' ? [i] : []));
 
@@ -129,9 +132,9 @@ export function pduHeadroom(input: HeadroomInput, name: string): PduHeadroom {
   const through = (outlet: number): number[] => {
     const bank = readings.outlet(reading, outlet)?.bank ?? topology.configuredBank(config, outlet);
     const out: number[] = [];
-    const b = slot.get(`bank ${bank}`);
+    const b = slot.bank.get(bank);
     if (b !== undefined) out.push(b);
-    const p = phaseCount > 0 ? slot.get(`phase ${phaseOfBank(config, bank, phaseCount)}`) : undefined;
+    const p = phaseCount > 0 ? slot.phase.get(phaseOfBank(config, bank, phaseCount)) : undefined;
     if (p !== undefined) out.push(p);
     // A single-phase PDU's inlet carries the sum; a multi-phase one's is taken as its worst line, below.
     if (phaseCount <= 1 && inletSlots.length === 1) out.push(inletSlots[0]!);
@@ -141,12 +144,10 @@ export function pduHeadroom(input: HeadroomInput, name: string): PduHeadroom {
   const cases: Case[][] = parts.map(() => []);
   const scenarios = indexOf(topology).scenarios.get(name) ?? [];
   if (scenarios.length === 0) for (const c of cases) c.push({ key: null, added: 0, unknown: null });
-  for (const key of scenarios) {
+  for (const { key, nodes } of scenarios) {
     const added = new Float64Array(parts.length);
     const unknown: (string | null)[] = parts.map(() => null);
-    for (const node of topology.nodesFedBy(name)) {
-      const lost = node.psus.filter((p) => domains.get(p.pdu)?.keys.includes(key)).length;
-      if (lost === 0) continue;
+    for (const { node, lost } of nodes) {
       let load = 0;
       let why: string | null = null;
       for (const psu of node.psus) {
@@ -197,41 +198,47 @@ const known = (m: Measure): number | null => (m.quality === 'ok' && m.value !== 
 const round = (v: number, to = 100) => Math.round(v * to) / to;
 
 /** A part's state from its worst case. */
-function judge(id: Pick<PartHeadroom, 'pdu' | 'rack' | 'part' | 'index'>, currentM: Measure, rating: number | null, cases: Case[], s: CapacitySettings): PartHeadroom {
+function judge(id: PartId, currentM: Measure, rating: number | null, cases: Case[], s: CapacitySettings): PartHeadroom {
   const name = `${id.pdu} ${id.part} ${id.index}`;
   const current = known(currentM);
-  const none = { ...id, if: null, current, moved: null, load: null, rating, limit: rating === null ? null : round(rating * s.derating), headroom: null, headroomPct: null, loadPct: null };
-  if (current === null) return { ...none, state: 'unknown', reason: `${name}: current unknown` };
-  if (rating === null || rating <= 0) return { ...none, state: 'unknown', reason: `${name}: no rating (the device reports none; set pdus[].rating.${id.part})` };
+  if (current === null) return unknownPart(id, null, rating, s, `${name}: current unknown`);
+  if (rating === null || rating <= 0) return unknownPart(id, current, rating, s, `${name}: no rating (the device reports none; set pdus[].rating.${id.part})`);
   const limit = rating * s.derating;
   const worst = cases.filter((c) => c.unknown === null).reduce<Case | null>((w, c) => (w === null || c.added > w.added ? c : w), null);
   const doubt = cases.find((c) => c.unknown !== null);
-  const load = current + (worst?.added ?? 0);
+  const moved = worst?.added ?? 0;
+  const load = current + moved;
   const state: HeadroomState = load > limit ? 'critical' : load >= s.warning * limit ? 'warning' : 'ok';
   // Unknown unless what is known is already as bad as it gets.
   if (doubt && (worst === null || state !== 'critical')) {
-    return { ...none, state: 'unknown', reason: `${name}${doubt.key ? ` if ${doubt.key} is lost` : ''}: ${doubt.unknown}` };
+    return unknownPart(id, current, rating, s, `${name}${doubt.key ? ` if ${doubt.key} is lost` : ''}: ${doubt.unknown}`);
   }
-  const moved = worst?.added ?? 0;
   const headroom = limit - load;
   const verdict = load >= rating ? 'would trip it' : load > limit ? `over its continuous limit of ${fmt(limit)} A (${Math.round(s.derating * 100)}% of ${fmt(rating)} A)` : `of ${fmt(limit)} A allowed`;
   const reason = worst?.key
     ? `if ${worst.key} is lost: ${fmt(current)} A + ${fmt(moved)} A moved = ${fmt(load)} A, ${Math.round((load / rating) * 100)}% of its ${fmt(rating)} A rating, ${verdict}`
     : `no load would move onto it: ${fmt(current)} A, ${Math.round((load / rating) * 100)}% of its ${fmt(rating)} A rating`;
   return {
-    ...id, if: worst?.key ?? null, current: round(current), moved: round(moved), load: round(load), rating, limit: round(limit),
-    headroom: round(headroom), headroomPct: round((headroom / limit) * 100, 10), loadPct: round((load / rating) * 100, 10), state, reason,
+    pdu: id.pdu, rack: id.rack, part: id.part, index: id.index, if: worst?.key ?? null, current: round(current), moved: round(moved), load: round(load), rating,
+    limit: round(limit), headroom: round(headroom), headroomPct: round((headroom / limit) * 100, 10), loadPct: round((load / rating) * 100, 10), state, reason,
+  };
+}
+
+type PartId = Pick<PartHeadroom, 'pdu' | 'rack' | 'part' | 'index'>;
+
+/** A part whose headroom is not known, and why. */
+function unknownPart(id: PartId, current: number | null, rating: number | null, s: CapacitySettings, reason: string): PartHeadroom {
+  return {
+    pdu: id.pdu, rack: id.rack, part: id.part, index: id.index, if: null, current, moved: null, load: null, rating,
+    limit: rating === null ? null : round(rating * s.derating), headroom: null, headroomPct: null, loadPct: null, state: 'unknown', reason,
   };
 }
 
 const fmt = (a: number) => (Math.round(a * 10) / 10).toString();
 
 /** The configured parts of a PDU with no usable reading, all unknown. */
-function unknownParts(config: PduConfig, reason: string): PartHeadroom[] {
-  const part = (part: PartKind, index: number, rating: number | undefined): PartHeadroom => ({
-    pdu: config.name, rack: config.rack, part, index, if: null, current: null, moved: null, load: null, rating: rating ?? null, limit: null,
-    headroom: null, headroomPct: null, loadPct: null, state: 'unknown', reason,
-  });
+function unknownParts(config: PduConfig, s: CapacitySettings, reason: string): PartHeadroom[] {
+  const part = (part: PartKind, index: number, rating: number | undefined) => unknownPart({ pdu: config.name, rack: config.rack, part, index }, null, rating ?? null, s, reason);
   return [
     ...Array.from({ length: config.banks }, (_, i) => part('bank', i + 1, config.rating?.bank)),
     ...Array.from({ length: config.phases }, (_, i) => part('phase', i + 1, config.rating?.phase)),

@@ -10,7 +10,8 @@ import type { Topology } from '../health/topology.js';
 import type { StateStore } from '../state/state-store.js';
 import { EmbeddedStore, type EventFilter } from './embedded-store.js';
 import { InfluxStore, type WriterStats } from './influx-store.js';
-import { devicePoints, eventPoints, nodePoint, poolPoint, TagCache, type Point } from './points.js';
+import { devicePoints, eventPoints, headroomPoints, nodePoint, poolPoint, TagCache, type Point } from './points.js';
+import type { PartHeadroom } from '../capacity/headroom.js';
 import type { HistoryPoint, HistoryQuery, HistorySeries } from './query.js';
 import { Sparklines } from './sparklines.js';
 
@@ -122,6 +123,8 @@ export interface RecorderDeps {
   /** A pool's member counts as the wall shows them. */
   pool: (name: string) => { name: string; total: number; active: number; drained: number; held: number } | null;
   clock: Clock;
+  /** A PDU's N-1 headroom now, recorded with each of its polls. */
+  headroom?: (pdu: string) => readonly PartHeadroom[];
 }
 
 /**
@@ -155,6 +158,7 @@ export class HistoryRecorder {
       const f = this.deps.store.pdu(name)!;
       const fresh = f.lastOkAt === time ? f.reading : null;
       this.deps.history.record(devicePoints(this.current(), name, time, fresh, f.reachable === true, f.reading?.kind, this.tags));
+      if (fresh && this.deps.headroom) this.deps.history.record(headroomPoints(this.current(), this.deps.headroom(name), time, this.tags));
     } else {
       this.node(name, time);
     }

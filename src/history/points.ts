@@ -4,6 +4,7 @@ import type { NodeHealth } from '../health/power-health.js';
 import type { Topology } from '../health/topology.js';
 import type { DeviceReading, Measure } from '../model.js';
 import type { NodeReading } from '../poller/read-node.js';
+import type { PartHeadroom } from '../capacity/headroom.js';
 
 export type FieldValue = number | string;
 
@@ -118,6 +119,20 @@ export function devicePoints(topology: Topology, pdu: string, time: number, read
       source_a_voltage_v: ok(a.sourceAVoltage), source_b_voltage_v: ok(a.sourceBVoltage), output_voltage_v: ok(a.outputVoltage),
       source_a_current_a: ok(a.sourceACurrent), source_b_current_a: ok(a.sourceBCurrent), output_current_a: ok(a.outputCurrent),
     }));
+  }
+  return points;
+}
+
+/** A PDU's N-1 headroom, part by part: only what is known (an unknown headroom is a gap, never a number). */
+export function headroomPoints(topology: Topology, parts: readonly PartHeadroom[], time: number, cache?: TagCache): Point[] {
+  const points: Point[] = [];
+  for (const p of parts) {
+    if (p.load === null || p.limit === null) continue;
+    const tags = () => ({ ...placeTags(topology, p.rack), pdu: p.pdu, part: p.part, index: String(p.index) });
+    points.push({
+      measurement: 'headroom', time, tags: cache ? cache.get(`${p.pdu}\u0000headroom\u0000${p.part} ${p.index}`, tags) : tags(),
+      fields: { current_a: p.current!, moved_a: p.moved!, load_a: p.load, limit_a: p.limit, headroom_a: p.headroom!, headroom_pct: p.headroomPct!, load_pct: p.loadPct! },
+    });
   }
   return points;
 }

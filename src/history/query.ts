@@ -35,13 +35,13 @@ const PARTS: Record<string, string> = { inlet: 'inlet', phase: 'phase', bypass: 
 const DEVICES = new Set(['pdu', 'ups', 'ats']);
 
 /**
- * `pdu/NAME` (the device as a whole), `pdu/NAME/bank/2` (inlet, phase, bypass, bank, outlet, sensor),
+ * `pdu/NAME` (the device as a whole), `pdu/NAME/bank/2` (inlet, phase, bypass, bank, outlet, sensor), `headroom/NAME/bank/2` (or phase, inlet),
  * `ups/NAME`, `ats/NAME`, `node/NAME`, `pool/NAME`.
  */
 export function parseThing(thing: string): { measurement: string; tags: Record<string, string> } {
   const parts = thing.split('/');
   const [kind, name, part, index] = parts;
-  const bad = () => new HistoryQueryError(`thing "${thing}": expected pdu/NAME, pdu/NAME/{inlet|phase|bypass|bank|outlet|sensor}/N, ups/NAME, ats/NAME, node/NAME or pool/NAME`);
+  const bad = () => new HistoryQueryError(`thing "${thing}": expected pdu/NAME, pdu/NAME/{inlet|phase|bypass|bank|outlet|sensor}/N, headroom/NAME/{bank|phase|inlet}/N, ups/NAME, ats/NAME, node/NAME or pool/NAME`);
   if (!kind || !name) throw bad();
   if (parts.length === 2) {
     if (DEVICES.has(kind)) return { measurement: kind, tags: { pdu: name } };
@@ -51,6 +51,9 @@ export function parseThing(thing: string): { measurement: string; tags: Record<s
   }
   if (parts.length === 4 && kind === 'pdu' && part && PARTS[part] && index && /^\d+$/.test(index)) {
     return { measurement: PARTS[part]!, tags: { pdu: name, [part]: String(Number(index)) } };
+  }
+  if (parts.length === 4 && kind === 'headroom' && (part === 'bank' || part === 'phase' || part === 'inlet') && index && /^\d+$/.test(index)) {
+    return { measurement: 'headroom', tags: { pdu: name, part, index: String(Number(index)) } };
   }
   throw bad();
 }

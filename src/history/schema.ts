@@ -48,6 +48,13 @@ export const MEASUREMENTS: readonly MeasurementSpec[] = [
     fields: [f('current_a', 'A', 'current'), f('rating_a', 'A', "the breaker's rating"), f('load_pct', '%', 'current against the rating'), f('tripped', 'bool', 'the breaker is open')],
   },
   {
+    name: 'headroom', about: "N-1 headroom of a PDU's bank, phase or inlet (`part`): the load it would carry if its partner feed were lost, at each poll of its PDU; nothing while unknown", tags: ['pdu', 'part', 'index'], longTerm: true,
+    fields: [
+      f('current_a', 'A', 'current now'), f('moved_a', 'A', 'load that would move onto it'), f('load_a', 'A', 'current + moved'), f('limit_a', 'A', 'its rating × settings.capacity.derating'),
+      f('headroom_a', 'A', 'limit − load (negative: over the limit)'), f('headroom_pct', '%', 'headroom against the limit'), f('load_pct', '%', 'load against the rating'),
+    ],
+  },
+  {
     name: 'outlet', about: 'an outlet; `node` is the server it feeds, where one is cabled', tags: ['pdu', 'outlet', 'node'], longTerm: false,
     fields: [f('on', 'bool', 'switched on'), f('current_a', 'A', 'current'), f('power_w', 'W', 'active power'), f('energy_kwh', 'kWh', 'energy meter')],
   },
