@@ -41,7 +41,8 @@ describe('NOC wall alert list (browser, real app)', { timeout: 180_000 }, () => 
   it('a bank trip is one row, with the nodes it took down grouped under it', async () => {
     await page.goto(`${app!.url}/?operator`);
     await waitForMembers(page, ['scan-057'], { state: 'active', power: 'normal' });
-    assert.equal(await page.getByTestId('alert').count(), 0);
+    // Only the demo's standing N-1 finding: dal3-r07-a bank 1 would be past its limit if feed B were lost (pending headroom-low).
+    assert.equal(await page.locator('[data-testid="alert"]:not([data-key^="headroom-low:"])').count(), 0);
     assert.ok((await post('/api/sim/faults', { kind: 'bank-trip', pdu: 'dal3-r07-a', bank: 1 })).ok);
     const row = page.locator(`[data-testid="alert"][data-key="${BANK}"]`);
     await row.waitFor({ state: 'visible', timeout: 20_000 });
