@@ -22,6 +22,7 @@ import { credentialsFromFlags, probe, PROBE_NO_PROFILE } from './probe/probe.js'
 import { shardOf } from './sim/shard.js';
 import { SimFaultError, Simulator } from './sim/simulator.js';
 import { statusCommand, type StatusCommand } from './status/status-cli.js';
+import { auditCommand } from './capacity/audit-cli.js';
 
 // ---- options shared by several commands ----------------------------------------------------
 
@@ -76,12 +77,16 @@ export const COMMANDS: Command[] = [
     name: 'check-config', operands: 'FILE',
     summary: 'Validate FILE; exit 2 with file:line and key path on a problem.',
     details: ['Files over 8 MiB are refused unread ($BREAKERBOX_MAX_CONFIG_BYTES sets another limit); YAML aliases expand at most 100 times.'],
-    options: {},
-    examples: ['breakerbox check-config examples/dallas-3.yaml'],
-    run: async ([file]) => {
+    synopsis: '[--audit]',
+    options: { audit: { type: 'boolean', help: 'also list the single points of failure; exit 4 when there are any' } },
+    examples: ['breakerbox check-config examples/dallas-3.yaml', 'breakerbox check-config site.yaml --audit'],
+    run: async ([file], values) => {
       const config = loadConfigFile(file!);
       console.log(`${file}: ok (${config.pdus.length} PDUs, ${config.nodes.length} nodes, ${config.pools.length} pools, ${config.services.length} services)`);
-      return 0;
+      if (values.audit !== true) return 0;
+      const { output, code } = auditCommand(config);
+      console.log(output);
+      return code;
     },
   },
   {
