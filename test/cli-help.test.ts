@@ -111,4 +111,11 @@ describe('breakerbox (the process)', () => {
     assert.equal(unknown.code, 64);
     assert.equal(unknown.stderr, 'breakerbox: unknown command "frob" (see breakerbox --help)\n');
   });
+
+  it('check-config --audit lists the single points of failure and exits 4; without it, 0', async () => {
+    const [plain, audit] = await Promise.all([cli(['check-config', 'examples/dallas-3.yaml']), cli(['check-config', 'examples/dallas-3.yaml', '--audit'])]);
+    assert.equal(plain.code, 0);
+    assert.equal(audit.code, 4);
+    assert.match(audit.stdout, /scan-057/, 'the demo\'s single-corded scanners are named');
+  });
 });
