@@ -6,6 +6,7 @@ import { createEventFeed } from './events.js';
 import { createAlertList } from './alerts.js';
 import { createMaintenanceList } from './maintenance.js';
 import { createFaultPanel } from './faults.js';
+import { createWhatIf } from './what-if.js';
 import { call, storedToken, toLogin } from './api.js';
 import { createOperator } from './operator.js';
 import { clockTime, countdown, duration, esc } from './format.js';
@@ -29,6 +30,7 @@ const feed = createEventFeed($('events'), {
   now: serverNow, pin: $('event-pin'), filters: $('event-filters'), kinds: $('event-kinds'), older: $('events-older'), hidden: $('event-count'),
 });
 const faults = createFaultPanel($('fault-panel'));
+const whatIf = createWhatIf($('what-if-panel'), { racks: $('racks'), pools: $('pools') });
 const operator = createOperator({
   panel: $('operator-panel'),
   pools: $('pools'),
@@ -228,6 +230,7 @@ function render() {
   pools.update(s);
   renderServices($('services'), s);
   faults.update(s);
+  whatIf.update(s);
   operator.update(s);
   pduPage.update();
   detailPage.update();

@@ -12,7 +12,7 @@ import { desiredMembership } from './desired-membership.js';
 import { DrainNotices } from './drain-notices.js';
 import { drainCondition } from './drain-policy.js';
 import { StorageError, type DrainRecord, type DrainStore, type Hold } from './drain-store.js';
-import { decide, type GateOutcome, type MemberDecision } from './gates.js';
+import { decide, type GateInput, type GateOutcome, type MemberDecision } from './gates.js';
 import { frozenDomains, type FrozenDomain } from './mass-failure.js';
 import { OperatorError } from './operator-error.js';
 import { Ownership } from './ownership.js';
@@ -295,22 +295,34 @@ export class DrainController {
 
   /** Every member through the gates, with what is known now; `external` from the backend as last read. */
   private evaluate(pool: PoolConfig, view: PowerView, now: number, opts: { readmitting: boolean; holdDownMs: number }, external = this.ownership.external(pool.name), backendKind = ''): GateOutcome {
+    return decide(this.gateInput(pool, view, this.deps.facts, this.frozen, now, opts, external, backendKind));
+  }
+
+  /**
+   * The gates' input for one pool: this controller's drain records, holds, recent drains, debounce
+   * clocks and view of the backend, with the power view, facts and frozen domains given. A reconcile
+   * passes what is known; what-if (src/capacity/what-if.ts) passes hypothetical ones, so a prediction
+   * goes through the very gates a reconcile does.
+   */
+  gateInput(
+    pool: PoolConfig, view: PowerView, facts: Facts, frozen: readonly FrozenDomain[], now: number,
+    opts: { readmitting: boolean; holdDownMs: number }, external = this.ownership.external(pool.name), backendKind = '',
+  ): GateInput {
     const topology = this.deps.topology();
-    const frozenBy = new Map<string, string>();
-    for (const d of this.frozen) for (const n of d.nodes) frozenBy.set(n, d.message);
+    const frozenBy = frozenIndex(frozen);
     const recent = (this.recent.get(pool.name) ?? []).filter((t) => t > now - MINUTE);
-    return decide({
+    return {
       pool, now, shadow: this.isShadow(pool.name),
       records: this.bucket(this.drains, pool.name), holds: this.bucket(this.holds, pool.name), external, backendKind,
       health: (node) => view.nodes.get(node),
-      condition: (node) => drainCondition(pool, view.nodes.get(node), topology, this.deps.facts),
+      condition: (node) => drainCondition(pool, view.nodes.get(node), topology, facts),
       maintenance: (node) => this.deps.maintenance?.(pool.name, node) ?? null,
       conditionSince: this.conditionSince.get(pool.name) ?? new Map(),
-      reachableSince: (node) => this.deps.facts.node(node)?.reachableSince ?? null,
+      reachableSince: (node) => facts.node(node)?.reachableSince ?? null,
       frozen: (node) => frozenBy.get(node) ?? null,
       recentDrains: recent.length,
       ...opts,
-    });
+    };
   }
 
   /** From a fresh read of the backend: members out of service there that Breakerbox did not take out. */
@@ -441,6 +453,18 @@ export class DrainController {
     if (!m) map.set(pool, (m = new Map()));
     return m;
   }
+}
+
+/** Node → why its domain is frozen, built once per list of frozen domains (each pool's gates ask of the same list). */
+const frozenIndexes = new WeakMap<readonly FrozenDomain[], Map<string, string>>();
+function frozenIndex(frozen: readonly FrozenDomain[]): Map<string, string> {
+  let index = frozenIndexes.get(frozen);
+  if (!index) {
+    index = new Map();
+    for (const d of frozen) for (const n of d.nodes) index.set(n, d.message);
+    frozenIndexes.set(frozen, index);
+  }
+  return index;
 }
 
 /** Operator changes wait for a writable database: an unrecorded hold or drain would be forgotten at the next restart. */

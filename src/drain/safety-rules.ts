@@ -29,8 +29,7 @@ type Rule = (ctx: RuleContext, admitted: string[]) => { admitted: string[]; bloc
  */
 const RULES: readonly Rule[] = [
   function minHealthy({ pool, active }, admitted) {
-    const { count, fraction } = pool.drain.minHealthy;
-    const floor = Math.max(count, Math.ceil(fraction * pool.members.length));
+    const floor = minHealthyFloor(pool);
     const room = Math.max(0, active - floor);
     return split(admitted, room, 'min-healthy', `at least ${floor} of ${pool.members.length} members stay in rotation; ${active} are`);
   },
@@ -51,6 +50,12 @@ const RULES: readonly Rule[] = [
     return split(admitted, Math.max(0, max - recentDrains), 'rate-limit', `at most ${max} drains a minute in this pool; ${recentDrains} in the last minute`);
   },
 ];
+
+/** The pool's floor: how many members stay in rotation whatever happens (min-healthy's count or fraction, the larger). */
+export function minHealthyFloor(pool: PoolConfig): number {
+  const { count, fraction } = pool.drain.minHealthy;
+  return Math.max(count, Math.ceil(fraction * pool.members.length));
+}
 
 /** Admits as many candidates as the rules allow, in name order, so the same fault picks the same nodes. */
 export function applySafetyRules(ctx: RuleContext, candidates: readonly string[]): { admitted: string[]; blocked: Blocked[] } {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Reloader } from '../reload/reloader.js';
 import type { DrainStore } from '../drain/drain-store.js';
+import { whatIfRoute } from '../capacity/what-if-route.js';
 import { caller } from './access.js';
 import { STORED_EVENT_PARAMS } from './history-routes.js';
 import type { ApiPool } from './api-types.js';
@@ -77,6 +78,7 @@ export function apiRoutes(rm: ReadModel, reloader: Reloader, store: DrainStore):
     sendPage(req, res, q, [...services.keys()], (name) => services.get(name)!, () => all.map((x) => x.name));
   });
   r.get('/sites', (_req, res) => { res.json(sitesView(rm)); });
+  r.get('/what-if', whatIfRoute(rm));
   r.get('/snapshot', (_req, res) => { res.json(snapshot(rm)); });
   r.get('/events', (req, res, next) => {
     // With a time range or filters, the stored journal answers (history-routes.ts).
