@@ -1,9 +1,10 @@
-// npm run bench [-- --trials N] [--polls N] [--walk-polls N] [--trap-trials N] [--trap-rates R1,R2,…] [--trap-step-ms MS] [--trap-receivers breakerbox,snmptrapd,snmptrapd-stock,node-dgram] [--wall-clients N] [--scale-sizes 16,126,500,1000] [--profile-polls N] [--only fault-to-drain|pdu-poll-cpu|profiles|headroom|traps|reconcile|wall|history|scale]: prints figures measured on this machine, in this run.
+// npm run bench [-- --trials N] [--polls N] [--walk-polls N] [--trap-trials N] [--trap-rates R1,R2,…] [--trap-step-ms MS] [--trap-receivers breakerbox,snmptrapd,snmptrapd-stock,node-dgram] [--wall-clients N] [--scale-sizes 16,126,500,1000] [--profile-polls N] [--only fault-to-drain|pdu-poll-cpu|profiles|headroom|what-if|traps|reconcile|wall|history|scale]: prints figures measured on this machine, in this run.
 import { parseArgs } from 'node:util';
 import { faultToDrain } from './fault-to-drain.js';
 import { formatPduPollCpu, pduPollCpu } from './pdu-poll-cpu.js';
 import { formatProfilesPoll, profilesPoll } from './profiles-poll.js';
 import { formatHeadroom, headroomBench } from './headroom.js';
+import { formatWhatIfBench, whatIfBench } from './what-if.js';
 import { formatReconcile, reconcileBench } from './reconcile.js';
 import { formatScale, scaleBench } from './scale.js';
 import { formatHistory, historyBench } from './history.js';
@@ -34,7 +35,7 @@ const trapRates = values['trap-rates'] !== undefined ? values['trap-rates'].spli
 const trapStepMs = Number(values['trap-step-ms']);
 const trapReceivers = values['trap-receivers'].split(',').filter(Boolean) as ReceiverName[];
 if (trapReceivers.some((r) => !RECEIVERS.includes(r))) throw new Error(`--trap-receivers: some of ${RECEIVERS.join(', ')}`);
-const benches = ['fault-to-drain', 'pdu-poll-cpu', 'profiles', 'headroom', 'traps', 'reconcile', 'wall', 'history', 'scale'];
+const benches = ['fault-to-drain', 'pdu-poll-cpu', 'profiles', 'headroom', 'what-if', 'traps', 'reconcile', 'wall', 'history', 'scale'];
 if (values.only && !benches.includes(values.only)) throw new Error(`--only: one of ${benches.join(', ')}`);
 const wanted = (name: string) => !values.only || values.only === name;
 
@@ -72,6 +73,11 @@ if (wanted('profiles')) {
 if (wanted('headroom')) {
   if (!values.only) console.log('');
   console.log(formatHeadroom(headroomBench(1_000, 2_000)));
+}
+
+if (wanted('what-if')) {
+  if (!values.only) console.log('');
+  console.log(formatWhatIfBench(await whatIfBench(Math.max(10, trials))));
 }
 
 if (wanted('traps')) {

@@ -23,6 +23,7 @@ import { shardOf } from './sim/shard.js';
 import { SimFaultError, Simulator } from './sim/simulator.js';
 import { statusCommand, type StatusCommand } from './status/status-cli.js';
 import { auditCommand } from './capacity/audit-cli.js';
+import { whatIfCommand } from './capacity/what-if-cli.js';
 
 // ---- options shared by several commands ----------------------------------------------------
 
@@ -207,6 +208,25 @@ export const COMMANDS: Command[] = [
     run: (_operands, values) => alerts('maintenance', undefined, values),
   },
   {
+    name: 'what-if', synopsis: '--pdu P [--bank N] | --outlet P:N | --ups U | --feed A|B [--site S] [--row R] [--rack K] [--json]',
+    summary: 'What a fault would do now: who loses power, what is drained or blocked, what overloads. Changes nothing.',
+    details: ['Asks the running Breakerbox (GET /api/what-if), which runs its own power health and drain decisions on the facts the fault would leave.'],
+    options: {
+      pdu: { type: 'string', value: 'P', help: "the PDU that loses power (with --bank: only that bank's breaker trips)" },
+      bank: { type: 'string', value: 'N', help: 'a bank of --pdu' },
+      outlet: { type: 'string', value: 'P:N', help: 'one outlet switched off, e.g. dal3-r07-a:3' },
+      ups: { type: 'string', value: 'U', help: 'a UPS that stops feeding what hangs from it' },
+      feed: { type: 'string', value: 'A|B', help: 'a feed lost: everywhere, or where --site, --row, --rack say' },
+      site: { type: 'string', value: 'S', help: 'with --feed: in this site' },
+      row: { type: 'string', value: 'R', help: 'with --feed: in this row' },
+      rack: { type: 'string', value: 'K', help: 'with --feed: in this rack' },
+      json: { type: 'boolean', help: "print the API's answer as it is (JSON)" },
+      ...SERVICE_OPTIONS,
+    },
+    examples: ['breakerbox what-if --pdu dal3-r07-a --bank 1', 'breakerbox what-if --feed A --row "row 2"'],
+    run: (_operands, values) => whatIf(values),
+  },
+  {
     name: 'incidents', synopsis: '[--state S]', summary: 'The status page\'s incidents, drafts included.',
     options: { state: { type: 'string', value: 'S', help: 'draft, published, comma-separated (default: both)' }, ...SERVICE_OPTIONS },
     examples: ['breakerbox incidents --state draft'], run: (_operands, values) => incidents('incidents', undefined, values),
@@ -283,6 +303,13 @@ async function operator(command: 'drain' | 'hold' | 'release' | 'reload', node: 
 
 async function alerts(command: 'alerts' | 'ack' | 'silence' | 'silences' | 'unsilence' | 'maintenance', arg: string | undefined, values: Values): Promise<number> {
   return print(command, await alertsCommand(command, arg, { ...serviceOf(values), reason: text(values, 'reason'), state: text(values, 'state'), match: text(values, 'match'), for: text(values, 'for') }));
+}
+
+async function whatIf(values: Values): Promise<number> {
+  const pick = (name: string) => text(values, name);
+  return print('what-if', await whatIfCommand({
+    ...serviceOf(values), pdu: pick('pdu'), bank: pick('bank'), outlet: pick('outlet'), ups: pick('ups'), feed: pick('feed'), site: pick('site'), row: pick('row'), rack: pick('rack'), json: values.json === true,
+  }));
 }
 
 async function incidents(command: StatusCommand, arg: string | undefined, values: Values): Promise<number> {
