@@ -2,6 +2,7 @@
 // (keyed by a signature) and then only patches attributes and text on each snapshot, so
 // CSS animations (a pulsing breaker) keep running and a 1 Hz update stays cheap.
 import { amps, esc, plural, ranges, sharedPrefix, uptime, watts } from './format.js';
+import { fitChips, rackDensity } from './density.js';
 
 // ---- tiny DOM patch helpers: write only what changed -------------------------------------
 
@@ -106,14 +107,65 @@ function bankGroups(pdu) {
   return groups;
 }
 
+/** Whether the wall is laid out to fit its screen (1), or flows down a page that scrolls (0: a phone); wall.css says. */
+const fitsScreen = (el) => getComputedStyle(el).getPropertyValue('--wall-fit').trim() !== '0';
+
+/** What the pools need below the racks at the least, px: a card's head, its bar and a few rows of chips. */
+const POOLS_MIN = 190;
+
+/** A rack collapsed to a line, for a site too large to draw every outlet: its PDUs as small blocks, a faulty one by name. */
+function miniRackHtml(rack, pdus) {
+  return `
+    <article class="rack mini" data-testid="rack-${esc(rack.name)}" data-rack="${esc(rack.name)}">
+      <header><a class="rack-name" href="#/rack/${encodeURIComponent(rack.name)}" data-testid="rack-link-${esc(rack.name)}">${esc(rack.name)}</a><span class="rack-meta"></span></header>
+      ${rack.pdus.map((name) => pdus.get(name)).filter(Boolean).map((pdu) => `
+        <div class="pdu mini" data-testid="pdu-${esc(pdu.name)}" data-pdu="${esc(pdu.name)}">
+          <span class="feed">${esc(pdu.feed ?? '·')}</span>
+          <a class="pdu-name" href="#/pdu/${encodeURIComponent(pdu.name)}" data-testid="pdu-link-${esc(pdu.name)}">${esc(pdu.name)}</a>
+          <span class="pdu-flag"></span>
+          <span class="pdu-power mono"></span>
+        </div>`).join('')}
+    </article>`;
+}
+
 export function createRacks(root) {
   let signature = '';
   let pduRefs = new Map();
   let rackRefs = new Map();
+  /** 'full' (a card per rack, every outlet) or 'rows' (a line per rack): whichever fits, decided when drawn and on resize. */
+  let density = 'full';
+  let last = null;
+
+  /** The width and height of the last full drawing, to judge a new screen height by without drawing again. */
+  let full = null;
+  const main = root.parentElement;
+  // Under a PDU's or node's page the wall is not laid out: nothing to measure there.
+  const hidden = () => !main || main.clientHeight === 0;
 
   function build(snap, rows) {
+    if (hidden()) { full = null; draw(snap, rows, density); return; }
+    draw(snap, rows, 'full');
+    full = { width: root.clientWidth, height: root.offsetHeight };
+    if (tooTall(full.height)) draw(snap, rows, 'rows');
+  }
+
+  /** Drawn in full, the racks would leave the pools too little of the screen (or, flowing on a phone, run on for pages). */
+  function tooTall(fullHeight) {
+    const room = fitsScreen(main) ? main.clientHeight : 2.5 * document.documentElement.clientHeight;
+    return rackDensity({ fullHeight, room, poolsMin: POOLS_MIN }) === 'rows';
+  }
+
+  function draw(snap, rows, mode) {
+    density = mode;
+    root.dataset.density = mode;
     const pdus = new Map(snap.pdus.map((p) => [p.name, p]));
-    const html = rows.map((row) => `
+    const html = mode === 'rows' ? rows.map((row) => `
+      <div class="row mini" data-testid="row-${esc(row.name)}">
+        <div class="row-label"><span>${esc(row.name)}</span></div>
+        <div class="row-racks" style="--racks:${Math.max(row.racks.length, 4)}">
+          ${row.racks.map((rack) => miniRackHtml(rack, pdus)).join('')}
+        </div>
+      </div>`).join('') : rows.map((row) => `
       <div class="row" data-testid="row-${esc(row.name)}">
         <div class="row-label"><span>${esc(row.name)}</span></div>
         <div class="row-racks" style="--racks:${Math.max(row.racks.length, 4)}">
@@ -161,7 +213,20 @@ export function createRacks(root) {
     }
   }
 
+  // Another screen size (or the wall shown again after a page) may call for the other density. Drawn in
+  // full: kept while it fits. Collapsed to rows: judged by the last full drawing at this width, else drawn
+  // in full again to measure (nothing is painted in between), and whichever fits is kept.
+  function relayout() {
+    if (!last || hidden()) return;
+    if (density === 'full' ? !tooTall(root.offsetHeight) : full?.width === root.clientWidth && tooTall(full.height)) return;
+    build(last, layoutOf(last));
+    update(last);
+  }
+  let resizing = 0;
+  if (main) new ResizeObserver(() => { cancelAnimationFrame(resizing); resizing = requestAnimationFrame(relayout); }).observe(main);
+
   function update(snap) {
+    last = snap;
     const rows = layoutOf(snap);
     const sig = JSON.stringify([rows, snap.pdus.map((p) => [p.name, p.feed, p.banks.map((b) => b.index), p.outlets.map((o) => [o.index, o.bank])])]);
     if (sig !== signature) { build(snap, rows); signature = sig; }
@@ -235,7 +300,10 @@ export function createRacks(root) {
       const level = lost || levels.includes('crit') ? 'crit' : degraded || levels.includes('warn') ? 'warn' : '';
       setAttr(el, 'data-level', level || 'ok');
       const health = lost ? `${lost} lost` : degraded ? `${degraded} on 1 feed` : '';
-      setText(meta, [plural(rackNodes.length, 'node'), health, watts(w)].filter(Boolean).join(' · '));
+      const said = [plural(rackNodes.length, 'node'), health, watts(w)].filter(Boolean).join(' · ');
+      // A rack collapsed to a line has room for what is wrong in it, and nothing when all is well.
+      setText(meta, density === 'rows' ? health : said);
+      setAttr(meta, 'title', `rack ${rack.name}: ${said}`);
     }
   }
 
@@ -244,14 +312,39 @@ export function createRacks(root) {
 
 // ---- pools --------------------------------------------------------------------------------
 
+/**
+ * Member chips as large as fit their card, or a heat strip where even small ones do not (density.js);
+ * on a phone, where the page scrolls, chips of one size. Sizes go to CSS variables on the chips' box.
+ */
+function fitPool(box) {
+  const pool = box.closest('.pool');
+  if (!fitsScreen(box)) {
+    for (const k of ['--chip-font', '--chip-w', '--chip-h', '--chip-gap', '--cell']) box.style.removeProperty(k);
+    setClass(box, 'heat', false);
+    if (pool) setAttr(pool, 'data-density', 'chips');
+    return;
+  }
+  const fit = fitChips({ count: box.children.length, chars: Number(box.dataset.chars) || 3, width: Math.floor(box.clientWidth), height: Math.floor(box.clientHeight) - 1 });
+  const vars = fit.mode === 'chips'
+    ? { '--chip-font': `${fit.font}px`, '--chip-w': `${fit.width}px`, '--chip-h': `${fit.height}px`, '--chip-gap': `${fit.gap}px` }
+    : { '--cell': `${fit.cell}px`, '--chip-gap': `${fit.gap}px` };
+  for (const [k, v] of Object.entries(vars)) if (box.style.getPropertyValue(k) !== v) box.style.setProperty(k, v);
+  setClass(box, 'heat', fit.mode === 'heat');
+  if (pool) setAttr(pool, 'data-density', fit.mode);
+}
+
 export function createPools(root) {
   let signature = '';
   let refs = new Map();
+  // A chips' box is sized by its card, never by the chips: fitting them again never resizes it.
+  const sized = new ResizeObserver((entries) => { for (const e of entries) fitPool(e.target); });
 
   function build(snap) {
+    sized.disconnect();
     root.innerHTML = snap.pools.map((pool) => {
       const names = pool.members.map((m) => m.node);
       const prefix = names.length > 12 ? sharedPrefix(names) : '';
+      const chars = Math.max(1, ...names.map((n) => n.length - prefix.length));
       return `
         <article class="pool card" data-testid="pool-${esc(pool.name)}" data-pool="${esc(pool.name)}" style="flex-grow:${Math.max(1, pool.total)}">
           <header>
@@ -263,8 +356,8 @@ export function createPools(root) {
           <div class="shadow-banner" data-testid="pool-shadow-${esc(pool.name)}" hidden></div>
           <div class="bar" aria-hidden="true"><i class="seg active"></i><i class="seg drained"></i><i class="seg held"></i><i class="cap"></i></div>
           <div class="blocked" data-testid="pool-blocked-${esc(pool.name)}" hidden></div>
-          <div class="chips${prefix ? ' short' : ''}">
-            ${pool.members.map((m) => `<span class="chip" data-testid="member-${esc(m.node)}" data-node="${esc(m.node)}" data-pool="${esc(pool.name)}">${esc(prefix ? m.node.slice(prefix.length) : m.node)}</span>`).join('')}
+          <div class="chips${prefix ? ' short' : ''}" role="list" aria-label="members of ${esc(pool.name)}" data-chars="${chars}">
+            ${pool.members.map((m) => `<span class="chip" role="listitem" data-testid="member-${esc(m.node)}" data-node="${esc(m.node)}" data-pool="${esc(pool.name)}">${esc(prefix ? m.node.slice(prefix.length) : m.node)}</span>`).join('')}
           </div>
         </article>`;
     }).join('');
@@ -281,6 +374,9 @@ export function createPools(root) {
         blocked: el.querySelector('.blocked'),
         shadow: el.querySelector('.shadow-banner'),
       });
+      const box = el.querySelector('.chips');
+      fitPool(box);
+      sized.observe(box);
     }
   }
 
@@ -299,7 +395,11 @@ export function createPools(root) {
       const countHtml = `<b>${pool.drained}</b> drained of ${pool.total}`;
       if (ref.count.innerHTML !== countHtml) ref.count.innerHTML = countHtml;
       const pinned = pool.members.filter((m) => m.pinned).length;
-      setText(ref.extra, `${pool.held} held${pinned ? ` · ${pinned} pinned` : ''} · ${pool.active} active · cap ${Math.round(pool.maxDrainedFraction * 100)}%`);
+      // Said in words too: in a heat strip a member's power shows as colour alone.
+      const power = ['lost', 'degraded', 'unknown'].map((p) => [p, pool.members.filter((m) => m.power === p).length]).filter(([, n]) => n);
+      const powerSaid = power.map(([p, n]) => `${n} ${{ lost: 'power lost', degraded: 'on one feed', unknown: 'power unknown' }[p]}`).join(' · ');
+      setText(ref.extra, `${powerSaid ? `${powerSaid} · ` : ''}${pool.held} held${pinned ? ` · ${pinned} pinned` : ''} · ${pool.active} active · cap ${Math.round(pool.maxDrainedFraction * 100)}%`);
+      setAttr(ref.extra, 'title', ref.extra.textContent);
       const [a, d, h] = ref.segs;
       a.style.width = `${(pool.active / total) * 100}%`;
       d.style.width = `${(pool.drained / total) * 100}%`;
@@ -342,6 +442,7 @@ export function createPools(root) {
         setAttr(chip, 'data-by', m.by ?? null);
         setAttr(chip, 'data-external', m.external ? 'true' : null);
         setAttr(chip, 'data-gate', m.gate?.name ?? null);
+        setAttr(chip, 'aria-label', `${m.node}: ${m.state}${m.pinned ? ', pinned in' : ''}, power ${m.power}${node?.reachable === false ? ', not answering' : ''}`);
         const pin = chip.querySelector('.pin-mark');
         if (m.pinned && !pin) chip.insertAdjacentHTML('beforeend', `<i class="pin-mark" data-testid="pin-${esc(m.node)}" aria-label="pinned in"></i>`);
         else if (!m.pinned && pin) pin.remove();
@@ -374,8 +475,8 @@ export function renderServices(root, snap) {
     const total = pools.reduce((n, p) => n + p.total, 0);
     return `<li data-testid="service-${esc(s.name)}" data-service="${esc(s.name)}" data-status="${esc(s.status)}">
       <span class="svc-dot"></span>
-      <a class="svc-name" href="#/service/${encodeURIComponent(s.name)}" data-testid="service-link-${esc(s.name)}">${esc(s.name)}</a>
-      <span class="svc-pools">${esc(s.pools.join(', '))} · ${active}/${total}</span>
+      <a class="svc-name" href="#/service/${encodeURIComponent(s.name)}" data-testid="service-link-${esc(s.name)}" title="${esc(s.name)}">${esc(s.name)}</a>
+      <span class="svc-pools" title="pools ${esc(s.pools.join(', '))}: ${active} of ${total} members active">${esc(s.pools.join(', '))} · ${active}/${total}</span>
       <span class="svc-status">${label[s.status] ?? esc(s.status)}</span>
     </li>`;
   }).join('') || '<li class="muted">no services configured</li>';
