@@ -141,7 +141,10 @@ function applySnapshot(s) {
   // A fetched snapshot and a pushed one may cross: never step back to an older one.
   if (snap && typeof s.time === 'number' && typeof snap.time === 'number' && s.time < snap.time) return;
   // A fetched snapshot carries no feed version: the deltas that follow still apply to it.
-  if (typeof s.version === 'number') version = s.version;
+  if (typeof s.version === 'number') {
+    version = s.version;
+    awaitingSnapshot = false;
+  }
   snap = s;
   render();
   feed.fromSnapshot(s.events ?? []);
@@ -149,11 +152,19 @@ function applySnapshot(s) {
 
 // ---- deltas -----------------------------------------------------------------------------------
 let version = -1;
+/** A delta came after a gap: the ones that follow wait for the snapshot asked for. */
+let awaitingSnapshot = false;
 
 /** Applies what changed (patches or whole entities, by name) to the wall's copy; asks for a snapshot if it cannot. */
 function onDelta(message) {
   const d = unpack(message);
-  if (!snap || !d || typeof d.to !== 'number' || d.to <= version) return;
+  if (!snap || !d || typeof d.to !== 'number' || d.to <= version || awaitingSnapshot) return;
+  // A delta patches only what changed since the one before it: after a gap the wall's copy would stay wrong
+  // (the server never sends an unchanged field again), so it starts again from a snapshot.
+  if (typeof d.from === 'number' && d.from !== version) {
+    awaitingSnapshot = true;
+    return resync();
+  }
   for (const kind of ['pdus', 'nodes', 'pools', 'services']) {
     if (!Array.isArray(d[kind])) continue;
     const at = new Map(snap[kind].map((x, i) => [x.name, i]));
