@@ -7,20 +7,18 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { EXIT_HELD } from '../src/held.js';
-import { packageRoot } from '../src/paths.js';
 import { stopChild } from './helpers/child-process.js';
 import { waitFor } from './helpers/demo-config.js';
 import { wallDemoConfig } from './helpers/wall-demo.js';
+import { cli } from './helpers/cli.js';
 
-const TSX = pathToFileURL(join(packageRoot(), 'node_modules/tsx/dist/esm/index.mjs')).href;
 
 interface Run { child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null> }
 
 function run(args: string[], cwd: string): Run {
-  const child = spawn(process.execPath, ['--import', TSX, join(packageRoot(), 'src/cli.ts'), ...args], { cwd, env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: '' } });
+  const child = spawn(process.execPath, [...cli(), ...args], { cwd, env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: '' } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -57,7 +55,8 @@ describe('a second Breakerbox where one runs (real processes)', { timeout: 240_0
     const url = await waitFor('the first one', () => /Wall: (http:\/\/\S+)\//.exec(one.stdout())?.[1], 90_000);
     const httpPort = Number(new URL(url).port);
     const trapPort = first.config.settings.traps.port;
-    const holder = `pid ${one.child.pid}: node --import index\\.mjs cli\\.ts run first\\.yaml`;
+    // The holder as ps names it: the program and its arguments, each by its base name.
+    const holder = `pid ${one.child.pid}: node (--import index\\.mjs cli\\.ts|cli\\.js) run first\\.yaml`;
 
     const http = await configFile(httpDir, 'http.yaml');
     const trap = await configFile(trapDir, 'trap.yaml', (s) => { s.traps = { address: '127.0.0.1', port: trapPort, communities: ['public'] }; });

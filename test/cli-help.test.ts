@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { COMMANDS } from '../src/cli-commands.js';
 import { commandHelp, overview, parseCommandLine, usageLine, UsageError, type Command } from '../src/cli-help.js';
 import { packageRoot } from '../src/paths.js';
+import { cli as breakerbox } from './helpers/cli.js';
 
 /** Splits a command line as a shell would, for the examples (double quotes only). */
 function words(line: string): string[] {
@@ -101,7 +102,7 @@ describe('breakerbox help', () => {
 });
 
 describe('breakerbox (the process)', () => {
-  const cli = (args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: packageRoot() })
+  const cli = (args: string[]) => promisify(execFile)(process.execPath, [...breakerbox(), ...args], { cwd: packageRoot() })
     .then((r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }), (e: { code: number; stdout: string; stderr: string }) => e);
 
   it('exit 0 with the help; exit 64 with one line on stderr for an unknown command', async () => {

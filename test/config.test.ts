@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { ConfigError, loadConfigFile, MAX_YAML_ALIASES, maxConfigBytes, parseConfigText } from '../src/config/load-config.js';
 import { loadConfigInWorker } from '../src/config/load-in-worker.js';
 import { demoConfigPath, packageRoot } from '../src/paths.js';
+import { cli } from './helpers/cli.js';
 
 const run = promisify(execFile);
 const SMALL = `sites:
@@ -46,7 +47,7 @@ d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function checkConfig(file: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stderr: string; stdout: string }> {
-  return run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'check-config', file], { cwd: packageRoot(), env: { ...process.env, ...env } }).then(
+  return run(process.execPath, [...cli(), 'check-config', file], { cwd: packageRoot(), env: { ...process.env, ...env } }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stderr: string; stdout: string }) => e,
   );
@@ -114,7 +115,7 @@ describe('configuration', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bb-config-'));
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, SMALL.replace('outlet: 1}', 'outlet: 0}'));
-    const err = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'check-config', file], { cwd: packageRoot() }).then(
+    const err = await run(process.execPath, [...cli(), 'check-config', file], { cwd: packageRoot() }).then(
       () => assert.fail('expected exit 2'),
       (e: { code: number; stderr: string; stdout: string }) => e,
     );
@@ -123,7 +124,7 @@ describe('configuration', () => {
     assert.doesNotMatch(err.stderr + err.stdout, /s3cret-community/);
 
     writeFileSync(file, SMALL);
-    const ok = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'check-config', file], { cwd: packageRoot() });
+    const ok = await run(process.execPath, [...cli(), 'check-config', file], { cwd: packageRoot() });
     assert.match(ok.stdout, /ok \(1 PDUs, 1 nodes, 1 pools/);
   });
 

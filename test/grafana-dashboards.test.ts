@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import type { App } from '../src/app.js';
@@ -18,8 +17,9 @@ import { MEASUREMENT } from '../src/history/schema.js';
 import type { DeviceReading, Measure } from '../src/model.js';
 import { startDemo, waitFor } from './helpers/demo-config.js';
 import { startInfluxd, type InfluxAnswer, type Influxd } from './helpers/influxd.js';
+import { packageRoot } from '../src/paths.js';
 
-const DIR = fileURLToPath(new URL('../dashboards/grafana/', import.meta.url));
+const DIR = join(packageRoot(), 'dashboards', 'grafana');
 const DB = 'breakerbox';
 const DAY = 86_400_000;
 const TRIPPED = { pdu: 'dal3-r07-a', bank: 1 };

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
 import { MEASUREMENTS, PLACE_TAGS, isDeviceMeasurement } from '../src/history/schema.js';
+import { join } from 'node:path';
+import { packageRoot } from '../src/paths.js';
 
 export function schemaTable(): string {
   const rows = MEASUREMENTS.map((m) => {
@@ -14,7 +16,7 @@ export function schemaTable(): string {
 }
 
 it('README: the history schema table is made from src/history/schema.ts', () => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const readme = readFileSync(join(packageRoot(), 'README.md'), 'utf8');
   const m = /<!-- history-schema:start -->\n([\s\S]*?)\n<!-- history-schema:end -->/.exec(readme);
   assert.ok(m, 'README has the history-schema markers');
   assert.equal(m[1], schemaTable(), `README's schema table differs from schema.ts; it should read:\n${schemaTable()}`);

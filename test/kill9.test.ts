@@ -6,23 +6,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Config } from '../src/config/schema.js';
 import type { ApiEvent, ApiNode, ApiPool } from '../src/http/api-types.js';
-import { packageRoot } from '../src/paths.js';
 import { Simulator } from '../src/sim/simulator.js';
 import { stopChild } from './helpers/child-process.js';
 import { demoConfig, waitFor } from './helpers/demo-config.js';
 import { PageReceiver } from './helpers/page-receiver.js';
 import { freeUdpPort } from './helpers/ports.js';
 import { range } from './helpers/scenario.js';
+import { cli } from './helpers/cli.js';
 
-const TSX = pathToFileURL(join(packageRoot(), 'node_modules/tsx/dist/esm/index.mjs')).href;
 const SINGLE = range(57, 76); // fed by bank 1 of dal3-r07-a alone
 
 function start(configFile: string, cwd: string): { child: ChildProcess; url: Promise<string>; output(): string } {
-  const child = spawn(process.execPath, ['--import', TSX, join(packageRoot(), 'src/cli.ts'), 'run', configFile], { cwd, env: { ...process.env, LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, [...cli(), 'run', configFile], { cwd, env: { ...process.env, LOG_LEVEL: 'warn' } });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });

@@ -8,6 +8,7 @@ import type { ApiPool } from '../src/http/api-types.js';
 import { packageRoot } from '../src/paths.js';
 import { demoConfig } from './helpers/demo-config.js';
 import { freeUdpPort } from './helpers/ports.js';
+import { cli as breakerbox } from './helpers/cli.js';
 
 const run = promisify(execFile);
 const TOKEN = 'carol-token-0123456789';
@@ -15,7 +16,7 @@ const TOKEN = 'carol-token-0123456789';
 describe('operator commands', () => {
   let app: App;
   const cli = (args: string[], token: string | null = TOKEN) =>
-    run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args, '--url', app.url, ...(token ? ['--token', token] : [])], { cwd: packageRoot() })
+    run(process.execPath, [...breakerbox(), ...args, '--url', app.url, ...(token ? ['--token', token] : [])], { cwd: packageRoot() })
       .then((r) => ({ code: 0, out: r.stdout }), (e: { code: number; stderr: string }) => ({ code: e.code, out: e.stderr }));
   const member = async (node: string) => ((await (await fetch(`${app.url}/api/pools`)).json()) as ApiPool[])[0]!.members.find((m) => m.node === node)!;
 

@@ -9,10 +9,11 @@ import { detect } from '../src/profiles/detect.js';
 import { profiles } from '../src/profiles/index.js';
 import type { SnmpClient } from '../src/snmp/snmp-client.js';
 import { fixtureRecordingsDir, startSnmpsim, type Snmpsim } from './helpers/snmpsim.js';
+import { cli } from './helpers/cli.js';
 
 const run = promisify(execFile);
 const V3 = ['--v3-user=probe', '--v3-auth-key=authkey123', '--v3-auth-proto=SHA', '--v3-priv-key=privkey123', '--v3-priv-proto=AES'];
-const probe = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'probe', ...args], { cwd: packageRoot() });
+const probe = (args: string[]) => run(process.execPath, [...cli(), 'probe', ...args], { cwd: packageRoot() });
 
 describe('breakerbox probe', () => {
   let sim: Snmpsim;

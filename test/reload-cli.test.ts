@@ -9,6 +9,7 @@ import type { ApiEvent, ApiNode } from '../src/http/api-types.js';
 import { packageRoot } from '../src/paths.js';
 import { waitFor } from './helpers/demo-config.js';
 import { freeUdpPort } from './helpers/ports.js';
+import { cli } from './helpers/cli.js';
 
 const SECRET = 's3cret-community-do-not-log';
 /** The simulated devices' SNMP port: free on loopback when the suite starts. */
@@ -43,7 +44,7 @@ describe('breakerbox run (the command)', () => {
   before(async () => {
     port = await freeUdpPort();
     writeFileSync(file, config('7s', dir));
-    child = spawn(process.execPath, ['--import', 'tsx', join(packageRoot(), 'src/cli.ts'), 'run', file], { cwd: packageRoot(), env: { ...process.env, LOG_LEVEL: 'debug' } });
+    child = spawn(process.execPath, [...cli(), 'run', file], { cwd: packageRoot(), env: { ...process.env, LOG_LEVEL: 'debug' } });
     child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
     child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
     url = await waitFor('the wall URL', () => /Wall: (http:\/\/\S+)\//.exec(output)?.[1], 20_000);
@@ -84,7 +85,7 @@ describe('breakerbox run (the command)', () => {
 describe('breakerbox run refuses a file it cannot safely read', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bb-cli-bad-'));
   const run = (file: string) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(packageRoot(), 'src/cli.ts'), 'run', file], { cwd: packageRoot(), timeout: 60_000 }, (err, _stdout, stderr) => {
+    execFile(process.execPath, [...cli(), 'run', file], { cwd: packageRoot(), timeout: 60_000 }, (err, _stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stderr });
     });
   });

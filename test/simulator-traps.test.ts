@@ -11,6 +11,7 @@ import { configSchema, type Config, type ConfigInput } from '../src/config/schem
 import { TrapSender } from '../src/sim/trap-sender.js';
 import { Simulator, trapTargetFromSettings } from '../src/sim/simulator.js';
 import { freeUdpPort } from './helpers/ports.js';
+import { packageRoot } from '../src/paths.js';
 
 // Free ports: agents on PORT, the trap receiver on TRAP_PORT.
 const PORT = await freeUdpPort();
@@ -298,7 +299,7 @@ describe('trap target', () => {
 
 /** The varbinds of a real APC trap with this snmpTrapOID, from the shared recordings ($BREAKERBOX_RECORDINGS). */
 function recordedTrap(trapOid: string): { oid: string }[] {
-  const dir = resolve(process.env.BREAKERBOX_RECORDINGS ?? join(import.meta.dirname, '..', '..', 'shared', 'recordings'));
+  const dir = resolve(process.env.BREAKERBOX_RECORDINGS ?? join(packageRoot(), '..', 'shared', 'recordings'));
   const traps = JSON.parse(readFileSync(join(dir, 'traps.json'), 'utf8')) as { varbinds: { oid: string; resolved: string }[] }[];
   const t = traps.find((x) => x.varbinds.some((v) => v.oid === `.${SNMP_TRAP_OID}` && v.resolved === `.${trapOid}`));
   assert.ok(t, `${trapOid} is in the recordings`);

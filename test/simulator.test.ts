@@ -10,6 +10,8 @@ import { configSchema, type Config, type ConfigInput } from '../src/config/schem
 import { bankOfOutlet, computePower, driftStep, NO_DRIFT, phaseOfBank, type Drift } from '../src/sim/physics.js';
 import { parseFaultSpec, SimFaultError, Simulator } from '../src/sim/simulator.js';
 import { freeUdpPort } from './helpers/ports.js';
+import { join } from 'node:path';
+import { packageRoot } from '../src/paths.js';
 
 const run = promisify(execFile);
 // A port of our own, so a demo or another test run on this machine does not collide with us;
@@ -349,7 +351,7 @@ describe('simulated agents over SNMP', () => {
 
 describe('the demo data center', () => {
   it('starts all 100 agents; tripping r07-a bank 1 silences the 20 single-corded scanners only', async () => {
-    const config = loadConfigFile(new URL('../examples/dallas-3.yaml', import.meta.url).pathname);
+    const config = loadConfigFile(join(packageRoot(), 'examples', 'dallas-3.yaml'));
     for (const d of [...config.pdus, ...config.nodes]) d.address = d.address.replace(/:\d+$/, `:${PORT}`);
     const addr = (name: string) => config.nodes.find((n) => n.name === name)!.address;
     const sim = new Simulator(config);

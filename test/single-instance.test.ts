@@ -7,19 +7,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
-import { packageRoot } from '../src/paths.js';
 import { stopChild } from './helpers/child-process.js';
 import { waitFor } from './helpers/demo-config.js';
 import { wallDemoConfig } from './helpers/wall-demo.js';
+import { cli } from './helpers/cli.js';
 
-const TSX = pathToFileURL(join(packageRoot(), 'node_modules/tsx/dist/esm/index.mjs')).href;
 
 interface Run { child: ChildProcess; output: () => string; stderr: () => string; exited: Promise<number | null> }
 
 function run(configFile: string, cwd: string): Run {
-  const child = spawn(process.execPath, ['--import', TSX, join(packageRoot(), 'src/cli.ts'), 'run', configFile], { cwd, env: { ...process.env, LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, [...cli(), 'run', configFile], { cwd, env: { ...process.env, LOG_LEVEL: 'warn' } });
   let output = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });

@@ -9,11 +9,11 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startApp } from '../src/app.js';
 import { startLargeSite, type LargeSite } from './helpers/large-site.js';
 import { CHROMIUM_ARGS, waitForMembers, wallDemoConfig } from './helpers/wall-demo.js';
+import { packageRoot } from '../src/paths.js';
 
 const PDU = 'dal3-r07-a';
 const scan = (i: number) => `scan-${String(i).padStart(3, '0')}`;
@@ -25,7 +25,7 @@ const SCREENS = [
   { name: 'wall-3840x2160', width: 3840, height: 2160 },
 ];
 const PHONE = { name: 'phone-390x844', width: 390, height: 844 };
-const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/wall-screens/', import.meta.url));
+const ARTIFACTS = join(packageRoot(), 'test-artifacts', 'wall-screens');
 /**
  * The 100-rack site's first polls of 2,200 simulated devices cost half a minute of CPU or more, more than
  * this suite can spend: its check runs when asked for (BREAKERBOX_WALL_LARGE=1). Its layout decisions are

@@ -2,6 +2,7 @@
 // event loop never hosts an agent that a flood or a busy loop could stall.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { stopChild } from './child-process.js';
+import { helperScript } from './cli.js';
 
 export interface AgentSpec {
   name: string;
@@ -27,8 +28,7 @@ export interface HostileAgents {
 }
 
 export async function startHostileAgents(specs: AgentSpec[]): Promise<HostileAgents> {
-  const script = new URL('./hostile-agent-process.ts', import.meta.url).pathname;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(specs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...helperScript('hostile-agent-process'), JSON.stringify(specs)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });

@@ -1,13 +1,13 @@
 // Starts the generated site of `breakerbox demo --size N` in a child process (large-site-process.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { stopChild } from './child-process.js';
+import { helperScript } from './cli.js';
 
 export interface LargeSite { url: string; stop(): Promise<void> }
 
 /** The site of `pdus` PDUs (ten servers each), serving once the promise resolves; its polls have only begun. */
 export async function startLargeSite(pdus: number): Promise<LargeSite> {
-  const script = new URL('./large-site-process.ts', import.meta.url).pathname;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, String(pdus)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...helperScript('large-site-process'), String(pdus)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });

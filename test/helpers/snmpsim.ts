@@ -6,9 +6,10 @@ import { NetSnmpClient } from '../../src/snmp/snmp-client.js';
 import { stopChild } from './child-process.js';
 import { freeUdpPort } from './ports.js';
 import { waitFor } from './demo-config.js';
+import { packageRoot } from '../../src/paths.js';
 
 /** Where the shared recordings live: $BREAKERBOX_RECORDINGS, else ../shared/recordings beside the project. */
-export const recordingsDir = (): string => resolve(process.env.BREAKERBOX_RECORDINGS ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'recordings'));
+export const recordingsDir = (): string => resolve(process.env.BREAKERBOX_RECORDINGS ?? join(packageRoot(), '..', 'shared', 'recordings'));
 
 export interface Snmpsim {
   port: number;
@@ -18,7 +19,7 @@ export interface Snmpsim {
 }
 
 /** Recordings written from a vendor's MIB for families with no shared recording (test/fixtures/snmprec). */
-export const fixtureRecordingsDir = (): string => join(import.meta.dirname, '..', 'fixtures', 'snmprec');
+export const fixtureRecordingsDir = (): string => join(packageRoot(), 'test', 'fixtures', 'snmprec');
 
 /**
  * Debian's snmpsimd serving every recording in the shared snmprec directory (and in `dataDirs`,

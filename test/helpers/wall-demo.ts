@@ -1,11 +1,12 @@
 // What the browser tests share: Chromium's flags for this machine, free ports, the demo made fast, and waits on the wall.
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { parse, stringify } from 'yaml';
 import { parseConfigText } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
 import { freeUdpPort } from './ports.js';
+import { join } from 'node:path';
+import { packageRoot } from '../../src/paths.js';
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -19,7 +20,7 @@ export interface RawDemo {
 
 /** The demo data center, fast: 1 s polls, 2 s hold-down, no scheduled reload during the test; `edit` adds a test's own changes. */
 export async function wallDemoConfig(stateDir: string, edit: (raw: RawDemo) => void = () => {}): Promise<Config> {
-  const file = fileURLToPath(new URL('../../examples/dallas-3.yaml', import.meta.url));
+  const file = join(packageRoot(), 'examples', 'dallas-3.yaml');
   const raw = parse(await readFile(file, 'utf8')) as RawDemo;
   const port = await freeUdpPort();
   for (const device of [...raw.pdus, ...raw.nodes]) device.address = device.address.replace(/:\d+$/, `:${port}`);
