@@ -87,6 +87,8 @@ export class Outbox {
     if (this.stopped || this.busy.has(receiver)) return;
     const head = this.pending().find((p) => p.receiver === receiver);
     if (!head) return;
+    // A process that may not act (a controller that lost its lease) sends nothing: its successor will.
+    if (!this.deps.store.mayAct()) return;
     const now = this.deps.clock.now();
     if (head.nextAt > now) {
       const t = this.timers.get(receiver);

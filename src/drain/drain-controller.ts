@@ -382,6 +382,12 @@ export class DrainController {
     }
     const entries = desiredMembership(pool, decisions, this.bucket(this.drains, poolName), this.bucket(this.holds, poolName), view);
     const own = entries.filter((e) => e.state !== 'active' && decisions.get(e.node)?.gate.name !== 'external-hold').map((e) => e.node);
+    // The records first, as far as the engine takes them; and only a process that may act touches a backend.
+    await this.deps.store.durable();
+    if (!this.deps.store.mayAct()) {
+      this.deps.log.warn({ pool: poolName }, 'backend left untouched: this process may not act (it no longer holds the controller lease)');
+      return;
+    }
     if (await this.sync.apply(poolName, backend, entries, read.fresh ? read.state : null, own)) this.ownership.applied(poolName);
   }
 

@@ -1,10 +1,9 @@
-import { statSync } from 'node:fs';
 import type { Alert, Silence } from '../alerts/alert-engine.js';
 import type { OutboxItem } from '../alerts/outbox.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Incident } from '../status/incidents.js';
-import { moveAside, removeLeftovers, StoreFile, type StoreContents, type StoreOp } from './store-file.js';
-import { DatabaseLock } from './store-lock.js';
+import { SqlitePersistence } from './sqlite-persistence.js';
+import type { StoreContents, StoreOp } from './store-file.js';
 
 export { DatabaseLockedError } from './store-lock.js';
 
@@ -60,51 +59,49 @@ export class StorageError extends Error {
   readonly code = 'BB_ERR_STORAGE';
 }
 
-const RETRY_FIRST_MS = 2_000;
-const RETRY_MAX_MS = 30_000;
-const CHECK_EVERY_MS = 5_000;
-const AUDIT_KEPT = 10_000; // what a re-created file gets back of the audit trail
-const DRAIN_TIMES_KEPT_MS = 60 * 60_000;
+/** What memory and a re-created store keep: the audit trail, the rate-limit history, the status page's incidents. */
+export const STORE_LIMITS = { auditKept: 10_000, drainTimesKeptMs: 60 * 60_000, incidentsKept: 1_000 } as const;
+const { auditKept: AUDIT_KEPT, drainTimesKeptMs: DRAIN_TIMES_KEPT_MS, incidentsKept: INCIDENTS_KEPT } = STORE_LIMITS;
 /** Alerts held in memory (and given back by a re-created file): the active ones and the latest resolved. */
 const ALERTS_IN_MEMORY = 1_000;
-/** The status page's incidents held in memory: far more than its 90 days ever show. */
-const INCIDENTS_KEPT = 1_000;
-
-/**
- * What a path names now, or null: inode, size and change time, so a file put there after the store's own
- * was deleted is told apart even on a reused inode (nothing holds the store's own open to prevent that).
- */
-const fingerprint = (path: string): string | null => {
-  try {
-    const s = statSync(path, { bigint: true });
-    return `${s.dev}:${s.ino}:${s.size}:${s.ctimeNs}`;
-  } catch {
-    return null;
-  }
-};
-/** Nothing at the path, or just what a failed re-create left there. */
-const sameFile = (now: string | null, leftover: string | null) => now === null || now === leftover;
 
 const key = (pool: string, node: string) => `${pool}\u0000${node}`;
-const reasonOf = (err: unknown) => {
-  const e = err as { message?: string; code?: string };
-  return e.code && !String(e.message).includes(e.code) ? `${e.message} (${e.code})` : String(e.message ?? err);
-};
 
 /**
- * Drain records, holds, the rate-limit history and the audit trail: held in memory, written to
- * SQLite (WAL) before any backend is touched, so they survive a restart and a kill -9.
- *
- * A write that fails never loses a decision: automatic writes are kept in order and retried with
- * backoff until they land, and health turns degraded meanwhile; operator changes are all or nothing
- * and refused while the file cannot be written. A database file deleted or replaced while open is
- * re-created from memory. One process per file (see DatabaseLock); ":memory:" is exempt.
+ * Where the records are kept: the embedded SQLite file, or the cluster's PostgreSQL. Memory is what
+ * was decided; the engine is told every change, in order.
+ */
+export interface Persistence {
+  /** An automatic write: never refused, kept in order until it lands. */
+  keep(ops: StoreOp[]): void;
+  /** An operator's change with its audit entry: all or nothing; throws StorageError when it cannot be made now. */
+  commit(ops: StoreOp[]): void;
+  /** Why a change cannot be recorded now, or null when it can. */
+  unwritable(): StorageProblem | null;
+  health(): StorageHealth;
+  /** Resolves once every change told so far is written as far as the engine can take it. */
+  durable(): Promise<void>;
+  /** Whether this process may act on the records now (touch a backend, send a page): in a cluster, only while it holds the controller lease. */
+  mayAct(): boolean;
+  close(): void;
+}
+
+/** What an engine gives back at start: the records, the incidents, and the highest audit id ever given out. */
+export interface Loaded {
+  contents: StoreContents;
+  incidents: Incident[];
+  lastAuditId: number;
+}
+
+/**
+ * Drain records, holds, the rate-limit history and the audit trail, with alerts, pages, silences and
+ * incidents: held in memory, where every decision is made and read, and told to the persistence
+ * engine (embedded SQLite by default, PostgreSQL in a cluster) before any backend is touched, so
+ * they survive a restart and a kill -9.
  */
 export class DrainStore {
-  private file: StoreFile | null;
-  private lock: DatabaseLock | null;
+  private readonly persistence: Persistence;
   private readonly clock: Clock;
-  private readonly onHealth: (notice: StorageNotice) => void;
   private readonly drainMap = new Map<string, DrainRecord>();
   private readonly holdMap = new Map<string, Hold>();
   private drainTimes: { pool: string; time: number }[] = [];
@@ -116,40 +113,31 @@ export class DrainStore {
   private readonly pageMap = new Map<number, OutboxItem>();
   private readonly silenceMap = new Map<number, Silence>();
   private readonly incidentMap = new Map<number, Incident>();
-  private readonly pending: StoreOp[] = [];
-  private problem: StorageProblem | null = null;
-  private firstMessage = '';
-  /** The file at the path is not (or no longer) the one opened: the retry re-creates it. */
-  private moved: 'vanished' | 'replaced' | null = null;
-  /** What a re-create that failed left at the path (SQLite may make an empty file): the store's own, not kept aside. */
-  private leftover: string | null = null;
-  private attempt = 0;
-  private retryTimer: { cancel(): void } | null = null;
-  private checkTimer: { cancel(): void } | null = null;
-  private closed = false;
 
-  constructor(readonly path: string, options: DrainStoreOptions = {}) {
+  /** The embedded store: the SQLite file at `path` (":memory:" for none). */
+  constructor(path: string, options?: DrainStoreOptions);
+  /** A store over another engine, filled with what it loaded. */
+  constructor(engine: { persistence: Persistence; loaded: Loaded }, options?: DrainStoreOptions);
+  constructor(where: string | { persistence: Persistence; loaded: Loaded }, options: DrainStoreOptions = {}) {
     this.clock = options.clock ?? systemClock;
-    this.onHealth = options.onHealth ?? (() => {});
-    const memory = path === ':memory:';
-    this.lock = memory ? null : new DatabaseLock(path);
-    try {
-      this.file = new StoreFile(path);
-      const contents = this.file.load(AUDIT_KEPT, this.clock.now() - DRAIN_TIMES_KEPT_MS);
-      for (const r of contents.drains) this.drainMap.set(key(r.pool, r.node), r);
-      for (const h of contents.holds) this.holdMap.set(key(h.pool, h.node), h);
-      this.drainTimes = contents.drainTimes;
-      this.auditLog = contents.audit;
-      for (const a of contents.alerts) this.alertMap.set(a.id, a);
-      for (const p of contents.outbox) this.pageMap.set(p.id, p);
-      for (const x of contents.silences) this.silenceMap.set(x.id, x);
-      for (const i of this.file.loadIncidents(INCIDENTS_KEPT)) this.incidentMap.set(i.id, i);
-      this.auditId = this.file.lastAuditId();
-    } catch (err) {
-      this.lock?.close();
-      throw err;
+    let loaded: Loaded;
+    if (typeof where === 'string') {
+      const sqlite = new SqlitePersistence(where, { clock: this.clock, onHealth: options.onHealth ?? (() => {}), contents: () => this.contents() });
+      loaded = sqlite.load(AUDIT_KEPT, this.clock.now() - DRAIN_TIMES_KEPT_MS, INCIDENTS_KEPT);
+      this.persistence = sqlite;
+    } else {
+      ({ persistence: this.persistence, loaded } = where);
     }
-    if (!memory) this.scheduleCheck();
+    const { contents } = loaded;
+    for (const r of contents.drains) this.drainMap.set(key(r.pool, r.node), r);
+    for (const h of contents.holds) this.holdMap.set(key(h.pool, h.node), h);
+    this.drainTimes = contents.drainTimes;
+    this.auditLog = contents.audit;
+    for (const a of contents.alerts) this.alertMap.set(a.id, a);
+    for (const p of contents.outbox) this.pageMap.set(p.id, p);
+    for (const x of contents.silences) this.silenceMap.set(x.id, x);
+    for (const i of loaded.incidents) this.incidentMap.set(i.id, i);
+    this.auditId = loaded.lastAuditId;
   }
 
   // ---- reads, from memory: what was decided, written or not yet ----------------------------
@@ -177,12 +165,22 @@ export class DrainStore {
   }
 
   health(): StorageHealth {
-    return this.problem ? { status: 'degraded', problems: [this.problem] } : { status: 'ok', problems: [] };
+    return this.persistence.health();
   }
 
   /** Why a change cannot be recorded now, or null when it can. */
   unwritable(): StorageProblem | null {
-    return this.problem ?? this.checkFile();
+    return this.persistence.unwritable();
+  }
+
+  /** Resolves once every change so far is written as far as the engine can take it: asked before a backend is touched. */
+  durable(): Promise<void> {
+    return this.persistence.durable();
+  }
+
+  /** Whether this process may act on the records now: touch a backend, send a page. */
+  mayAct(): boolean {
+    return this.persistence.mayAct();
   }
 
   // ---- automatic writes: never refused, kept in memory until written -----------------------
@@ -338,19 +336,7 @@ export class DrainStore {
   }
 
   close(): void {
-    this.closed = true;
-    this.retryTimer?.cancel();
-    this.checkTimer?.cancel();
-    // Whatever is still unwritten gets one last try.
-    if (this.pending.length > 0 && !this.moved && this.file) {
-      try {
-        this.file.apply(this.pending);
-      } catch {
-        // nothing more can be done; it was reported
-      }
-    }
-    this.file?.close();
-    this.lock?.close();
+    this.persistence.close();
   }
 
   // ---- the write path ------------------------------------------------------------------------
@@ -361,133 +347,15 @@ export class DrainStore {
     if (this.auditLog.length > AUDIT_KEPT * 1.1) this.auditLog = this.auditLog.slice(-AUDIT_KEPT);
   }
 
-  /** An automatic write: written now if it can be, else kept in order for the retry. */
   private keep(ops: StoreOp[]): void {
-    if (ops.length === 0) return;
-    if (this.unwritable() || !this.file) {
-      this.pending.push(...ops);
-      return;
-    }
-    try {
-      this.file.apply(ops);
-    } catch (err) {
-      this.pending.push(...ops);
-      this.fail(`cannot write the database ${this.path}: ${reasonOf(err)}`);
-    }
+    if (ops.length > 0) this.persistence.keep(ops);
   }
 
   private commit(ops: StoreOp[]): void {
-    const problem = this.unwritable();
-    if (problem || !this.file) throw new StorageError(problem?.message ?? `the database ${this.path} is not open`);
-    try {
-      this.file.apply(ops);
-    } catch (err) {
-      this.fail(`cannot write the database ${this.path}: ${reasonOf(err)}`);
-      throw new StorageError(this.problem!.message);
-    }
-  }
-
-  /** Compares the file at the path with the one opened; a difference is a storage problem. */
-  private checkFile(): StorageProblem | null {
-    if (this.closed || !this.file) return null;
-    const moved = this.file.moved();
-    if (moved) {
-      this.moved = moved;
-      this.fail(`the database file ${this.path} ${moved === 'vanished' ? 'vanished' : 'was replaced by another file'} while in use; re-creating it from memory`);
-      return this.problem;
-    }
-    if (this.lock?.moved()) {
-      this.fail(`the lock file ${this.lock.file} vanished or was replaced while in use; taking it again`);
-      return this.problem;
-    }
-    return null;
-  }
-
-  private fail(message: string): void {
-    if (!this.problem) {
-      this.firstMessage = message;
-      this.problem = { code: 'BB_ERR_STORAGE', message };
-      this.tell(`${message}. Automatic drains go on and their records are kept in memory until written; operator changes are refused until then`);
-    }
-    if (!this.retryTimer && !this.closed) this.scheduleRetry();
-  }
-
-  private scheduleRetry(): void {
-    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.attempt);
-    this.retryTimer = this.clock.setTimeout(() => { this.retryTimer = null; this.retry(); }, delay);
-  }
-
-  private retry(): void {
-    if (this.closed) return;
-    try {
-      if (this.lock?.moved()) {
-        this.lock.close();
-        this.lock = new DatabaseLock(this.path);
-      }
-      const moved = this.moved ?? (this.file ? this.file.moved() : 'vanished');
-      let done: string;
-      if (moved) {
-        this.recreate();
-        done = `the database ${this.path} was re-created from memory (${this.drainMap.size} drain records, ${this.holdMap.size} holds, ${this.auditLog.length} audit entries)`;
-      } else {
-        if (this.pending.length > 0) this.file!.apply(this.pending);
-        else this.file!.probe(this.clock.now());
-        done = `the database ${this.path} takes writes again${this.pending.length ? `: ${this.pending.length} kept changes written` : ''}`;
-      }
-      this.pending.length = 0;
-      this.problem = null;
-      this.moved = null;
-      this.attempt = 0;
-      this.tell(done);
-    } catch (err) {
-      this.attempt++;
-      const reason = reasonOf(err);
-      const again = this.firstMessage.endsWith(reason) ? `${this.attempt} ${this.attempt === 1 ? 'retry' : 'retries'} failed alike` : `retry ${this.attempt} failed: ${reason}`;
-      if (this.problem) this.problem = { ...this.problem, message: `${this.firstMessage} (${again})` };
-      this.scheduleRetry();
-    }
-  }
-
-  /**
-   * A fresh file at the path, filled from memory; a file someone put there is kept beside it. What is
-   * at the path is looked at again on every try, whatever was found before: a file can appear there
-   * (a backup put back) after the store's own vanished, or between two tries.
-   */
-  private recreate(): void {
-    // Asked while the old connection is still open: its file's inode cannot be reused by a newcomer.
-    const stranger = this.file ? this.file.moved() === 'replaced' : !sameFile(fingerprint(this.path), this.leftover);
-    this.file?.close();
-    this.file = null;
-    removeLeftovers(this.path); // held by the lock: nobody else's
-    if (stranger) moveAside(this.path, `replaced-${new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-')}`);
-    this.leftover = null;
-    try {
-      this.file = new StoreFile(this.path);
-    } catch (err) {
-      this.leftover = fingerprint(this.path);
-      throw err;
-    }
-    this.file.fill(this.contents()); // if this fails the file stays open, and is known as ours by it
+    this.persistence.commit(ops);
   }
 
   private contents(): StoreContents {
     return { drains: this.drains(), holds: this.holds(), drainTimes: this.drainTimes, audit: this.auditLog, alerts: this.alerts(), outbox: this.outbox(), silences: this.silences(), incidents: this.incidents() };
-  }
-
-  private scheduleCheck(): void {
-    this.checkTimer = this.clock.setTimeout(() => {
-      if (this.closed) return;
-      if (!this.problem) this.checkFile();
-      this.scheduleCheck();
-    }, CHECK_EVERY_MS);
-  }
-
-  /** The listener's failure is never the store's. */
-  private tell(message: string): void {
-    try {
-      this.onHealth({ ...this.health(), message });
-    } catch {
-      // a listener that throws is its own problem
-    }
   }
 }
