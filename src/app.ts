@@ -6,7 +6,8 @@ import type { PoolBackend } from './backends/pool-backend.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/schema.js';
 import { DrainController } from './drain/drain-controller.js';
-import { DrainStore } from './drain/drain-store.js';
+import { DrainStore, type StorageNotice } from './drain/drain-store.js';
+import type { ClusterHealth } from './cluster/cluster-health.js';
 import { resolve } from 'node:path';
 import { EventLog } from './events/event-log.js';
 import { PowerHealth, type PowerView } from './health/power-health.js';
@@ -47,6 +48,10 @@ export interface AppOptions {
   clock?: Clock;
   /** Run the simulator for the configured devices (default: config.settings.simulate). */
   simulate?: boolean;
+  /** The drain store over another engine (a cluster's PostgreSQL), told of storage health like the embedded one. */
+  drainStore?: (onHealth: (notice: StorageNotice) => void) => DrainStore;
+  /** This process's place in a cluster, for /api/health. */
+  cluster?: () => ClusterHealth;
 }
 
 export interface App {
@@ -98,14 +103,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     return health.view;
   };
   // A database that cannot be written is said loudly, once, and again when it is back.
-  const drainStore = new DrainStore(config.settings.database === ':memory:' ? ':memory:' : resolve(stateDir, config.settings.database), {
-    clock,
-    onHealth: (notice) => {
-      const failed = notice.status !== 'ok';
-      (failed ? log.error.bind(log) : log.info.bind(log))({ module: 'storage' }, notice.message);
-      events.add({ type: failed ? 'storage-failed' : 'storage-recovered', severity: failed ? 'critical' : 'info', subject: 'database', message: notice.message });
-    },
-  });
+  const onStorageHealth = (notice: StorageNotice) => {
+    const failed = notice.status !== 'ok';
+    (failed ? log.error.bind(log) : log.info.bind(log))({ module: 'storage' }, notice.message);
+    events.add({ type: failed ? 'storage-failed' : 'storage-recovered', severity: failed ? 'critical' : 'info', subject: 'database', message: notice.message });
+  };
+  const drainStore = options.drainStore?.(onStorageHealth)
+    ?? new DrainStore(config.settings.database === ':memory:' ? ':memory:' : resolve(stateDir, config.settings.database), { clock, onHealth: onStorageHealth });
   const maintenance = new Maintenance({ config: () => config, topology: () => topology, clock, events });
   const controller = new DrainController({
     topology: () => topology, settings: () => config.settings, view, facts: store, store: drainStore, backendFor, events, clock, log: log.child({ module: 'drain' }),
@@ -193,6 +197,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       return stuck ? [...problems, { code: 'BB_ERR_POLLS_STALE', message: stuck.message, since: stuck.since }] : problems;
     },
     load: () => ({ process: monitor.load(), polls: poller.load() }),
+    ...(options.cluster ? { cluster: options.cluster } : {}),
     simFaults: () => ({ enabled: simulator !== null, faults: simulator?.faults().map((f) => ({ id: f.id, spec: { ...f.spec }, since: f.since })) ?? [] }),
   };
   // The public status page: services' states from each reconcile, incidents drafted from them.

@@ -6,6 +6,8 @@ import express from 'express';
 import type { Logger } from 'pino';
 import { alertsCommand } from './alerts/alerts-cli.js';
 import { startApp } from './app.js';
+import { ClusterProcess, EXIT_LEASE_LOST } from './cluster/cluster.js';
+import { clusterStatus } from './cluster/cluster-status.js';
 import { commandHelp, overview, parseCommandLine, UsageError, type Command, type OptionSpec, type Values } from './cli-help.js';
 import { loadConfigFile } from './config/load-config.js';
 import type { Config } from './config/schema.js';
@@ -49,11 +51,15 @@ const POOL: OptionSpec = { type: 'string', value: 'POOL', help: 'the pool' };
 
 export const COMMANDS: Command[] = [
   {
-    name: 'run', operands: '[CONFIG]', synopsis: '[--port N]',
+    name: 'run', operands: '[CONFIG]', synopsis: '[--port N] [--cluster URL]',
     summary: 'Monitor and drain. Without CONFIG: the Dallas 3 demo, simulated.',
-    details: ['SIGHUP reloads now: re-reads CONFIG and re-admits drained nodes whose power is back.'],
-    options: { ...HTTP_PORT, ...LOG_OPTIONS },
-    examples: ['breakerbox run /etc/breakerbox/dallas-3.yaml', 'breakerbox run --port 9090 --log-format json'],
+    details: [
+      'SIGHUP reloads now: re-reads CONFIG and re-admits drained nodes whose power is back.',
+      'With settings.cluster (or --cluster): one process of a cluster on PostgreSQL; it stands by until it',
+      `holds the controller lease, and exits ${EXIT_LEASE_LOST} if it loses it (start it again: it stands by).`,
+    ],
+    options: { ...HTTP_PORT, cluster: { type: 'string', value: 'URL', help: 'the cluster\'s PostgreSQL (postgres://…), as settings.cluster.database' }, ...LOG_OPTIONS },
+    examples: ['breakerbox run /etc/breakerbox/dallas-3.yaml', 'breakerbox run --port 9090 --log-format json', 'breakerbox run /etc/breakerbox/site.yaml --cluster postgres://breakerbox@db1/breakerbox'],
     run: ([file], values) => runMonitor(file ?? demoConfigPath(), values),
   },
   {
@@ -73,6 +79,22 @@ export const COMMANDS: Command[] = [
     },
     examples: ['breakerbox demo', 'breakerbox demo --size large', 'breakerbox demo --haproxy --haproxy-port 8090'],
     run: (_operands, values) => runDemo(values),
+  },
+  {
+    name: 'cluster', operands: 'status [CONFIG]', synopsis: '[--cluster URL]',
+    summary: 'The cluster as its PostgreSQL has it: the controller, its epoch and lease, every process.',
+    details: ['The database is settings.cluster.database of CONFIG, or --cluster. Exit 0 with a controller, 3 without one, 1 when the database cannot be read.'],
+    options: { cluster: { type: 'string', value: 'URL', help: 'the cluster\'s PostgreSQL (postgres://…), instead of CONFIG\'s' } },
+    examples: ['breakerbox cluster status /etc/breakerbox/site.yaml', 'breakerbox cluster status --cluster postgres://breakerbox@db1/breakerbox'],
+    run: async ([what, file], values) => {
+      if (what !== 'status') throw new UsageError(what === undefined ? 'cluster: say what (status)' : `cluster ${what}: unknown (status)`, 'breakerbox cluster --help');
+      const database = text(values, 'cluster');
+      const settings = database !== undefined ? { database, lease: 15_000 } : file !== undefined ? loadConfigFile(file).settings.cluster : null;
+      if (!settings) throw new UsageError(file === undefined ? 'give CONFIG or --cluster URL' : `${file} has no settings.cluster`, 'breakerbox cluster --help');
+      const { output, code } = await clusterStatus(settings, createLogger('silent'));
+      (code === 1 ? console.error : console.log)(output);
+      return code;
+    },
   },
   {
     name: 'check-config', operands: 'FILE',
@@ -320,8 +342,29 @@ async function runMonitor(configPath: string, values: Values, command = 'run'): 
   const port = portOption(command, values, process.env.PORT);
   const log = logger(command, values);
   const config = loadConfigFile(configPath);
+  const database = text(values, 'cluster');
+  if (database !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(database)) throw new UsageError('--cluster wants a postgres:// URL', `breakerbox ${command} --help`);
+    config.settings.cluster = { ...(config.settings.cluster ?? { lease: 15_000 }), database };
+  }
+  if (config.settings.cluster) return runClusterMember(config, configPath, log, port);
   const app = await startApp({ config, configPath, log, ...(port !== undefined ? { port } : {}) });
   return serveUntilSignalled(app, config);
+}
+
+/** One process of a cluster: stands by, or controls; a lost lease ends it (ClusterProcess exits). */
+async function runClusterMember(config: Config, configPath: string, log: Logger, port: number | undefined): Promise<number> {
+  const member = await ClusterProcess.start({
+    config, configPath, log, ...(port !== undefined ? { port } : {}),
+    onController: (app, epoch) => {
+      console.log(`Breakerbox is the cluster's controller (epoch ${epoch}), watching ${config.pdus.length} PDUs and ${config.nodes.length} nodes. Wall: ${app.url}/`);
+      process.on('SIGHUP', () => { void app.reloader.reloadNow('signal'); });
+    },
+  });
+  console.log(`Breakerbox ${member.name} joined the cluster at ${member.url}/: standing by until it holds the controller lease.`);
+  await untilSignalled();
+  await member.stop();
+  return 0;
 }
 
 async function runDemo(values: Values): Promise<number> {

@@ -223,6 +223,20 @@ export const settingsSchema = z.object({
   mode: z.enum(['live', 'shadow']).default('live'),
   /** Where drain records, holds and the audit trail live (relative: to the state directory). */
   database: z.string().default('var/breakerbox.db'),
+  /**
+   * Several processes on one PostgreSQL (src/cluster/): the one holding the controller lease decides
+   * and acts, the others stand by and take over when it goes. null: one process on SQLite (database).
+   */
+  cluster: z.object({
+    /** postgres://user@host:port/database; give the password as PGPASSWORD or in ~/.pgpass, not here. */
+    database: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
+    /** How long the controller's lease lasts unrenewed: a standby takes over within twice this after the controller dies. */
+    lease: duration.refine((ms) => ms >= 1_000, 'at least 1s').default(15_000),
+    /** This process's name in the cluster (default: host:pid). */
+    name: z.string().min(1).optional(),
+    /** The URL the other processes give for this one (default: from the address it listens on). */
+    url: z.string().url().optional(),
+  }).strict().nullable().default(null),
   /** GET /metrics: Prometheus text format, behind the same access check as the API. */
   metrics: z.object({
     /** Serve GET /metrics at all (read at start). */

@@ -38,6 +38,7 @@ export function apiRoutes(rm: ReadModel, reloader: Reloader, store: DrainStore):
       pdus: { total: pdus.length, reachable: pdus.filter((p) => view.pdus.get(p.name)?.reachable === true).length },
       pools: poolsView(rm).map((p) => ({ name: p.name, active: p.active, drained: p.drained, total: p.total })),
       ...rm.load(),
+      ...(rm.cluster ? { cluster: rm.cluster() } : {}),
     });
   });
   // The lists filter and page (list-query.ts); without parameters each is the full dump.

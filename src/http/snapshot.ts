@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ClusterHealth } from '../cluster/cluster-health.js';
 import type { Config, NodeConfig, PduConfig, PoolConfig, ServiceConfig } from '../config/schema.js';
 import type { DrainController } from '../drain/drain-controller.js';
 import type { EventLog } from '../events/event-log.js';
@@ -24,6 +25,8 @@ export interface ReadModel {
   problems(): ApiProblem[];
   /** What Breakerbox itself costs and how its polls keep up. */
   load(): ApiLoad;
+  /** This process's place in a cluster (absent: one process on its own). */
+  cluster?(): ClusterHealth;
 }
 
 export function healthView(rm: ReadModel): ApiSnapshot['health'] {

@@ -1,0 +1,14 @@
+/** A process's place in a cluster, as its /api/health says it. */
+export interface ClusterHealth {
+  /** This process's name in the cluster. */
+  name: string;
+  /** controller: holds the lease, decides and acts; standby: serves its health, waits to take over. */
+  role: 'controller' | 'standby';
+  /** The lease's epoch this process acts in (null while standing by). */
+  epoch: number | null;
+  leaseMs: number;
+  /** The lease left here, ms (0 while standing by). */
+  leaseLeftMs: number;
+  /** The controller as the database names it now, when known. */
+  controller: { name: string; url: string | null; epoch: number } | null;
+}
