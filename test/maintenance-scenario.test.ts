@@ -34,7 +34,7 @@ describe('a maintenance window over a rack of the Dallas demo', { timeout: 180_0
       config.settings.alerts.receivers = [{ type: 'webhook', name: 'hook', url: receiver.url('/hook'), minSeverity: 'warning', timeout: 2_000 }];
       config.maintenance = [{
         name: WINDOW, reason: 'breaker swap on r07', scope: { rack: ['r07'] }, timezone: 'UTC',
-        start: new Date(t0 + 25_000).toISOString(), end: new Date(t0 + 50_000).toISOString(), drain: { before: 600_000 },
+        start: new Date(t0 + 15_000).toISOString(), end: new Date(t0 + 30_000).toISOString(), drain: { before: 600_000 },
       }];
     }));
   });
