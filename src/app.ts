@@ -52,6 +52,8 @@ export interface AppOptions {
   drainStore?: (onHealth: (notice: StorageNotice) => void) => DrainStore;
   /** This process's place in a cluster, for /api/health. */
   cluster?: () => ClusterHealth;
+  /** In a cluster: the devices ("pdu:NAME", "node:NAME") this process polls; the others' facts come from their pollers. */
+  pollShare?: (device: string) => boolean;
 }
 
 export interface App {
@@ -132,6 +134,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const poller = new Poller({
     store, clock, events, log: log.child({ module: 'poller' }),
     timeoutMs: config.settings.snmpTimeout, retries: config.settings.snmpRetries, concurrency: config.settings.pollConcurrency,
+    ...(options.pollShare ? { share: options.pollShare } : {}),
   });
   poller.setTargets(pollTargets(config));
 

@@ -4,7 +4,9 @@
 //   - kill -9 of the controller during a bank trip: the standby takes over within twice the lease,
 //     every drain is made exactly once, and the next reload re-admits;
 //   - the controller paused (SIGSTOP) past its lease while the standby takes over and an operator
-//     changes a pool through it: resumed (SIGCONT), the old one writes nothing and exits;
+//     changes a pool through it: resumed (SIGCONT), the old one writes nothing (a real HAProxy and
+//     the membership files as the new one left them) and exits;
+//   - a poller paused: its nodes are unknown, never down, until its devices move; nothing drains;
 //   - PostgreSQL restarted while a bank trips: no backend is touched until the records are written,
 //     then the drains land; the controller keeps its lease.
 import assert from 'node:assert/strict';
@@ -14,6 +16,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
+import { ADMIN } from '../src/backends/haproxy-runtime.js';
 import type { Config } from '../src/config/schema.js';
 import type { ApiEvent, ApiNode } from '../src/http/api-types.js';
 import { Simulator } from '../src/sim/simulator.js';
@@ -21,12 +24,14 @@ import { stopChild } from './helpers/child-process.js';
 import { cli } from './helpers/cli.js';
 import { demoConfig, waitFor } from './helpers/demo-config.js';
 import { freeUdpPort } from './helpers/ports.js';
+import { start as startHaproxy } from './helpers/haproxy.js';
 import { startPostgres, type Postgres } from './helpers/postgres.js';
 import { range } from './helpers/scenario.js';
 
 const SINGLE = range(57, 76); // fed by bank 1 of dal3-r07-a alone
 const SCANNERS = range(1, 80);
 const EXIT_LEASE_LOST = 76;
+const MAINT = ADMIN.FMAINT;
 
 interface Member {
   name: string;
@@ -62,11 +67,11 @@ describe('a cluster of two processes on PostgreSQL', { timeout: 240_000 }, () =>
   });
 
   /** Each process its own directory, config and trap port; one database, one set of membership files. */
-  async function member(name: string, database: string, lease: string): Promise<Member> {
+  async function member(name: string, database: string, lease: string, backends: Record<string, unknown> = {}): Promise<Member> {
     const dir = join(stateDir, name);
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'site.yaml');
-    const pools = config.pools.map((p) => ({ ...p, backend: { type: 'file', dir: poolsDir } }));
+    const pools = config.pools.map((p) => ({ ...p, backend: backends[p.name] ?? { type: 'file', dir: poolsDir } }));
     writeFileSync(file, stringify({
       ...config, pools,
       settings: {
@@ -111,8 +116,8 @@ describe('a cluster of two processes on PostgreSQL', { timeout: 240_000 }, () =>
     const first = (await lease())!;
     const status = await promisify(execFile)(process.execPath, [...cli(), 'cluster', 'status', '--cluster', db.url]);
     assert.match(status.stdout, new RegExp(`^controller bb-a in epoch ${first.epoch} at ${urlA.replace(/[.]/g, '\\.')}: lease renewed (now|\\d+ s ago), runs out in \\d+ s$`, 'm'));
-    assert.match(status.stdout, /^bb-a\s+controller\s+http:\/\/127\.0\.0\.1:\d+\s+\S+\s+\d+\s+(now|\d+ s ago)$/m);
-    assert.match(status.stdout, /^bb-b\s+standby\s+http:\/\/127\.0\.0\.1:\d+\s+\S+\s+\d+\s+(now|\d+ s ago)$/m);
+    assert.match(status.stdout, /^bb-a\s+controller\s+http:\/\/127\.0\.0\.1:\d+\s+\S+\s+\d+\s+\d+ devices\s+(now|\d+ s ago)$/m);
+    assert.match(status.stdout, /^bb-b\s+standby\s+http:\/\/127\.0\.0\.1:\d+\s+\S+\s+\d+\s+\d+ devices\s+(now|\d+ s ago)$/m);
 
     sim.injectFault({ kind: 'bank-trip', pdu: 'dal3-r07-a', bank: 1 });
     await waitFor('drains being written', async () => (await drainRows()).length > 0, 30_000, 5);
@@ -146,34 +151,76 @@ describe('a cluster of two processes on PostgreSQL', { timeout: 240_000 }, () =>
     assert.equal((await lease())!.holder, null, 'a clean stop hands the lease over');
   });
 
-  it('a controller paused past its lease writes nothing when it wakes, and exits', async () => {
-    const a = await member('bb-c', db.url, '2s');
+  it('a controller paused past its lease writes nothing when it wakes, and exits: HAProxy and the membership files as its successor left them', async () => {
+    const hx = await startHaproxy({ servers: SCANNERS, backend: 'scanners' });
+    try {
+      const haproxy = { scanners: { type: 'haproxy', socket: hx.socketPath } };
+      const a = await member('bb-c', db.url, '2s', haproxy);
+      const urlA = await a.controller;
+      const b = await member('bb-d', db.url, '2s', haproxy);
+      await waitFor('every node polled normal', () => allNormal(urlA), 60_000);
+      const storageFile = join(poolsDir, 'storage.members');
+      await waitFor('the storage pool\'s file written', () => existsSync(storageFile), 30_000);
+
+      a.child.kill('SIGSTOP');
+      const urlB = await b.controller;
+      await waitFor('every node polled normal by the new controller', () => allNormal(urlB), 60_000);
+      // Through the new controller: an operator takes a scanner out. The old one never heard of it.
+      const held = await fetch(`${urlB}/api/pools/scanners/members/scan-001/hold`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'out', reason: 'disk swap' }) });
+      assert.equal(held.status, 200, await held.text());
+      await waitFor('scan-001 in maint', async () => ((await hx.adminStates()).get('scan-001')! & MAINT) !== 0, 30_000);
+      const states = await hx.adminStates();
+      assert.deepEqual([...states].filter(([, v]) => v !== 0).map(([n]) => n), ['scan-001'], 'only the held scanner out');
+      const storage = { text: readFileSync(storageFile, 'utf8'), mtime: statSync(storageFile).mtimeMs };
+      const holds = await db.query('SELECT pool, node FROM bb_holds');
+
+      a.child.kill('SIGCONT');
+      assert.equal(await a.exited, EXIT_LEASE_LOST, a.output());
+      assert.match(a.output(), /lost the controller lease/);
+      assert.deepEqual(await hx.adminStates(), states, 'HAProxy as the new controller left it');
+      assert.deepEqual({ text: readFileSync(storageFile, 'utf8'), mtime: statSync(storageFile).mtimeMs }, storage, 'the storage pool\'s file not even rewritten alike');
+      assert.deepEqual(await db.query('SELECT pool, node FROM bb_holds'), holds);
+      const released = await fetch(`${urlB}/api/pools/scanners/members/scan-001/hold`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'disk swapped' }) });
+      assert.equal(released.status, 200, await released.text());
+      await waitFor('scan-001 ready again', async () => (await hx.adminStates()).get('scan-001') === 0, 30_000);
+      await stopChild(b.child);
+    } finally {
+      await hx.stop();
+    }
+  });
+
+  it('a poller stopped: its nodes are unknown, never down, until its devices move to the others; nothing drains', async () => {
+    const a = await member('bb-f', db.url, '6s');
     const urlA = await a.controller;
-    const b = await member('bb-d', db.url, '2s');
+    const b = await member('bb-g', db.url, '6s');
+    // Both poll a share: the controller adopts the other's facts.
+    const theirs = await waitFor('bb-g polling its share', async () => {
+      const rows = await db.query<{ name: string }>("SELECT name FROM bb_facts WHERE kind = 'node' AND poller = 'bb-g' ORDER BY name");
+      return rows.length > 10 && rows.map((r) => r.name);
+    }, 60_000);
     await waitFor('every node polled normal', () => allNormal(urlA), 60_000);
     await waitFor('the membership file written', () => members()?.length === 80 && out().length === 0, 30_000);
+    const since = Date.now();
 
-    a.child.kill('SIGSTOP');
-    const urlB = await b.controller;
-    await waitFor('every node polled normal by the new controller', () => allNormal(urlB), 60_000);
-    // Through the new controller: an operator takes a member out. The old one never heard of it.
-    const held = await fetch(`${urlB}/api/pools/scanners/members/scan-001/hold`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'out', reason: 'disk swap' }) });
-    assert.equal(held.status, 200, await held.text());
-    await waitFor('the hold in the file', () => out().includes('scan-001'), 30_000);
-    const file = readFileSync(membersFile(), 'utf8');
-    const mtime = statSync(membersFile()).mtimeMs;
-    const holds = await db.query('SELECT pool, node FROM bb_holds');
-
-    a.child.kill('SIGCONT');
-    assert.equal(await a.exited, EXIT_LEASE_LOST, a.output());
-    assert.match(a.output(), /lost the controller lease/);
-    assert.equal(readFileSync(membersFile(), 'utf8'), file, 'the membership file is as the new controller left it');
-    assert.equal(statSync(membersFile()).mtimeMs, mtime, 'not even rewritten alike');
-    assert.deepEqual(await db.query('SELECT pool, node FROM bb_holds'), holds);
-    const released = await fetch(`${urlB}/api/pools/scanners/members/scan-001/hold`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'disk swapped' }) });
-    assert.equal(released.status, 200, await released.text());
-    await waitFor('scan-001 back', () => out().length === 0, 30_000);
+    b.child.kill('SIGSTOP');
+    const unknown = await waitFor('its nodes unknown', async () => {
+      const nodes = await api<ApiNode[]>(urlA, '/api/nodes');
+      const quiet = nodes.filter((n) => theirs.includes(n.name) && n.power === 'unknown');
+      return quiet.length > 0 && quiet;
+    }, 30_000, 100);
+    assert.ok(unknown.every((n) => theirs.includes(n.name)), 'only the stopped poller\'s nodes');
+    // Moved to the controller within the lease and a poll or two: all normal again.
+    await waitFor('its devices polled by the controller', async () => {
+      const rows = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM bb_facts WHERE kind = 'node' AND name = ANY($1) AND poller = 'bb-f'", [theirs]);
+      return rows[0]!.n === theirs.length;
+    }, 30_000);
+    await waitFor('every node normal again', () => allNormal(urlA), 30_000);
+    const drains = (await api<ApiEvent[]>(urlA, `/api/events?from=${since}`)).filter((e) => e.type === 'drain' || e.type === 'would-drain');
+    assert.deepEqual(drains, [], 'nothing drained');
+    assert.deepEqual(out(), [], 'every member still in the file');
+    b.child.kill('SIGCONT');
     await stopChild(b.child);
+    await stopChild(a.child);
   });
 
   it('PostgreSQL restarted while a bank trips: no backend touched before the records are written, then the drains land', async () => {

@@ -9,6 +9,10 @@ export interface ClusterHealth {
   leaseMs: number;
   /** The lease left here, ms (0 while standing by). */
   leaseLeftMs: number;
+  /** The devices this process polls: its share among the live processes. */
+  devices: number;
+  /** The processes sharing the devices, as last read. */
+  members: readonly string[];
   /** The controller as the database names it now, when known. */
   controller: { name: string; url: string | null; epoch: number } | null;
 }

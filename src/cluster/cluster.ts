@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import pg from 'pg';
-import { startApp, type App, type AppOptions } from '../app.js';
+import { pollTargets, startApp, type App, type AppOptions } from '../app.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { DrainStore } from '../drain/drain-store.js';
@@ -17,6 +17,10 @@ import type { ClusterHealth } from './cluster-health.js';
 import { Lease, readLease, type LeaseRow } from './lease.js';
 import { PgPersistence } from './pg-persistence.js';
 import { migrate } from './schema.js';
+import { FactFeed, FactPublisher } from './facts.js';
+import { Share } from './shares.js';
+import { Poller } from '../poller/poller.js';
+import { StateStore } from '../state/state-store.js';
 
 /** The exit code of a controller that lost its lease: started again, it stands by. */
 export const EXIT_LEASE_LOST = 76;
@@ -60,6 +64,12 @@ export class ClusterProcess {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly startedAt = new Date();
+  /** The devices this process polls: its share among the live processes. */
+  private readonly share: Share;
+  /** Standing by, this process still polls its share and publishes what it finds. */
+  private standbyPolls: { poller: Poller; publisher: FactPublisher } | null = null;
+  private publisher: FactPublisher | null = null;
+  private feed: FactFeed | null = null;
 
   private constructor(private readonly options: ClusterOptions, private readonly pool: pg.Pool, url: string | null) {
     this.settings = options.config.settings.cluster!;
@@ -67,6 +77,7 @@ export class ClusterProcess {
     this.log = options.log.child({ module: 'cluster' });
     this.name = this.settings.name ?? `${hostname()}:${process.pid}`;
     this.lease = new Lease({ pool, holder: this.name, url, leaseMs: this.settings.lease });
+    this.share = new Share(this.name);
   }
 
   /** Starts standing by (its health served at once), and tries for the lease. */
@@ -94,7 +105,7 @@ export class ClusterProcess {
     const row = this.controllerRow;
     return {
       name: this.name, role: this.app ? 'controller' : 'standby', epoch: this.app ? this.lease.epoch : null,
-      leaseMs: this.settings.lease, leaseLeftMs: Math.round(this.lease.left()),
+      leaseMs: this.settings.lease, leaseLeftMs: Math.round(this.lease.left()), devices: this.devicesMine(), members: this.share.live(),
       controller: row?.holder && row.expiresAt > row.now ? { name: row.holder, url: row.url, epoch: row.epoch } : null,
     };
   }
@@ -104,6 +115,9 @@ export class ClusterProcess {
     this.stopped = true;
     this.timer?.cancel();
     await new Promise<void>((r) => (this.standby ? this.standby.close(() => r()) : r()));
+    await this.stopStandbyPolls();
+    this.publisher?.stop();
+    this.feed?.stop();
     if (this.app) await this.app.stop();
     // Handed over at once: a standby need not wait for the lease to run out.
     await this.lease.release().catch(() => {});
@@ -171,8 +185,10 @@ export class ClusterProcess {
         const applied = await migrate(this.pool);
         this.migrated = true;
         if (applied.length) this.log.info({ versions: applied }, 'cluster database schema migrated');
+        if (!this.app && !this.taking) this.startStandbyPolls();
       }
       await this.heartbeat();
+      await this.readMembers();
       if (this.app) {
         if (!(await this.lease.renew())) return this.lose(`another process took the lease: ${await this.describeHolder()}`);
       } else if (!this.taking && (await this.lease.tryAcquire())) {
@@ -192,9 +208,43 @@ export class ClusterProcess {
 
   private async heartbeat(): Promise<void> {
     await this.pool.query(`
-      INSERT INTO bb_members (id, host, pid, url, role, started_at, seen_at) VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp())
-      ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, url = excluded.url, role = excluded.role, seen_at = excluded.seen_at`,
-    [this.name, hostname(), process.pid, this.ownUrl(), this.app ? 'controller' : 'standby', this.startedAt]);
+      INSERT INTO bb_members (id, host, pid, url, role, started_at, seen_at, devices) VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp(), $7)
+      ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, url = excluded.url, role = excluded.role, seen_at = excluded.seen_at, devices = excluded.devices`,
+    [this.name, hostname(), process.pid, this.ownUrl(), this.app ? 'controller' : 'standby', this.startedAt, this.devicesMine()]);
+  }
+
+  /** The processes seen within a lease share the devices; one that went quiet loses its share to the others. */
+  private async readMembers(): Promise<void> {
+    const { rows } = await this.pool.query<{ id: string }>("SELECT id FROM bb_members WHERE seen_at > clock_timestamp() - $1 * interval '1 millisecond'", [this.settings.lease]);
+    if (this.share.update(rows.map((r) => r.id))) {
+      this.log.info({ members: this.share.live(), devices: this.devicesMine() }, 'the devices were shared out again');
+    }
+  }
+
+  private devicesMine(): number {
+    const { pdus, nodes } = this.app?.config() ?? this.options.config;
+    return pdus.filter((p) => this.share.mine(`pdu:${p.name}`)).length + nodes.filter((n) => this.share.mine(`node:${n.name}`)).length;
+  }
+
+  /** Standing by: this process's share polled, and published for the controller. */
+  private startStandbyPolls(): void {
+    const { config } = this.options;
+    const { snmpTimeout, snmpRetries, pollConcurrency } = config.settings;
+    const store = new StateStore();
+    const poller = new Poller({
+      store, clock: this.clock, log: this.options.log.child({ module: 'poller' }),
+      timeoutMs: snmpTimeout, retries: snmpRetries, concurrency: pollConcurrency, share: (k) => this.share.mine(k),
+    });
+    poller.setTargets(pollTargets(config));
+    poller.start();
+    this.standbyPolls = { poller, publisher: new FactPublisher(this.pool, store, this.name, this.clock, this.log) };
+  }
+
+  private async stopStandbyPolls(): Promise<void> {
+    const polls = this.standbyPolls;
+    this.standbyPolls = null;
+    polls?.publisher.stop();
+    await polls?.poller.stop();
   }
 
   private async describeHolder(): Promise<string> {
@@ -210,13 +260,18 @@ export class ClusterProcess {
     try {
       await new Promise<void>((r) => (this.standby ? this.standby.close(() => r()) : r()));
       this.standby = null;
+      await this.stopStandbyPolls();
       const loaded = await PgPersistence.load(this.pool, this.clock.now());
       const { onLost: _lost, onController: _controller, ...appOptions } = this.options;
       this.app = await startApp({
         ...appOptions, port: this.port,
         drainStore: (onHealth) => new DrainStore({ persistence: new PgPersistence(this.pool, this.lease, { clock: this.clock, onHealth, onFenced: (why) => this.lose(why) }), loaded }, { clock: this.clock }),
-        cluster: () => this.health(),
+        cluster: () => this.health(), pollShare: (k) => this.share.mine(k),
       });
+      // Its own polls published for the next controller; everyone else's adopted, all there is first.
+      this.publisher = new FactPublisher(this.pool, this.app.store, this.name, this.clock, this.log);
+      this.feed = new FactFeed(this.pool, this.app.store, this.name, this.clock, this.log);
+      await this.feed.start();
     } catch (err) {
       await this.lease.release().catch(() => {});
       this.lose(`the service could not start: ${(err as Error).message}`);

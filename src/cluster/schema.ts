@@ -25,6 +25,17 @@ const MIGRATIONS: { version: number; what: string; sql: string }[] = [
       CREATE TABLE bb_incidents (id BIGINT PRIMARY KEY, body JSONB NOT NULL);
     `,
   },
+  {
+    version: 2,
+    what: 'facts published by each process\'s polls; the number of devices each process polls',
+    sql: `
+      CREATE SEQUENCE bb_facts_seq;
+      CREATE TABLE bb_facts (kind TEXT NOT NULL, name TEXT NOT NULL, poller TEXT NOT NULL, seq BIGINT NOT NULL,
+        polled_at BIGINT, body JSONB NOT NULL, PRIMARY KEY (kind, name));
+      CREATE INDEX bb_facts_seq_idx ON bb_facts (seq);
+      ALTER TABLE bb_members ADD COLUMN devices INTEGER;
+    `,
+  },
 ];
 
 /** The schema version this Breakerbox writes. */

@@ -57,6 +57,12 @@ export interface PollerOptions {
    * False: everything on this thread.
    */
   worker?: boolean;
+  /**
+   * In a cluster: whether this process's routine polls include the device ("pdu:NAME"), asked at
+   * each of its polls, so a share that moves takes effect at the device's next phase. Trap
+   * confirmations poll any device. Absent: every device.
+   */
+  share?: (device: string) => boolean;
 }
 
 /** A device's session and the settings generation it was opened under. */
@@ -237,6 +243,11 @@ export class Poller {
     device.timer?.cancel();
     device.timer = this.options.clock.setTimeout(() => {
       const started = this.options.clock.now();
+      if (this.options.share && !this.options.share(k)) {
+        // Another process of the cluster polls it: looked at again at its next phase.
+        this.schedule(k, untilPhase({ epoch: this.epoch, phase: device.phase, intervalMs: device.target.intervalMs, started, now: started }));
+        return;
+      }
       void this.run(k, device, 'routine').then(() => {
         const elapsed = this.options.clock.now() - started;
         this.stats.record(device.target.kind, elapsed, device.target.intervalMs);

@@ -25,7 +25,8 @@ export interface NodeFacts extends DeviceFacts {
   lastRebootAt: number | null;
 }
 
-export type FactChange = { kind: 'pdu' | 'node'; name: string };
+/** `adopted`: the facts came from another process of a cluster, not from this one's own poll. */
+export type FactChange = { kind: 'pdu' | 'node'; name: string; adopted?: true };
 
 /** A device that broke a polling bound (deadline, rows, value size): its readings are ignored until a clean poll. */
 export interface Misbehaving {
@@ -120,6 +121,19 @@ export class StateStore {
       });
     }
     this.emit({ kind: 'node', name });
+  }
+
+  /** Facts another process of a cluster recorded: taken when newer than those held. True when taken. */
+  adopt(kind: 'pdu', facts: PduFacts): boolean;
+  adopt(kind: 'node', facts: NodeFacts): boolean;
+  adopt(kind: 'pdu' | 'node', facts: PduFacts | NodeFacts): boolean {
+    const map: Map<string, PduFacts | NodeFacts> = kind === 'pdu' ? this.pdus : this.nodes;
+    const held = map.get(facts.name);
+    if (held && (held.lastPollAt ?? 0) >= (facts.lastPollAt ?? 0)) return false;
+    map.set(facts.name, facts);
+    if (facts.lastPollAt !== null) this.lastRecordAt = Math.max(this.lastRecordAt ?? 0, facts.lastPollAt);
+    this.emit({ kind, name: facts.name, adopted: true });
+    return true;
   }
 
   misbehaving(kind: 'pdu' | 'node', name: string): Misbehaving | undefined {
