@@ -1,4 +1,4 @@
-// npm run bench [-- --trials N] [--polls N] [--walk-polls N] [--trap-trials N] [--trap-rates R1,R2,…] [--trap-step-ms MS] [--trap-receivers breakerbox,snmptrapd,snmptrapd-stock,node-dgram] [--wall-clients N] [--scale-sizes 16,126,500,1000] [--profile-polls N] [--only fault-to-drain|pdu-poll-cpu|profiles|headroom|what-if|traps|reconcile|wall|history|scale]: prints figures measured on this machine, in this run.
+// npm run bench [-- --trials N] [--polls N] [--walk-polls N] [--trap-trials N] [--trap-rates R1,R2,…] [--trap-step-ms MS] [--trap-receivers breakerbox,snmptrapd,snmptrapd-stock,node-dgram] [--wall-clients N] [--scale-sizes 16,126,500,1000] [--profile-polls N] [--cluster-kills N] [--only fault-to-drain|pdu-poll-cpu|profiles|headroom|what-if|traps|reconcile|wall|history|scale|cluster]: prints figures measured on this machine, in this run.
 import { parseArgs } from 'node:util';
 import { faultToDrain } from './fault-to-drain.js';
 import { formatPduPollCpu, pduPollCpu } from './pdu-poll-cpu.js';
@@ -7,6 +7,7 @@ import { formatHeadroom, headroomBench } from './headroom.js';
 import { formatWhatIfBench, whatIfBench } from './what-if.js';
 import { formatReconcile, reconcileBench } from './reconcile.js';
 import { formatScale, scaleBench } from './scale.js';
+import { clusterBench, formatCluster } from './cluster.js';
 import { formatHistory, historyBench } from './history.js';
 import { formatWallFanout, wallFanout } from './wall-fanout.js';
 import { DEFAULT_RATES, formatTrapLatency, formatTrapThroughput, RECEIVERS, trapLatency, trapThroughput, type ReceiverName } from './traps.js';
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     'trap-receivers': { type: 'string', default: RECEIVERS.join(',') },
     'wall-clients': { type: 'string', default: '200' },
     'scale-sizes': { type: 'string', default: '16,126,500,1000' },
+    'cluster-kills': { type: 'string', default: '20' },
     only: { type: 'string' },
   },
 });
@@ -35,7 +37,7 @@ const trapRates = values['trap-rates'] !== undefined ? values['trap-rates'].spli
 const trapStepMs = Number(values['trap-step-ms']);
 const trapReceivers = values['trap-receivers'].split(',').filter(Boolean) as ReceiverName[];
 if (trapReceivers.some((r) => !RECEIVERS.includes(r))) throw new Error(`--trap-receivers: some of ${RECEIVERS.join(', ')}`);
-const benches = ['fault-to-drain', 'pdu-poll-cpu', 'profiles', 'headroom', 'what-if', 'traps', 'reconcile', 'wall', 'history', 'scale'];
+const benches = ['fault-to-drain', 'pdu-poll-cpu', 'profiles', 'headroom', 'what-if', 'traps', 'reconcile', 'wall', 'history', 'scale', 'cluster'];
 if (values.only && !benches.includes(values.only)) throw new Error(`--only: one of ${benches.join(', ')}`);
 const wanted = (name: string) => !values.only || values.only === name;
 
@@ -114,4 +116,9 @@ if (wanted('scale')) {
   const sizes = values['scale-sizes'].split(',').map(Number);
   const clients = Number(values['wall-clients']);
   console.log(formatScale(await scaleBench({ sizes, clients, trials: Math.max(5, Math.min(trials, 20)), log: (line) => console.error(line) }), clients));
+}
+
+if (wanted('cluster')) {
+  if (!values.only) console.log('');
+  console.log(formatCluster(await clusterBench({ kills: Number(values['cluster-kills']), facts: 200 })));
 }
