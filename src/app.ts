@@ -8,6 +8,7 @@ import type { Config } from './config/schema.js';
 import { DrainController } from './drain/drain-controller.js';
 import { DrainStore, type StorageNotice } from './drain/drain-store.js';
 import type { ClusterHealth } from './cluster/cluster-health.js';
+import type { ApiEvent } from './http/api-types.js';
 import { resolve } from 'node:path';
 import { EventLog } from './events/event-log.js';
 import { PowerHealth, type PowerView } from './health/power-health.js';
@@ -54,6 +55,8 @@ export interface AppOptions {
   cluster?: () => ClusterHealth;
   /** In a cluster: the devices ("pdu:NAME", "node:NAME") this process polls; the others' facts come from their pollers. */
   pollShare?: (device: string) => boolean;
+  /** In a cluster: the shared event journal — what earlier controllers recorded is taken in at start, every new event told. */
+  journal?: { load(after: number): Promise<{ events: ApiEvent[]; lastId: number }>; publish(e: ApiEvent): void };
 }
 
 export interface App {
@@ -84,9 +87,13 @@ export async function startApp(options: AppOptions): Promise<App> {
   const store = new StateStore();
   // The journal carries on from where the last run left it: its ids, and its latest events on the wall.
   const history = await History.open(config.settings.history, { stateDir, memory: config.settings.database === ':memory:', clock, log: log.child({ module: 'history' }) });
-  const events = new EventLog(clock, log.child({ module: 'events' }), undefined, { lastId: history.lastEventId() });
+  // In a cluster the journal is shared: what the controllers before this one recorded comes in first, and ids go on from theirs.
+  const shared = await options.journal?.load(history.lastEventId());
+  for (const e of shared?.events ?? []) history.event(e);
+  const events = new EventLog(clock, log.child({ module: 'events' }), undefined, { lastId: Math.max(history.lastEventId(), shared?.lastId ?? 0) });
   events.restore(history.latestEvents(200));
   events.subscribe((e) => history.event(e));
+  if (options.journal) events.subscribe((e) => options.journal!.publish(e));
   const backends = new Backends(stateDir, clock);
   const backendFor = (pool: string): PoolBackend => backends.for(pool, topology.pools.get(pool)?.backend ?? { type: 'file', dir: 'var/pools' });
   // Power health follows the facts: each change re-assesses only what it reaches, and the pools of

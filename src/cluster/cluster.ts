@@ -11,7 +11,7 @@ import pg from 'pg';
 import { pollTargets, startApp, type App, type AppOptions } from '../app.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
-import { DrainStore } from '../drain/drain-store.js';
+import { DrainStore, type StorageNotice } from '../drain/drain-store.js';
 import { isAddressInUse, PortInUseError } from '../held.js';
 import type { ClusterHealth } from './cluster-health.js';
 import { Lease, readLease, type LeaseRow } from './lease.js';
@@ -215,6 +215,8 @@ export class ClusterProcess {
 
   /** The processes seen within a lease share the devices; one that went quiet loses its share to the others. */
   private async readMembers(): Promise<void> {
+    // A process gone for long (killed, or exited on a lost lease) is forgotten.
+    if (this.app) await this.pool.query("DELETE FROM bb_members WHERE seen_at < clock_timestamp() - $1 * interval '1 millisecond'", [10 * this.settings.lease]);
     const { rows } = await this.pool.query<{ id: string }>("SELECT id FROM bb_members WHERE seen_at > clock_timestamp() - $1 * interval '1 millisecond'", [this.settings.lease]);
     if (this.share.update(rows.map((r) => r.id))) {
       this.log.info({ members: this.share.live(), devices: this.devicesMine() }, 'the devices were shared out again');
@@ -263,9 +265,13 @@ export class ClusterProcess {
       await this.stopStandbyPolls();
       const loaded = await PgPersistence.load(this.pool, this.clock.now());
       const { onLost: _lost, onController: _controller, ...appOptions } = this.options;
+      let tell: (notice: StorageNotice) => void = () => {};
+      const persistence = new PgPersistence(this.pool, this.lease, { clock: this.clock, onHealth: (n) => tell(n), onFenced: (why) => this.lose(why) });
       this.app = await startApp({
         ...appOptions, port: this.port,
-        drainStore: (onHealth) => new DrainStore({ persistence: new PgPersistence(this.pool, this.lease, { clock: this.clock, onHealth, onFenced: (why) => this.lose(why) }), loaded }, { clock: this.clock }),
+        drainStore: (onHealth) => { tell = onHealth; return new DrainStore({ persistence, loaded }, { clock: this.clock }); },
+        // Events go with the records, fenced alike: a deposed controller's never reach the journal.
+        journal: { load: (after) => PgPersistence.loadEvents(this.pool, after), publish: (event) => persistence.keep([{ op: 'event', event }]) },
         cluster: () => this.health(), pollShare: (k) => this.share.mine(k),
       });
       // Its own polls published for the next controller; everyone else's adopted, all there is first.

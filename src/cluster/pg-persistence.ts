@@ -10,6 +10,7 @@ import type { Clock } from '../clock.js';
 import { StorageError, STORE_LIMITS, type AuditEntry, type DrainRecord, type Hold, type Loaded, type Persistence, type StorageHealth, type StorageNotice, type StorageProblem } from '../drain/drain-store.js';
 import { reasonOf } from '../drain/sqlite-persistence.js';
 import type { StoreOp } from '../drain/store-file.js';
+import type { ApiEvent } from '../http/api-types.js';
 import type { Incident } from '../status/incidents.js';
 import { FencedError, type Lease } from './lease.js';
 
@@ -62,6 +63,15 @@ export class PgPersistence implements Persistence {
       incidents: incidents.reverse(),
       lastAuditId: Number(last[0]?.id ?? 0),
     };
+  }
+
+  /** The shared journal's events after `after` (oldest first, at most `limit`), and its last id. */
+  static async loadEvents(pool: pg.Pool, after: number, limit = 10_000): Promise<{ events: ApiEvent[]; lastId: number }> {
+    const [{ rows }, last] = await Promise.all([
+      pool.query<{ body: ApiEvent }>('SELECT body FROM bb_events WHERE id > $1 ORDER BY id LIMIT $2', [after, limit]),
+      pool.query<{ id: number }>('SELECT COALESCE(MAX(id), 0) AS id FROM bb_events'),
+    ]);
+    return { events: rows.map((r) => r.body), lastId: Number(last.rows[0]?.id ?? 0) };
   }
 
   health(): StorageHealth {
@@ -201,6 +211,10 @@ async function run(client: pg.PoolClient, op: StoreOp, epoch: number): Promise<v
       await client.query('INSERT INTO bb_silences (id, body) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET body = excluded.body', [op.silence.id, op.silence]);
       break;
     case 'del-silence': await client.query('DELETE FROM bb_silences WHERE id = $1', [op.id]); break;
+    case 'event':
+      await client.query('INSERT INTO bb_events (id, time, body) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET time = excluded.time, body = excluded.body', [op.event.id, op.event.time, op.event]);
+      if (op.event.replaces !== undefined) await client.query('DELETE FROM bb_events WHERE id = $1', [op.event.replaces]);
+      break;
     case 'put-incident':
       await client.query('INSERT INTO bb_incidents (id, body) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET body = excluded.body', [op.incident.id, op.incident]);
       break;

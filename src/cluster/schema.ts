@@ -36,6 +36,14 @@ const MIGRATIONS: { version: number; what: string; sql: string }[] = [
       ALTER TABLE bb_members ADD COLUMN devices INTEGER;
     `,
   },
+  {
+    version: 3,
+    what: 'the event journal, shared by the controllers in turn',
+    sql: `
+      CREATE TABLE bb_events (id BIGINT PRIMARY KEY, time BIGINT NOT NULL, body JSONB NOT NULL);
+      CREATE INDEX bb_events_time ON bb_events (time);
+    `,
+  },
 ];
 
 /** The schema version this Breakerbox writes. */

@@ -6,6 +6,7 @@ import type { Alert, Silence } from '../alerts/alert-engine.js';
 import type { OutboxItem } from '../alerts/outbox.js';
 import type { Incident } from '../status/incidents.js';
 import type { AuditEntry, DrainRecord, Hold } from './drain-store.js';
+import type { ApiEvent } from '../http/api-types.js';
 
 /** One change to the database; a list of them is written in one transaction, all or nothing. */
 export type StoreOp =
@@ -19,7 +20,9 @@ export type StoreOp =
   | { op: 'put-page'; page: OutboxItem }
   | { op: 'put-silence'; silence: Silence }
   | { op: 'del-silence'; id: number }
-  | { op: 'put-incident'; incident: Incident };
+  | { op: 'put-incident'; incident: Incident }
+  /** An event of the journal: kept by a cluster's engine with the records; the embedded journal is History's own. */
+  | { op: 'event'; event: ApiEvent };
 
 /** Everything the database holds: what it is loaded into, and re-created from. */
 export interface StoreContents {
@@ -190,6 +193,7 @@ export class StoreFile {
       case 'put-silence': this.stmts.putSilence.run(op.silence.id, JSON.stringify(op.silence)); break;
       case 'del-silence': this.stmts.delSilence.run(op.id); break;
       case 'put-incident': this.stmts.putIncident.run(op.incident.id, JSON.stringify(op.incident)); break;
+      case 'event': break; // History keeps the embedded journal
       case 'put-page': {
         const done = op.page.deliveredAt !== null || op.page.rejected !== null;
         this.stmts.putPage.run(op.page.id, op.page.receiver, op.page.idem, done ? 1 : 0, JSON.stringify(op.page));
