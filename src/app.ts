@@ -8,7 +8,7 @@ import type { Config } from './config/schema.js';
 import { DrainController } from './drain/drain-controller.js';
 import { DrainStore, type StorageNotice } from './drain/drain-store.js';
 import type { ClusterHealth } from './cluster/cluster-health.js';
-import type { ApiEvent } from './http/api-types.js';
+import type { ApiEvent, ApiProblem } from './http/api-types.js';
 import { resolve } from 'node:path';
 import { EventLog } from './events/event-log.js';
 import { PowerHealth, type PowerView } from './health/power-health.js';
@@ -203,7 +203,11 @@ export async function startApp(options: AppOptions): Promise<App> {
     config: () => config, topology: () => topology, view, store, controller, events, reloader, now: () => clock.now(),
     problems: () => {
       const stuck = pollsStale(store.lastRecordAt, startedAt, config.pdus.length + config.nodes.length, clock.now(), staleMs(config));
-      const problems = [...drainStore.health().problems, ...reloader.problems()];
+      const problems: ApiProblem[] = [...drainStore.health().problems, ...reloader.problems()];
+      const overloaded = poller.overloaded(clock.now());
+      if (overloaded) {
+        problems.push({ code: 'BB_ERR_OVERLOADED', since: overloaded.since, message: `${overloaded.count} poll${overloaded.count === 1 ? '' : 's'} of silent devices in the last minute took far longer than their timeouts allow: Breakerbox itself is too slow to tell a silent device (CPU starved?); their facts age into unknown, and nothing drains on them` });
+      }
       return stuck ? [...problems, { code: 'BB_ERR_POLLS_STALE', message: stuck.message, since: stuck.since }] : problems;
     },
     load: () => ({ process: monitor.load(), polls: poller.load() }),

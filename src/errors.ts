@@ -28,6 +28,11 @@ export const ERROR_CODES = {
   BB_ERR_HISTORY_UNAVAILABLE: 'the history store (InfluxDB) did not answer the query; points still wait in the spool and nothing is lost',
   BB_ERR_POLLS_STALE: 'no poll of any device was recorded for as long as facts stay fresh: Breakerbox\'s own polling is stuck; health is degraded and the wall shows NO DATA',
   BB_ERR_BAD_CIDR: 'a trap allow-list or relay block is not valid IPv4 CIDR (octets 0-255, prefix 0-32)',
+  BB_ERR_OVERLOADED: 'polls of silent devices took far longer than their timeouts allow: Breakerbox itself is too slow to tell a silent device, so those polls record nothing (their facts age into unknown, nothing drains on them); health is degraded for a minute after the last',
+  BB_ERR_STANDBY: 'this process of a cluster stands by: the API and the wall are the controller\'s, named in the answer',
+  BB_ERR_FENCED: 'a write of a cluster\'s controller refused because another process took the controller lease; the deposed one exits with code 76',
+  BB_ERR_SCHEMA: 'the cluster database was migrated by a newer Breakerbox than this one',
+  BB_ERR_CLUSTER_DB: 'a standby cannot reach the cluster database: it cannot take over until it can',
 } as const satisfies Record<`BB_ERR_${string}`, string>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -22,6 +22,9 @@ const WALK_RECHECK = 10;
 const REDETECT = 10;
 const FOLLOW_UP_MS = 250;
 
+/** How long inconclusive polls keep Breakerbox's health degraded after the last one. */
+const INCONCLUSIVE_WINDOW_MS = 60_000;
+
 export interface PollTarget {
   kind: 'pdu' | 'node';
   name: string;
@@ -113,6 +116,8 @@ export class Poller {
   private generation = 0;
   /** Where routine polls run; null: on this thread. */
   private readonly worker: PollWorker | null;
+  /** When polls ended inconclusive (see silentPollMaxMs), within the last window. */
+  private inconclusive: number[] = [];
 
   constructor(private readonly options: PollerOptions) {
     this.settings = { timeoutMs: options.timeoutMs, retries: options.retries, concurrency: options.concurrency };
@@ -354,11 +359,38 @@ export class Poller {
     return { kind: 'pdu', result: await client.readPdu(device.profile, { limits: target.limits }) };
   }
 
+  /**
+   * Polls of silent devices whose silence was timed by a starved Breakerbox, not by the device,
+   * in the last INCONCLUSIVE_WINDOW_MS: said by health while any, so nobody mistakes the unknowns.
+   */
+  overloaded(now: number): { count: number; since: number } | null {
+    this.inconclusive = this.inconclusive.filter((t) => t > now - INCONCLUSIVE_WINDOW_MS);
+    return this.inconclusive.length > 0 ? { count: this.inconclusive.length, since: this.inconclusive[0]! } : null;
+  }
+
+  /**
+   * How long a poll of a silent device may take: it ends at its first request's last timeout. One
+   * that took far longer (twice, and a second more) was timed by this process's own late timers — a
+   * CPU-starved or paused monitor, whose answers wait unread while its timeouts fire first — and
+   * proves nothing about the device.
+   */
+  private silentPollMaxMs(): number {
+    return 2 * this.settings.timeoutMs * (this.settings.retries + 1) + 1_000;
+  }
+
   private record(device: Scheduled, outcome: Outcome, partly = false): void {
     const { store, clock, events } = this.options;
     const { target } = device;
     const at = clock.now();
     const result = outcome.result;
+    if (!result.ok && result.kind === 'timeout' && !partly && at - device.inFlightSince > this.silentPollMaxMs()) {
+      // Recorded as nothing: the device's facts age into unknown (never "down", so nothing drains on it).
+      if (this.inconclusive.length === 0 || at - this.inconclusive.at(-1)! > INCONCLUSIVE_WINDOW_MS) {
+        this.options.log.warn({ device: `${target.kind}:${target.name}`, tookMs: at - device.inFlightSince, maxMs: this.silentPollMaxMs() }, 'a silent poll took far longer than its timeouts allow: Breakerbox itself was too slow to tell; nothing recorded');
+      }
+      this.inconclusive.push(at);
+      return;
+    }
     if (result.ok && device.strikes > 0) {
       device.strikes = 0;
       if (store.clearMisbehaving(target.kind, target.name)) {
