@@ -229,6 +229,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     devicePolls: () => poller.devicePolls(), pollLoad: () => poller.load(), traps: () => traps.stats(),
     reconciles: () => controller.counts(), blocked: () => controller.allBlocked(),
     wallClients: () => http?.feed.clients() ?? 0, process: () => monitor.load(), history: () => history.backlog(),
+    ...(options.cluster ? { cluster: options.cluster } : {}),
   }, { outlets: () => config.settings.metrics.outlets });
   try {
     http = await startHttp({

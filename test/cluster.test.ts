@@ -92,10 +92,16 @@ describe('a cluster of two processes on PostgreSQL', { timeout: 240_000 }, () =>
     const child = spawn(process.execPath, [...cli(), 'run', file], { cwd: dir, env: { ...process.env, LOG_LEVEL: 'warn' } });
     children.push(child);
     let output = '';
-    child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
+    // Told by its own output, as it comes: the line it prints on becoming the controller.
+    let becameController: (url: string) => void = () => {};
+    const seen = () => { const url = /controller \(epoch \d+\).* Wall: (http:\/\/\S+)\//.exec(output)?.[1]; if (url) becameController(url); };
+    child.stdout!.on('data', (d: Buffer) => { output += d.toString(); seen(); });
     child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    const controller = waitFor(`${name} the controller`, () => /controller \(epoch \d+\).* Wall: (http:\/\/\S+)\//.exec(output)?.[1], 120_000, 50);
+    const controller = Promise.race([
+      new Promise<string>((resolve) => { becameController = resolve; }),
+      exited.then((code): never => { throw new Error(`${name} exited (${code}) before it became the controller: ${output}`); }),
+    ]);
     controller.catch(() => {});
     await Promise.race([
       waitFor(`${name} started`, () => /joined the cluster at http/.test(output), 60_000, 50),
@@ -214,6 +220,15 @@ describe('a cluster of two processes on PostgreSQL', { timeout: 240_000 }, () =>
     }, 60_000);
     await waitFor('every node polled normal', () => allNormal(urlA), 60_000);
     await waitFor('the membership file written', () => members()?.length === 80 && out().length === 0, 30_000);
+    // Metrics per role: each process says what it is, what it polls, and the facts it moved.
+    const series = async (url: string) => new Map([...(await (await fetch(`${url}/metrics`)).text()).matchAll(/^(breakerbox_cluster_\w+) (\S+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+    const ofA = await series(urlA);
+    const ofB = await series(b.output().match(/joined the cluster at (\S+)\//)![1]!);
+    assert.equal(ofA.get('breakerbox_cluster_controller'), 1);
+    assert.equal(ofB.get('breakerbox_cluster_controller'), 0);
+    assert.equal(ofA.get('breakerbox_cluster_polled_devices')! + ofB.get('breakerbox_cluster_polled_devices')!, 100, 'every device in one share (16 PDUs, 84 nodes)');
+    assert.ok(ofB.get('breakerbox_cluster_facts_published_total')! > 0 && ofA.get('breakerbox_cluster_facts_adopted_total')! > 0);
+    assert.equal(ofB.has('breakerbox_cluster_epoch'), false, 'a standby acts in no epoch');
     const since = Date.now();
 
     b.child.kill('SIGSTOP');

@@ -13,6 +13,8 @@ export interface ClusterHealth {
   devices: number;
   /** The processes sharing the devices, as last read. */
   members: readonly string[];
+  /** Facts of its own polls written to the database, and others' taken into its store. */
+  facts: { published: number; adopted: number };
   /** The controller as the database names it now, when known. */
   controller: { name: string; url: string | null; epoch: number } | null;
 }

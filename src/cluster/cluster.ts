@@ -19,6 +19,9 @@ import { PgPersistence } from './pg-persistence.js';
 import { migrate } from './schema.js';
 import { FactFeed, FactPublisher } from './facts.js';
 import { Share } from './shares.js';
+import { registerCluster } from './cluster-metrics.js';
+import { Registry } from 'prom-client';
+import { matchToken } from '../http/access.js';
 import { Poller } from '../poller/poller.js';
 import { StateStore } from '../state/state-store.js';
 
@@ -69,6 +72,8 @@ export class ClusterProcess {
   /** Standing by, this process still polls its share and publishes what it finds. */
   private standbyPolls: { poller: Poller; publisher: FactPublisher } | null = null;
   private publisher: FactPublisher | null = null;
+  /** Facts published while standing by, before the controller's own publisher. */
+  private publishedBefore = 0;
   private feed: FactFeed | null = null;
 
   private constructor(private readonly options: ClusterOptions, private readonly pool: pg.Pool, url: string | null) {
@@ -106,6 +111,7 @@ export class ClusterProcess {
     return {
       name: this.name, role: this.app ? 'controller' : 'standby', epoch: this.app ? this.lease.epoch : null,
       leaseMs: this.settings.lease, leaseLeftMs: Math.round(this.lease.left()), devices: this.devicesMine(), members: this.share.live(),
+      facts: { published: this.publishedBefore + (this.standbyPolls?.publisher.written ?? 0) + (this.publisher?.written ?? 0), adopted: this.feed?.adopted ?? 0 },
       controller: row?.holder && row.expiresAt > row.now ? { name: row.holder, url: row.url, epoch: row.epoch } : null,
     };
   }
@@ -154,6 +160,10 @@ export class ClusterProcess {
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
       res.end(JSON.stringify(body));
     };
+    if (path === '/metrics') {
+      void this.metrics(req, res);
+      return;
+    }
     if (path === '/api/health') {
       const problems = this.databaseProblem ? [{ code: 'BB_ERR_CLUSTER_DB', message: this.databaseProblem }] : [];
       send(200, { status: problems.length ? 'degraded' : 'ok', role: 'standby', problems, time: this.clock.now(), cluster: health });
@@ -167,6 +177,21 @@ export class ClusterProcess {
     }
     const where = controller ? `the controller is ${controller.name}${controller.url ? ` at ${controller.url}` : ''}` : 'no controller holds the lease yet';
     send(503, { error: `this Breakerbox process (${this.name}) stands by: ${where}`, code: 'BB_ERR_STANDBY', controller }, { 'retry-after': '1' });
+  }
+
+  /** A standby's own series; behind a bearer token when the configuration protects reads. */
+  private async metrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const api = this.options.config.settings.api;
+    const presented = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (api.protectReads && !(presented && matchToken(api.tokens, presented))) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'reads need a bearer token', code: 'BB_ERR_UNAUTHORIZED' }));
+      return;
+    }
+    const registry = new Registry();
+    registerCluster(registry, () => this.health());
+    res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
+    res.end(await registry.metrics());
   }
 
   // ---- the lease -----------------------------------------------------------------------------
@@ -246,6 +271,7 @@ export class ClusterProcess {
     const polls = this.standbyPolls;
     this.standbyPolls = null;
     polls?.publisher.stop();
+    this.publishedBefore += polls?.publisher.written ?? 0;
     await polls?.poller.stop();
   }
 

@@ -3,6 +3,8 @@
 // never prom-client's global one: several apps run in one test process. Every value is read from the
 // live state when scraped (family.ts); nothing here holds a secret or can reach one.
 import { Registry } from 'prom-client';
+import type { ClusterHealth } from '../cluster/cluster-health.js';
+import { registerCluster } from '../cluster/cluster-metrics.js';
 import type { MetricsEndpoint } from '../http/server.js';
 import type { DevicePolls, PollTimes } from '../poller/poll-stats.js';
 import type { ProcessLoad } from '../process-load.js';
@@ -36,6 +38,8 @@ export interface MetricsSources extends ReadingSources {
   process(): ProcessLoad;
   /** Exported only when given; null while the history writer is not running. */
   history?: () => HistoryBacklog | null;
+  /** In a cluster: this process's place in it. */
+  cluster?: () => ClusterHealth;
 }
 
 export interface MetricsOptions {
@@ -49,6 +53,7 @@ export class Metrics implements MetricsEndpoint {
   constructor(sources: MetricsSources, options: MetricsOptions = {}) {
     const outlets = options.outlets;
     registerOperations(this.registry, sources);
+    if (sources.cluster) registerCluster(this.registry, sources.cluster);
     registerReadings(this.registry, sources, typeof outlets === 'function' ? outlets : () => outlets === true);
   }
 
