@@ -76,7 +76,7 @@ describe('a cluster of two processes on PostgreSQL', { timeout: 240_000 }, () =>
   });
 
   /** Each process its own directory, config and trap port; one database, one set of membership files. */
-  async function member(name: string, database: string, lease: string, backends: Record<string, unknown> = {}): Promise<Member> {
+  async function member(name: string, database: string, lease: string, backends: Record<string, unknown> = {}, trapPort?: number): Promise<Member> {
     const dir = join(stateDir, name);
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'site.yaml');
@@ -85,7 +85,7 @@ describe('a cluster of two processes on PostgreSQL', { timeout: 240_000 }, () =>
       ...config, pools,
       settings: {
         ...config.settings, simulate: false, snmpTimeout: 2_000, http: { port: 0, host: '127.0.0.1' },
-        traps: { ...config.settings.traps, port: await freeUdpPort() },
+        traps: { ...config.settings.traps, port: trapPort ?? await freeUdpPort() },
         cluster: { database, lease, name },
       },
     }));
@@ -212,7 +212,8 @@ describe('a cluster of two processes on PostgreSQL', { timeout: 240_000 }, () =>
   it('a poller stopped: its nodes are unknown, never down, until its devices move to the others; nothing drains', async () => {
     const a = await member('bb-f', db.url, '6s');
     const urlA = await a.controller;
-    const b = await member('bb-g', db.url, '6s');
+    // The standby listens where the simulated PDUs send their traps: the controller hears them through it.
+    const b = await member('bb-g', db.url, '6s', {}, config.settings.traps.port);
     // Both poll a share: the controller adopts the other's facts.
     const theirs = await waitFor('bb-g polling its share', async () => {
       const rows = await db.query<{ name: string }>("SELECT name FROM bb_facts WHERE kind = 'node' AND poller = 'bb-g' ORDER BY name");
@@ -229,6 +230,14 @@ describe('a cluster of two processes on PostgreSQL', { timeout: 240_000 }, () =>
     assert.equal(ofA.get('breakerbox_cluster_polled_devices')! + ofB.get('breakerbox_cluster_polled_devices')!, 100, 'every device in one share (16 PDUs, 84 nodes)');
     assert.ok(ofB.get('breakerbox_cluster_facts_published_total')! > 0 && ofA.get('breakerbox_cluster_facts_adopted_total')! > 0);
     assert.equal(ofB.has('breakerbox_cluster_epoch'), false, 'a standby acts in no epoch');
+
+    // A trap sent to the standby reaches the controller's pipeline: attributed, journaled, confirmed.
+    const outlet = sim.injectFault({ kind: 'outlet-off', pdu: 'dal3-r07-a', outlet: 48 });
+    const heard = await waitFor('the trap at the controller', async () => (await api<{ device: string | null; name: string; entity: { outlet?: number } }[]>(urlA, '/api/traps')).find((t) => t.device === 'dal3-r07-a' && t.entity.outlet === 48), 30_000);
+    assert.match(heard.name, /outlet.*off/i);
+    assert.equal((await api<{ received: number }>(urlA, '/api/traps/stats')).received, 0, 'nothing came to the controller\'s own port');
+    assert.ok((await series(urlA)).get('breakerbox_cluster_traps_taken_total')! >= 1);
+    sim.clearFault(outlet.id);
     const since = Date.now();
 
     b.child.kill('SIGSTOP');

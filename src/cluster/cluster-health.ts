@@ -15,6 +15,8 @@ export interface ClusterHealth {
   members: readonly string[];
   /** Facts of its own polls written to the database, and others' taken into its store. */
   facts: { published: number; adopted: number };
+  /** Traps received here and forwarded (standing by), and forwarded ones taken into the pipeline (as the controller). */
+  traps: { forwarded: number; taken: number };
   /** The controller as the database names it now, when known. */
   controller: { name: string; url: string | null; epoch: number } | null;
 }

@@ -12,4 +12,6 @@ export function registerCluster(r: Registry, health: () => ClusterHealth): void 
   gauge(r, 'breakerbox_cluster_members', 'Processes sharing the devices, as this one last read them.', [], (emit) => emit({}, health().members.length));
   counter(r, 'breakerbox_cluster_facts_published_total', 'Facts of its own polls this process wrote to the cluster database.', [], (emit) => emit({}, health().facts.published));
   counter(r, 'breakerbox_cluster_facts_adopted_total', 'Facts of other processes\' polls this process took into its store (as the controller).', [], (emit) => emit({}, health().facts.adopted));
+  counter(r, 'breakerbox_cluster_traps_forwarded_total', 'Traps this process received while standing by and forwarded to the controller.', [], (emit) => emit({}, health().traps.forwarded));
+  counter(r, 'breakerbox_cluster_traps_taken_total', 'Traps other processes forwarded that this one took into its pipeline (as the controller).', [], (emit) => emit({}, health().traps.taken));
 }

@@ -19,6 +19,8 @@ import { PgPersistence } from './pg-persistence.js';
 import { migrate } from './schema.js';
 import { FactFeed, FactPublisher } from './facts.js';
 import { Share } from './shares.js';
+import { TrapFeed, TrapForwarder } from './traps.js';
+import { TrapReceiver } from '../traps/trap-receiver.js';
 import { registerCluster } from './cluster-metrics.js';
 import { Registry } from 'prom-client';
 import { matchToken } from '../http/access.js';
@@ -70,7 +72,9 @@ export class ClusterProcess {
   /** The devices this process polls: its share among the live processes. */
   private readonly share: Share;
   /** Standing by, this process still polls its share and publishes what it finds. */
-  private standbyPolls: { poller: Poller; publisher: FactPublisher } | null = null;
+  private standbyPolls: { poller: Poller; publisher: FactPublisher; traps: TrapReceiver | null } | null = null;
+  private readonly forwarder: TrapForwarder;
+  private trapFeed: TrapFeed | null = null;
   private publisher: FactPublisher | null = null;
   /** Facts published while standing by, before the controller's own publisher. */
   private publishedBefore = 0;
@@ -83,6 +87,7 @@ export class ClusterProcess {
     this.name = this.settings.name ?? `${hostname()}:${process.pid}`;
     this.lease = new Lease({ pool, holder: this.name, url, leaseMs: this.settings.lease });
     this.share = new Share(this.name);
+    this.forwarder = new TrapForwarder(pool, this.name, this.log);
   }
 
   /** Starts standing by (its health served at once), and tries for the lease. */
@@ -112,6 +117,7 @@ export class ClusterProcess {
       name: this.name, role: this.app ? 'controller' : 'standby', epoch: this.app ? this.lease.epoch : null,
       leaseMs: this.settings.lease, leaseLeftMs: Math.round(this.lease.left()), devices: this.devicesMine(), members: this.share.live(),
       facts: { published: this.publishedBefore + (this.standbyPolls?.publisher.written ?? 0) + (this.publisher?.written ?? 0), adopted: this.feed?.adopted ?? 0 },
+      traps: { forwarded: this.forwarder.forwarded, taken: this.trapFeed?.taken ?? 0 },
       controller: row?.holder && row.expiresAt > row.now ? { name: row.holder, url: row.url, epoch: row.epoch } : null,
     };
   }
@@ -124,6 +130,7 @@ export class ClusterProcess {
     await this.stopStandbyPolls();
     this.publisher?.stop();
     this.feed?.stop();
+    this.trapFeed?.stop();
     if (this.app) await this.app.stop();
     // Handed over at once: a standby need not wait for the lease to run out.
     await this.lease.release().catch(() => {});
@@ -210,7 +217,7 @@ export class ClusterProcess {
         const applied = await migrate(this.pool);
         this.migrated = true;
         if (applied.length) this.log.info({ versions: applied }, 'cluster database schema migrated');
-        if (!this.app && !this.taking) this.startStandbyPolls();
+        if (!this.app && !this.taking) await this.startStandbyPolls();
       }
       await this.heartbeat();
       await this.readMembers();
@@ -253,8 +260,8 @@ export class ClusterProcess {
     return pdus.filter((p) => this.share.mine(`pdu:${p.name}`)).length + nodes.filter((n) => this.share.mine(`node:${n.name}`)).length;
   }
 
-  /** Standing by: this process's share polled, and published for the controller. */
-  private startStandbyPolls(): void {
+  /** Standing by: this process's share polled, and published for the controller; the traps it gets forwarded. */
+  private async startStandbyPolls(): Promise<void> {
     const { config } = this.options;
     const { snmpTimeout, snmpRetries, pollConcurrency } = config.settings;
     const store = new StateStore();
@@ -264,7 +271,15 @@ export class ClusterProcess {
     });
     poller.setTargets(pollTargets(config));
     poller.start();
-    this.standbyPolls = { poller, publisher: new FactPublisher(this.pool, store, this.name, this.clock, this.log) };
+    const traps = config.settings.traps.enabled ? new TrapReceiver(config.settings.traps, (trap) => this.forwarder.forward(trap), this.options.log.child({ module: 'traps' }), this.clock) : null;
+    this.standbyPolls = { poller, publisher: new FactPublisher(this.pool, store, this.name, this.clock, this.log), traps };
+    try {
+      const port = await traps?.start();
+      if (port !== undefined) this.log.info({ port }, 'standing by: traps received here are forwarded to the controller');
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'standing by without a trap receiver: traps sent here are lost');
+      this.standbyPolls.traps = null;
+    }
   }
 
   private async stopStandbyPolls(): Promise<void> {
@@ -272,6 +287,7 @@ export class ClusterProcess {
     this.standbyPolls = null;
     polls?.publisher.stop();
     this.publishedBefore += polls?.publisher.written ?? 0;
+    await polls?.traps?.stop();
     await polls?.poller.stop();
   }
 
@@ -304,6 +320,9 @@ export class ClusterProcess {
       this.publisher = new FactPublisher(this.pool, this.app.store, this.name, this.clock, this.log);
       this.feed = new FactFeed(this.pool, this.app.store, this.name, this.clock, this.log);
       await this.feed.start();
+      const app = this.app;
+      this.trapFeed = new TrapFeed(this.pool, this.clock, this.log, (trap) => app.traps.inject(trap));
+      await this.trapFeed.start();
     } catch (err) {
       await this.lease.release().catch(() => {});
       this.lose(`the service could not start: ${(err as Error).message}`);

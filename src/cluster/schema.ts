@@ -44,6 +44,14 @@ const MIGRATIONS: { version: number; what: string; sql: string }[] = [
       CREATE INDEX bb_events_time ON bb_events (time);
     `,
   },
+  {
+    version: 4,
+    what: 'traps received by standbys, for the controller',
+    sql: `
+      CREATE TABLE bb_traps (id BIGSERIAL PRIMARY KEY, received_at BIGINT NOT NULL, receiver TEXT NOT NULL, body JSONB NOT NULL);
+      CREATE INDEX bb_traps_received ON bb_traps (received_at);
+    `,
+  },
 ];
 
 /** The schema version this Breakerbox writes. */

@@ -12,6 +12,7 @@ import { TrapClassifier } from './classify.js';
 import { MibNames, mibDirs } from './mib-names.js';
 import { TrapPipeline, type PollerLike } from './trap-pipeline.js';
 import { TrapReceiver } from './trap-receiver.js';
+import type { IncomingTrap } from './trap-types.js';
 
 export interface TrapServiceDeps {
   settings: TrapSettings;
@@ -75,6 +76,15 @@ export class TrapService implements TrapView {
 
   stats() {
     return { ...this.receiver.stats, listening: this.listening };
+  }
+
+  /** A trap another process of a cluster received and checked: handled as if it had come here. */
+  inject(trap: IncomingTrap): void {
+    try {
+      this.pipeline.handle(trap);
+    } catch (err) {
+      this.deps.log.error({ err: (err as Error).message }, 'forwarded trap handling failed');
+    }
   }
 
   recent(limit: number) {
