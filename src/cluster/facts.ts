@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { NodeFacts, PduFacts, StateStore } from '../state/state-store.js';
+import { follow } from './follow.js';
 
 const EVERY_MS = 100;
 /** Rows committed out of their sequence order (two pollers writing at once) are read again for this long. */
@@ -83,8 +84,7 @@ export class FactFeed {
   private cursor = 0;
   /** Past cursors with their times: reading starts from the one REREAD_MS ago. */
   private readonly marks: { at: number; cursor: number }[] = [];
-  private timer: { cancel(): void } | null = null;
-  private stopped = false;
+  private loop: { stop(): void } | null = null;
   private failing: string | null = null;
   /** Facts adopted (for metrics and tests). */
   adopted = 0;
@@ -94,17 +94,11 @@ export class FactFeed {
   /** Reads everything there is now (so the controller starts warm), then follows. */
   async start(): Promise<void> {
     await this.read().catch(() => {});
-    this.schedule();
+    this.loop = follow(this.clock, () => (this.failing ? 1_000 : EVERY_MS), () => this.read());
   }
 
   stop(): void {
-    this.stopped = true;
-    this.timer?.cancel();
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = this.clock.setTimeout(() => void this.read().catch(() => {}).finally(() => this.schedule()), this.failing ? 1_000 : EVERY_MS);
+    this.loop?.stop();
   }
 
   private async read(): Promise<void> {

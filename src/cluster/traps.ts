@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { IncomingTrap } from '../traps/trap-types.js';
+import { follow } from './follow.js';
 
 const EVERY_MS = 50;
 /** A forwarded trap older than this when the controller reads it is left: the polls since have said more. */
@@ -33,8 +34,7 @@ export class TrapForwarder {
 /** The controller's side: the traps other processes received, into its pipeline, in the order written. */
 export class TrapFeed {
   private cursor = 0;
-  private timer: { cancel(): void } | null = null;
-  private stopped = false;
+  private loop: { stop(): void } | null = null;
   private prunedAt = 0;
   /** Traps taken in (for metrics and tests). */
   taken = 0;
@@ -45,17 +45,11 @@ export class TrapFeed {
   async start(): Promise<void> {
     const { rows } = await this.pool.query<{ id: number }>('SELECT COALESCE(MAX(id), 0) AS id FROM bb_traps');
     this.cursor = Number(rows[0]!.id);
-    this.schedule();
+    this.loop = follow(this.clock, () => EVERY_MS, () => this.read());
   }
 
   stop(): void {
-    this.stopped = true;
-    this.timer?.cancel();
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = this.clock.setTimeout(() => void this.read().finally(() => this.schedule()), EVERY_MS);
+    this.loop?.stop();
   }
 
   private async read(): Promise<void> {
