@@ -98,10 +98,13 @@ describe('a cluster of two processes on PostgreSQL', { timeout: 240_000 }, () =>
     child.stdout!.on('data', (d: Buffer) => { output += d.toString(); seen(); });
     child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    // Bounded, on a timer that never holds the test process open by itself.
+    let late: NodeJS.Timeout | undefined;
     const controller = Promise.race([
       new Promise<string>((resolve) => { becameController = resolve; }),
       exited.then((code): never => { throw new Error(`${name} exited (${code}) before it became the controller: ${output}`); }),
-    ]);
+      new Promise<never>((_, reject) => { late = setTimeout(() => reject(new Error(`${name} did not become the controller within 120 s: ${output}`)), 120_000); late.unref(); }),
+    ]).finally(() => clearTimeout(late));
     controller.catch(() => {});
     await Promise.race([
       waitFor(`${name} started`, () => /joined the cluster at http/.test(output), 60_000, 50),

@@ -6,26 +6,26 @@
 // Kubernetes controller does: nothing it decided after that can be carried out.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
-import type { Logger } from 'pino';
 import pg from 'pg';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
 import { pollTargets, startApp, type App, type AppOptions } from '../app.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { DrainStore, type StorageNotice } from '../drain/drain-store.js';
 import { isAddressInUse, PortInUseError } from '../held.js';
-import type { ClusterHealth } from './cluster-health.js';
-import { Lease, readLease, type LeaseRow } from './lease.js';
-import { PgPersistence } from './pg-persistence.js';
-import { migrate } from './schema.js';
-import { FactFeed, FactPublisher } from './facts.js';
-import { Share } from './shares.js';
-import { TrapFeed, TrapForwarder } from './traps.js';
-import { TrapReceiver } from '../traps/trap-receiver.js';
-import { registerCluster } from './cluster-metrics.js';
-import { Registry } from 'prom-client';
 import { matchToken } from '../http/access.js';
 import { Poller } from '../poller/poller.js';
 import { StateStore } from '../state/state-store.js';
+import { TrapReceiver } from '../traps/trap-receiver.js';
+import type { ClusterHealth } from './cluster-health.js';
+import { registerCluster } from './cluster-metrics.js';
+import { FactFeed, FactPublisher } from './facts.js';
+import { Lease, readLease, type LeaseRow } from './lease.js';
+import { PgPersistence } from './pg-persistence.js';
+import { migrate } from './schema.js';
+import { Share } from './shares.js';
+import { TrapFeed, TrapForwarder } from './traps.js';
 
 /** The exit code of a controller that lost its lease: started again, it stands by. */
 export const EXIT_LEASE_LOST = 76;
@@ -80,12 +80,12 @@ export class ClusterProcess {
   private publishedBefore = 0;
   private feed: FactFeed | null = null;
 
-  private constructor(private readonly options: ClusterOptions, private readonly pool: pg.Pool, url: string | null) {
+  private constructor(private readonly options: ClusterOptions, private readonly pool: pg.Pool) {
     this.settings = options.config.settings.cluster!;
     this.clock = options.clock ?? systemClock;
     this.log = options.log.child({ module: 'cluster' });
     this.name = this.settings.name ?? `${hostname()}:${process.pid}`;
-    this.lease = new Lease({ pool, holder: this.name, url, leaseMs: this.settings.lease });
+    this.lease = new Lease({ pool, holder: this.name, url: null, leaseMs: this.settings.lease });
     this.share = new Share(this.name);
     this.forwarder = new TrapForwarder(pool, this.name, this.log);
   }
@@ -95,7 +95,7 @@ export class ClusterProcess {
     const settings = options.config.settings.cluster;
     if (!settings) throw new Error('settings.cluster is not set');
     const pool = clusterPool(settings, options.log.child({ module: 'cluster' }));
-    const member = new ClusterProcess(options, pool, null);
+    const member = new ClusterProcess(options, pool);
     try {
       await member.listen();
     } catch (err) {
@@ -323,6 +323,8 @@ export class ClusterProcess {
       const app = this.app;
       this.trapFeed = new TrapFeed(this.pool, this.clock, this.log, (trap) => app.traps.inject(trap));
       await this.trapFeed.start();
+      // Starting took part of the lease: renewed now, so a slow start does not cost the turn it won.
+      if (!(await this.lease.renew())) return this.lose(`another process took the lease while this one started: ${await this.describeHolder()}`);
     } catch (err) {
       await this.lease.release().catch(() => {});
       this.lose(`the service could not start: ${(err as Error).message}`);

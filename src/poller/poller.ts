@@ -389,6 +389,7 @@ export class Poller {
         this.options.log.warn({ device: `${target.kind}:${target.name}`, tookMs: at - device.inFlightSince, maxMs: this.silentPollMaxMs() }, 'a silent poll took far longer than its timeouts allow: Breakerbox itself was too slow to tell; nothing recorded');
       }
       this.inconclusive.push(at);
+      while (this.inconclusive[0]! <= at - INCONCLUSIVE_WINDOW_MS) this.inconclusive.shift();
       return;
     }
     if (result.ok && device.strikes > 0) {
